@@ -1,0 +1,376 @@
+"""Shared helpers for the Lockbox Python compatibility suites.
+
+Starts the lockbox binary, builds boto3 clients, sends raw SigV4 requests and
+runs the aws CLI v1 from the same virtualenv.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+import botocore
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+READY_RE = re.compile(r"ready: (http://\S+)")
+DEFAULT_ACCOUNT = "000000000000"
+REGION = "us-east-1"
+SERVICE = "secretsmanager"
+JSON_CT = "application/x-amz-json-1.1"
+
+MSG_NOT_FOUND = "Secrets Manager can't find the specified secret."
+MSG_INVALID_NAME = (
+    "Invalid name. Must be a valid name containing alphanumeric characters, "
+    "or any of the following: -/_+=.@!"
+)
+MSG_BOTH_VALUES = (
+    "You can't specify both a binary secret value and a string secret value "
+    "in the same secret."
+)
+MSG_STAGE_NOT_ON_VERSION = (
+    "You provided a VersionStage that is not associated to the provided VersionId."
+)
+MSG_NEED_TOKEN = "You must provide a ClientRequestToken value. We recommend a UUID-type value."
+MSG_BAD_SIGNATURE = (
+    "The request signature we calculated does not match the signature you "
+    "provided. Check your AWS Secret Access Key and signing method. Consult "
+    "the service documentation for details."
+)
+MSG_MISSING_TOKEN = "Missing Authentication Token"
+MSG_UNRECOGNIZED = "The security token included in the request is invalid."
+SIG_EXPIRED_RE = re.compile(
+    r"^Signature expired: (\d{8}T\d{6}Z) is now earlier than (\d{8}T\d{6}Z) "
+    r"\((\d{8}T\d{6}Z) - 5 min\.\)$"
+)
+# Non-UTF-8 payload used for binary round trips.
+BINARY_VALUE = bytes([0x00, 0xFF, 0xFE, 0x80, 0xC3, 0x28, 0x0A, 0x0D, 0x7F, 0x01]) + bytes(range(256))
+
+
+def msg_no_value_for_stage(stage: str = "AWSCURRENT") -> str:
+    return f"Secrets Manager can't find the specified secret value for staging label: {stage}"
+
+
+def msg_no_value_for_version(version_id: str) -> str:
+    return f"Secrets Manager can't find the specified secret value for VersionId: {version_id}"
+
+
+def msg_exists(name: str) -> str:
+    return f"The operation failed because the secret {name} already exists."
+
+
+def msg_token_in_use(token: str, arn: str) -> str:
+    return (
+        f"You can't use ClientRequestToken {token} because that value is already "
+        f"in use for a version of secret {arn}."
+    )
+
+
+def arn_re(name: str, account: str = DEFAULT_ACCOUNT, region: str = REGION) -> re.Pattern:
+    return re.compile(
+        rf"^arn:aws:secretsmanager:{re.escape(region)}:{account}:secret:{re.escape(name)}-[A-Za-z0-9]{{6}}$"
+    )
+
+
+def partial_arn(arn: str) -> str:
+    assert re.search(r"-[A-Za-z0-9]{6}$", arn), arn
+    return arn[:-7]
+
+
+def uniq(prefix: str = "compat") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def check_signature_expired(message: str, skew_seconds: float) -> None:
+    """Assert the exact AWS 'Signature expired' text and that its three
+    timestamps are consistent with a request signed `skew_seconds` ago."""
+    m = SIG_EXPIRED_RE.match(message)
+    assert m, f"unexpected message: {message!r}"
+    fmt = "%Y%m%dT%H%M%SZ"
+    signed, limit, now = (dt.datetime.strptime(g, fmt).replace(tzinfo=dt.timezone.utc) for g in m.groups())
+    real_now = dt.datetime.now(dt.timezone.utc)
+    assert now - limit == dt.timedelta(minutes=5), message
+    assert abs((real_now - now).total_seconds()) < 60, message
+    assert abs((real_now - signed).total_seconds() - skew_seconds) < 60, message
+
+
+def epoch(value) -> float:
+    """Timestamps as returned by boto3 (datetime) or the CLI (number/ISO string)."""
+    if isinstance(value, dt.datetime):
+        return value.timestamp()
+    if isinstance(value, (int, float)):
+        return float(value)
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+# ------------------------------------------------------------------ server
+def lockbox_bin() -> Path:
+    return Path(os.environ.get("LOCKBOX_BIN") or REPO / "target" / "debug" / "lockbox")
+
+
+@dataclass
+class LockboxServer:
+    args: list[str]
+    label: str = "lockbox"
+    config_text: str | None = None
+    proc: subprocess.Popen | None = None
+    url: str = ""
+    log_path: Path | None = None
+    _tmpdir: Path | None = None
+    _threads: list = field(default_factory=list)
+
+    def start(self, timeout: float = 30.0) -> "LockboxServer":
+        binary = lockbox_bin()
+        if not binary.exists():
+            raise RuntimeError(
+                f"lockbox binary not found at {binary} (build it with `cargo build --bin lockbox` or set LOCKBOX_BIN)"
+            )
+        self._tmpdir = Path(tempfile.mkdtemp(prefix="lockbox-compat-"))
+        self.log_path = self._tmpdir / "lockbox.stderr.log"
+        args = [str(binary), "--listen", "127.0.0.1:0", *self.args]
+        if self.config_text is not None:
+            cfg = self._tmpdir / "lockbox.toml"
+            cfg.write_text(self.config_text)
+            args += ["--config", str(cfg)]
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._log
+        )
+        lines: queue.Queue = queue.Queue()
+
+        def pump():
+            assert self.proc and self.proc.stdout
+            for raw in iter(self.proc.stdout.readline, b""):
+                lines.put(raw.decode("utf-8", "replace"))
+            lines.put(None)
+
+        t = threading.Thread(target=pump, daemon=True)
+        t.start()
+        self._threads.append(t)
+        deadline = time.monotonic() + timeout
+        seen = []
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.stop()
+                raise RuntimeError(f"lockbox did not print its ready line within {timeout}s; stdout={seen!r}\n{self.log_tail()}")
+            try:
+                line = lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if line is None:
+                rc = self.proc.wait()
+                raise RuntimeError(f"lockbox exited (rc={rc}) before ready; stdout={seen!r}\n{self.log_tail()}")
+            seen.append(line)
+            m = READY_RE.search(line)
+            if m:
+                self.url = m.group(1).rstrip("/")
+                self.ready_line = line.rstrip("\n")
+                return self
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        if not self.proc:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        return self.proc.returncode
+
+    def log_tail(self, lines: int = 200) -> str:
+        if not self.log_path or not self.log_path.exists():
+            return "(no log)"
+        text = self.log_path.read_text("utf-8", "replace").splitlines()
+        return f"[{self.log_path}]\n" + "\n".join(text[-lines:])
+
+    # -- admin helpers (plain HTTP, unsigned)
+    def admin(self, method: str, path: str, body: bytes | None = None):
+        req = urllib.request.Request(self.url + path, data=body, method=method)
+        if body is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+
+# ------------------------------------------------------------------ boto3
+def boto_client(server: LockboxServer, key: str = "test", secret: str = "test", region: str = REGION, **config):
+    session = boto3.session.Session(
+        aws_access_key_id=key, aws_secret_access_key=secret, region_name=region
+    )
+    cfg = Config(retries={"total_max_attempts": 1, "mode": "standard"}, **config)
+    return session.client("secretsmanager", endpoint_url=server.url, config=cfg)
+
+
+def assert_client_error(excinfo, code: str, message: str | None = None, status: int = 400):
+    resp = excinfo.value.response
+    assert resp["Error"]["Code"] == code, resp
+    if message is not None:
+        assert resp["Error"]["Message"] == message, resp
+    assert resp["ResponseMetadata"]["HTTPStatusCode"] == status, resp
+    assert resp["ResponseMetadata"].get("RequestId"), resp
+    return resp
+
+
+def payload(resp: dict) -> dict:
+    return {k: v for k, v in resp.items() if k != "ResponseMetadata"}
+
+
+# ------------------------------------------------------------------ raw HTTP
+@dataclass
+class RawResponse:
+    status: int
+    headers: dict
+    body: bytes
+
+    def header(self, name: str):
+        for k, v in self.headers.items():
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    @property
+    def json(self):
+        return json.loads(self.body)
+
+
+def raw_call(
+    server: LockboxServer,
+    target: str | None,
+    body,
+    *,
+    sign: bool = True,
+    key: str = "test",
+    secret: str = "test",
+    region: str = REGION,
+    extra_headers: dict | None = None,
+) -> RawResponse:
+    """POST / with an awsJson1_1 body. `target` is the operation name (the
+    `secretsmanager.` prefix is added) or None for no X-Amz-Target header."""
+    data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    if isinstance(data, str):
+        data = data.encode()
+    headers = {"Content-Type": JSON_CT}
+    if target is not None:
+        headers["X-Amz-Target"] = f"secretsmanager.{target}"
+    headers.update(extra_headers or {})
+    req = AWSRequest(method="POST", url=server.url + "/", data=data, headers=headers)
+    if sign:
+        SigV4Auth(Credentials(key, secret), SERVICE, region).add_auth(req)
+    prepared = req.prepare()
+    ureq = urllib.request.Request(prepared.url, data=prepared.body, method="POST")
+    for k, v in prepared.headers.items():
+        ureq.add_header(k, v)
+    try:
+        with urllib.request.urlopen(ureq, timeout=30) as r:
+            return RawResponse(r.status, dict(r.headers), r.read())
+    except urllib.error.HTTPError as e:
+        return RawResponse(e.code, dict(e.headers), e.read())
+
+
+def assert_no_nulls(obj, path="$"):
+    if obj is None:
+        raise AssertionError(f"null at {path}")
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            assert_no_nulls(v, f"{path}.{k}")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            assert_no_nulls(v, f"{path}[{i}]")
+
+
+# ------------------------------------------------------------------ aws CLI v1
+AWS_EXE = Path(sys.executable).parent / "aws"
+CLI_PLUGIN_DIR = HERE / "cli_plugin"
+
+
+class AwsCli:
+    """Runs `aws` (CLI v1 from this virtualenv) fully isolated from the
+    user's configuration."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.config = workdir / "config"
+        self.config.write_text("[default]\nregion = us-east-1\noutput = json\n")
+        self.plugin_config = workdir / "config-with-plugin"
+        self.plugin_config.write_text(
+            "[default]\nregion = us-east-1\noutput = json\n\n"
+            "[plugins]\nlockbox_compat = lockbox_cli_plugin\n"
+        )
+        self.credentials = workdir / "credentials"
+        self.credentials.write_text("")
+
+    def env(self, *, key="test", secret="test", region=REGION, plugin_mode=None, extra=None):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.pop("PYTHONPATH", None)
+        env.update(
+            AWS_CONFIG_FILE=str(self.plugin_config if plugin_mode else self.config),
+            AWS_SHARED_CREDENTIALS_FILE=str(self.credentials),
+            AWS_ACCESS_KEY_ID=key,
+            AWS_SECRET_ACCESS_KEY=secret,
+            AWS_DEFAULT_REGION=region,
+            AWS_EC2_METADATA_DISABLED="true",
+            AWS_PAGER="",
+        )
+        if plugin_mode:
+            env["PYTHONPATH"] = str(CLI_PLUGIN_DIR)
+            env["LOCKBOX_CLI_PLUGIN_MODE"] = plugin_mode
+        env.update(extra or {})
+        return env
+
+    def run(self, server: LockboxServer | None, *args: str, endpoint: bool = True, **env_kw):
+        cmd = [str(AWS_EXE), *args]
+        if endpoint and server is not None:
+            cmd += ["--endpoint-url", server.url]
+        return subprocess.run(
+            cmd, env=self.env(**env_kw), capture_output=True, text=True, timeout=120,
+            stdin=subprocess.DEVNULL, cwd=self.workdir,
+        )
+
+    def ok(self, server, *args, **kw) -> dict:
+        p = self.run(server, *args, **kw)
+        assert p.returncode == 0, f"rc={p.returncode}\nstdout={p.stdout}\nstderr={p.stderr}"
+        return json.loads(p.stdout) if p.stdout.strip() else {}
+
+    def fails(self, server, code: str, op: str, message: str | None, *args, rc: int = 255, **kw):
+        """Run a command expected to fail with a service error; return its message."""
+        p = self.run(server, *args, **kw)
+        assert p.returncode == rc, f"rc={p.returncode}\nstdout={p.stdout}\nstderr={p.stderr}"
+        m = re.search(
+            rf"^An error occurred \({re.escape(code)}\) when calling the {re.escape(op)} operation: (.*)$",
+            p.stderr, re.M,
+        )
+        assert m, f"expected error line for {code}/{op} in stderr:\n{p.stderr}"
+        if message is not None:
+            assert m.group(1) == message, f"message mismatch:\n got: {m.group(1)!r}\nwant: {message!r}"
+        return m.group(1)
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()

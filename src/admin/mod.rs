@@ -1,0 +1,68 @@
+//! The admin surface under `/_lockbox/` (not AWS): health and reset, plus `/moto-api/reset`
+//! so suites written against moto's server work unchanged. Unsigned, like moto's and
+//! LocalStack's; the server listens on loopback by default.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::app::AppState;
+use crate::config::is_account_id;
+use crate::protocol;
+
+/// `GET /_lockbox/health`: status, version and the services served.
+pub async fn health(State(app): State<Arc<AppState>>) -> Json<Value> {
+    let services: serde_json::Map<String, Value> = protocol::served_services()
+        .map(|service| (service.signing_name().to_owned(), json!("available")))
+        .collect();
+    Json(json!({
+        "status": "running",
+        "version": env!("CARGO_PKG_VERSION"),
+        "auth": app.auth.mode().to_string(),
+        "store": "memory",
+        "services": services,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ResetRequest {
+    account: Option<String>,
+}
+
+/// `POST /_lockbox/reset` (and `/moto-api/reset`): wipes all state, or one account's with
+/// the body `{"account": "<12 digits>"}`.
+pub async fn reset(State(app): State<Arc<AppState>>, body: Bytes) -> (StatusCode, Json<Value>) {
+    let request: ResetRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        ResetRequest::default()
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(request) => request,
+            Err(_) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    Json(json!({"error": "expected an empty body or {\"account\": \"<12-digit id>\"}"})),
+                );
+            }
+        }
+    };
+    match request.account {
+        Some(account) if !is_account_id(&account) => {
+            (StatusCode::BAD_REQUEST, Json(json!({"error": "account must be 12 digits"})))
+        }
+        Some(account) => {
+            app.reset(Some(&account));
+            tracing::info!(%account, "state of one account reset");
+            (StatusCode::OK, Json(json!({"reset": account})))
+        }
+        None => {
+            app.reset(None);
+            tracing::info!("all state reset");
+            (StatusCode::OK, Json(json!({"reset": "all"})))
+        }
+    }
+}

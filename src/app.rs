@@ -1,0 +1,68 @@
+//! Application state and the one [`router`] that `main`, the in-process server and the tests use.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::admin;
+use crate::auth::{Authenticator, Credentials};
+use crate::clock::VirtualClock;
+use crate::config::Config;
+use crate::kms::{KeyService, LocalKms};
+use crate::protocol;
+use crate::secretsmanager::SecretsManager;
+
+/// Everything a request may touch.
+#[derive(Debug)]
+pub struct AppState {
+    /// Resolved configuration.
+    pub config: Config,
+    /// SigV4 verification and the credential registry.
+    pub auth: Authenticator,
+    /// Business time (virtual, moves only forward).
+    pub clock: Arc<VirtualClock>,
+    /// Emulated KMS.
+    pub kms: Arc<LocalKms>,
+    /// Secrets Manager.
+    pub secrets_manager: SecretsManager,
+}
+
+impl AppState {
+    /// Fresh, empty state for `config`.
+    pub fn new(config: Config) -> Self {
+        let kms = Arc::new(LocalKms::new());
+        let key_service: Arc<dyn KeyService> = kms.clone();
+        AppState {
+            auth: Authenticator::new(config.auth, Credentials::from_config(&config)),
+            clock: Arc::new(VirtualClock::new()),
+            secrets_manager: SecretsManager::new(key_service),
+            kms,
+            config,
+        }
+    }
+
+    /// Forgets all state, or all state of one account.
+    pub fn reset(&self, account: Option<&str>) {
+        match account {
+            Some(account) => {
+                self.secrets_manager.reset_account(account);
+                self.kms.reset_account(account);
+            }
+            None => {
+                self.secrets_manager.reset_all();
+                self.kms.reset_all();
+            }
+        }
+    }
+}
+
+/// The HTTP surface: the admin endpoints, and the AWS JSON protocol for everything else.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/_lockbox/health", get(admin::health))
+        .route("/_lockbox/reset", post(admin::reset))
+        .route("/moto-api/reset", post(admin::reset))
+        .fallback(protocol::handle)
+        .with_state(state)
+}

@@ -1,0 +1,80 @@
+//! Emulated AWS KMS. [`KeyService`] is the in-process API Secrets Manager uses for envelope
+//! encryption (and, later, what the `TrentService` wire operations are served from).
+//!
+//! Invariants: key material never leaves this module except sealed in a ciphertext blob;
+//! plaintext data keys are returned in zeroizing buffers; every ciphertext binds its
+//! encryption context as associated data, so a wrong context fails to decrypt.
+
+pub mod aead;
+mod envelope;
+mod error;
+mod keys;
+mod local;
+
+use std::collections::BTreeMap;
+
+use zeroize::Zeroizing;
+
+pub use error::KmsError;
+pub use local::LocalKms;
+
+/// Alias of the AWS managed key Secrets Manager uses by default.
+pub const SECRETS_MANAGER_ALIAS: &str = "alias/aws/secretsmanager";
+
+/// KMS encryption context: sorted, so its canonical encoding is unique.
+pub type EncryptionContext = BTreeMap<String, String>;
+
+/// Who a KMS call acts for: the partition the key lives in.
+#[derive(Debug, Clone, Copy)]
+pub struct KmsCaller<'a> {
+    /// Account of the caller.
+    pub account: &'a str,
+    /// Region of the call.
+    pub region: &'a str,
+}
+
+/// A fresh 256-bit data key: the plaintext (zeroized on drop) and the same key encrypted under
+/// a KMS key.
+pub struct DataKey {
+    /// Plaintext key bytes; use at once and drop.
+    pub plaintext: Zeroizing<[u8; 32]>,
+    /// The key encrypted under `key_arn`, as a ciphertext blob.
+    pub ciphertext_blob: Vec<u8>,
+    /// ARN of the KMS key that encrypted it.
+    pub key_arn: String,
+}
+
+impl std::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DataKey").field("key_arn", &self.key_arn).finish_non_exhaustive()
+    }
+}
+
+/// The KMS operations other services call on a caller's behalf.
+pub trait KeyService: Send + Sync {
+    /// Resolves a key identifier (key id, key ARN, alias name or alias ARN; `None` = the AWS
+    /// managed `aws/secretsmanager` key, created on first use) to the key's ARN.
+    fn resolve_key_arn(&self, caller: KmsCaller<'_>, key_id: Option<&str>) -> Result<String, KmsError>;
+
+    /// GenerateDataKey with KeySpec AES_256 under `key_id` (see [`KeyService::resolve_key_arn`]).
+    fn generate_data_key(
+        &self,
+        caller: KmsCaller<'_>,
+        key_id: Option<&str>,
+        context: &EncryptionContext,
+    ) -> Result<DataKey, KmsError>;
+
+    /// Decrypts a ciphertext blob made by this service with the same encryption context.
+    fn decrypt(
+        &self,
+        caller: KmsCaller<'_>,
+        ciphertext_blob: &[u8],
+        context: &EncryptionContext,
+    ) -> Result<Zeroizing<Vec<u8>>, KmsError>;
+
+    /// Drops every key of every account (admin reset).
+    fn reset_all(&self);
+
+    /// Drops every key of one account (admin reset).
+    fn reset_account(&self, account: &str);
+}

@@ -1,0 +1,25 @@
+//! Lockbox: a local, faithful emulator of AWS Secrets Manager and AWS KMS.
+//!
+//! Request flow (one module per hop, arrows point down only):
+//! `server` (bind, serve, shutdown) -> `app` (state, router) -> `protocol` (awsJson1_1 edge:
+//! body limit, `X-Amz-Target`, SigV4 via `auth`/`sigv4`, dispatch, error envelope) ->
+//! services (`secretsmanager`, `kms`) -> `storage`, `clock`.
+
+#![warn(missing_docs)]
+
+pub mod admin;
+pub mod app;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod kms;
+pub mod protocol;
+pub mod secretsmanager;
+pub mod server;
+pub mod sigv4;
+pub mod storage;
+pub mod telemetry;
+
+pub use app::{AppState, router};
+pub use config::Config;
+pub use server::{Server, ServerHandle};

@@ -1,0 +1,174 @@
+//! JSON in and out of the awsJson1_1 protocol.
+//!
+//! Inputs: an empty body means `{}`; malformed JSON or a member of the wrong JSON type is a
+//! `SerializationException` whose message names the member but never echoes its value (it
+//! could be a secret). Unknown members are ignored, JSON `null` means "absent". Outputs:
+//! absent members are omitted (never `null`), timestamps are epoch seconds with a millisecond
+//! fraction, blobs are base64.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use super::error::CommonError;
+
+/// Decodes a request body into an operation's input shape.
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, CommonError> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        CommonError::Serialization(describe(error.inner(), &path))
+    })?;
+    deserializer
+        .end()
+        .map_err(|_| CommonError::Serialization("Unexpected content after the JSON body.".into()))?;
+    Ok(value)
+}
+
+/// A value-free description of a serde_json failure.
+fn describe(error: &serde_json::Error, path: &str) -> String {
+    use serde_json::error::Category;
+    match error.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            "The request body is not valid JSON.".to_owned()
+        }
+        Category::Data => {
+            let text = error.to_string();
+            let found = text
+                .strip_prefix("invalid type: ")
+                .and_then(|rest| rest.split([' ', ',']).next())
+                .unwrap_or("value");
+            let expected = text
+                .split_once(", expected ")
+                .map(|(_, rest)| rest.split(" at line").next().unwrap_or(rest))
+                .unwrap_or("another type");
+            let at = if path == "." || path.is_empty() { "the request body".to_owned() } else { format!("'{path}'") };
+            format!("Unexpected {found} at {at}: expected {expected}.")
+        }
+    }
+}
+
+/// Encodes an output shape.
+pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CommonError> {
+    serde_json::to_vec(value).map_err(|error| {
+        tracing::error!(%error, "could not encode a response");
+        CommonError::InternalFailure
+    })
+}
+
+/// A timestamp on the wire: epoch seconds with a millisecond fraction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EpochSeconds(pub OffsetDateTime);
+
+impl Serialize for EpochSeconds {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let millis = self.0.unix_timestamp_nanos() / 1_000_000;
+        // Exact for any date this side of year 285,000: f64 holds 53 bits of integer millis.
+        #[allow(clippy::cast_precision_loss)]
+        let seconds = millis as f64 / 1000.0;
+        serializer.serialize_f64(seconds)
+    }
+}
+
+/// A sensitive blob (e.g. `SecretBinary`): base64 on the wire, zeroized in memory, redacted in logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretBlob(pub Zeroizing<Vec<u8>>);
+
+impl fmt::Debug for SecretBlob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretBlob(**redacted**)")
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretBlob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Zeroizing::new(String::deserialize(deserializer)?);
+        STANDARD
+            .decode(text.as_bytes())
+            .map(|bytes| SecretBlob(Zeroizing::new(bytes)))
+            .map_err(|_| serde::de::Error::custom("a base64-encoded blob"))
+    }
+}
+
+impl Serialize for SecretBlob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = Zeroizing::new(STANDARD.encode(self.0.as_slice()));
+        serializer.serialize_str(&text)
+    }
+}
+
+/// A sensitive string (e.g. `SecretString`): zeroized in memory, redacted in logs.
+#[derive(Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct SecretText(pub Zeroizing<String>);
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretText(**redacted**)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Input {
+        name: Option<String>,
+        secret_string: Option<SecretText>,
+        secret_binary: Option<SecretBlob>,
+    }
+
+    #[test]
+    fn empty_body_is_an_empty_object() {
+        let input: Input = decode(b"").unwrap();
+        assert!(input.name.is_none());
+    }
+
+    #[test]
+    fn wrong_type_names_the_member_but_not_the_value() {
+        let error = decode::<Input>(br#"{"Name": {"x": "topsecret"}}"#).unwrap_err();
+        let CommonError::Serialization(message) = error else { panic!("{error:?}") };
+        assert!(message.contains("'Name'"), "{message}");
+        assert!(!message.contains("topsecret"), "{message}");
+    }
+
+    #[test]
+    fn a_string_in_a_number_slot_is_not_echoed() {
+        #[derive(Debug, Deserialize)]
+        struct Numbers {
+            #[serde(rename = "N")]
+            _n: Option<u32>,
+        }
+        let error = decode::<Numbers>(br#"{"N": "hunter2"}"#).unwrap_err();
+        assert!(!format!("{error:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn malformed_json_is_a_serialization_error() {
+        assert!(matches!(decode::<Input>(b"{nope"), Err(CommonError::Serialization(_))));
+        assert!(matches!(decode::<Input>(b"[]"), Err(CommonError::Serialization(_))));
+    }
+
+    #[test]
+    fn blobs_round_trip_through_base64_once() {
+        let input: Input = decode(br#"{"SecretBinary": "AAH/"}"#).unwrap();
+        let blob = input.secret_binary.unwrap();
+        assert_eq!(blob.0.as_slice(), &[0, 1, 255]);
+        assert_eq!(serde_json::to_string(&blob).unwrap(), "\"AAH/\"");
+        assert!(input.secret_string.is_none());
+    }
+
+    #[test]
+    fn timestamps_are_epoch_seconds_with_millis() {
+        let at = OffsetDateTime::from_unix_timestamp_nanos(1_523_477_145_729_000_000).unwrap();
+        assert_eq!(serde_json::to_string(&EpochSeconds(at)).unwrap(), "1523477145.729");
+    }
+}

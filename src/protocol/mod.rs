@@ -1,0 +1,127 @@
+//! The awsJson1_1 edge: body limit -> `X-Amz-Target` -> SigV4 -> dispatch -> encode.
+//!
+//! One request id is made here and used in the `x-amzn-RequestId` header, the log span and
+//! (later) the audit record. Errors are logged once, in this layer, with their code; internal
+//! causes were logged where they happened and only a generic message is sent.
+
+pub mod ctx;
+pub mod error;
+pub mod json;
+pub mod target;
+pub mod validate;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use http_body_util::{BodyExt as _, Limited};
+use tracing::Instrument as _;
+
+use crate::app::AppState;
+use crate::clock::Clock as _;
+use crate::sigv4;
+use ctx::RequestCtx;
+use error::{CommonError, WireError, error_body};
+use target::{Service, Target};
+
+/// Content type of every awsJson1_1 response.
+pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+
+/// Serves one AWS API request.
+pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let span = tracing::info_span!("request", %request_id, op = tracing::field::Empty, account = tracing::field::Empty);
+    let started = Instant::now();
+    async move {
+        let (status, body) = match serve(&app, &request_id, request).await {
+            Ok(body) => (StatusCode::OK, body),
+            Err(error) => {
+                let status = error.status();
+                let code = error.code();
+                if status.is_server_error() {
+                    tracing::error!(code, status = status.as_u16(), "request failed");
+                } else {
+                    tracing::info!(code, status = status.as_u16(), "request refused");
+                }
+                (status, error_body(error.as_ref()))
+            }
+        };
+        tracing::debug!(status = status.as_u16(), micros = started.elapsed().as_micros() as u64, "request done");
+        respond(status, &request_id, body)
+    }
+    .instrument(span)
+    .await
+}
+
+async fn serve(app: &AppState, request_id: &str, request: Request) -> Result<Vec<u8>, Box<dyn WireError + Send>> {
+    let (parts, body) = request.into_parts();
+    let limit = app.config.max_request_bytes;
+    let body = read_body(body, limit).await.map_err(boxed)?;
+    if parts.method != axum::http::Method::POST {
+        return Err(boxed(CommonError::NotFound));
+    }
+    let target_header = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let (service, operation) = target::split_target(target_header).ok_or_else(|| boxed(CommonError::UnknownOperation))?;
+
+    let headers: Vec<(&str, &[u8])> = parts.headers.iter().map(|(name, value)| (name.as_str(), value.as_bytes())).collect();
+    let signed = sigv4::Request {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or_default(),
+        headers: &headers,
+        body: &body,
+    };
+    let real_now = time::OffsetDateTime::now_utc();
+    let caller = app.auth.authenticate(&signed, service.signing_name(), real_now).map_err(boxed)?;
+    tracing::Span::current().record("account", caller.principal.account_id.as_str());
+
+    let target = target::resolve(service, operation).ok_or_else(|| boxed(CommonError::UnknownOperation))?;
+    tracing::Span::current().record("op", target.operation_name());
+    let ctx = RequestCtx {
+        request_id: request_id.to_owned(),
+        principal: caller.principal,
+        region: caller.region,
+        now: app.clock.now(),
+    };
+    dispatch(app, target, &ctx, &body)
+}
+
+fn dispatch(app: &AppState, target: Target, ctx: &RequestCtx, body: &[u8]) -> Result<Vec<u8>, Box<dyn WireError + Send>> {
+    match target {
+        Target::SecretsManager(op) => app.secrets_manager.handle(op, ctx, body).map_err(boxed),
+    }
+}
+
+/// Which services this build serves, for the health endpoint.
+pub fn served_services() -> impl Iterator<Item = Service> {
+    Service::ALL.into_iter()
+}
+
+async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, CommonError> {
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(CommonError::RequestTooLarge(limit)),
+        Err(error) => {
+            tracing::info!(%error, "could not read the request body");
+            Err(CommonError::Serialization("The request body could not be read.".into()))
+        }
+    }
+}
+
+fn boxed<E: WireError + Send + 'static>(error: E) -> Box<dyn WireError + Send> {
+    Box::new(error)
+}
+
+fn respond(status: StatusCode, request_id: &str, body: Vec<u8>) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", id);
+    }
+    response
+}

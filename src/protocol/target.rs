@@ -1,0 +1,78 @@
+//! `X-Amz-Target` routing: `"<prefix>.<Operation>"` to a service and its operation enum.
+//!
+//! The prefix picks the [`Service`] (and so the SigV4 signing name the credential scope must
+//! carry); the operation name is resolved by that service's own `Operation` enum only after
+//! the request is authenticated, as AWS does.
+
+use crate::secretsmanager::Operation as SmOperation;
+
+/// A service served on the awsJson1_1 edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// AWS Secrets Manager (`secretsmanager.*`).
+    SecretsManager,
+}
+
+impl Service {
+    /// Every service this build serves, for the health endpoint.
+    pub const ALL: [Service; 1] = [Service::SecretsManager];
+
+    /// The service for an `X-Amz-Target` prefix.
+    pub fn from_target_prefix(prefix: &str) -> Option<Service> {
+        match prefix {
+            "secretsmanager" => Some(Service::SecretsManager),
+            _ => None,
+        }
+    }
+
+    /// The SigV4 signing name that must appear in the credential scope.
+    pub fn signing_name(self) -> &'static str {
+        match self {
+            Service::SecretsManager => "secretsmanager",
+        }
+    }
+}
+
+/// A resolved operation of one service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A Secrets Manager operation.
+    SecretsManager(SmOperation),
+}
+
+impl Target {
+    /// The operation's name, as in the model (for logs and the audit trail).
+    pub fn operation_name(self) -> &'static str {
+        match self {
+            Target::SecretsManager(op) => op.name(),
+        }
+    }
+}
+
+/// Splits `X-Amz-Target` into the service and the (not yet resolved) operation name.
+pub fn split_target(header: &str) -> Option<(Service, &str)> {
+    let (prefix, operation) = header.split_once('.')?;
+    Some((Service::from_target_prefix(prefix)?, operation))
+}
+
+/// Resolves the operation name within its service.
+pub fn resolve(service: Service, operation: &str) -> Option<Target> {
+    match service {
+        Service::SecretsManager => SmOperation::from_name(operation).map(Target::SecretsManager),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_known_targets_only() {
+        let (service, op) = split_target("secretsmanager.GetSecretValue").unwrap();
+        assert_eq!(service.signing_name(), "secretsmanager");
+        assert!(resolve(service, op).is_some());
+        assert!(resolve(service, "Nope").is_none());
+        assert!(split_target("nope.GetSecretValue").is_none());
+        assert!(split_target("secretsmanager").is_none());
+    }
+}

@@ -1,0 +1,199 @@
+//! Server-side enforcement of the botocore model's constraints, with Coral's messages.
+//!
+//! SDKs check only `required` and `min` (botocore) or nothing (Smithy SDKs), so every `max`,
+//! range and pattern must be enforced here. Lengths are counted as AWS counts them: UTF-16 code
+//! units for strings, bytes for blobs. Sensitive members are never echoed in a message.
+
+use super::error::CommonError;
+
+/// Collects constraint violations for one request, then reports them all at once:
+/// `N validation error(s) detected: Value 'v' at 'member' failed to satisfy constraint: ...; ...`.
+#[derive(Debug, Default)]
+pub struct Validator {
+    failures: Vec<String>,
+}
+
+/// Whether a member's value may appear in an error message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Echo {
+    /// Ordinary member: the value is quoted in the message.
+    Value,
+    /// Sensitive member: the message names the member only.
+    Redact,
+}
+
+impl Validator {
+    /// A validator with no failures yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a failure of `member` (the wire member name; its first letter is lowered).
+    fn fail(&mut self, member: &str, shown: Option<&str>, constraint: &str) {
+        let member = lower_first(member);
+        let failure = match shown {
+            Some(value) => format!(
+                "Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
+            ),
+            None => format!("Value at '{member}' failed to satisfy constraint: {constraint}"),
+        };
+        self.failures.push(failure);
+    }
+
+    /// A required member must be present.
+    pub fn required<T>(&mut self, member: &str, value: Option<&T>) {
+        if value.is_none() {
+            let member = lower_first(member);
+            self.failures.push(format!(
+                "Value null at '{member}' failed to satisfy constraint: Member must not be null"
+            ));
+        }
+    }
+
+    /// String length in UTF-16 code units within `min..=max`.
+    pub fn length(&mut self, member: &str, value: Option<&str>, min: usize, max: usize, echo: Echo) {
+        if let Some(value) = value {
+            let units = value.encode_utf16().count();
+            let shown = (echo == Echo::Value).then_some(value);
+            self.check_len(member, shown, units, min, max);
+        }
+    }
+
+    /// Blob length in bytes within `min..=max` (blobs are never echoed).
+    pub fn blob_length(&mut self, member: &str, value: Option<&[u8]>, min: usize, max: usize) {
+        if let Some(value) = value {
+            self.check_len(member, None, value.len(), min, max);
+        }
+    }
+
+    fn check_len(&mut self, member: &str, shown: Option<&str>, len: usize, min: usize, max: usize) {
+        if len < min {
+            self.fail(
+                member,
+                shown,
+                &format!("Member must have length greater than or equal to {min}"),
+            );
+        } else if len > max {
+            self.fail(
+                member,
+                shown,
+                &format!("Member must have length less than or equal to {max}"),
+            );
+        }
+    }
+
+    /// A string that must match the model's regular expression, tested by `matches`.
+    pub fn pattern(&mut self, member: &str, value: Option<&str>, pattern: &str, matches: fn(&str) -> bool) {
+        if let Some(value) = value {
+            if !matches(value) {
+                self.fail(
+                    member,
+                    Some(value),
+                    &format!("Member must satisfy regular expression pattern: {pattern}"),
+                );
+            }
+        }
+    }
+
+    /// An integer within `min..=max`.
+    pub fn range(&mut self, member: &str, value: Option<i64>, min: i64, max: i64) {
+        if let Some(value) = value {
+            let shown = value.to_string();
+            if value < min {
+                self.fail(member, Some(&shown), &format!("Member must have value greater than or equal to {min}"));
+            } else if value > max {
+                self.fail(member, Some(&shown), &format!("Member must have value less than or equal to {max}"));
+            }
+        }
+    }
+
+    /// A list with a number of entries within `min..=max`.
+    pub fn list_length<T>(&mut self, member: &str, value: Option<&[T]>, min: usize, max: usize) {
+        if let Some(items) = value {
+            let shown = format!("[{} entries]", items.len());
+            if items.len() < min {
+                self.fail(member, Some(&shown), &format!("Member must have length greater than or equal to {min}"));
+            } else if items.len() > max {
+                self.fail(member, Some(&shown), &format!("Member must have length less than or equal to {max}"));
+            }
+        }
+    }
+
+    /// Ok when nothing failed, else one `ValidationException` listing every failure.
+    pub fn finish(self) -> Result<(), CommonError> {
+        match self.failures.len() {
+            0 => Ok(()),
+            1 => Err(CommonError::Validation(format!(
+                "1 validation error detected: {}",
+                self.failures[0]
+            ))),
+            n => Err(CommonError::Validation(format!(
+                "{n} validation errors detected: {}",
+                self.failures.join("; ")
+            ))),
+        }
+    }
+}
+
+/// `SecretString` -> `secretString`; nested paths like `Tags.1.member.Key` -> `tags.1.member.key`.
+fn lower_first(member: &str) -> String {
+    member
+        .split('.')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(v: Validator) -> String {
+        match v.finish() {
+            Err(CommonError::Validation(m)) => m,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn one_failure_uses_corals_sentence() {
+        let mut v = Validator::new();
+        v.length("VersionId", Some("AWSCURRENT"), 32, 64, Echo::Value);
+        assert_eq!(
+            message(v),
+            "1 validation error detected: Value 'AWSCURRENT' at 'versionId' failed to satisfy constraint: Member must have length greater than or equal to 32"
+        );
+    }
+
+    #[test]
+    fn several_failures_are_joined_and_secrets_redacted() {
+        let mut v = Validator::new();
+        v.length("SecretString", Some(&"x".repeat(65_537)), 1, 65_536, Echo::Redact);
+        v.required::<String>("Name", None);
+        let text = message(v);
+        assert!(text.starts_with("2 validation errors detected: Value at 'secretString' failed"), "{text}");
+        assert!(text.contains("; Value null at 'name' failed to satisfy constraint: Member must not be null"));
+        assert!(!text.contains("xxx"));
+    }
+
+    #[test]
+    fn lengths_count_utf16_units() {
+        let mut v = Validator::new();
+        v.length("Name", Some("😀😀"), 1, 4, Echo::Value);
+        assert!(v.finish().is_ok());
+        let mut v = Validator::new();
+        v.length("Name", Some("😀😀😀"), 1, 4, Echo::Value);
+        assert!(v.finish().is_err());
+    }
+
+    #[test]
+    fn nested_members_are_lowered_per_segment() {
+        assert_eq!(lower_first("Tags.1.member.Key"), "tags.1.member.key");
+    }
+}

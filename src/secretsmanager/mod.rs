@@ -1,0 +1,106 @@
+//! AWS Secrets Manager (`X-Amz-Target: secretsmanager.*`).
+//!
+//! [`Operation`] lists what is served; [`SecretsManager::handle`] decodes the input, runs the
+//! operation against the caller's (account, region) partition and encodes the output. Nothing
+//! here knows about HTTP; values are only ever stored sealed by [`value`] through the KeyService.
+
+pub mod error;
+pub mod model;
+mod names;
+mod ops;
+pub mod secret;
+mod value;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::kms::KeyService;
+use crate::protocol::ctx::RequestCtx;
+use crate::protocol::json;
+use crate::storage::Partitions;
+use error::SmError;
+use secret::SecretTable;
+
+/// The Secrets Manager operations Lockbox serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// CreateSecret.
+    CreateSecret,
+    /// DescribeSecret.
+    DescribeSecret,
+    /// GetSecretValue.
+    GetSecretValue,
+}
+
+impl Operation {
+    /// Every served operation.
+    pub const ALL: [Operation; 3] = [Operation::CreateSecret, Operation::DescribeSecret, Operation::GetSecretValue];
+
+    /// The operation's model name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::CreateSecret => "CreateSecret",
+            Operation::DescribeSecret => "DescribeSecret",
+            Operation::GetSecretValue => "GetSecretValue",
+        }
+    }
+
+    /// The operation with model name `name`.
+    pub fn from_name(name: &str) -> Option<Operation> {
+        Operation::ALL.into_iter().find(|op| op.name() == name)
+    }
+}
+
+/// The Secrets Manager service state.
+pub struct SecretsManager {
+    tables: Partitions<SecretTable>,
+    kms: Arc<dyn KeyService>,
+}
+
+impl std::fmt::Debug for SecretsManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretsManager").finish_non_exhaustive()
+    }
+}
+
+impl SecretsManager {
+    /// A service with no secrets, encrypting through `kms`.
+    pub fn new(kms: Arc<dyn KeyService>) -> Self {
+        SecretsManager { tables: Partitions::default(), kms }
+    }
+
+    /// Runs `op` with the JSON `body`; returns the JSON response body.
+    pub fn handle(&self, op: Operation, ctx: &RequestCtx, body: &[u8]) -> Result<Vec<u8>, SmError> {
+        match op {
+            Operation::CreateSecret => run(body, |input| ops::create_secret(self, ctx, input)),
+            Operation::DescribeSecret => run(body, |input| ops::describe_secret(self, ctx, input)),
+            Operation::GetSecretValue => run(body, |input| ops::get_secret_value(self, ctx, input)),
+        }
+    }
+
+    /// The caller's partition.
+    fn table(&self, ctx: &RequestCtx) -> Arc<SecretTable> {
+        self.tables.get_or_create(ctx.account(), &ctx.region)
+    }
+
+    /// Forgets every secret.
+    pub fn reset_all(&self) {
+        self.tables.clear();
+    }
+
+    /// Forgets every secret of one account.
+    pub fn reset_account(&self, account: &str) {
+        self.tables.clear_account(account);
+    }
+}
+
+fn run<I: DeserializeOwned, O: Serialize>(
+    body: &[u8],
+    operation: impl FnOnce(I) -> Result<O, SmError>,
+) -> Result<Vec<u8>, SmError> {
+    let input = json::decode(body)?;
+    let output = operation(input)?;
+    Ok(json::encode(&output)?)
+}

@@ -1,0 +1,139 @@
+//! Secret names, ARNs and `SecretId` resolution.
+//!
+//! A `SecretId` is a name, a full ARN (with the 6-character suffix) or a partial ARN (without
+//! it). As in AWS, an ARN whose resource part ends in `-` + 6 alphanumerics is taken as a full
+//! ARN only, so a partial ARN of a name that itself ends that way does not resolve. ARNs of
+//! another account or region do not resolve in this partition.
+
+use std::collections::HashMap;
+
+use rand::Rng as _;
+use rand::distr::Alphanumeric;
+
+use super::error::SmError;
+use super::secret::Secret;
+use crate::protocol::ctx::RequestCtx;
+
+const SUFFIX_LEN: usize = 6;
+
+/// True when every character is one AWS allows in a secret name: `[A-Za-z0-9/_+=.@!-]`.
+pub fn is_valid_name(name: &str) -> bool {
+    name.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_+=.@!-".contains(&b))
+}
+
+/// A fresh ARN for `name`: `arn:aws:secretsmanager:<region>:<account>:secret:<name>-XXXXXX`.
+pub fn new_arn(ctx: &RequestCtx, name: &str) -> String {
+    let suffix: String = rand::rng().sample_iter(Alphanumeric).take(SUFFIX_LEN).map(char::from).collect();
+    format!("{}{name}-{suffix}", arn_prefix(ctx))
+}
+
+fn arn_prefix(ctx: &RequestCtx) -> String {
+    format!("arn:aws:secretsmanager:{}:{}:secret:", ctx.region, ctx.account())
+}
+
+/// Rejects a non-ARN `SecretId` with characters no name can have (AWS's ValidationException).
+pub fn check_secret_id(id: &str) -> Result<(), SmError> {
+    if id.starts_with("arn:") || is_valid_name(id) { Ok(()) } else { Err(SmError::invalid_name()) }
+}
+
+/// Finds the secret a `SecretId` names in this partition.
+pub fn resolve<'a>(
+    secrets: &'a HashMap<String, Secret>,
+    ctx: &RequestCtx,
+    id: &str,
+) -> Result<&'a Secret, SmError> {
+    let Some(resource) = id.strip_prefix("arn:") else {
+        check_secret_id(id)?;
+        return secrets.get(id).ok_or_else(SmError::secret_not_found);
+    };
+    let resource = format!("arn:{resource}");
+    let Some(rest) = resource.strip_prefix(&arn_prefix(ctx)) else {
+        return Err(SmError::secret_not_found());
+    };
+    let found = match split_suffix(rest) {
+        Some(name) => secrets.get(name).filter(|secret| secret.arn == resource),
+        None => secrets.get(rest),
+    };
+    found.ok_or_else(SmError::secret_not_found)
+}
+
+/// `name` when `rest` looks like `name-XXXXXX` (a full ARN's resource part).
+fn split_suffix(rest: &str) -> Option<&str> {
+    let cut = rest.len().checked_sub(SUFFIX_LEN + 1)?;
+    let (name, suffix) = rest.split_at(cut);
+    let suffix = suffix.strip_prefix('-')?;
+    (!name.is_empty() && suffix.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Principal;
+    use crate::secretsmanager::secret::AccessDay;
+    use time::OffsetDateTime;
+
+    fn ctx() -> RequestCtx {
+        RequestCtx {
+            request_id: "r".into(),
+            principal: Principal {
+                account_id: "000000000000".into(),
+                arn: "arn:aws:iam::000000000000:root".into(),
+                access_key_id: "test".into(),
+            },
+            region: "us-east-1".into(),
+            now: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    fn table(names: &[&str]) -> HashMap<String, Secret> {
+        names
+            .iter()
+            .map(|name| {
+                let secret = Secret {
+                    name: (*name).into(),
+                    arn: format!("arn:aws:secretsmanager:us-east-1:000000000000:secret:{name}-AbC123"),
+                    description: None,
+                    kms_key_id: None,
+                    secret_type: None,
+                    tags: None,
+                    created: OffsetDateTime::UNIX_EPOCH,
+                    last_changed: OffsetDateTime::UNIX_EPOCH,
+                    last_accessed: AccessDay::default(),
+                    deleted: None,
+                    versions: Vec::new(),
+                };
+                ((*name).to_owned(), secret)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn resolves_names_full_and_partial_arns() {
+        let secrets = table(&["app/db", "Valid/_+=.@-Name-a1b2", "tricky-a1b2c3"]);
+        let prefix = "arn:aws:secretsmanager:us-east-1:000000000000:secret:";
+        for id in ["app/db", &format!("{prefix}app/db-AbC123"), &format!("{prefix}app/db")] {
+            assert_eq!(resolve(&secrets, &ctx(), id).unwrap().name, "app/db", "{id}");
+        }
+        assert!(resolve(&secrets, &ctx(), &format!("{prefix}Valid/_+=.@-Name-a1b2")).is_ok());
+        // A partial ARN of a name that itself ends in -XXXXXX is read as a full ARN and misses.
+        assert!(resolve(&secrets, &ctx(), &format!("{prefix}tricky-a1b2c3")).is_err());
+        assert!(resolve(&secrets, &ctx(), &format!("{prefix}app/db-Wrong1")).is_err());
+        assert!(resolve(&secrets, &ctx(), "arn:aws:secretsmanager:eu-west-1:000000000000:secret:app/db").is_err());
+    }
+
+    #[test]
+    fn invalid_names_are_validation_errors() {
+        let secrets = table(&[]);
+        let error = resolve(&secrets, &ctx(), "bad name").unwrap_err();
+        assert_eq!(error, SmError::invalid_name());
+        assert!(is_valid_name("rds!cluster-1/a_b+c=d.e@f"));
+    }
+
+    #[test]
+    fn new_arns_have_a_six_character_suffix() {
+        let arn = new_arn(&ctx(), "x");
+        let suffix = arn.rsplit('-').next().unwrap();
+        assert_eq!(suffix.len(), 6);
+        assert!(suffix.bytes().all(|b| b.is_ascii_alphanumeric()));
+    }
+}

@@ -1,0 +1,174 @@
+//! CreateSecret: a new secret, optionally with a first version labelled AWSCURRENT.
+//!
+//! Idempotency: replaying the same ClientRequestToken with the same value returns the original
+//! response; the same token with another value, or an existing name with any other token, is
+//! `ResourceExistsException`. A name scheduled for deletion cannot be reused until it is gone.
+
+use super::super::SecretsManager;
+use super::super::error::{SmError, text};
+use super::super::model::{CreateSecretInput, CreateSecretOutput, Tag};
+use super::super::names::{is_valid_name, new_arn};
+use super::super::secret::{AWSCURRENT, AccessDay, Secret, Version};
+use super::super::value::{self, SecretValue, encryption_error};
+use crate::kms::{KmsCaller, SECRETS_MANAGER_ALIAS};
+use crate::protocol::ctx::RequestCtx;
+use crate::protocol::validate::{Echo, Validator};
+
+/// Most user tags a secret may carry.
+const MAX_TAGS: usize = 50;
+
+/// Serves CreateSecret.
+pub fn create_secret(
+    sm: &SecretsManager,
+    ctx: &RequestCtx,
+    input: CreateSecretInput,
+) -> Result<CreateSecretOutput, SmError> {
+    validate(&input)?;
+    let name = input.name.unwrap_or_default();
+    if !is_valid_name(&name) {
+        return Err(SmError::invalid_name());
+    }
+    if input.add_replica_regions.is_some() {
+        return Err(SmError::InvalidRequest(
+            "Lockbox does not emulate multi-Region replication; create the secret without AddReplicaRegions.".into(),
+        ));
+    }
+    let tags = input.tags.map(check_tags).transpose()?;
+    let value = SecretValue::from_members(input.secret_string, input.secret_binary)?;
+    let token = input.client_request_token;
+    if value.is_some() && token.is_none() {
+        return Err(SmError::InvalidRequest(text::TOKEN_REQUIRED.to_owned()));
+    }
+
+    let table = sm.table(ctx);
+    if let Some(existing) = table.secrets.read().get(&name) {
+        return replay(sm, ctx, existing, token.as_deref(), value.as_ref());
+    }
+
+    let kms_key_id = input
+        .kms_key_id
+        .filter(|id| !id.is_empty() && id != SECRETS_MANAGER_ALIAS);
+    let caller = KmsCaller { account: ctx.account(), region: &ctx.region };
+    sm.kms.resolve_key_arn(caller, kms_key_id.as_deref()).map_err(encryption_error)?;
+
+    let arn = new_arn(ctx, &name);
+    let version = match (&value, &token) {
+        (Some(value), Some(token)) => Some(new_version(sm, ctx, kms_key_id.as_deref(), &arn, token, value)?),
+        _ => None,
+    };
+    let version_id = version.as_ref().map(|v| v.id.clone());
+    let secret = Secret {
+        name: name.clone(),
+        arn: arn.clone(),
+        description: input.description.filter(|d| !d.is_empty()),
+        kms_key_id,
+        secret_type: input.secret_type.filter(|t| !t.is_empty()),
+        tags,
+        created: ctx.now,
+        last_changed: ctx.now,
+        last_accessed: AccessDay::default(),
+        deleted: None,
+        versions: version.into_iter().collect(),
+    };
+
+    let mut secrets = table.secrets.write();
+    if secrets.contains_key(&name) {
+        // Another request created the name while we were encrypting.
+        return Err(already_exists(&name));
+    }
+    secrets.insert(name.clone(), secret);
+    Ok(CreateSecretOutput { arn, name, version_id })
+}
+
+fn validate(input: &CreateSecretInput) -> Result<(), SmError> {
+    let mut v = Validator::new();
+    v.required("Name", input.name.as_ref());
+    v.length("Name", input.name.as_deref(), 1, 512, Echo::Value);
+    v.length("ClientRequestToken", input.client_request_token.as_deref(), 32, 64, Echo::Value);
+    v.length("Description", input.description.as_deref(), 0, 2048, Echo::Value);
+    v.length("KmsKeyId", input.kms_key_id.as_deref(), 0, 2048, Echo::Value);
+    v.blob_length("SecretBinary", input.secret_binary.as_ref().map(|b| b.0.as_slice()), 1, 65_536);
+    v.length("SecretString", input.secret_string.as_ref().map(|s| s.0.as_str()), 1, 65_536, Echo::Redact);
+    v.length("Type", input.secret_type.as_deref(), 0, 256, Echo::Value);
+    v.list_length("AddReplicaRegions", input.add_replica_regions.as_deref(), 1, usize::MAX);
+    for (index, tag) in input.tags.iter().flatten().enumerate() {
+        let at = index + 1;
+        v.length(&format!("Tags.{at}.member.Key"), tag.key.as_deref(), 1, 128, Echo::Value);
+        v.length(&format!("Tags.{at}.member.Value"), tag.value.as_deref(), 0, 256, Echo::Value);
+    }
+    Ok(v.finish()?)
+}
+
+/// Enforces the tag rules the model does not express: count and the reserved `aws:` prefix.
+fn check_tags(tags: Vec<Tag>) -> Result<Vec<Tag>, SmError> {
+    if tags.len() > MAX_TAGS {
+        return Err(SmError::InvalidParameter(format!(
+            "Number of tags exceeds the limit of {MAX_TAGS} tags per secret."
+        )));
+    }
+    for tag in &tags {
+        let key = tag.key.as_deref().unwrap_or_default();
+        if key.to_ascii_lowercase().starts_with("aws:") {
+            return Err(SmError::InvalidParameter(format!(
+                "You can't modify system tags. Tag key: '{key}'."
+            )));
+        }
+    }
+    Ok(tags)
+}
+
+fn new_version(
+    sm: &SecretsManager,
+    ctx: &RequestCtx,
+    key_id: Option<&str>,
+    arn: &str,
+    token: &str,
+    value: &SecretValue,
+) -> Result<Version, SmError> {
+    let sealed = value::seal(sm.kms.as_ref(), ctx, key_id, arn, token, value)?;
+    Ok(Version {
+        id: token.to_owned(),
+        stages: vec![AWSCURRENT.to_owned()],
+        created: ctx.now,
+        last_accessed: AccessDay::default(),
+        value: Some(sealed),
+    })
+}
+
+/// The name exists: succeed only for a replay of the same token and value.
+fn replay(
+    sm: &SecretsManager,
+    ctx: &RequestCtx,
+    existing: &Secret,
+    token: Option<&str>,
+    value: Option<&SecretValue>,
+) -> Result<CreateSecretOutput, SmError> {
+    if existing.deleted.is_some() {
+        return Err(SmError::InvalidRequest(text::NAME_SCHEDULED_FOR_DELETION.to_owned()));
+    }
+    let (Some(token), Some(value)) = (token, value) else {
+        return Err(already_exists(&existing.name));
+    };
+    let Some(version) = existing.version(token) else {
+        return Err(already_exists(&existing.name));
+    };
+    let same = match &version.value {
+        Some(sealed) => value::open(sm.kms.as_ref(), ctx, &existing.arn, &version.id, sealed)?.same_as(value),
+        None => false,
+    };
+    if !same {
+        return Err(SmError::ResourceExists(format!(
+            "You can't use ClientRequestToken {token} because that value is already in use for a version of secret {}.",
+            existing.arn
+        )));
+    }
+    Ok(CreateSecretOutput {
+        arn: existing.arn.clone(),
+        name: existing.name.clone(),
+        version_id: Some(version.id.clone()),
+    })
+}
+
+fn already_exists(name: &str) -> SmError {
+    SmError::ResourceExists(format!("The operation failed because the secret {name} already exists."))
+}

@@ -1,0 +1,39 @@
+//! DescribeSecret: a secret's metadata, with every unset member omitted. Works on secrets
+//! scheduled for deletion (they show `DeletedDate`).
+
+use super::super::SecretsManager;
+use super::super::error::SmError;
+use super::super::model::{DescribeSecretInput, DescribeSecretOutput};
+use super::super::names::resolve;
+use super::validate_secret_id;
+use crate::protocol::ctx::RequestCtx;
+use crate::protocol::json::EpochSeconds;
+use crate::protocol::validate::Validator;
+
+/// Serves DescribeSecret.
+pub fn describe_secret(
+    sm: &SecretsManager,
+    ctx: &RequestCtx,
+    input: DescribeSecretInput,
+) -> Result<DescribeSecretOutput, SmError> {
+    let mut v = Validator::new();
+    validate_secret_id(&mut v, input.secret_id.as_ref());
+    v.finish()?;
+
+    let table = sm.table(ctx);
+    let secrets = table.secrets.read();
+    let secret = resolve(&secrets, ctx, input.secret_id.as_deref().unwrap_or_default())?;
+    Ok(DescribeSecretOutput {
+        arn: secret.arn.clone(),
+        name: secret.name.clone(),
+        secret_type: secret.secret_type.clone(),
+        description: secret.description.clone(),
+        kms_key_id: secret.kms_key_id.clone(),
+        last_changed_date: EpochSeconds(secret.last_changed),
+        last_accessed_date: secret.last_accessed.get().map(EpochSeconds),
+        deleted_date: secret.deleted.map(EpochSeconds),
+        tags: secret.tags.clone(),
+        version_ids_to_stages: secret.version_ids_to_stages(),
+        created_date: EpochSeconds(secret.created),
+    })
+}

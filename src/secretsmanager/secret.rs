@@ -1,0 +1,149 @@
+//! The state of one secret: metadata plus versions carrying staging labels.
+//!
+//! Invariants: a label is attached to at most one version; versions are kept in creation
+//! order; a version's value is stored only as ciphertext ([`SealedValue`]). Last-access days
+//! are atomics so reads update them under a shared lock.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use parking_lot::RwLock;
+use time::OffsetDateTime;
+
+use super::model::Tag;
+
+/// The label GetSecretValue reads by default.
+pub const AWSCURRENT: &str = "AWSCURRENT";
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
+/// All secrets of one (account, region), by name.
+#[derive(Debug, Default)]
+pub struct SecretTable {
+    /// Secrets keyed by their exact (case-sensitive) name.
+    pub secrets: RwLock<HashMap<String, Secret>>,
+}
+
+/// Which member the value came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// `SecretString`.
+    Text,
+    /// `SecretBinary`.
+    Binary,
+}
+
+/// A version's value as stored: AES-256-GCM under a per-version data key, plus that data key
+/// encrypted by KMS with the context {SecretARN, SecretVersionId}.
+#[derive(Debug, Clone)]
+pub struct SealedValue {
+    /// String or binary.
+    pub kind: ValueKind,
+    /// `nonce || ciphertext || tag` of the value.
+    pub ciphertext: Vec<u8>,
+    /// The data key as a KMS ciphertext blob.
+    pub encrypted_data_key: Vec<u8>,
+    /// ARN of the KMS key that encrypted the data key.
+    pub key_arn: String,
+}
+
+/// A day-resolution "last accessed" marker that reads can bump under a shared lock.
+#[derive(Debug, Default)]
+pub struct AccessDay(AtomicI64);
+
+impl AccessDay {
+    /// Records an access at `now` (only the day is kept).
+    pub fn touch(&self, now: OffsetDateTime) {
+        let day = now.unix_timestamp().div_euclid(SECONDS_PER_DAY) + 1;
+        self.0.fetch_max(day, Ordering::AcqRel);
+    }
+
+    /// Midnight UTC of the last access day, if any.
+    pub fn get(&self) -> Option<OffsetDateTime> {
+        match self.0.load(Ordering::Acquire) {
+            0 => None,
+            day => OffsetDateTime::from_unix_timestamp((day - 1) * SECONDS_PER_DAY).ok(),
+        }
+    }
+}
+
+/// One version of a secret.
+#[derive(Debug)]
+pub struct Version {
+    /// The version id (the ClientRequestToken that created it).
+    pub id: String,
+    /// Staging labels, in the order they were attached.
+    pub stages: Vec<String>,
+    /// When the version was created.
+    pub created: OffsetDateTime,
+    /// Last day this version was read.
+    pub last_accessed: AccessDay,
+    /// The sealed value; `None` for a rotation placeholder.
+    pub value: Option<SealedValue>,
+}
+
+/// A secret.
+#[derive(Debug)]
+pub struct Secret {
+    /// Name, unique in its partition.
+    pub name: String,
+    /// Full ARN including the random suffix.
+    pub arn: String,
+    /// Non-empty description, if any.
+    pub description: Option<String>,
+    /// Customer KMS key as the caller named it; `None` means `aws/secretsmanager`.
+    pub kms_key_id: Option<String>,
+    /// `Type` of a managed external secret.
+    pub secret_type: Option<String>,
+    /// Tags; `None` until tags are first set.
+    pub tags: Option<Vec<Tag>>,
+    /// Creation time.
+    pub created: OffsetDateTime,
+    /// Last modification time.
+    pub last_changed: OffsetDateTime,
+    /// Last day the secret's value was read.
+    pub last_accessed: AccessDay,
+    /// When deletion was requested, if scheduled.
+    pub deleted: Option<OffsetDateTime>,
+    /// Versions in creation order.
+    pub versions: Vec<Version>,
+}
+
+impl Secret {
+    /// The version with `id`.
+    pub fn version(&self, id: &str) -> Option<&Version> {
+        self.versions.iter().find(|v| v.id == id)
+    }
+
+    /// The version carrying `label`.
+    pub fn version_with_stage(&self, label: &str) -> Option<&Version> {
+        self.versions.iter().find(|v| v.stages.iter().any(|s| s == label))
+    }
+
+    /// Labelled versions only, as `VersionIdsToStages`; `None` when no version carries a label.
+    pub fn version_ids_to_stages(&self) -> Option<BTreeMap<String, Vec<String>>> {
+        let map: BTreeMap<_, _> = self
+            .versions
+            .iter()
+            .filter(|v| !v.stages.is_empty())
+            .map(|v| (v.id.clone(), v.stages.clone()))
+            .collect();
+        (!map.is_empty()).then_some(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_days_truncate_to_midnight_and_only_grow() {
+        let day = AccessDay::default();
+        assert!(day.get().is_none());
+        let noon = OffsetDateTime::from_unix_timestamp(1_673_438_400).unwrap();
+        day.touch(noon);
+        assert_eq!(day.get().unwrap().unix_timestamp(), 1_673_395_200);
+        day.touch(noon - time::Duration::days(3));
+        assert_eq!(day.get().unwrap().unix_timestamp(), 1_673_395_200);
+    }
+}

@@ -1,0 +1,170 @@
+//! Parsing of the `Authorization` header value:
+//! `AWS4-HMAC-SHA256 Credential=AKID/yyyymmdd/region/service/aws4_request, SignedHeaders=a;b, Signature=hex`.
+//!
+//! Only syntax lives here; the semantic checks (date, scope, headers) are in `verify.rs`.
+
+use super::error::{Error, ErrorKind};
+
+/// The parameters of an `Authorization` header, as written by the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AuthHeader<'h> {
+    pub algorithm: &'h str,
+    pub credential: Option<&'h str>,
+    pub signed_headers: Option<&'h str>,
+    pub signature: Option<&'h str>,
+}
+
+/// Splits the header like AWS does: the first whitespace-delimited token is the algorithm, the
+/// rest is split on commas and whitespace (so a missing space after a comma is fine) and every
+/// piece must be `key=value`. Keys are case-sensitive; the first occurrence of a key wins.
+pub(crate) fn parse_header(header: &str) -> Result<AuthHeader<'_>, Error> {
+    let trimmed = header.trim_start();
+    let (algorithm, rest) = trimmed
+        .split_once(|c: char| c.is_ascii_whitespace())
+        .unwrap_or((trimmed, ""));
+    let mut parsed = AuthHeader {
+        algorithm,
+        credential: None,
+        signed_headers: None,
+        signature: None,
+    };
+    for token in rest
+        .split(|c: char| c == ',' || c.is_ascii_whitespace())
+        .filter(|t| !t.is_empty())
+    {
+        let Some((key, value)) = token.split_once('=') else {
+            return Err(Error::not_key_value(token, header));
+        };
+        let slot = match key {
+            "Credential" => &mut parsed.credential,
+            "SignedHeaders" => &mut parsed.signed_headers,
+            "Signature" => &mut parsed.signature,
+            _ => continue,
+        };
+        if slot.is_none() {
+            *slot = Some(value);
+        }
+    }
+    Ok(parsed)
+}
+
+/// AWS's IncompleteSignature text: one sentence per missing element, then `Authorization=<header>`.
+/// Empty `Credential=`/`Signature=` count as missing; an empty `SignedHeaders=` does not (it fails
+/// the host check later, as on AWS). Returns `(credential, signed_headers, signature)`.
+pub(crate) fn check_complete<'h>(
+    auth: &AuthHeader<'h>,
+    header: &str,
+    has_date: bool,
+) -> Result<(&'h str, &'h str, &'h str), Error> {
+    let mut message = String::new();
+    if auth.credential.is_none_or(str::is_empty) {
+        message.push_str("Authorization header requires 'Credential' parameter. ");
+    }
+    if auth.signature.is_none_or(str::is_empty) {
+        message.push_str("Authorization header requires 'Signature' parameter. ");
+    }
+    if auth.signed_headers.is_none() {
+        message.push_str("Authorization header requires 'SignedHeaders' parameter. ");
+    }
+    if !has_date {
+        message.push_str(
+            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ",
+        );
+    }
+    if let (true, Some(c), Some(h), Some(s)) = (
+        message.is_empty(),
+        auth.credential,
+        auth.signed_headers,
+        auth.signature,
+    ) {
+        return Ok((c, h, s));
+    }
+    message.push_str("Authorization=");
+    message.push_str(header);
+    Err(Error::new(ErrorKind::IncompleteSignature, message))
+}
+
+/// The five elements of `Credential=`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Credential<'h> {
+    pub access_key_id: &'h str,
+    pub date: &'h str,
+    pub region: &'h str,
+    pub service: &'h str,
+    pub terminator: &'h str,
+}
+
+/// Splits `AKID/date/region/service/aws4_request`; trailing slashes are ignored (as on AWS).
+pub(crate) fn parse_credential(credential: &str) -> Result<Credential<'_>, Error> {
+    let parts: Vec<&str> = credential.trim_end_matches('/').split('/').collect();
+    match parts.as_slice() {
+        [access_key_id, date, region, service, terminator] => Ok(Credential {
+            access_key_id,
+            date,
+            region,
+            service,
+            terminator,
+        }),
+        _ => Err(Error::credential_parts(credential)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc";
+
+    #[test]
+    fn parses_any_order_and_missing_spaces() {
+        let a = parse_header(FULL).unwrap();
+        assert_eq!(a.algorithm, "AWS4-HMAC-SHA256");
+        assert_eq!(a.credential, Some("AKID/20150830/us-east-1/service/aws4_request"));
+        assert_eq!(a.signed_headers, Some("host;x-amz-date"));
+        assert_eq!(a.signature, Some("abc"));
+        let b = parse_header(
+            "AWS4-HMAC-SHA256 Signature=abc,SignedHeaders=host;x-amz-date,Credential=AKID/20150830/us-east-1/service/aws4_request",
+        )
+        .unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn token_without_equal_sign_is_rejected_with_aws_text() {
+        let header = "AWS4-HMAC-SHA256 Credential= AKID/20181128/eu-central-1/x/aws4_request, SignedHeaders=host, Signature=a";
+        let err = parse_header(header).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::IncompleteSignature);
+        assert_eq!(
+            err.message(),
+            format!("'AKID/20181128/eu-central-1/x/aws4_request' not a valid key=value pair (missing equal-sign) in Authorization header: '{header}'.")
+        );
+    }
+
+    #[test]
+    fn all_missing_elements_are_listed() {
+        let header = "AWS4-HMAC-SHA256 Foo=bar";
+        let auth = parse_header(header).unwrap();
+        let err = check_complete(&auth, header, false).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::IncompleteSignature);
+        assert_eq!(
+            err.message(),
+            "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-HMAC-SHA256 Foo=bar"
+        );
+        let auth = parse_header(FULL).unwrap();
+        assert!(check_complete(&auth, FULL, true).is_ok());
+    }
+
+    #[test]
+    fn credential_must_have_five_parts() {
+        let c = parse_credential("AKID/20150830/us-east-1/kms/aws4_request//").unwrap();
+        assert_eq!(c.access_key_id, "AKID");
+        assert_eq!(c.service, "kms");
+        let err = parse_credential("a/b/c/d").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::IncompleteSignature);
+        assert_eq!(
+            err.message(),
+            "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'a/b/c/d'"
+        );
+        assert!(parse_credential("a/b/c/d/e/f").is_err());
+    }
+}

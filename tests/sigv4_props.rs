@@ -1,0 +1,213 @@
+//! Property tests: random requests signed by the official aws-sigv4 crate (default settings,
+//! service `secretsmanager`, random region, fixed time) must verify with `lockbox::sigv4`, and
+//! changing any signed component (a signed header value, the body, the path, the query, the
+//! signature, the date, the secret) must make verification fail.
+
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+use lockbox::sigv4::{Request, SecretKey, authenticate_request, verify_signature};
+use proptest::prelude::*;
+use time::OffsetDateTime;
+
+const EPOCH_SECS: u64 = 1_762_435_568; // 2025-11-06T13:26:08Z
+const HOST: &str = "secretsmanager.example.amazonaws.com";
+
+#[derive(Debug, Clone)]
+struct Case {
+    method: &'static str,
+    path: String,
+    query: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    region: String,
+    secret: String,
+    token: Option<String>,
+}
+
+/// An owned request (headers in wire order) that can be lent out as a `lockbox` `Request`.
+#[derive(Debug, Clone)]
+struct Wire {
+    method: String,
+    path: String,
+    query: String,
+    headers: Vec<(String, Vec<u8>)>,
+    body: Vec<u8>,
+}
+
+impl Wire {
+    fn verifies(&self, secret: &str) -> bool {
+        let refs: Vec<(&str, &[u8])> = self.headers.iter().map(|(n, v)| (n.as_str(), v.as_slice())).collect();
+        let req = Request { method: &self.method, path: &self.path, query: &self.query, headers: &refs, body: &self.body };
+        let now = OffsetDateTime::from_unix_timestamp(EPOCH_SECS as i64 + 30).unwrap();
+        authenticate_request(&req, "secretsmanager", now)
+            .and_then(|parsed| verify_signature(&req, &parsed, &SecretKey::new(secret)))
+            .is_ok()
+    }
+}
+
+fn segment() -> impl Strategy<Value = String> {
+    // Characters http::Uri accepts in a path, plus percent-encoded bytes; no dot-only segments
+    // (those are removed by normalization, so flipping them would legitimately not matter).
+    proptest::collection::vec(
+        prop_oneof![
+            4 => "[A-Za-z0-9._~!$'()*,;=:@-]",
+            1 => "%[0-9A-F]{2}",
+        ],
+        1..6,
+    )
+    .prop_map(|parts| parts.concat())
+    .prop_filter("no dot segments", |s| s != "." && s != "..")
+}
+
+fn query() -> impl Strategy<Value = String> {
+    let part = || {
+        proptest::collection::vec(prop_oneof![4 => "[A-Za-z0-9._~!$'()*,;:@/?+-]", 1 => "%[0-9a-fA-F]{2}"], 0..5)
+            .prop_map(|p| p.concat())
+    };
+    proptest::collection::vec((part(), proptest::option::of(part())), 0..4).prop_map(|pairs| {
+        pairs
+            .into_iter()
+            .map(|(k, v)| match v {
+                Some(v) => format!("{k}={v}"),
+                None => k,
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    })
+}
+
+fn header() -> impl Strategy<Value = (String, String)> {
+    // A small name pool so duplicates happen; mixed case; values with runs of spaces.
+    let name = prop_oneof![
+        Just("X-Custom".to_string()),
+        Just("x-custom".to_string()),
+        Just("Content-Type".to_string()),
+        Just("X-Amz-Target".to_string()),
+        Just("X-Amz-Meta-Thing".to_string()),
+        "x-[a-z0-9]{1,8}",
+    ];
+    (name, "[ !-~]{0,16}")
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        prop_oneof![Just("GET"), Just("POST"), Just("PUT"), Just("DELETE")],
+        proptest::collection::vec(segment(), 0..4),
+        any::<bool>(),
+        query(),
+        proptest::collection::vec(header(), 0..5),
+        proptest::collection::vec(any::<u8>(), 0..48),
+        "[a-z]{2}-[a-z]{4,9}-[1-9]",
+        "[A-Za-z0-9/+]{40}",
+        proptest::option::of("[A-Za-z0-9/+=]{16,40}"),
+    )
+        .prop_map(|(method, segs, trailing, query, headers, body, region, secret, token)| {
+            let mut path = format!("/{}", segs.join("/"));
+            if trailing && !segs.is_empty() {
+                path.push('/');
+            }
+            Case { method, path, query, headers, body, region, secret, token }
+        })
+}
+
+/// Signs `case` with aws-sigv4 and returns the request as it would travel on the wire.
+fn signed_wire(case: &Case) -> Wire {
+    let identity: Identity = Credentials::new("AKIDEXAMPLE", &case.secret, case.token.clone(), None, "props").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(&case.region)
+        .name("secretsmanager")
+        .time(SystemTime::UNIX_EPOCH + Duration::from_secs(EPOCH_SECS))
+        .settings(SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let uri = if case.query.is_empty() {
+        format!("https://{HOST}{}", case.path)
+    } else {
+        format!("https://{HOST}{}?{}", case.path, case.query)
+    };
+    let signable = SignableRequest::new(
+        case.method,
+        uri,
+        case.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        SignableBody::Bytes(&case.body),
+    )
+    .unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    let mut headers: Vec<(String, Vec<u8>)> = vec![("Host".into(), HOST.as_bytes().to_vec())];
+    headers.extend(case.headers.iter().map(|(n, v)| (n.clone(), v.as_bytes().to_vec())));
+    headers.extend(instructions.headers().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())));
+    // Not signed by the SDK (excluded by default) and not x-amz-*: must not disturb verification.
+    headers.push(("User-Agent".into(), b"props/1.0".to_vec()));
+    Wire { method: case.method.into(), path: case.path.clone(), query: case.query.clone(), headers, body: case.body.clone() }
+}
+
+/// Replaces the byte at `index % len` (or appends, if empty) with a letter that is not a hex
+/// digit and differs from the original, so the change can never be a no-op or a case change
+/// inside a `%XX` escape.
+fn flip(bytes: &mut Vec<u8>, index: usize, skip_first: bool) {
+    let start = usize::from(skip_first);
+    if bytes.len() <= start {
+        bytes.push(b'q');
+        return;
+    }
+    let i = start + index % (bytes.len() - start);
+    bytes[i] = if bytes[i] == b'q' { b'z' } else { b'q' };
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+
+    #[test]
+    fn aws_sigv4_signed_requests_verify(case in case()) {
+        let wire = signed_wire(&case);
+        prop_assert!(wire.verifies(&case.secret), "{:#?}", wire);
+        let mut wrong = case.secret.clone().into_bytes();
+        flip(&mut wrong, 7, false);
+        prop_assert!(!wire.verifies(&String::from_utf8(wrong).unwrap()));
+    }
+
+    #[test]
+    fn changing_any_signed_component_fails(case in case(), which in 0usize..6, index in any::<usize>()) {
+        let wire = signed_wire(&case);
+        prop_assert!(wire.verifies(&case.secret));
+        let mut bad = wire.clone();
+        match which {
+            0 => {
+                // A signed header value: any header but User-Agent/Authorization.
+                let signed: Vec<usize> = (0..bad.headers.len())
+                    .filter(|&i| !matches!(bad.headers[i].0.to_ascii_lowercase().as_str(), "user-agent" | "authorization" | "x-amz-date"))
+                    .collect();
+                let pick = signed[index % signed.len()];
+                flip(&mut bad.headers[pick].1, index / 7, false);
+            }
+            1 => flip(&mut bad.body, index, false),
+            2 => {
+                let mut p = bad.path.into_bytes();
+                flip(&mut p, index, true);
+                bad.path = String::from_utf8(p).unwrap();
+            }
+            3 => {
+                let mut q = bad.query.into_bytes();
+                flip(&mut q, index, false);
+                bad.query = String::from_utf8(q).unwrap();
+            }
+            4 => {
+                let auth = bad.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("authorization")).unwrap();
+                let at = auth.1.len() - 1 - index % 64;
+                auth.1[at] = if auth.1[at] == b'0' { b'1' } else { b'0' };
+            }
+            _ => {
+                let date = bad.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("x-amz-date")).unwrap();
+                let last = date.1.len() - 2; // the seconds' last digit, before 'Z'
+                date.1[last] = if date.1[last] == b'9' { b'8' } else { date.1[last] + 1 };
+            }
+        }
+        prop_assert!(!bad.verifies(&case.secret), "component {} change not detected: {:#?}", which, bad);
+    }
+}
