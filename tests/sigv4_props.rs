@@ -3,6 +3,8 @@
 //! changing any signed component (a signed header value, the body, the path, the query, the
 //! signature, the date, the secret) must make verification fail.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
@@ -40,8 +42,18 @@ struct Wire {
 
 impl Wire {
     fn verifies(&self, secret: &str) -> bool {
-        let refs: Vec<(&str, &[u8])> = self.headers.iter().map(|(n, v)| (n.as_str(), v.as_slice())).collect();
-        let req = Request { method: &self.method, path: &self.path, query: &self.query, headers: &refs, body: &self.body };
+        let refs: Vec<(&str, &[u8])> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_slice()))
+            .collect();
+        let req = Request {
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            headers: &refs,
+            body: &self.body,
+        };
         let now = OffsetDateTime::from_unix_timestamp(EPOCH_SECS as i64 + 30).unwrap();
         authenticate_request(&req, "secretsmanager", now)
             .and_then(|parsed| verify_signature(&req, &parsed, &SecretKey::new(secret)))
@@ -65,8 +77,11 @@ fn segment() -> impl Strategy<Value = String> {
 
 fn query() -> impl Strategy<Value = String> {
     let part = || {
-        proptest::collection::vec(prop_oneof![4 => "[A-Za-z0-9._~!$'()*,;:@/?+-]", 1 => "%[0-9a-fA-F]{2}"], 0..5)
-            .prop_map(|p| p.concat())
+        proptest::collection::vec(
+            prop_oneof![4 => "[A-Za-z0-9._~!$'()*,;:@/?+-]", 1 => "%[0-9a-fA-F]{2}"],
+            0..5,
+        )
+        .prop_map(|p| p.concat())
     };
     proptest::collection::vec((part(), proptest::option::of(part())), 0..4).prop_map(|pairs| {
         pairs
@@ -105,18 +120,36 @@ fn case() -> impl Strategy<Value = Case> {
         "[A-Za-z0-9/+]{40}",
         proptest::option::of("[A-Za-z0-9/+=]{16,40}"),
     )
-        .prop_map(|(method, segs, trailing, query, headers, body, region, secret, token)| {
-            let mut path = format!("/{}", segs.join("/"));
-            if trailing && !segs.is_empty() {
-                path.push('/');
-            }
-            Case { method, path, query, headers, body, region, secret, token }
-        })
+        .prop_map(
+            |(method, segs, trailing, query, headers, body, region, secret, token)| {
+                let mut path = format!("/{}", segs.join("/"));
+                if trailing && !segs.is_empty() {
+                    path.push('/');
+                }
+                Case {
+                    method,
+                    path,
+                    query,
+                    headers,
+                    body,
+                    region,
+                    secret,
+                    token,
+                }
+            },
+        )
 }
 
 /// Signs `case` with aws-sigv4 and returns the request as it would travel on the wire.
 fn signed_wire(case: &Case) -> Wire {
-    let identity: Identity = Credentials::new("AKIDEXAMPLE", &case.secret, case.token.clone(), None, "props").into();
+    let identity: Identity = Credentials::new(
+        "AKIDEXAMPLE",
+        &case.secret,
+        case.token.clone(),
+        None,
+        "props",
+    )
+    .into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(&case.region)
@@ -140,11 +173,25 @@ fn signed_wire(case: &Case) -> Wire {
     .unwrap();
     let (instructions, _) = sign(signable, &params).unwrap().into_parts();
     let mut headers: Vec<(String, Vec<u8>)> = vec![("Host".into(), HOST.as_bytes().to_vec())];
-    headers.extend(case.headers.iter().map(|(n, v)| (n.clone(), v.as_bytes().to_vec())));
-    headers.extend(instructions.headers().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())));
+    headers.extend(
+        case.headers
+            .iter()
+            .map(|(n, v)| (n.clone(), v.as_bytes().to_vec())),
+    );
+    headers.extend(
+        instructions
+            .headers()
+            .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())),
+    );
     // Not signed by the SDK (excluded by default) and not x-amz-*: must not disturb verification.
     headers.push(("User-Agent".into(), b"props/1.0".to_vec()));
-    Wire { method: case.method.into(), path: case.path.clone(), query: case.query.clone(), headers, body: case.body.clone() }
+    Wire {
+        method: case.method.into(),
+        path: case.path.clone(),
+        query: case.query.clone(),
+        headers,
+        body: case.body.clone(),
+    }
 }
 
 /// Replaces the byte at `index % len` (or appends, if empty) with a letter that is not a hex

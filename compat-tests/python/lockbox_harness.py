@@ -200,7 +200,7 @@ class LockboxServer:
         self._log.close()
         return self.proc.returncode
 
-    def log_tail(self, lines: int = 200) -> str:
+    def log_tail(self, lines: int = 60) -> str:
         if not self.log_path or not self.log_path.exists():
             return "(no log)"
         text = self.log_path.read_text("utf-8", "replace").splitlines()

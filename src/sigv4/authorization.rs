@@ -110,6 +110,7 @@ pub(crate) fn parse_credential(credential: &str) -> Result<Credential<'_>, Error
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -119,7 +120,10 @@ mod tests {
     fn parses_any_order_and_missing_spaces() {
         let a = parse_header(FULL).unwrap();
         assert_eq!(a.algorithm, "AWS4-HMAC-SHA256");
-        assert_eq!(a.credential, Some("AKID/20150830/us-east-1/service/aws4_request"));
+        assert_eq!(
+            a.credential,
+            Some("AKID/20150830/us-east-1/service/aws4_request")
+        );
         assert_eq!(a.signed_headers, Some("host;x-amz-date"));
         assert_eq!(a.signature, Some("abc"));
         let b = parse_header(
@@ -136,7 +140,9 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::IncompleteSignature);
         assert_eq!(
             err.message(),
-            format!("'AKID/20181128/eu-central-1/x/aws4_request' not a valid key=value pair (missing equal-sign) in Authorization header: '{header}'.")
+            format!(
+                "'AKID/20181128/eu-central-1/x/aws4_request' not a valid key=value pair (missing equal-sign) in Authorization header: '{header}'."
+            )
         );
     }
 

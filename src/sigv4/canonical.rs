@@ -97,6 +97,12 @@ fn form_decode(raw: &str) -> Vec<u8> {
     out
 }
 
+/// Decoded bytes that are not UTF-8 become U+FFFD, as in the aws-sigv4 crate (and Java's
+/// URLDecoder): `%AA` alone is canonicalized as `%EF%BF%BD`.
+fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
 /// Canonical query string: every `&`-separated pair is decoded and re-encoded with the SigV4
 /// rules (`key` alone becomes `key=`), then pairs are sorted by encoded key, then encoded value.
 ///
@@ -110,8 +116,8 @@ pub fn canonical_query(raw_query: &str) -> String {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let mut k = Vec::new();
             let mut v = Vec::new();
-            push_encoded(&mut k, &form_decode(key), false);
-            push_encoded(&mut v, &form_decode(value), false);
+            push_encoded(&mut k, lossy(&form_decode(key)).as_bytes(), false);
+            push_encoded(&mut v, lossy(&form_decode(value)).as_bytes(), false);
             (k, v)
         })
         .collect();
@@ -204,12 +210,21 @@ pub(crate) fn canonical_request_bytes(
 
 /// The canonical request as text (non-UTF-8 header bytes are shown lossily; the verifier
 /// hashes the exact bytes).
-pub fn canonical_request(req: &Request<'_>, signed_headers: &[String], payload_hash_hex: &str) -> String {
-    String::from_utf8_lossy(&canonical_request_bytes(req, signed_headers, payload_hash_hex))
-        .into_owned()
+pub fn canonical_request(
+    req: &Request<'_>,
+    signed_headers: &[String],
+    payload_hash_hex: &str,
+) -> String {
+    String::from_utf8_lossy(&canonical_request_bytes(
+        req,
+        signed_headers,
+        payload_hash_hex,
+    ))
+    .into_owned()
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -238,8 +253,12 @@ mod tests {
         assert_eq!(canonical_query("k=&&x"), "k=&x=");
         assert_eq!(canonical_query("a=b+c%2Bd"), "a=b%20c%2Bd");
         assert_eq!(canonical_query("a=%zz%4"), "a=%25zz%254");
-        assert_eq!(canonical_query("%E1%88%B4=v&p=-_.~!"), "%E1%88%B4=v&p=-_.~%21");
+        assert_eq!(
+            canonical_query("%E1%88%B4=v&p=-_.~!"),
+            "%E1%88%B4=v&p=-_.~%21"
+        );
         assert_eq!(canonical_query("a=%7e"), "a=~");
+        assert_eq!(canonical_query("%aa"), "%EF%BF%BD=");
     }
 
     #[test]
@@ -260,7 +279,10 @@ mod tests {
             canonical_header_value(&req, "my-header").as_deref(),
             Some(&b"a b c,d"[..])
         );
-        assert_eq!(canonical_header_value(&req, "other").as_deref(), Some(&b""[..]));
+        assert_eq!(
+            canonical_header_value(&req, "other").as_deref(),
+            Some(&b""[..])
+        );
         assert_eq!(canonical_header_value(&req, "absent"), None);
     }
 }

@@ -58,12 +58,17 @@ pub fn check_skew(request_time: OffsetDateTime, now: OffsetDateTime) -> Result<(
         return Err(Error::expired(&req, &format_amz_date(earliest), &now_s));
     }
     if request_time > latest {
-        return Err(Error::not_yet_current(&req, &format_amz_date(latest), &now_s));
+        return Err(Error::not_yet_current(
+            &req,
+            &format_amz_date(latest),
+            &now_s,
+        ));
     }
     Ok(())
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use time::macros::datetime;

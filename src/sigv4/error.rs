@@ -126,9 +126,7 @@ impl Error {
     pub(crate) fn unsupported_algorithm(algorithm: &str) -> Self {
         Error::new(
             ErrorKind::IncompleteSignature,
-            format!(
-                "Unsupported AWS 'algorithm': '{algorithm}' (only AWS4-HMAC-SHA256 for now). "
-            ),
+            format!("Unsupported AWS 'algorithm': '{algorithm}' (only AWS4-HMAC-SHA256 for now). "),
         )
     }
 

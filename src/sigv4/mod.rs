@@ -39,15 +39,14 @@ mod signing;
 mod verify;
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests;
 
 pub use canonical::{canonical_query, canonical_request, canonical_uri};
 pub use datetime::{MAX_CLOCK_SKEW, format_amz_date, parse_amz_date};
 pub use error::{Error, ErrorKind};
 pub use secret::SecretKey;
-pub use signing::{
-    ALGORITHM, CredentialScope, Signature, sha256_hex, signing_key, string_to_sign,
-};
+pub use signing::{ALGORITHM, CredentialScope, Signature, sha256_hex, signing_key, string_to_sign};
 pub use verify::ParsedAuth;
 
 /// An HTTP request exactly as received.

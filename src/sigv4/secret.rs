@@ -30,6 +30,7 @@ impl fmt::Debug for SecretKey {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

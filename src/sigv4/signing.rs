@@ -122,6 +122,7 @@ pub(crate) fn string_to_sign_bytes(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

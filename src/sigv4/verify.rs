@@ -95,7 +95,10 @@ pub(crate) fn authenticate(
 
     // 5. Host must be signed.
     let signed_headers: Vec<String> = signed.split(';').map(str::to_ascii_lowercase).collect();
-    if !signed_headers.iter().any(|h| h == "host" || h == ":authority") {
+    if !signed_headers
+        .iter()
+        .any(|h| h == "host" || h == ":authority")
+    {
         return Err(Error::host_not_signed());
     }
 
@@ -172,7 +175,9 @@ fn check_signed_headers(req: &Request<'_>, signed_headers: &[String]) -> Result<
     let mut unsigned: Vec<String> = Vec::new();
     for (name, _) in req.headers {
         let lower = name.trim().to_ascii_lowercase();
-        if lower.starts_with("x-amz-") && !signed_headers.contains(&lower) && !unsigned.contains(&lower)
+        if lower.starts_with("x-amz-")
+            && !signed_headers.contains(&lower)
+            && !unsigned.contains(&lower)
         {
             unsigned.push(lower);
         }
@@ -180,16 +185,21 @@ fn check_signed_headers(req: &Request<'_>, signed_headers: &[String]) -> Result<
     if !unsigned.is_empty() {
         return Err(Error::headers_not_signed(&unsigned));
     }
-    if let Some(claimed) = canonical_header_value(req, "x-amz-content-sha256") {
-        if claimed != sha256_hex(req.body).as_bytes() {
-            return Err(Error::content_sha256_mismatch());
-        }
+    let body_hash = sha256_hex(req.body);
+    if canonical_header_value(req, "x-amz-content-sha256")
+        .is_some_and(|claimed| claimed != body_hash.as_bytes())
+    {
+        return Err(Error::content_sha256_mismatch());
     }
     Ok(())
 }
 
 /// Step 2, see [`super::verify_signature`].
-pub(crate) fn verify(req: &Request<'_>, parsed: &ParsedAuth, secret: &SecretKey) -> Result<(), Error> {
+pub(crate) fn verify(
+    req: &Request<'_>,
+    parsed: &ParsedAuth,
+    secret: &SecretKey,
+) -> Result<(), Error> {
     let payload_hash = sha256_hex(req.body);
     let creq = canonical_request_bytes(req, &parsed.signed_headers, &payload_hash);
     let amz_date = format_amz_date(parsed.request_time);

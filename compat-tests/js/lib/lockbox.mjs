@@ -1,0 +1,208 @@
+// Shared helpers for the Lockbox JS SDK v3 compatibility tests.
+import { spawn } from "node:child_process";
+import { mkdtempSync, openSync, closeSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomUUID } from "node:crypto";
+import assert from "node:assert/strict";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const REPO = resolve(HERE, "..", "..", "..");
+export const READY_RE = /ready: (http:\/\/\S+)/;
+export const DEFAULT_ACCOUNT = "000000000000";
+export const REGION = "us-east-1";
+
+export const MSG = {
+  notFound: "Secrets Manager can't find the specified secret.",
+  invalidName:
+    "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!",
+  bothValues: "You can't specify both a binary secret value and a string secret value in the same secret.",
+  stageNotOnVersion: "You provided a VersionStage that is not associated to the provided VersionId.",
+  badSignature:
+    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+  missingToken: "Missing Authentication Token",
+  unrecognized: "The security token included in the request is invalid.",
+  noValueForStage: (stage = "AWSCURRENT") =>
+    `Secrets Manager can't find the specified secret value for staging label: ${stage}`,
+  noValueForVersion: (id) => `Secrets Manager can't find the specified secret value for VersionId: ${id}`,
+  exists: (name) => `The operation failed because the secret ${name} already exists.`,
+  tokenInUse: (token, arn) =>
+    `You can't use ClientRequestToken ${token} because that value is already in use for a version of secret ${arn}.`,
+};
+
+export const SIG_EXPIRED_RE =
+  /^Signature expired: (\d{8}T\d{6}Z) is now earlier than (\d{8}T\d{6}Z) \((\d{8}T\d{6}Z) - 5 min\.\)$/;
+
+// Non-UTF-8 bytes for binary round trips.
+export const BINARY_VALUE = Uint8Array.from([
+  0x00, 0xff, 0xfe, 0x80, 0xc3, 0x28, 0x0a, 0x0d, 0x7f, 0x01,
+  ...Array.from({ length: 256 }, (_, i) => i),
+]);
+
+export function lockboxBin() {
+  return process.env.LOCKBOX_BIN || join(REPO, "target", "debug", "lockbox");
+}
+
+export function uniq(prefix = "js") {
+  return `${prefix}-${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+}
+
+export function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
+}
+
+export function arnRe(name, account = DEFAULT_ACCOUNT, region = REGION) {
+  return new RegExp(`^arn:aws:secretsmanager:${escapeRe(region)}:${account}:secret:${escapeRe(name)}-[A-Za-z0-9]{6}$`);
+}
+
+export function partialArn(arn) {
+  assert.match(arn, /-[A-Za-z0-9]{6}$/);
+  return arn.slice(0, -7);
+}
+
+/** Keys of an SDK output that are present (not undefined), without $metadata. */
+export function keysOf(out) {
+  return Object.keys(out)
+    .filter((k) => k !== "$metadata" && out[k] !== undefined)
+    .sort();
+}
+
+/**
+ * Start lockbox on 127.0.0.1:0 and wait for its ready line.
+ * Returns { url, readyLine, proc, logPath, stop(), logTail() }.
+ */
+export async function startLockbox(args = [], { configText, timeoutMs = 30000 } = {}) {
+  const bin = lockboxBin();
+  if (!existsSync(bin)) {
+    throw new Error(`lockbox binary not found at ${bin} (cargo build --bin lockbox, or set LOCKBOX_BIN)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "lockbox-compat-js-"));
+  const logPath = join(dir, "lockbox.stderr.log");
+  const fullArgs = ["--listen", "127.0.0.1:0", ...args];
+  if (configText !== undefined) {
+    const cfg = join(dir, "lockbox.toml");
+    writeFileSync(cfg, configText);
+    fullArgs.push("--config", cfg);
+  }
+  const errFd = openSync(logPath, "w");
+  const proc = spawn(bin, fullArgs, { stdio: ["ignore", "pipe", errFd] });
+  closeSync(errFd);
+  const logTail = (n = 40) => {
+    try {
+      return `[${logPath}]\n` + readFileSync(logPath, "utf8").split("\n").slice(-n).join("\n");
+    } catch {
+      return "(no log)";
+    }
+  };
+  let exited = null;
+  const exitPromise = new Promise((res) => proc.on("exit", (code, signal) => { exited = { code, signal }; res(exited); }));
+
+  const { url, readyLine } = await new Promise((res, rej) => {
+    let buf = "";
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      rej(new Error(`lockbox did not become ready in ${timeoutMs}ms; stdout=${JSON.stringify(buf)}\n${logTail()}`));
+    }, timeoutMs);
+    const onData = (chunk) => {
+      buf += chunk.toString("utf8");
+      for (const line of buf.split("\n")) {
+        const m = READY_RE.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          // keep draining stdout so the child never blocks on a full pipe
+          proc.stdout.off("data", onData);
+          proc.stdout.resume();
+          res({ url: m[1].replace(/\/$/, ""), readyLine: line });
+          return;
+        }
+      }
+    };
+    proc.stdout.on("data", onData);
+    exitPromise.then((e) => {
+      clearTimeout(timer);
+      rej(new Error(`lockbox exited before ready (${JSON.stringify(e)}); stdout=${JSON.stringify(buf)}\n${logTail()}`));
+    });
+  });
+
+  async function stop() {
+    if (exited) return exited;
+    proc.kill("SIGTERM");
+    const t = setTimeout(() => proc.kill("SIGKILL"), 10000);
+    const e = await exitPromise;
+    clearTimeout(t);
+    return e;
+  }
+  return { url, readyLine, proc, logPath, stop, logTail };
+}
+
+export function client(server, { key = "test", secret = "test", region = REGION, ...extra } = {}) {
+  return new SecretsManagerClient({
+    endpoint: server.url,
+    region,
+    credentials: { accessKeyId: key, secretAccessKey: secret },
+    maxAttempts: 1,
+    ...extra,
+  });
+}
+
+/** Assert that `promise` rejects with a service error of `code` (and exact `message` if given). */
+export async function rejectsWith(promise, code, message, { status = 400 } = {}) {
+  let err;
+  try {
+    await promise;
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err, `expected ${code} but the call succeeded`);
+  assert.equal(err.name, code, `error name: ${err.name}: ${err.message}`);
+  if (message !== undefined) assert.equal(err.message, message);
+  assert.equal(err.$metadata?.httpStatusCode, status);
+  assert.ok(err.$metadata?.requestId, "x-amzn-RequestId missing on error");
+  return err;
+}
+
+/** Adds a middleware running after signing that can edit the outgoing request. */
+export function editSignedRequest(c, name, fn) {
+  c.middlewareStack.add(
+    (next) => async (args) => {
+      fn(args.request);
+      return next(args);
+    },
+    { step: "deserialize", name, override: true },
+  );
+}
+
+export function checkSignatureExpired(message, skewSeconds) {
+  const m = SIG_EXPIRED_RE.exec(message);
+  assert.ok(m, `unexpected message: ${message}`);
+  const parse = (s) =>
+    Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8), +s.slice(9, 11), +s.slice(11, 13), +s.slice(13, 15));
+  const [signed, limit, now] = m.slice(1).map(parse);
+  assert.equal(now - limit, 5 * 60 * 1000, message);
+  assert.ok(Math.abs(Date.now() - now) < 60000, message);
+  assert.ok(Math.abs((Date.now() - signed) / 1000 - skewSeconds) < 60, message);
+}
+
+/**
+ * Wrap a test body so that a failure carries the tail of the servers' stderr.
+ * Usage: const t = withServerLog(() => [server]); it("x", t(async () => {...}))
+ */
+export function withServerLog(getServers) {
+  return (fn) => async (...args) => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      const tails = getServers().filter(Boolean).map((s) => `--- lockbox stderr (${s.url}) ---\n${s.logTail()}`);
+      if (e && typeof e === "object") {
+        try {
+          e.message = `${e.message}\n${tails.join("\n")}`;
+        } catch {
+          /* read-only message */
+        }
+      }
+      throw e;
+    }
+  };
+}

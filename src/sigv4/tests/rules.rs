@@ -1,0 +1,107 @@
+//! Lockbox's header rules (signed headers present, x-amz-* signed, payload hash) and
+//! step-2 failures.
+
+use super::*;
+use crate::sigv4::*;
+
+#[test]
+fn signed_header_must_be_present() {
+    let mut headers = sign(
+        base_headers("20251106T132608Z"),
+        "content-type;host;x-amz-date;x-amz-target;x-extra",
+        CRED,
+    );
+    headers.retain(|(n, _)| n != "x-extra");
+    let err = auth_err(&headers);
+    assert_eq!(err.kind(), ErrorKind::InvalidSignature);
+    assert!(
+        err.message()
+            .starts_with("The request signature we calculated does not match")
+    );
+    assert_eq!(
+        err.detail(),
+        Some("signed header 'x-extra' is not present in the request")
+    );
+}
+
+#[test]
+fn unsigned_x_amz_headers_are_rejected() {
+    let mut headers = base_headers("20251106T132608Z");
+    headers.push(("X-Amz-User-Agent".into(), b"aws-sdk-js/3".to_vec()));
+    headers.push(("X-Amzn-Trace-Id".into(), b"Root=1-abc".to_vec())); // x-amzn-: may stay unsigned
+    headers.push(("User-Agent".into(), b"curl".to_vec()));
+    let headers = sign(headers, SIGNED, CRED);
+    let err = auth_err(&headers);
+    assert_eq!(err.kind(), ErrorKind::InvalidSignature);
+    assert_eq!(
+        err.message(),
+        "There were headers present in the request which were not signed"
+    );
+    assert_eq!(err.detail(), Some("HeadersNotSigned: x-amz-user-agent"));
+
+    let mut headers = base_headers("20251106T132608Z");
+    headers.push(("X-Amz-Security-Token".into(), b"TOKEN".to_vec()));
+    let unsigned_token = sign(headers.clone(), SIGNED, CRED);
+    assert_eq!(
+        auth_err(&unsigned_token).detail(),
+        Some("HeadersNotSigned: x-amz-security-token")
+    );
+    let signed_token = sign(
+        headers,
+        "content-type;host;x-amz-date;x-amz-security-token;x-amz-target",
+        CRED,
+    );
+    full(&signed_token, SECRET).unwrap();
+    with(&signed_token, |req| {
+        let parsed = authenticate_request(req, "secretsmanager", NOW)?;
+        assert_eq!(parsed.security_token.as_deref(), Some("TOKEN"));
+        assert!(!format!("{parsed:?}").contains("TOKEN"));
+        Ok(())
+    })
+    .unwrap();
+}
+
+#[test]
+fn content_sha256_must_match_the_body() {
+    let names = "content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target";
+    for (value, ok) in [
+        (sha256_hex(BODY), true),
+        ("UNSIGNED-PAYLOAD".into(), false),
+        (sha256_hex(b"other"), false),
+    ] {
+        let mut headers = base_headers("20251106T132608Z");
+        headers.push(("X-Amz-Content-Sha256".into(), value.into_bytes()));
+        let headers = sign(headers, names, CRED);
+        match full(&headers, SECRET) {
+            Ok(()) => assert!(ok),
+            Err(err) => {
+                assert!(!ok);
+                assert_eq!(err.kind(), ErrorKind::InvalidSignature);
+                assert_eq!(
+                    err.message(),
+                    "The provided 'x-amz-content-sha256' header does not match what was computed."
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn malformed_signature_fails_in_step_two() {
+    let mut headers = good();
+    let auth = String::from_utf8(headers.pop().unwrap().1).unwrap();
+    let (head, sig) = auth.split_once("Signature=").unwrap();
+    for bad_sig in [sig.to_uppercase(), sig[1..].to_string(), format!("{sig}0")] {
+        let mut h = headers.clone();
+        h.push((
+            "authorization".into(),
+            format!("{head}Signature={bad_sig}").into_bytes(),
+        ));
+        let err = full(&h, SECRET).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidSignature);
+        assert!(
+            err.message()
+                .starts_with("The request signature we calculated does not match")
+        );
+    }
+}
