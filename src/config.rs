@@ -145,7 +145,9 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            listen: DEFAULT_LISTEN.parse().unwrap_or_else(|_| unreachable_listen()),
+            listen: DEFAULT_LISTEN
+                .parse()
+                .unwrap_or_else(|_| unreachable_listen()),
             default_account: DEFAULT_ACCOUNT.to_owned(),
             auth: AuthMode::Verify,
             data_dir: None,
@@ -185,8 +187,14 @@ impl Config {
                 .unwrap_or(defaults.default_account),
             auth: args.auth.or(file.auth).unwrap_or(defaults.auth),
             data_dir: args.data_dir.or(file.data_dir),
-            log_level: args.log_level.or(file.log_level).unwrap_or(defaults.log_level),
-            log_format: args.log_format.or(file.log_format).unwrap_or(defaults.log_format),
+            log_level: args
+                .log_level
+                .or(file.log_level)
+                .unwrap_or(defaults.log_level),
+            log_format: args
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(defaults.log_format),
             max_request_bytes: args
                 .max_request_bytes
                 .or(file.max_request_bytes)

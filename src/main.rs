@@ -38,7 +38,10 @@ fn main() -> ExitCode {
         }
     };
     lockbox::telemetry::init(&config.log_level, config.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("lockbox: cannot start the async runtime: {error}");
@@ -60,7 +63,11 @@ async fn run(config: Config) -> ExitCode {
     };
     let addr = server.local_addr().unwrap_or(listen);
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "lockbox ready: http://{addr} (auth: {auth}, store: memory)").ok();
+    writeln!(
+        stdout,
+        "lockbox ready: http://{addr} (auth: {auth}, store: memory)"
+    )
+    .ok();
     stdout.flush().ok();
     drop(stdout);
     tracing::info!(%addr, %auth, store = "memory", "serving");

@@ -1,5 +1,6 @@
 //! SigV4 verification, credentials and tenancy through the official Rust SDK: each refusal
 //! gets AWS's exact error type and text.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -54,7 +55,13 @@ impl Intercept for Tamper {
 
 async fn with_demo_secret() -> lockbox::ServerHandle {
     let server = start().await;
-    client(&server).create_secret().name("demo").secret_string("v").send().await.unwrap();
+    client(&server)
+        .create_secret()
+        .name("demo")
+        .secret_string("v")
+        .send()
+        .await
+        .unwrap();
     server
 }
 
@@ -63,25 +70,41 @@ async fn wrong_secret_key_is_invalid_signature() {
     let server = with_demo_secret().await;
     let sm = client_as(&server, "test", "not-the-secret", "us-east-1");
     let (code, message) = error_of(sm.get_secret_value().secret_id("demo").send().await);
-    assert_eq!((code.as_str(), message.as_str()), ("InvalidSignatureException", BAD_SIGNATURE));
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("InvalidSignatureException", BAD_SIGNATURE)
+    );
 }
 
 #[tokio::test]
 async fn tampered_body_is_invalid_signature() {
     let server = with_demo_secret().await;
-    let conf = config_builder(&server, "test", "test", "us-east-1").interceptor(Tamper::Body).build();
+    let conf = config_builder(&server, "test", "test", "us-east-1")
+        .interceptor(Tamper::Body)
+        .build();
     let sm = aws_sdk_secretsmanager::Client::from_conf(conf);
     let (code, message) = error_of(sm.get_secret_value().secret_id("demo").send().await);
-    assert_eq!((code.as_str(), message.as_str()), ("InvalidSignatureException", BAD_SIGNATURE));
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("InvalidSignatureException", BAD_SIGNATURE)
+    );
 }
 
 #[tokio::test]
 async fn missing_authorization_is_missing_authentication_token() {
     let server = with_demo_secret().await;
-    let conf = config_builder(&server, "test", "test", "us-east-1").interceptor(Tamper::DropAuthorization).build();
+    let conf = config_builder(&server, "test", "test", "us-east-1")
+        .interceptor(Tamper::DropAuthorization)
+        .build();
     let sm = aws_sdk_secretsmanager::Client::from_conf(conf);
     let (code, message) = error_of(sm.get_secret_value().secret_id("demo").send().await);
-    assert_eq!((code.as_str(), message.as_str()), ("MissingAuthenticationTokenException", "Missing Authentication Token"));
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        (
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token"
+        )
+    );
 }
 
 #[tokio::test]
@@ -100,7 +123,10 @@ async fn stale_request_date_is_signature_expired() {
     assert_eq!(parts.len(), 10, "{message}");
     assert_eq!(&parts[1..6], ["is", "now", "earlier", "than", parts[5]]);
     assert_eq!(parts[0].len(), 16);
-    assert!(parts[6].starts_with('(') && parts[7..] == ["-", "5", "min.)"], "{message}");
+    assert!(
+        parts[6].starts_with('(') && parts[7..] == ["-", "5", "min.)"],
+        "{message}"
+    );
     assert!(parts[0] < parts[5], "{message}");
 }
 
@@ -114,7 +140,10 @@ async fn future_request_date_is_not_yet_current() {
     let sm = aws_sdk_secretsmanager::Client::from_conf(conf);
     let (code, message) = error_of(sm.get_secret_value().secret_id("demo").send().await);
     assert_eq!(code, "InvalidSignatureException");
-    assert!(message.starts_with("Signature not yet current: "), "{message}");
+    assert!(
+        message.starts_with("Signature not yet current: "),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -134,14 +163,25 @@ async fn unknown_access_key_is_unrecognized_client() {
     let sm = client_as(&server, "AKIAIOSFODNN7EXAMPLE", "test", "us-east-1");
     let (code, message) = error_of(sm.get_secret_value().secret_id("demo").send().await);
     assert_eq!(code, "UnrecognizedClientException");
-    assert_eq!(message, "The security token included in the request is invalid.");
+    assert_eq!(
+        message,
+        "The security token included in the request is invalid."
+    );
 }
 
 #[tokio::test]
 async fn session_tokens_are_accepted_and_signed() {
     let server = with_demo_secret().await;
-    let creds = aws_credential_types::Credentials::new("test", "test", Some("session-token".into()), None, "t");
-    let conf = config_builder(&server, "test", "test", "us-east-1").credentials_provider(creds).build();
+    let creds = aws_credential_types::Credentials::new(
+        "test",
+        "test",
+        Some("session-token".into()),
+        None,
+        "t",
+    );
+    let conf = config_builder(&server, "test", "test", "us-east-1")
+        .credentials_provider(creds)
+        .build();
     let sm = aws_sdk_secretsmanager::Client::from_conf(conf);
     assert!(sm.get_secret_value().secret_id("demo").send().await.is_ok());
 }
@@ -151,14 +191,38 @@ async fn twelve_digit_keys_select_isolated_accounts() {
     let server = start().await;
     let alice = client_as(&server, "111111111111", "test", "us-east-1");
     let bob = client_as(&server, "222222222222", "test", "us-east-1");
-    let arn = alice.create_secret().name("shared-name").secret_string("a").send().await.unwrap().arn.unwrap();
+    let arn = alice
+        .create_secret()
+        .name("shared-name")
+        .secret_string("a")
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
     assert!(arn.starts_with("arn:aws:secretsmanager:us-east-1:111111111111:secret:shared-name-"));
     let (code, _) = error_of(bob.get_secret_value().secret_id("shared-name").send().await);
     assert_eq!(code, "ResourceNotFoundException");
-    bob.create_secret().name("shared-name").secret_string("b").send().await.unwrap();
-    let a = alice.get_secret_value().secret_id("shared-name").send().await.unwrap();
+    bob.create_secret()
+        .name("shared-name")
+        .secret_string("b")
+        .send()
+        .await
+        .unwrap();
+    let a = alice
+        .get_secret_value()
+        .secret_id("shared-name")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(a.secret_string(), Some("a"));
-    let (code, _) = error_of(client_as(&server, "111111111111", "wrong", "us-east-1").describe_secret().secret_id("shared-name").send().await);
+    let (code, _) = error_of(
+        client_as(&server, "111111111111", "wrong", "us-east-1")
+            .describe_secret()
+            .secret_id("shared-name")
+            .send()
+            .await,
+    );
     assert_eq!(code, "InvalidSignatureException");
 }
 
@@ -167,19 +231,45 @@ async fn regions_are_isolated() {
     let server = start().await;
     let east = client_as(&server, "test", "test", "us-east-1");
     let west = client_as(&server, "test", "test", "eu-west-1");
-    east.create_secret().name("regional").secret_string("e").send().await.unwrap();
+    east.create_secret()
+        .name("regional")
+        .secret_string("e")
+        .send()
+        .await
+        .unwrap();
     let (code, _) = error_of(west.describe_secret().secret_id("regional").send().await);
     assert_eq!(code, "ResourceNotFoundException");
-    let arn = west.create_secret().name("regional").secret_string("w").send().await.unwrap().arn.unwrap();
+    let arn = west
+        .create_secret()
+        .name("regional")
+        .secret_string("w")
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
     assert!(arn.starts_with("arn:aws:secretsmanager:eu-west-1:000000000000:"));
 }
 
 #[tokio::test]
 async fn default_account_is_configurable() {
-    let config = Config { default_account: "123456789012".into(), ..Config::for_tests() };
+    let config = Config {
+        default_account: "123456789012".into(),
+        ..Config::for_tests()
+    };
     let server = start_with(config).await;
-    let arn = client(&server).create_secret().name("x").send().await.unwrap().arn.unwrap();
-    assert!(arn.starts_with("arn:aws:secretsmanager:us-east-1:123456789012:secret:x-"), "{arn}");
+    let arn = client(&server)
+        .create_secret()
+        .name("x")
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
+    assert!(
+        arn.starts_with("arn:aws:secretsmanager:us-east-1:123456789012:secret:x-"),
+        "{arn}"
+    );
 }
 
 #[tokio::test]
@@ -196,21 +286,55 @@ async fn configured_keys_sign_with_their_own_secret() {
     };
     let server = start_with(config).await;
     let sm = client_as(&server, "AKIDALICE", "alice-secret", "us-east-1");
-    let arn = sm.create_secret().name("mine").send().await.unwrap().arn.unwrap();
+    let arn = sm
+        .create_secret()
+        .name("mine")
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
     assert!(arn.contains(":333333333333:secret:mine-"));
-    let (code, _) = error_of(client_as(&server, "AKIDALICE", "test", "us-east-1").describe_secret().secret_id("mine").send().await);
+    let (code, _) = error_of(
+        client_as(&server, "AKIDALICE", "test", "us-east-1")
+            .describe_secret()
+            .secret_id("mine")
+            .send()
+            .await,
+    );
     assert_eq!(code, "InvalidSignatureException");
 }
 
 #[tokio::test]
 async fn auth_off_skips_verification_but_keeps_tenancy() {
-    let server = start_with(Config { auth: AuthMode::Off, ..Config::for_tests() }).await;
+    let server = start_with(Config {
+        auth: AuthMode::Off,
+        ..Config::for_tests()
+    })
+    .await;
     let sm = client_as(&server, "444444444444", "anything", "ap-south-1");
-    let arn = sm.create_secret().name("lax").secret_string("v").send().await.unwrap().arn.unwrap();
-    assert!(arn.starts_with("arn:aws:secretsmanager:ap-south-1:444444444444:secret:lax-"), "{arn}");
+    let arn = sm
+        .create_secret()
+        .name("lax")
+        .secret_string("v")
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
+    assert!(
+        arn.starts_with("arn:aws:secretsmanager:ap-south-1:444444444444:secret:lax-"),
+        "{arn}"
+    );
     let stale = config_builder(&server, "444444444444", "x", "ap-south-1")
-        .time_source(StaticTimeSource::new(SystemTime::now() - Duration::from_secs(3600)))
+        .time_source(StaticTimeSource::new(
+            SystemTime::now() - Duration::from_secs(3600),
+        ))
         .build();
-    let got = aws_sdk_secretsmanager::Client::from_conf(stale).get_secret_value().secret_id("lax").send().await;
+    let got = aws_sdk_secretsmanager::Client::from_conf(stale)
+        .get_secret_value()
+        .secret_id("lax")
+        .send()
+        .await;
     assert_eq!(got.unwrap().secret_string(), Some("v"));
 }

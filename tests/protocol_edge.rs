@@ -1,5 +1,6 @@
 //! The awsJson1_1 edge seen through raw HTTP: envelope, headers, protocol errors, body cap,
 //! and the admin endpoints.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -14,17 +15,28 @@ fn json(text: &str) -> Value {
 #[tokio::test]
 async fn success_and_error_carry_request_id_and_content_type() {
     let server = start().await;
-    let (status, headers, body) =
-        raw_call(&server, Some("secretsmanager.CreateSecret"), br#"{"Name":"raw"}"#).await;
+    let (status, headers, body) = raw_call(
+        &server,
+        Some("secretsmanager.CreateSecret"),
+        br#"{"Name":"raw"}"#,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(headers["content-type"], "application/x-amz-json-1.1");
     assert_eq!(headers["x-amzn-requestid"].len(), 36);
     let value = json(&body);
-    assert!(value.get("VersionId").is_none(), "absent members are omitted: {body}");
+    assert!(
+        value.get("VersionId").is_none(),
+        "absent members are omitted: {body}"
+    );
     assert!(!body.contains("null"));
 
-    let (status, headers, body) =
-        raw_call(&server, Some("secretsmanager.DescribeSecret"), br#"{"SecretId":"missing"}"#).await;
+    let (status, headers, body) = raw_call(
+        &server,
+        Some("secretsmanager.DescribeSecret"),
+        br#"{"SecretId":"missing"}"#,
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(headers["x-amzn-requestid"].len(), 36);
     assert_eq!(
@@ -36,31 +48,57 @@ async fn success_and_error_carry_request_id_and_content_type() {
 #[tokio::test]
 async fn missing_token_body_is_aws_byte_for_byte() {
     let server = start().await;
-    let (status, _, body) =
-        raw_call_with(&server, Some("secretsmanager.DescribeSecret"), br#"{"SecretId":"x"}"#, false).await;
+    let (status, _, body) = raw_call_with(
+        &server,
+        Some("secretsmanager.DescribeSecret"),
+        br#"{"SecretId":"x"}"#,
+        false,
+    )
+    .await;
     assert_eq!(status, 400);
-    assert_eq!(body, r#"{"__type":"MissingAuthenticationTokenException","message":"Missing Authentication Token"}"#);
+    assert_eq!(
+        body,
+        r#"{"__type":"MissingAuthenticationTokenException","message":"Missing Authentication Token"}"#
+    );
 }
 
 #[tokio::test]
 async fn unknown_operations_and_targets() {
     let server = start().await;
-    for target in [Some("secretsmanager.NoSuchOperation"), Some("nosuchservice.Op"), None] {
+    for target in [
+        Some("secretsmanager.NoSuchOperation"),
+        Some("nosuchservice.Op"),
+        None,
+    ] {
         let (status, _, body) = raw_call(&server, target, b"{}").await;
         assert_eq!(status, 400, "{target:?}");
-        assert_eq!(json(&body)["__type"], "UnknownOperationException", "{target:?}");
+        assert_eq!(
+            json(&body)["__type"],
+            "UnknownOperationException",
+            "{target:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn malformed_json_and_wrong_types_are_serialization_errors() {
     let server = start().await;
-    for body in [&b"{not json"[..], br#"{"Name": 5}"#, br#"["Name"]"#, br#"{"Name":"a"} trailing"#] {
+    for body in [
+        &b"{not json"[..],
+        br#"{"Name": 5}"#,
+        br#"["Name"]"#,
+        br#"{"Name":"a"} trailing"#,
+    ] {
         let (status, _, text) = raw_call(&server, Some("secretsmanager.CreateSecret"), body).await;
         assert_eq!(status, 400);
         assert_eq!(json(&text)["__type"], "SerializationException", "{text}");
     }
-    let (_, _, text) = raw_call(&server, Some("secretsmanager.CreateSecret"), br#"{"Name":"n","SecretString":{"v":"hunter2"}}"#).await;
+    let (_, _, text) = raw_call(
+        &server,
+        Some("secretsmanager.CreateSecret"),
+        br#"{"Name":"n","SecretString":{"v":"hunter2"}}"#,
+    )
+    .await;
     assert!(!text.contains("hunter2"), "{text}");
 }
 
@@ -78,8 +116,12 @@ async fn empty_body_means_no_members() {
 #[tokio::test]
 async fn raw_writes_without_a_token_are_refused() {
     let server = start().await;
-    let (status, _, text) =
-        raw_call(&server, Some("secretsmanager.CreateSecret"), br#"{"Name":"n","SecretString":"v"}"#).await;
+    let (status, _, text) = raw_call(
+        &server,
+        Some("secretsmanager.CreateSecret"),
+        br#"{"Name":"n","SecretString":"v"}"#,
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(
         json(&text),
@@ -91,12 +133,27 @@ async fn raw_writes_without_a_token_are_refused() {
 async fn binary_is_base64_on_the_wire_exactly_once() {
     let server = start().await;
     let body = br#"{"Name":"b","SecretBinary":"AAH/","ClientRequestToken":"00000000-0000-0000-0000-000000000001"}"#;
-    assert_eq!(raw_call(&server, Some("secretsmanager.CreateSecret"), body).await.0, 200);
-    let (_, _, text) = raw_call(&server, Some("secretsmanager.GetSecretValue"), br#"{"SecretId":"b"}"#).await;
+    assert_eq!(
+        raw_call(&server, Some("secretsmanager.CreateSecret"), body)
+            .await
+            .0,
+        200
+    );
+    let (_, _, text) = raw_call(
+        &server,
+        Some("secretsmanager.GetSecretValue"),
+        br#"{"SecretId":"b"}"#,
+    )
+    .await;
     let value = json(&text);
     assert_eq!(value["SecretBinary"], "AAH/");
     assert!(value["CreatedDate"].is_number());
-    let (_, _, text) = raw_call(&server, Some("secretsmanager.CreateSecret"), br#"{"Name":"c","SecretBinary":"%%%"}"#).await;
+    let (_, _, text) = raw_call(
+        &server,
+        Some("secretsmanager.CreateSecret"),
+        br#"{"Name":"c","SecretBinary":"%%%"}"#,
+    )
+    .await;
     assert_eq!(json(&text)["__type"], "SerializationException");
 }
 
@@ -108,14 +165,27 @@ async fn oversized_bodies_are_refused_before_parsing() {
     assert_eq!(status, 413);
     assert_eq!(json(&text)["__type"], "RequestEntityTooLargeException");
     // The server keeps serving.
-    assert_eq!(raw_call(&server, Some("secretsmanager.CreateSecret"), br#"{"Name":"after"}"#).await.0, 200);
+    assert_eq!(
+        raw_call(
+            &server,
+            Some("secretsmanager.CreateSecret"),
+            br#"{"Name":"after"}"#
+        )
+        .await
+        .0,
+        200
+    );
 }
 
 #[tokio::test]
 async fn admin_health_and_reset() {
     let server = start_with(Config::for_tests()).await;
     let http = reqwest::Client::new();
-    let health = http.get(format!("{}/_lockbox/health", server.endpoint_url())).send().await.unwrap();
+    let health = http
+        .get(format!("{}/_lockbox/health", server.endpoint_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(health.status(), 200);
     let health = json(&health.text().await.unwrap());
     assert_eq!(health["status"], "running");
@@ -137,11 +207,20 @@ async fn admin_health_and_reset() {
     assert!(sm.describe_secret().secret_id("a").send().await.is_ok());
     assert!(other.describe_secret().secret_id("a").send().await.is_err());
 
-    let reset = http.post(format!("{}/moto-api/reset", server.endpoint_url())).send().await.unwrap();
+    let reset = http
+        .post(format!("{}/moto-api/reset", server.endpoint_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(reset.status(), 200);
     assert!(sm.describe_secret().secret_id("a").send().await.is_err());
 
-    let bad = http.post(format!("{}/_lockbox/reset", server.endpoint_url())).body(r#"{"account":"12"}"#).send().await.unwrap();
+    let bad = http
+        .post(format!("{}/_lockbox/reset", server.endpoint_url()))
+        .body(r#"{"account":"12"}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status(), 400);
 }
 

@@ -1,4 +1,5 @@
 //! CreateSecret, GetSecretValue and DescribeSecret through the official Rust SDK.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -12,16 +13,30 @@ const NOT_FOUND: &str = "Secrets Manager can't find the specified secret.";
 async fn string_secret_round_trips_with_aws_shapes() {
     let server = start().await;
     let sm = client(&server);
-    let created = sm.create_secret().name("app/db").secret_string("s3cr3t").send().await.unwrap();
+    let created = sm
+        .create_secret()
+        .name("app/db")
+        .secret_string("s3cr3t")
+        .send()
+        .await
+        .unwrap();
     let arn = created.arn().unwrap();
     let (prefix, suffix) = arn.rsplit_once('-').unwrap();
-    assert_eq!(prefix, "arn:aws:secretsmanager:us-east-1:000000000000:secret:app/db");
+    assert_eq!(
+        prefix,
+        "arn:aws:secretsmanager:us-east-1:000000000000:secret:app/db"
+    );
     assert_eq!(suffix.len(), 6);
     assert!(suffix.bytes().all(|b| b.is_ascii_alphanumeric()));
     assert_eq!(created.name(), Some("app/db"));
     let version = created.version_id().unwrap();
 
-    let got = sm.get_secret_value().secret_id("app/db").send().await.unwrap();
+    let got = sm
+        .get_secret_value()
+        .secret_id("app/db")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.secret_string(), Some("s3cr3t"));
     assert!(got.secret_binary().is_none());
     assert_eq!(got.version_id(), Some(version));
@@ -35,7 +50,12 @@ async fn binary_secret_round_trips_arbitrary_bytes() {
     let server = start().await;
     let sm = client(&server);
     let bytes = vec![0u8, 1, 2, 0xff, 0xfe, 0x80];
-    sm.create_secret().name("bin").secret_binary(Blob::new(bytes.clone())).send().await.unwrap();
+    sm.create_secret()
+        .name("bin")
+        .secret_binary(Blob::new(bytes.clone()))
+        .send()
+        .await
+        .unwrap();
     let got = sm.get_secret_value().secret_id("bin").send().await.unwrap();
     assert_eq!(got.secret_binary().unwrap().as_ref(), bytes.as_slice());
     assert!(got.secret_string().is_none());
@@ -45,7 +65,15 @@ async fn binary_secret_round_trips_arbitrary_bytes() {
 async fn lookup_by_name_full_arn_and_partial_arn() {
     let server = start().await;
     let sm = client(&server);
-    let arn = sm.create_secret().name("svc/key").secret_string("v").send().await.unwrap().arn.unwrap();
+    let arn = sm
+        .create_secret()
+        .name("svc/key")
+        .secret_string("v")
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
     let partial = &arn[..arn.len() - 7];
     for id in ["svc/key", arn.as_str(), partial] {
         let got = sm.get_secret_value().secret_id(id).send().await.unwrap();
@@ -55,14 +83,25 @@ async fn lookup_by_name_full_arn_and_partial_arn() {
     }
     let wrong_suffix = format!("{partial}-Zzzzz9");
     let (code, message) = error_of(sm.get_secret_value().secret_id(wrong_suffix).send().await);
-    assert_eq!((code.as_str(), message.as_str()), ("ResourceNotFoundException", NOT_FOUND));
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("ResourceNotFoundException", NOT_FOUND)
+    );
 }
 
 #[tokio::test]
 async fn partial_arn_of_a_name_ending_in_six_characters_does_not_resolve() {
     let server = start().await;
     let sm = client(&server);
-    let arn = sm.create_secret().name("tricky-a1b2c3").secret_string("v").send().await.unwrap().arn.unwrap();
+    let arn = sm
+        .create_secret()
+        .name("tricky-a1b2c3")
+        .secret_string("v")
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
     let partial = &arn[..arn.len() - 7];
     assert!(partial.ends_with("tricky-a1b2c3"));
     let (code, _) = error_of(sm.get_secret_value().secret_id(partial).send().await);
@@ -74,8 +113,19 @@ async fn partial_arn_of_a_name_ending_in_six_characters_does_not_resolve() {
 async fn describe_omits_what_aws_omits() {
     let server = start().await;
     let sm = client(&server);
-    sm.create_secret().name("plain").secret_string("v").description("").send().await.unwrap();
-    let d = sm.describe_secret().secret_id("plain").send().await.unwrap();
+    sm.create_secret()
+        .name("plain")
+        .secret_string("v")
+        .description("")
+        .send()
+        .await
+        .unwrap();
+    let d = sm
+        .describe_secret()
+        .secret_id("plain")
+        .send()
+        .await
+        .unwrap();
     assert!(d.description().is_none());
     assert!(d.kms_key_id().is_none());
     assert!(d.rotation_enabled().is_none());
@@ -85,12 +135,28 @@ async fn describe_omits_what_aws_omits() {
     assert!(d.last_changed_date().is_some() && d.created_date().is_some());
     let stages = d.version_ids_to_stages().unwrap();
     assert_eq!(stages.len(), 1);
-    assert_eq!(stages.values().next().unwrap(), &vec!["AWSCURRENT".to_owned()]);
+    assert_eq!(
+        stages.values().next().unwrap(),
+        &vec!["AWSCURRENT".to_owned()]
+    );
 
-    sm.get_secret_value().secret_id("plain").send().await.unwrap();
-    let d = sm.describe_secret().secret_id("plain").send().await.unwrap();
+    sm.get_secret_value()
+        .secret_id("plain")
+        .send()
+        .await
+        .unwrap();
+    let d = sm
+        .describe_secret()
+        .secret_id("plain")
+        .send()
+        .await
+        .unwrap();
     let accessed = d.last_accessed_date().unwrap();
-    assert_eq!(accessed.secs() % 86_400, 0, "LastAccessedDate is truncated to the day");
+    assert_eq!(
+        accessed.secs() % 86_400,
+        0,
+        "LastAccessedDate is truncated to the day"
+    );
     assert_eq!(accessed.subsec_nanos(), 0);
 }
 
@@ -98,7 +164,10 @@ async fn describe_omits_what_aws_omits() {
 async fn describe_shows_description_and_tags_in_order() {
     let server = start().await;
     let sm = client(&server);
-    let tags = [Tag::builder().key("b").value("2").build(), Tag::builder().key("a").value("").build()];
+    let tags = [
+        Tag::builder().key("b").value("2").build(),
+        Tag::builder().key("a").value("").build(),
+    ];
     sm.create_secret()
         .name("tagged")
         .description("about")
@@ -106,10 +175,18 @@ async fn describe_shows_description_and_tags_in_order() {
         .send()
         .await
         .unwrap();
-    let d = sm.describe_secret().secret_id("tagged").send().await.unwrap();
+    let d = sm
+        .describe_secret()
+        .secret_id("tagged")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(d.description(), Some("about"));
     assert_eq!(d.tags(), tags);
-    assert!(d.version_ids_to_stages.is_none(), "no versions without a value");
+    assert!(
+        d.version_ids_to_stages.is_none(),
+        "no versions without a value"
+    );
 }
 
 #[tokio::test]
@@ -120,7 +197,10 @@ async fn secret_without_value_has_no_version() {
     assert!(created.version_id().is_none());
     let (code, message) = error_of(sm.get_secret_value().secret_id("empty").send().await);
     assert_eq!(code, "ResourceNotFoundException");
-    assert_eq!(message, "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT");
+    assert_eq!(
+        message,
+        "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT"
+    );
 }
 
 #[tokio::test]
@@ -128,25 +208,70 @@ async fn version_selectors_and_their_errors() {
     let server = start().await;
     let sm = client(&server);
     let token = "11111111-2222-3333-4444-555555555555";
-    sm.create_secret().name("v").secret_string("x").client_request_token(token).send().await.unwrap();
-    let by_id = sm.get_secret_value().secret_id("v").version_id(token).send().await.unwrap();
+    sm.create_secret()
+        .name("v")
+        .secret_string("x")
+        .client_request_token(token)
+        .send()
+        .await
+        .unwrap();
+    let by_id = sm
+        .get_secret_value()
+        .secret_id("v")
+        .version_id(token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(by_id.secret_string(), Some("x"));
-    let both = sm.get_secret_value().secret_id("v").version_id(token).version_stage("AWSCURRENT").send().await;
+    let both = sm
+        .get_secret_value()
+        .secret_id("v")
+        .version_id(token)
+        .version_stage("AWSCURRENT")
+        .send()
+        .await;
     assert!(both.is_ok());
 
-    let (code, message) = error_of(sm.get_secret_value().secret_id("v").version_stage("AWSPREVIOUS").send().await);
+    let (code, message) = error_of(
+        sm.get_secret_value()
+            .secret_id("v")
+            .version_stage("AWSPREVIOUS")
+            .send()
+            .await,
+    );
     assert_eq!(code, "ResourceNotFoundException");
-    assert_eq!(message, "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS");
+    assert_eq!(
+        message,
+        "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS"
+    );
 
     let unknown = "99999999-2222-3333-4444-555555555555";
-    let (code, message) = error_of(sm.get_secret_value().secret_id("v").version_id(unknown).send().await);
+    let (code, message) = error_of(
+        sm.get_secret_value()
+            .secret_id("v")
+            .version_id(unknown)
+            .send()
+            .await,
+    );
     assert_eq!(code, "ResourceNotFoundException");
-    assert_eq!(message, format!("Secrets Manager can't find the specified secret value for VersionId: {unknown}"));
+    assert_eq!(
+        message,
+        format!("Secrets Manager can't find the specified secret value for VersionId: {unknown}")
+    );
 
-    let (code, message) =
-        error_of(sm.get_secret_value().secret_id("v").version_id(token).version_stage("AWSPENDING").send().await);
+    let (code, message) = error_of(
+        sm.get_secret_value()
+            .secret_id("v")
+            .version_id(token)
+            .version_stage("AWSPENDING")
+            .send()
+            .await,
+    );
     assert_eq!(code, "InvalidRequestException");
-    assert_eq!(message, "You provided a VersionStage that is not associated to the provided VersionId.");
+    assert_eq!(
+        message,
+        "You provided a VersionStage that is not associated to the provided VersionId."
+    );
 }
 
 #[tokio::test]
@@ -154,12 +279,35 @@ async fn create_is_idempotent_per_token_and_value() {
     let server = start().await;
     let sm = client(&server);
     let token = "aaaaaaaa-2222-3333-4444-555555555555";
-    let first = sm.create_secret().name("idem").secret_string("x").client_request_token(token).send().await.unwrap();
-    let again = sm.create_secret().name("idem").secret_string("x").client_request_token(token).send().await.unwrap();
-    assert_eq!((first.arn(), first.version_id()), (again.arn(), again.version_id()));
+    let first = sm
+        .create_secret()
+        .name("idem")
+        .secret_string("x")
+        .client_request_token(token)
+        .send()
+        .await
+        .unwrap();
+    let again = sm
+        .create_secret()
+        .name("idem")
+        .secret_string("x")
+        .client_request_token(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.arn(), first.version_id()),
+        (again.arn(), again.version_id())
+    );
 
-    let (code, message) =
-        error_of(sm.create_secret().name("idem").secret_string("y").client_request_token(token).send().await);
+    let (code, message) = error_of(
+        sm.create_secret()
+            .name("idem")
+            .secret_string("y")
+            .client_request_token(token)
+            .send()
+            .await,
+    );
     assert_eq!(code, "ResourceExistsException");
     assert_eq!(
         message,
@@ -168,9 +316,18 @@ async fn create_is_idempotent_per_token_and_value() {
             first.arn().unwrap()
         )
     );
-    let (code, message) = error_of(sm.create_secret().name("idem").secret_string("x").send().await);
+    let (code, message) = error_of(
+        sm.create_secret()
+            .name("idem")
+            .secret_string("x")
+            .send()
+            .await,
+    );
     assert_eq!(code, "ResourceExistsException");
-    assert_eq!(message, "The operation failed because the secret idem already exists.");
+    assert_eq!(
+        message,
+        "The operation failed because the secret idem already exists."
+    );
 }
 
 #[tokio::test]
@@ -178,44 +335,94 @@ async fn invalid_input_gets_aws_errors() {
     let server = start().await;
     let sm = client(&server);
     let (code, message) = error_of(sm.describe_secret().secret_id("nope").send().await);
-    assert_eq!((code.as_str(), message.as_str()), ("ResourceNotFoundException", NOT_FOUND));
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("ResourceNotFoundException", NOT_FOUND)
+    );
 
     let (code, message) = error_of(
-        sm.create_secret().name("both").secret_string("a").secret_binary(Blob::new(b"b".to_vec())).send().await,
+        sm.create_secret()
+            .name("both")
+            .secret_string("a")
+            .secret_binary(Blob::new(b"b".to_vec()))
+            .send()
+            .await,
     );
     assert_eq!(code, "InvalidParameterException");
-    assert_eq!(message, "You can't specify both a binary secret value and a string secret value in the same secret.");
+    assert_eq!(
+        message,
+        "You can't specify both a binary secret value and a string secret value in the same secret."
+    );
 
     let invalid = "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!";
-    let (code, message) = error_of(sm.create_secret().name("bad name#").secret_string("a").send().await);
-    assert_eq!((code.as_str(), message.as_str()), ("ValidationException", invalid));
+    let (code, message) = error_of(
+        sm.create_secret()
+            .name("bad name#")
+            .secret_string("a")
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("ValidationException", invalid)
+    );
     let (code, message) = error_of(sm.get_secret_value().secret_id("bad name#").send().await);
-    assert_eq!((code.as_str(), message.as_str()), ("ValidationException", invalid));
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("ValidationException", invalid)
+    );
 
     let long = "n".repeat(513);
     let (code, message) = error_of(sm.create_secret().name(&long).send().await);
     assert_eq!(code, "ValidationException");
     assert_eq!(
         message,
-        format!("1 validation error detected: Value '{long}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 512")
+        format!(
+            "1 validation error detected: Value '{long}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 512"
+        )
     );
 
-    let (code, message) = error_of(sm.get_secret_value().secret_id("x").version_id("AWSCURRENT").send().await);
+    let (code, message) = error_of(
+        sm.get_secret_value()
+            .secret_id("x")
+            .version_id("AWSCURRENT")
+            .send()
+            .await,
+    );
     assert_eq!(code, "ValidationException");
     assert_eq!(
         message,
         "1 validation error detected: Value 'AWSCURRENT' at 'versionId' failed to satisfy constraint: Member must have length greater than or equal to 32"
     );
 
-    let (code, message) = error_of(sm.create_secret().name("big").secret_string("x".repeat(65_537)).send().await);
+    let (code, message) = error_of(
+        sm.create_secret()
+            .name("big")
+            .secret_string("x".repeat(65_537))
+            .send()
+            .await,
+    );
     assert_eq!(code, "ValidationException");
     assert_eq!(
         message,
         "1 validation error detected: Value at 'secretString' failed to satisfy constraint: Member must have length less than or equal to 65536"
     );
     let max = "x".repeat(65_536);
-    sm.create_secret().name("max").secret_string(&max).send().await.unwrap();
-    assert_eq!(sm.get_secret_value().secret_id("max").send().await.unwrap().secret_string(), Some(max.as_str()));
+    sm.create_secret()
+        .name("max")
+        .secret_string(&max)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        sm.get_secret_value()
+            .secret_id("max")
+            .send()
+            .await
+            .unwrap()
+            .secret_string(),
+        Some(max.as_str())
+    );
 }
 
 #[tokio::test]
@@ -223,10 +430,17 @@ async fn reserved_tag_prefix_is_refused() {
     let server = start().await;
     let sm = client(&server);
     let (code, message) = error_of(
-        sm.create_secret().name("t").tags(Tag::builder().key("aws:owner").value("x").build()).send().await,
+        sm.create_secret()
+            .name("t")
+            .tags(Tag::builder().key("aws:owner").value("x").build())
+            .send()
+            .await,
     );
     assert_eq!(code, "InvalidParameterException");
-    assert_eq!(message, "You can't modify system tags. Tag key: 'aws:owner'.");
+    assert_eq!(
+        message,
+        "You can't modify system tags. Tag key: 'aws:owner'."
+    );
 }
 
 #[tokio::test]
@@ -234,10 +448,24 @@ async fn unknown_kms_keys_are_refused() {
     let server = start().await;
     let sm = client(&server);
     let (code, _) = error_of(
-        sm.create_secret().name("k").kms_key_id("alias/does-not-exist").secret_string("x").send().await,
+        sm.create_secret()
+            .name("k")
+            .kms_key_id("alias/does-not-exist")
+            .secret_string("x")
+            .send()
+            .await,
     );
     assert_eq!(code, "EncryptionFailure");
-    sm.create_secret().name("k").kms_key_id("alias/aws/secretsmanager").secret_string("x").send().await.unwrap();
+    sm.create_secret()
+        .name("k")
+        .kms_key_id("alias/aws/secretsmanager")
+        .secret_string("x")
+        .send()
+        .await
+        .unwrap();
     let d = sm.describe_secret().secret_id("k").send().await.unwrap();
-    assert!(d.kms_key_id().is_none(), "the AWS managed key is not reported");
+    assert!(
+        d.kms_key_id().is_none(),
+        "the AWS managed key is not reported"
+    );
 }

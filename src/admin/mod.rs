@@ -45,15 +45,18 @@ pub async fn reset(State(app): State<Arc<AppState>>, body: Bytes) -> (StatusCode
             Err(_) => {
                 return (
                     StatusCode::BAD_REQUEST,
-                    Json(json!({"error": "expected an empty body or {\"account\": \"<12-digit id>\"}"})),
+                    Json(
+                        json!({"error": "expected an empty body or {\"account\": \"<12-digit id>\"}"}),
+                    ),
                 );
             }
         }
     };
     match request.account {
-        Some(account) if !is_account_id(&account) => {
-            (StatusCode::BAD_REQUEST, Json(json!({"error": "account must be 12 digits"})))
-        }
+        Some(account) if !is_account_id(&account) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "account must be 12 digits"})),
+        ),
         Some(account) => {
             app.reset(Some(&account));
             tracing::info!(%account, "state of one account reset");

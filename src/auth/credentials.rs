@@ -40,7 +40,10 @@ impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credentials")
             .field("default_account", &self.default_account)
-            .field("configured_keys", &self.configured.keys().collect::<Vec<_>>())
+            .field(
+                "configured_keys",
+                &self.configured.keys().collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -70,17 +73,26 @@ impl Credentials {
                     arn,
                     access_key_id: cred.access_key_id.clone(),
                 };
-                let entry = Entry { secret: cred.secret_access_key.to_string(), principal };
+                let entry = Entry {
+                    secret: cred.secret_access_key.to_string(),
+                    principal,
+                };
                 (cred.access_key_id.clone(), entry)
             })
             .collect();
-        Credentials { default_account: config.default_account.clone(), configured }
+        Credentials {
+            default_account: config.default_account.clone(),
+            configured,
+        }
     }
 
     /// The secret key and principal of an access key id, if it is known.
     pub fn lookup(&self, access_key_id: &str) -> Option<(SecretKey, Principal)> {
         if let Some(entry) = self.configured.get(access_key_id) {
-            return Some((SecretKey::new(entry.secret.clone()), entry.principal.clone()));
+            return Some((
+                SecretKey::new(entry.secret.clone()),
+                entry.principal.clone(),
+            ));
         }
         let account = if access_key_id == BUILT_IN_KEY {
             self.default_account.clone()
@@ -89,7 +101,10 @@ impl Credentials {
         } else {
             return None;
         };
-        Some((SecretKey::new(BUILT_IN_SECRET), built_in(access_key_id, account)))
+        Some((
+            SecretKey::new(BUILT_IN_SECRET),
+            built_in(access_key_id, account),
+        ))
     }
 
     /// The principal `--auth off` uses for a key that is not known: the default account's root.
@@ -99,7 +114,11 @@ impl Credentials {
 }
 
 fn built_in(access_key_id: &str, account: String) -> Principal {
-    Principal { arn: root_arn(&account), account_id: account, access_key_id: access_key_id.to_owned() }
+    Principal {
+        arn: root_arn(&account),
+        account_id: account,
+        access_key_id: access_key_id.to_owned(),
+    }
 }
 
 fn root_arn(account: &str) -> String {
@@ -114,7 +133,10 @@ mod tests {
     fn built_in_keys_select_accounts() {
         let creds = Credentials::from_config(&Config::default());
         assert_eq!(creds.lookup("test").unwrap().1.account_id, "000000000000");
-        assert_eq!(creds.lookup("123456789012").unwrap().1.account_id, "123456789012");
+        assert_eq!(
+            creds.lookup("123456789012").unwrap().1.account_id,
+            "123456789012"
+        );
         assert!(creds.lookup("AKIAIOSFODNN7EXAMPLE").is_none());
         assert!(creds.lookup("12345678901").is_none());
     }

@@ -75,7 +75,10 @@ impl Authenticator {
             return Err(CommonError::UnrecognizedClient);
         };
         sigv4::verify_signature(request, &parsed, &secret).map_err(refused)?;
-        Ok(Authenticated { principal, region: parsed.scope.region.clone() })
+        Ok(Authenticated {
+            principal,
+            region: parsed.scope.region.clone(),
+        })
     }
 
     /// `--auth off`: read account and region from the credential without checking anything.
@@ -92,7 +95,10 @@ impl Authenticator {
             .lookup(key)
             .map(|(_, principal)| principal)
             .unwrap_or_else(|| self.credentials.default_principal(key));
-        Authenticated { principal, region: region.to_owned() }
+        Authenticated {
+            principal,
+            region: region.to_owned(),
+        }
     }
 }
 

@@ -57,7 +57,11 @@ pub fn parse(bytes: &[u8]) -> Result<Blob<'_>, MalformedBlob> {
     let (material, sealed) = rest.split_at(MATERIAL_ID_LEN);
     let mut material_id = [0u8; MATERIAL_ID_LEN];
     material_id.copy_from_slice(material);
-    Ok(Blob { key_id, material_id, sealed })
+    Ok(Blob {
+        key_id,
+        material_id,
+        sealed,
+    })
 }
 
 /// Associated data: the blob header followed by the canonical encryption context.
@@ -84,14 +88,23 @@ mod tests {
     use super::*;
 
     fn ctx(pairs: &[(&str, &str)]) -> EncryptionContext {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn context_encoding_has_no_collisions_across_boundaries() {
         let h = header("k", &[0; 16]);
-        assert_ne!(associated_data(&h, &ctx(&[("ab", "c")])), associated_data(&h, &ctx(&[("a", "bc")])));
-        assert_ne!(associated_data(&h, &ctx(&[])), associated_data(&h, &ctx(&[("", "")])));
+        assert_ne!(
+            associated_data(&h, &ctx(&[("ab", "c")])),
+            associated_data(&h, &ctx(&[("a", "bc")]))
+        );
+        assert_ne!(
+            associated_data(&h, &ctx(&[])),
+            associated_data(&h, &ctx(&[("", "")]))
+        );
     }
 
     #[test]

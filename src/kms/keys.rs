@@ -35,7 +35,10 @@ impl Material {
     pub fn generate() -> Self {
         let mut id = [0u8; MATERIAL_ID_LEN];
         id.copy_from_slice(&aead::random_key()[..MATERIAL_ID_LEN]);
-        Material { id, secret: aead::random_key() }
+        Material {
+            id,
+            secret: aead::random_key(),
+        }
     }
 }
 

@@ -7,7 +7,9 @@ use zeroize::Zeroizing;
 
 use super::envelope::{self, associated_data, header};
 use super::keys::{Key, KeyManager, KeyRing, KeyState, Material};
-use super::{DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, aead};
+use super::{
+    DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, aead,
+};
 use crate::storage::Partitions;
 
 /// The emulated KMS.
@@ -23,8 +25,15 @@ impl LocalKms {
     }
 
     /// The key id an identifier names, creating the managed key if that is what it names.
-    fn resolve_id(&self, caller: KmsCaller<'_>, ring: &KeyRing, key_id: Option<&str>) -> Result<String, KmsError> {
-        let key_id = key_id.filter(|id| !id.is_empty()).unwrap_or(SECRETS_MANAGER_ALIAS);
+    fn resolve_id(
+        &self,
+        caller: KmsCaller<'_>,
+        ring: &KeyRing,
+        key_id: Option<&str>,
+    ) -> Result<String, KmsError> {
+        let key_id = key_id
+            .filter(|id| !id.is_empty())
+            .unwrap_or(SECRETS_MANAGER_ALIAS);
         let alias_prefix = format!("arn:aws:kms:{}:{}:alias/", caller.region, caller.account);
         let key_prefix = format!("arn:aws:kms:{}:{}:key/", caller.region, caller.account);
         let alias = if let Some(name) = key_id.strip_prefix(&alias_prefix) {
@@ -39,7 +48,10 @@ impl LocalKms {
                 return Ok(self.managed_key(caller, ring));
             }
             return ring.aliases.read().get(&alias).cloned().ok_or_else(|| {
-                KmsError::NotFound(format!("Alias {alias_prefix}{} is not found.", &alias["alias/".len()..]))
+                KmsError::NotFound(format!(
+                    "Alias {alias_prefix}{} is not found.",
+                    &alias["alias/".len()..]
+                ))
             });
         }
         let id = key_id.strip_prefix(&key_prefix).unwrap_or(key_id);
@@ -49,7 +61,9 @@ impl LocalKms {
         if ring.keys.read().contains_key(id) {
             Ok(id.to_owned())
         } else {
-            Err(KmsError::NotFound(format!("Key '{key_prefix}{id}' does not exist")))
+            Err(KmsError::NotFound(format!(
+                "Key '{key_prefix}{id}' does not exist"
+            )))
         }
     }
 
@@ -77,11 +91,17 @@ impl LocalKms {
 }
 
 impl KeyService for LocalKms {
-    fn resolve_key_arn(&self, caller: KmsCaller<'_>, key_id: Option<&str>) -> Result<String, KmsError> {
+    fn resolve_key_arn(
+        &self,
+        caller: KmsCaller<'_>,
+        key_id: Option<&str>,
+    ) -> Result<String, KmsError> {
         let ring = self.rings.get_or_create(caller.account, caller.region);
         let id = self.resolve_id(caller, &ring, key_id)?;
         let keys = ring.keys.read();
-        keys.get(&id).map(|key| key.arn.clone()).ok_or(KmsError::Internal)
+        keys.get(&id)
+            .map(|key| key.arn.clone())
+            .ok_or(KmsError::Internal)
     }
 
     fn generate_data_key(
@@ -98,9 +118,14 @@ impl KeyService for LocalKms {
         let plaintext = aead::random_key();
         let mut blob = header(&key.id, &material.id);
         let aad = associated_data(&blob, context);
-        let sealed = aead::seal(&material.secret, plaintext.as_slice(), &aad).map_err(|_| KmsError::Internal)?;
+        let sealed = aead::seal(&material.secret, plaintext.as_slice(), &aad)
+            .map_err(|_| KmsError::Internal)?;
         blob.extend_from_slice(&sealed);
-        Ok(DataKey { plaintext, ciphertext_blob: blob, key_arn: key.arn.clone() })
+        Ok(DataKey {
+            plaintext,
+            ciphertext_blob: blob,
+            key_arn: key.arn.clone(),
+        })
     }
 
     fn decrypt(
@@ -110,10 +135,15 @@ impl KeyService for LocalKms {
         context: &EncryptionContext,
     ) -> Result<Zeroizing<Vec<u8>>, KmsError> {
         let blob = envelope::parse(ciphertext_blob).map_err(|_| KmsError::InvalidCiphertext)?;
-        let ring = self.rings.get(caller.account, caller.region).ok_or(KmsError::InvalidCiphertext)?;
+        let ring = self
+            .rings
+            .get(caller.account, caller.region)
+            .ok_or(KmsError::InvalidCiphertext)?;
         let keys = ring.keys.read();
         let key = keys.get(blob.key_id).ok_or(KmsError::InvalidCiphertext)?;
-        let material = key.material(&blob.material_id).ok_or(KmsError::InvalidCiphertext)?;
+        let material = key
+            .material(&blob.material_id)
+            .ok_or(KmsError::InvalidCiphertext)?;
         let header_len = ciphertext_blob.len() - blob.sealed.len();
         let aad = associated_data(&ciphertext_blob[..header_len], context);
         aead::open(&material.secret, blob.sealed, &aad).map_err(|_| KmsError::InvalidCiphertext)
@@ -132,38 +162,72 @@ impl KeyService for LocalKms {
 mod tests {
     use super::*;
 
-    const CALLER: KmsCaller<'static> = KmsCaller { account: "000000000000", region: "us-east-1" };
+    const CALLER: KmsCaller<'static> = KmsCaller {
+        account: "000000000000",
+        region: "us-east-1",
+    };
 
     fn ctx(value: &str) -> EncryptionContext {
-        [("SecretARN".to_owned(), value.to_owned())].into_iter().collect()
+        [("SecretARN".to_owned(), value.to_owned())]
+            .into_iter()
+            .collect()
     }
 
     #[test]
     fn data_keys_decrypt_only_with_their_context() {
         let kms = LocalKms::new();
         let key = kms.generate_data_key(CALLER, None, &ctx("a")).unwrap();
-        assert!(key.key_arn.starts_with("arn:aws:kms:us-east-1:000000000000:key/"));
-        let plain = kms.decrypt(CALLER, &key.ciphertext_blob, &ctx("a")).unwrap();
+        assert!(
+            key.key_arn
+                .starts_with("arn:aws:kms:us-east-1:000000000000:key/")
+        );
+        let plain = kms
+            .decrypt(CALLER, &key.ciphertext_blob, &ctx("a"))
+            .unwrap();
         assert_eq!(plain.as_slice(), key.plaintext.as_slice());
-        assert_eq!(kms.decrypt(CALLER, &key.ciphertext_blob, &ctx("b")), Err(KmsError::InvalidCiphertext));
-        let other = KmsCaller { account: "111111111111", region: "us-east-1" };
-        assert_eq!(kms.decrypt(other, &key.ciphertext_blob, &ctx("a")), Err(KmsError::InvalidCiphertext));
+        assert_eq!(
+            kms.decrypt(CALLER, &key.ciphertext_blob, &ctx("b")),
+            Err(KmsError::InvalidCiphertext)
+        );
+        let other = KmsCaller {
+            account: "111111111111",
+            region: "us-east-1",
+        };
+        assert_eq!(
+            kms.decrypt(other, &key.ciphertext_blob, &ctx("a")),
+            Err(KmsError::InvalidCiphertext)
+        );
     }
 
     #[test]
     fn the_managed_key_is_created_once_per_partition() {
         let kms = LocalKms::new();
         let first = kms.resolve_key_arn(CALLER, None).unwrap();
-        assert_eq!(kms.resolve_key_arn(CALLER, Some(SECRETS_MANAGER_ALIAS)).unwrap(), first);
-        let west = KmsCaller { account: "000000000000", region: "eu-west-1" };
+        assert_eq!(
+            kms.resolve_key_arn(CALLER, Some(SECRETS_MANAGER_ALIAS))
+                .unwrap(),
+            first
+        );
+        let west = KmsCaller {
+            account: "000000000000",
+            region: "eu-west-1",
+        };
         assert_ne!(kms.resolve_key_arn(west, None).unwrap(), first);
     }
 
     #[test]
     fn unknown_identifiers_are_reported_as_kms_does() {
         let kms = LocalKms::new();
-        assert!(matches!(kms.resolve_key_arn(CALLER, Some("alias/nope")), Err(KmsError::NotFound(m)) if m == "Alias arn:aws:kms:us-east-1:000000000000:alias/nope is not found."));
-        assert!(matches!(kms.resolve_key_arn(CALLER, Some("1234abcd-12ab-34cd-56ef-1234567890ab")), Err(KmsError::NotFound(_))));
-        assert!(matches!(kms.resolve_key_arn(CALLER, Some("nope")), Err(KmsError::InvalidKeyId(_))));
+        assert!(
+            matches!(kms.resolve_key_arn(CALLER, Some("alias/nope")), Err(KmsError::NotFound(m)) if m == "Alias arn:aws:kms:us-east-1:000000000000:alias/nope is not found.")
+        );
+        assert!(matches!(
+            kms.resolve_key_arn(CALLER, Some("1234abcd-12ab-34cd-56ef-1234567890ab")),
+            Err(KmsError::NotFound(_))
+        ));
+        assert!(matches!(
+            kms.resolve_key_arn(CALLER, Some("nope")),
+            Err(KmsError::InvalidKeyId(_))
+        ));
     }
 }

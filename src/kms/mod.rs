@@ -46,7 +46,9 @@ pub struct DataKey {
 
 impl std::fmt::Debug for DataKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DataKey").field("key_arn", &self.key_arn).finish_non_exhaustive()
+        f.debug_struct("DataKey")
+            .field("key_arn", &self.key_arn)
+            .finish_non_exhaustive()
     }
 }
 
@@ -54,7 +56,11 @@ impl std::fmt::Debug for DataKey {
 pub trait KeyService: Send + Sync {
     /// Resolves a key identifier (key id, key ARN, alias name or alias ARN; `None` = the AWS
     /// managed `aws/secretsmanager` key, created on first use) to the key's ARN.
-    fn resolve_key_arn(&self, caller: KmsCaller<'_>, key_id: Option<&str>) -> Result<String, KmsError>;
+    fn resolve_key_arn(
+        &self,
+        caller: KmsCaller<'_>,
+        key_id: Option<&str>,
+    ) -> Result<String, KmsError>;
 
     /// GenerateDataKey with KeySpec AES_256 under `key_id` (see [`KeyService::resolve_key_arn`]).
     fn generate_data_key(

@@ -82,9 +82,9 @@ impl WireError for CommonError {
                 Some("The security token included in the request is invalid.".into())
             }
             CommonError::UnknownOperation => None,
-            CommonError::RequestTooLarge(limit) => Some(
-                format!("Request body is larger than the maximum of {limit} bytes.").into(),
-            ),
+            CommonError::RequestTooLarge(limit) => {
+                Some(format!("Request body is larger than the maximum of {limit} bytes.").into())
+            }
             CommonError::NotFound => Some(
                 "Lockbox serves the AWS JSON protocol: POST / with an X-Amz-Target header.".into(),
             ),
@@ -112,9 +112,17 @@ pub fn error_body(error: &dyn WireError) -> Vec<u8> {
     let message = error.message();
     let text = message.as_deref();
     let envelope = if error.modeled() {
-        Envelope { code: error.code(), upper: text, lower: None }
+        Envelope {
+            code: error.code(),
+            upper: text,
+            lower: None,
+        }
     } else {
-        Envelope { code: error.code(), upper: None, lower: text }
+        Envelope {
+            code: error.code(),
+            upper: None,
+            lower: text,
+        }
     };
     serde_json::to_vec(&envelope).unwrap_or_else(|_| b"{}".to_vec())
 }

@@ -19,15 +19,19 @@ use super::error::CommonError;
 
 /// Decodes a request body into an operation's input shape.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, CommonError> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         CommonError::Serialization(describe(error.inner(), &path))
     })?;
-    deserializer
-        .end()
-        .map_err(|_| CommonError::Serialization("Unexpected content after the JSON body.".into()))?;
+    deserializer.end().map_err(|_| {
+        CommonError::Serialization("Unexpected content after the JSON body.".into())
+    })?;
     Ok(value)
 }
 
@@ -48,7 +52,11 @@ fn describe(error: &serde_json::Error, path: &str) -> String {
                 .split_once(", expected ")
                 .map(|(_, rest)| rest.split(" at line").next().unwrap_or(rest))
                 .unwrap_or("another type");
-            let at = if path == "." || path.is_empty() { "the request body".to_owned() } else { format!("'{path}'") };
+            let at = if path == "." || path.is_empty() {
+                "the request body".to_owned()
+            } else {
+                format!("'{path}'")
+            };
             format!("Unexpected {found} at {at}: expected {expected}.")
         }
     }
@@ -135,7 +143,9 @@ mod tests {
     #[test]
     fn wrong_type_names_the_member_but_not_the_value() {
         let error = decode::<Input>(br#"{"Name": {"x": "topsecret"}}"#).unwrap_err();
-        let CommonError::Serialization(message) = error else { panic!("{error:?}") };
+        let CommonError::Serialization(message) = error else {
+            panic!("{error:?}")
+        };
         assert!(message.contains("'Name'"), "{message}");
         assert!(!message.contains("topsecret"), "{message}");
     }
@@ -153,8 +163,14 @@ mod tests {
 
     #[test]
     fn malformed_json_is_a_serialization_error() {
-        assert!(matches!(decode::<Input>(b"{nope"), Err(CommonError::Serialization(_))));
-        assert!(matches!(decode::<Input>(b"[]"), Err(CommonError::Serialization(_))));
+        assert!(matches!(
+            decode::<Input>(b"{nope"),
+            Err(CommonError::Serialization(_))
+        ));
+        assert!(matches!(
+            decode::<Input>(b"[]"),
+            Err(CommonError::Serialization(_))
+        ));
     }
 
     #[test]
@@ -169,6 +185,9 @@ mod tests {
     #[test]
     fn timestamps_are_epoch_seconds_with_millis() {
         let at = OffsetDateTime::from_unix_timestamp_nanos(1_523_477_145_729_000_000).unwrap();
-        assert_eq!(serde_json::to_string(&EpochSeconds(at)).unwrap(), "1523477145.729");
+        assert_eq!(
+            serde_json::to_string(&EpochSeconds(at)).unwrap(),
+            "1523477145.729"
+        );
     }
 }

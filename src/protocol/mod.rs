@@ -49,24 +49,41 @@ pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Respo
                 (status, error_body(error.as_ref()))
             }
         };
-        tracing::debug!(status = status.as_u16(), micros = started.elapsed().as_micros() as u64, "request done");
+        tracing::debug!(
+            status = status.as_u16(),
+            micros = started.elapsed().as_micros() as u64,
+            "request done"
+        );
         respond(status, &request_id, body)
     }
     .instrument(span)
     .await
 }
 
-async fn serve(app: &AppState, request_id: &str, request: Request) -> Result<Vec<u8>, Box<dyn WireError + Send>> {
+async fn serve(
+    app: &AppState,
+    request_id: &str,
+    request: Request,
+) -> Result<Vec<u8>, Box<dyn WireError + Send>> {
     let (parts, body) = request.into_parts();
     let limit = app.config.max_request_bytes;
     let body = read_body(body, limit).await.map_err(boxed)?;
     if parts.method != axum::http::Method::POST {
         return Err(boxed(CommonError::NotFound));
     }
-    let target_header = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let (service, operation) = target::split_target(target_header).ok_or_else(|| boxed(CommonError::UnknownOperation))?;
+    let target_header = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let (service, operation) =
+        target::split_target(target_header).ok_or_else(|| boxed(CommonError::UnknownOperation))?;
 
-    let headers: Vec<(&str, &[u8])> = parts.headers.iter().map(|(name, value)| (name.as_str(), value.as_bytes())).collect();
+    let headers: Vec<(&str, &[u8])> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .collect();
     let signed = sigv4::Request {
         method: parts.method.as_str(),
         path: parts.uri.path(),
@@ -75,10 +92,14 @@ async fn serve(app: &AppState, request_id: &str, request: Request) -> Result<Vec
         body: &body,
     };
     let real_now = time::OffsetDateTime::now_utc();
-    let caller = app.auth.authenticate(&signed, service.signing_name(), real_now).map_err(boxed)?;
+    let caller = app
+        .auth
+        .authenticate(&signed, service.signing_name(), real_now)
+        .map_err(boxed)?;
     tracing::Span::current().record("account", caller.principal.account_id.as_str());
 
-    let target = target::resolve(service, operation).ok_or_else(|| boxed(CommonError::UnknownOperation))?;
+    let target =
+        target::resolve(service, operation).ok_or_else(|| boxed(CommonError::UnknownOperation))?;
     tracing::Span::current().record("op", target.operation_name());
     let ctx = RequestCtx {
         request_id: request_id.to_owned(),
@@ -89,7 +110,12 @@ async fn serve(app: &AppState, request_id: &str, request: Request) -> Result<Vec
     dispatch(app, target, &ctx, &body)
 }
 
-fn dispatch(app: &AppState, target: Target, ctx: &RequestCtx, body: &[u8]) -> Result<Vec<u8>, Box<dyn WireError + Send>> {
+fn dispatch(
+    app: &AppState,
+    target: Target,
+    ctx: &RequestCtx,
+    body: &[u8],
+) -> Result<Vec<u8>, Box<dyn WireError + Send>> {
     match target {
         Target::SecretsManager(op) => app.secrets_manager.handle(op, ctx, body).map_err(boxed),
     }
@@ -103,10 +129,14 @@ pub fn served_services() -> impl Iterator<Item = Service> {
 async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, CommonError> {
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(CommonError::RequestTooLarge(limit)),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            Err(CommonError::RequestTooLarge(limit))
+        }
         Err(error) => {
             tracing::info!(%error, "could not read the request body");
-            Err(CommonError::Serialization("The request body could not be read.".into()))
+            Err(CommonError::Serialization(
+                "The request body could not be read.".into(),
+            ))
         }
     }
 }

@@ -32,9 +32,9 @@ impl Validator {
     fn fail(&mut self, member: &str, shown: Option<&str>, constraint: &str) {
         let member = lower_first(member);
         let failure = match shown {
-            Some(value) => format!(
-                "Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
-            ),
+            Some(value) => {
+                format!("Value '{value}' at '{member}' failed to satisfy constraint: {constraint}")
+            }
             None => format!("Value at '{member}' failed to satisfy constraint: {constraint}"),
         };
         self.failures.push(failure);
@@ -51,7 +51,14 @@ impl Validator {
     }
 
     /// String length in UTF-16 code units within `min..=max`.
-    pub fn length(&mut self, member: &str, value: Option<&str>, min: usize, max: usize, echo: Echo) {
+    pub fn length(
+        &mut self,
+        member: &str,
+        value: Option<&str>,
+        min: usize,
+        max: usize,
+        echo: Echo,
+    ) {
         if let Some(value) = value {
             let units = value.encode_utf16().count();
             let shown = (echo == Echo::Value).then_some(value);
@@ -83,7 +90,13 @@ impl Validator {
     }
 
     /// A string that must match the model's regular expression, tested by `matches`.
-    pub fn pattern(&mut self, member: &str, value: Option<&str>, pattern: &str, matches: fn(&str) -> bool) {
+    pub fn pattern(
+        &mut self,
+        member: &str,
+        value: Option<&str>,
+        pattern: &str,
+        matches: fn(&str) -> bool,
+    ) {
         if let Some(value) = value {
             if !matches(value) {
                 self.fail(
@@ -100,9 +113,17 @@ impl Validator {
         if let Some(value) = value {
             let shown = value.to_string();
             if value < min {
-                self.fail(member, Some(&shown), &format!("Member must have value greater than or equal to {min}"));
+                self.fail(
+                    member,
+                    Some(&shown),
+                    &format!("Member must have value greater than or equal to {min}"),
+                );
             } else if value > max {
-                self.fail(member, Some(&shown), &format!("Member must have value less than or equal to {max}"));
+                self.fail(
+                    member,
+                    Some(&shown),
+                    &format!("Member must have value less than or equal to {max}"),
+                );
             }
         }
     }
@@ -112,9 +133,17 @@ impl Validator {
         if let Some(items) = value {
             let shown = format!("[{} entries]", items.len());
             if items.len() < min {
-                self.fail(member, Some(&shown), &format!("Member must have length greater than or equal to {min}"));
+                self.fail(
+                    member,
+                    Some(&shown),
+                    &format!("Member must have length greater than or equal to {min}"),
+                );
             } else if items.len() > max {
-                self.fail(member, Some(&shown), &format!("Member must have length less than or equal to {max}"));
+                self.fail(
+                    member,
+                    Some(&shown),
+                    &format!("Member must have length less than or equal to {max}"),
+                );
             }
         }
     }
@@ -174,11 +203,22 @@ mod tests {
     #[test]
     fn several_failures_are_joined_and_secrets_redacted() {
         let mut v = Validator::new();
-        v.length("SecretString", Some(&"x".repeat(65_537)), 1, 65_536, Echo::Redact);
+        v.length(
+            "SecretString",
+            Some(&"x".repeat(65_537)),
+            1,
+            65_536,
+            Echo::Redact,
+        );
         v.required::<String>("Name", None);
         let text = message(v);
-        assert!(text.starts_with("2 validation errors detected: Value at 'secretString' failed"), "{text}");
-        assert!(text.contains("; Value null at 'name' failed to satisfy constraint: Member must not be null"));
+        assert!(
+            text.starts_with("2 validation errors detected: Value at 'secretString' failed"),
+            "{text}"
+        );
+        assert!(text.contains(
+            "; Value null at 'name' failed to satisfy constraint: Member must not be null"
+        ));
         assert!(!text.contains("xxx"));
     }
 

@@ -15,14 +15,12 @@ pub mod text {
     pub const MARKED_FOR_DELETION: &str =
         "You can't perform this operation on the secret because it was marked for deletion.";
     /// InvalidRequestException when CreateSecret meets a name scheduled for deletion.
-    pub const NAME_SCHEDULED_FOR_DELETION: &str =
-        "You can't create this secret because a secret with this name is already scheduled for deletion.";
+    pub const NAME_SCHEDULED_FOR_DELETION: &str = "You can't create this secret because a secret with this name is already scheduled for deletion.";
     /// InvalidRequestException for a raw write without ClientRequestToken.
     pub const TOKEN_REQUIRED: &str =
         "You must provide a ClientRequestToken value. We recommend a UUID-type value.";
     /// InvalidParameterException when both value kinds are given.
-    pub const BOTH_VALUES: &str =
-        "You can't specify both a binary secret value and a string secret value in the same secret.";
+    pub const BOTH_VALUES: &str = "You can't specify both a binary secret value and a string secret value in the same secret.";
     /// InvalidRequestException when VersionId and VersionStage disagree.
     pub const STAGE_NOT_ON_VERSION: &str =
         "You provided a VersionStage that is not associated to the provided VersionId.";

@@ -36,7 +36,11 @@ pub enum Operation {
 
 impl Operation {
     /// Every served operation.
-    pub const ALL: [Operation; 3] = [Operation::CreateSecret, Operation::DescribeSecret, Operation::GetSecretValue];
+    pub const ALL: [Operation; 3] = [
+        Operation::CreateSecret,
+        Operation::DescribeSecret,
+        Operation::GetSecretValue,
+    ];
 
     /// The operation's model name.
     pub fn name(self) -> &'static str {
@@ -68,7 +72,10 @@ impl std::fmt::Debug for SecretsManager {
 impl SecretsManager {
     /// A service with no secrets, encrypting through `kms`.
     pub fn new(kms: Arc<dyn KeyService>) -> Self {
-        SecretsManager { tables: Partitions::default(), kms }
+        SecretsManager {
+            tables: Partitions::default(),
+            kms,
+        }
     }
 
     /// Runs `op` with the JSON `body`; returns the JSON response body.

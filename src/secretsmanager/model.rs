@@ -19,6 +19,14 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
+/// A region to replicate a secret to, with the KMS key to use there.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ReplicaRegion {
+    pub region: Option<String>,
+    pub kms_key_id: Option<String>,
+}
+
 /// CreateSecret input.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -30,7 +38,7 @@ pub struct CreateSecretInput {
     pub secret_binary: Option<SecretBlob>,
     pub secret_string: Option<SecretText>,
     pub tags: Option<Vec<Tag>>,
-    pub add_replica_regions: Option<Vec<serde_json::Value>>,
+    pub add_replica_regions: Option<Vec<ReplicaRegion>>,
     pub force_overwrite_replica_secret: Option<bool>,
     #[serde(rename = "Type")]
     pub secret_type: Option<String>,

@@ -18,22 +18,35 @@ const SUFFIX_LEN: usize = 6;
 
 /// True when every character is one AWS allows in a secret name: `[A-Za-z0-9/_+=.@!-]`.
 pub fn is_valid_name(name: &str) -> bool {
-    name.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_+=.@!-".contains(&b))
+    name.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/_+=.@!-".contains(&b))
 }
 
 /// A fresh ARN for `name`: `arn:aws:secretsmanager:<region>:<account>:secret:<name>-XXXXXX`.
 pub fn new_arn(ctx: &RequestCtx, name: &str) -> String {
-    let suffix: String = rand::rng().sample_iter(Alphanumeric).take(SUFFIX_LEN).map(char::from).collect();
+    let suffix: String = rand::rng()
+        .sample_iter(Alphanumeric)
+        .take(SUFFIX_LEN)
+        .map(char::from)
+        .collect();
     format!("{}{name}-{suffix}", arn_prefix(ctx))
 }
 
 fn arn_prefix(ctx: &RequestCtx) -> String {
-    format!("arn:aws:secretsmanager:{}:{}:secret:", ctx.region, ctx.account())
+    format!(
+        "arn:aws:secretsmanager:{}:{}:secret:",
+        ctx.region,
+        ctx.account()
+    )
 }
 
 /// Rejects a non-ARN `SecretId` with characters no name can have (AWS's ValidationException).
 pub fn check_secret_id(id: &str) -> Result<(), SmError> {
-    if id.starts_with("arn:") || is_valid_name(id) { Ok(()) } else { Err(SmError::invalid_name()) }
+    if id.starts_with("arn:") || is_valid_name(id) {
+        Ok(())
+    } else {
+        Err(SmError::invalid_name())
+    }
 }
 
 /// Finds the secret a `SecretId` names in this partition.
@@ -91,7 +104,9 @@ mod tests {
             .map(|name| {
                 let secret = Secret {
                     name: (*name).into(),
-                    arn: format!("arn:aws:secretsmanager:us-east-1:000000000000:secret:{name}-AbC123"),
+                    arn: format!(
+                        "arn:aws:secretsmanager:us-east-1:000000000000:secret:{name}-AbC123"
+                    ),
                     description: None,
                     kms_key_id: None,
                     secret_type: None,
@@ -111,14 +126,29 @@ mod tests {
     fn resolves_names_full_and_partial_arns() {
         let secrets = table(&["app/db", "Valid/_+=.@-Name-a1b2", "tricky-a1b2c3"]);
         let prefix = "arn:aws:secretsmanager:us-east-1:000000000000:secret:";
-        for id in ["app/db", &format!("{prefix}app/db-AbC123"), &format!("{prefix}app/db")] {
-            assert_eq!(resolve(&secrets, &ctx(), id).unwrap().name, "app/db", "{id}");
+        for id in [
+            "app/db",
+            &format!("{prefix}app/db-AbC123"),
+            &format!("{prefix}app/db"),
+        ] {
+            assert_eq!(
+                resolve(&secrets, &ctx(), id).unwrap().name,
+                "app/db",
+                "{id}"
+            );
         }
         assert!(resolve(&secrets, &ctx(), &format!("{prefix}Valid/_+=.@-Name-a1b2")).is_ok());
         // A partial ARN of a name that itself ends in -XXXXXX is read as a full ARN and misses.
         assert!(resolve(&secrets, &ctx(), &format!("{prefix}tricky-a1b2c3")).is_err());
         assert!(resolve(&secrets, &ctx(), &format!("{prefix}app/db-Wrong1")).is_err());
-        assert!(resolve(&secrets, &ctx(), "arn:aws:secretsmanager:eu-west-1:000000000000:secret:app/db").is_err());
+        assert!(
+            resolve(
+                &secrets,
+                &ctx(),
+                "arn:aws:secretsmanager:eu-west-1:000000000000:secret:app/db"
+            )
+            .is_err()
+        );
     }
 
     #[test]

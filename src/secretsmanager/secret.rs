@@ -117,7 +117,9 @@ impl Secret {
 
     /// The version carrying `label`.
     pub fn version_with_stage(&self, label: &str) -> Option<&Version> {
-        self.versions.iter().find(|v| v.stages.iter().any(|s| s == label))
+        self.versions
+            .iter()
+            .find(|v| v.stages.iter().any(|s| s == label))
     }
 
     /// Labelled versions only, as `VersionIdsToStages`; `None` when no version carries a label.

@@ -66,7 +66,10 @@ fn context(arn: &str, version_id: &str) -> EncryptionContext {
 }
 
 fn caller(ctx: &RequestCtx) -> KmsCaller<'_> {
-    KmsCaller { account: ctx.account(), region: &ctx.region }
+    KmsCaller {
+        account: ctx.account(),
+        region: &ctx.region,
+    }
 }
 
 /// Associated data binding the value ciphertext to its secret and version.
@@ -81,7 +84,9 @@ pub fn encryption_error(error: KmsError) -> SmError {
             "The operation failed because of an invalid KMS key: Invalid keyId".to_owned(),
         ),
         KmsError::Internal => SmError::Internal,
-        other => SmError::EncryptionFailure(format!("Secrets Manager can't encrypt the secret value: {other}")),
+        other => SmError::EncryptionFailure(format!(
+            "Secrets Manager can't encrypt the secret value: {other}"
+        )),
     }
 }
 
@@ -94,8 +99,15 @@ pub fn seal(
     version_id: &str,
     value: &SecretValue,
 ) -> Result<SealedValue, SmError> {
-    let data_key = kms.generate_data_key(caller(ctx), key_id, &context(arn, version_id)).map_err(encryption_error)?;
-    let ciphertext = aead::seal(&data_key.plaintext, value.bytes(), &value_aad(arn, version_id)).map_err(|_| {
+    let data_key = kms
+        .generate_data_key(caller(ctx), key_id, &context(arn, version_id))
+        .map_err(encryption_error)?;
+    let ciphertext = aead::seal(
+        &data_key.plaintext,
+        value.bytes(),
+        &value_aad(arn, version_id),
+    )
+    .map_err(|_| {
         tracing::error!("sealing a secret value failed");
         SmError::Internal
     })?;
@@ -117,13 +129,26 @@ pub fn open(
 ) -> Result<SecretValue, SmError> {
     let decryption_failure = || SmError::DecryptionFailure(text::DECRYPTION_FAILURE.to_owned());
     let data_key = kms
-        .decrypt(caller(ctx), &sealed.encrypted_data_key, &context(arn, version_id))
+        .decrypt(
+            caller(ctx),
+            &sealed.encrypted_data_key,
+            &context(arn, version_id),
+        )
         .map_err(|error| {
-            tracing::warn!(code = error.code(), "KMS refused to decrypt a secret's data key");
+            tracing::warn!(
+                code = error.code(),
+                "KMS refused to decrypt a secret's data key"
+            );
             decryption_failure()
         })?;
-    let key: Zeroizing<[u8; 32]> = Zeroizing::new(data_key.as_slice().try_into().map_err(|_| decryption_failure())?);
-    let plaintext = aead::open(&key, &sealed.ciphertext, &value_aad(arn, version_id)).map_err(|_| decryption_failure())?;
+    let key: Zeroizing<[u8; 32]> = Zeroizing::new(
+        data_key
+            .as_slice()
+            .try_into()
+            .map_err(|_| decryption_failure())?,
+    );
+    let plaintext = aead::open(&key, &sealed.ciphertext, &value_aad(arn, version_id))
+        .map_err(|_| decryption_failure())?;
     match sealed.kind {
         ValueKind::Binary => Ok(SecretValue::Binary(SecretBlob(plaintext))),
         ValueKind::Text => {

@@ -27,7 +27,10 @@ impl Server {
     /// Binds the configured address and builds fresh state.
     pub async fn bind(config: Config) -> std::io::Result<Server> {
         let listener = TcpListener::bind(config.listen).await?;
-        Ok(Server { listener, state: Arc::new(AppState::new(config)) })
+        Ok(Server {
+            listener,
+            state: Arc::new(AppState::new(config)),
+        })
     }
 
     /// The address actually bound.
@@ -41,8 +44,13 @@ impl Server {
     }
 
     /// Serves until `shutdown` completes, then drains in-flight requests.
-    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, router(self.state))
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 
     /// Serves in a background task of the current runtime.
@@ -53,7 +61,12 @@ impl Server {
         let task = tokio::spawn(self.serve(async move {
             stopped.await.ok();
         }));
-        Ok(ServerHandle { addr, state, stop: Some(stop), task: Some(task) })
+        Ok(ServerHandle {
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
     }
 }
 

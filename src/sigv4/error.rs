@@ -153,14 +153,6 @@ impl Error {
         .with_detail(format!("HeadersNotSigned: {}", names.join(", ")))
     }
 
-    /// Conscious decision: S3's confirmed text for a wrong `x-amz-content-sha256`.
-    pub(crate) fn content_sha256_mismatch() -> Self {
-        Error::new(
-            ErrorKind::InvalidSignature,
-            "The provided 'x-amz-content-sha256' header does not match what was computed.",
-        )
-    }
-
     pub(crate) fn signature_mismatch() -> Self {
         Error::new(
             ErrorKind::InvalidSignature,

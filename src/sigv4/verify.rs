@@ -161,8 +161,7 @@ pub(crate) fn authenticate(
 }
 
 /// Every signed header must be present; every `x-amz-*` header present must be signed (this
-/// covers `x-amz-security-token` and `x-amz-content-sha256`); `x-amz-content-sha256`, when
-/// sent, must equal the SHA-256 of the body (so `UNSIGNED-PAYLOAD` is refused).
+/// covers `x-amz-security-token` and `x-amz-content-sha256`).
 fn check_signed_headers(req: &Request<'_>, signed_headers: &[String]) -> Result<(), Error> {
     if let Some(missing) = signed_headers
         .iter()
@@ -185,12 +184,6 @@ fn check_signed_headers(req: &Request<'_>, signed_headers: &[String]) -> Result<
     if !unsigned.is_empty() {
         return Err(Error::headers_not_signed(&unsigned));
     }
-    let body_hash = sha256_hex(req.body);
-    if canonical_header_value(req, "x-amz-content-sha256")
-        .is_some_and(|claimed| claimed != body_hash.as_bytes())
-    {
-        return Err(Error::content_sha256_mismatch());
-    }
     Ok(())
 }
 
@@ -201,6 +194,17 @@ pub(crate) fn verify(
     secret: &SecretKey,
 ) -> Result<(), Error> {
     let payload_hash = sha256_hex(req.body);
+    // A supplied x-amz-content-sha256 must equal the body's hash (so `UNSIGNED-PAYLOAD` is
+    // refused). AWS JSON services compute the payload hash from the body, so a wrong claim
+    // surfaces as an ordinary signature mismatch; the log detail says what differed.
+    if let Some(claimed) = canonical_header_value(req, "x-amz-content-sha256")
+        .filter(|claimed| claimed.as_slice() != payload_hash.as_bytes())
+    {
+        return Err(Error::signature_mismatch().with_detail(format!(
+            "x-amz-content-sha256 '{}' is not the SHA-256 of the body ({payload_hash})",
+            String::from_utf8_lossy(&claimed)
+        )));
+    }
     let creq = canonical_request_bytes(req, &parsed.signed_headers, &payload_hash);
     let amz_date = format_amz_date(parsed.request_time);
     let sts = string_to_sign_bytes(&amz_date, &parsed.scope, &creq);

@@ -19,7 +19,10 @@ pub struct PartitionKey {
 impl PartitionKey {
     /// A key for `account` in `region`.
     pub fn new(account: impl Into<String>, region: impl Into<String>) -> Self {
-        PartitionKey { account: account.into(), region: region.into() }
+        PartitionKey {
+            account: account.into(),
+            region: region.into(),
+        }
     }
 }
 
@@ -31,7 +34,9 @@ pub struct Partitions<T> {
 
 impl<T> Default for Partitions<T> {
     fn default() -> Self {
-        Partitions { map: DashMap::new() }
+        Partitions {
+            map: DashMap::new(),
+        }
     }
 }
 
@@ -72,10 +77,27 @@ mod tests {
     #[test]
     fn partitions_are_isolated_and_resettable() {
         let parts: Partitions<AtomicU32> = Partitions::default();
-        parts.get_or_create("111111111111", "us-east-1").store(1, Ordering::SeqCst);
-        assert_eq!(parts.get_or_create("111111111111", "us-east-1").load(Ordering::SeqCst), 1);
-        assert_eq!(parts.get_or_create("111111111111", "eu-west-1").load(Ordering::SeqCst), 0);
-        assert_eq!(parts.get_or_create("222222222222", "us-east-1").load(Ordering::SeqCst), 0);
+        parts
+            .get_or_create("111111111111", "us-east-1")
+            .store(1, Ordering::SeqCst);
+        assert_eq!(
+            parts
+                .get_or_create("111111111111", "us-east-1")
+                .load(Ordering::SeqCst),
+            1
+        );
+        assert_eq!(
+            parts
+                .get_or_create("111111111111", "eu-west-1")
+                .load(Ordering::SeqCst),
+            0
+        );
+        assert_eq!(
+            parts
+                .get_or_create("222222222222", "us-east-1")
+                .load(Ordering::SeqCst),
+            0
+        );
         parts.clear_account("111111111111");
         assert!(parts.get("111111111111", "us-east-1").is_none());
         assert!(parts.get("222222222222", "us-east-1").is_some());

@@ -12,7 +12,11 @@ use lockbox::{Config, Server, ServerHandle};
 /// Starts a fresh server with `config` (its listen address is forced to 127.0.0.1:0).
 pub async fn start_with(mut config: Config) -> ServerHandle {
     config.listen = ([127, 0, 0, 1], 0).into();
-    Server::bind(config).await.expect("bind").spawn().expect("spawn")
+    Server::bind(config)
+        .await
+        .expect("bind")
+        .spawn()
+        .expect("spawn")
 }
 
 /// Starts a fresh server with the default test configuration.
@@ -31,7 +35,13 @@ pub fn config_builder(
         .behavior_version(BehaviorVersion::latest())
         .endpoint_url(server.endpoint_url())
         .region(Region::new(region.to_owned()))
-        .credentials_provider(Credentials::new(access_key, secret_key, None, None, "lockbox-tests"))
+        .credentials_provider(Credentials::new(
+            access_key,
+            secret_key,
+            None,
+            None,
+            "lockbox-tests",
+        ))
         .retry_config(aws_sdk_secretsmanager::config::retry::RetryConfig::disabled())
 }
 
@@ -41,7 +51,12 @@ pub fn client(server: &ServerHandle) -> aws_sdk_secretsmanager::Client {
 }
 
 /// A client signing with the given credentials and region.
-pub fn client_as(server: &ServerHandle, key: &str, secret: &str, region: &str) -> aws_sdk_secretsmanager::Client {
+pub fn client_as(
+    server: &ServerHandle,
+    key: &str,
+    secret: &str,
+    region: &str,
+) -> aws_sdk_secretsmanager::Client {
     aws_sdk_secretsmanager::Client::from_conf(config_builder(server, key, secret, region).build())
 }
 
@@ -75,7 +90,10 @@ pub async fn raw_call_with(
     let host = server.addr().to_string();
     let mut headers = vec![
         ("host".to_owned(), host.clone()),
-        ("content-type".to_owned(), "application/x-amz-json-1.1".to_owned()),
+        (
+            "content-type".to_owned(),
+            "application/x-amz-json-1.1".to_owned(),
+        ),
     ];
     if let Some(target) = target {
         headers.push(("x-amz-target".to_owned(), target.to_owned()));
@@ -84,7 +102,9 @@ pub async fn raw_call_with(
         headers = sign_headers(&host, headers, body, SystemTime::now());
     }
     let client = reqwest::Client::new();
-    let mut request = client.post(format!("{}/", server.endpoint_url())).body(body.to_vec());
+    let mut request = client
+        .post(format!("{}/", server.endpoint_url()))
+        .body(body.to_vec());
     for (name, value) in &headers {
         if name != "host" {
             request = request.header(name.as_str(), value.as_str());
@@ -98,7 +118,12 @@ pub async fn raw_call_with(
 }
 
 /// Adds SigV4 headers (as `test`/`test`, us-east-1, secretsmanager) using the aws-sigv4 crate.
-pub fn sign_headers(host: &str, headers: Vec<(String, String)>, body: &[u8], at: SystemTime) -> Vec<(String, String)> {
+pub fn sign_headers(
+    host: &str,
+    headers: Vec<(String, String)>,
+    body: &[u8],
+    at: SystemTime,
+) -> Vec<(String, String)> {
     use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
     use aws_sigv4::sign::v4;
     let identity = Credentials::new("test", "test", None, None, "raw").into();

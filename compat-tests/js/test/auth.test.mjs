@@ -1,6 +1,7 @@
 // AWS SDK for JavaScript v3 against lockbox: SigV4 verification, accounts, regions, --auth off.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
@@ -67,6 +68,22 @@ describe("signature failures", () => {
     });
     await rejectsWith(c.send(getCmd(name)), "InvalidSignatureException", MSG.badSignature);
     assert.ok(tampered);
+  }));
+
+  it("body tampered after signing, x-amz-content-sha256 recomputed to match", t(async () => {
+    const name = `${uniq("js")}-tamper`;
+    await sm.send(new CreateSecretCommand({ Name: name, SecretString: "v" }));
+    const c = mk(server);
+    editSignedRequest(c, "lockboxTamperWithHash", (req) => {
+      const body = typeof req.body === "string" ? req.body : Buffer.from(req.body).toString("utf8");
+      const next = body.replace('-tamper"', '-tampeR"');
+      assert.notEqual(next, body);
+      req.body = next;
+      const key = Object.keys(req.headers).find((h) => h.toLowerCase() === "x-amz-content-sha256");
+      assert.ok(key, "the JS SDK signs x-amz-content-sha256");
+      req.headers[key] = createHash("sha256").update(next).digest("hex");
+    });
+    await rejectsWith(c.send(getCmd(name)), "InvalidSignatureException", MSG.badSignature);
   }));
 
   it("missing Authorization (no-op signer)", t(async () => {

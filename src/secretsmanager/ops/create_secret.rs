@@ -48,12 +48,24 @@ pub fn create_secret(
     let kms_key_id = input
         .kms_key_id
         .filter(|id| !id.is_empty() && id != SECRETS_MANAGER_ALIAS);
-    let caller = KmsCaller { account: ctx.account(), region: &ctx.region };
-    sm.kms.resolve_key_arn(caller, kms_key_id.as_deref()).map_err(encryption_error)?;
+    let caller = KmsCaller {
+        account: ctx.account(),
+        region: &ctx.region,
+    };
+    sm.kms
+        .resolve_key_arn(caller, kms_key_id.as_deref())
+        .map_err(encryption_error)?;
 
     let arn = new_arn(ctx, &name);
     let version = match (&value, &token) {
-        (Some(value), Some(token)) => Some(new_version(sm, ctx, kms_key_id.as_deref(), &arn, token, value)?),
+        (Some(value), Some(token)) => Some(new_version(
+            sm,
+            ctx,
+            kms_key_id.as_deref(),
+            &arn,
+            token,
+            value,
+        )?),
         _ => None,
     };
     let version_id = version.as_ref().map(|v| v.id.clone());
@@ -77,26 +89,114 @@ pub fn create_secret(
         return Err(already_exists(&name));
     }
     secrets.insert(name.clone(), secret);
-    Ok(CreateSecretOutput { arn, name, version_id })
+    Ok(CreateSecretOutput {
+        arn,
+        name,
+        version_id,
+    })
 }
 
 fn validate(input: &CreateSecretInput) -> Result<(), SmError> {
     let mut v = Validator::new();
     v.required("Name", input.name.as_ref());
     v.length("Name", input.name.as_deref(), 1, 512, Echo::Value);
-    v.length("ClientRequestToken", input.client_request_token.as_deref(), 32, 64, Echo::Value);
-    v.length("Description", input.description.as_deref(), 0, 2048, Echo::Value);
-    v.length("KmsKeyId", input.kms_key_id.as_deref(), 0, 2048, Echo::Value);
-    v.blob_length("SecretBinary", input.secret_binary.as_ref().map(|b| b.0.as_slice()), 1, 65_536);
-    v.length("SecretString", input.secret_string.as_ref().map(|s| s.0.as_str()), 1, 65_536, Echo::Redact);
+    v.length(
+        "ClientRequestToken",
+        input.client_request_token.as_deref(),
+        32,
+        64,
+        Echo::Value,
+    );
+    v.length(
+        "Description",
+        input.description.as_deref(),
+        0,
+        2048,
+        Echo::Value,
+    );
+    v.length(
+        "KmsKeyId",
+        input.kms_key_id.as_deref(),
+        0,
+        2048,
+        Echo::Value,
+    );
+    v.blob_length(
+        "SecretBinary",
+        input.secret_binary.as_ref().map(|b| b.0.as_slice()),
+        1,
+        65_536,
+    );
+    v.length(
+        "SecretString",
+        input.secret_string.as_ref().map(|s| s.0.as_str()),
+        1,
+        65_536,
+        Echo::Redact,
+    );
     v.length("Type", input.secret_type.as_deref(), 0, 256, Echo::Value);
-    v.list_length("AddReplicaRegions", input.add_replica_regions.as_deref(), 1, usize::MAX);
+    v.list_length(
+        "AddReplicaRegions",
+        input.add_replica_regions.as_deref(),
+        1,
+        usize::MAX,
+    );
+    for (index, replica) in input.add_replica_regions.iter().flatten().enumerate() {
+        let at = index + 1;
+        let region = replica.region.as_deref();
+        v.length(
+            &format!("AddReplicaRegions.{at}.member.Region"),
+            region,
+            1,
+            128,
+            Echo::Value,
+        );
+        v.pattern(
+            &format!("AddReplicaRegions.{at}.member.Region"),
+            region,
+            r"^([a-z]+-)+\d+$",
+            is_region_name,
+        );
+        v.length(
+            &format!("AddReplicaRegions.{at}.member.KmsKeyId"),
+            replica.kms_key_id.as_deref(),
+            0,
+            2048,
+            Echo::Value,
+        );
+    }
     for (index, tag) in input.tags.iter().flatten().enumerate() {
         let at = index + 1;
-        v.length(&format!("Tags.{at}.member.Key"), tag.key.as_deref(), 1, 128, Echo::Value);
-        v.length(&format!("Tags.{at}.member.Value"), tag.value.as_deref(), 0, 256, Echo::Value);
+        v.length(
+            &format!("Tags.{at}.member.Key"),
+            tag.key.as_deref(),
+            1,
+            128,
+            Echo::Value,
+        );
+        v.length(
+            &format!("Tags.{at}.member.Value"),
+            tag.value.as_deref(),
+            0,
+            256,
+            Echo::Value,
+        );
     }
     Ok(v.finish()?)
+}
+
+/// The model's region pattern `^([a-z]+-)+\d+$`.
+fn is_region_name(value: &str) -> bool {
+    let mut parts = value.split('-').collect::<Vec<_>>();
+    let Some(number) = parts.pop() else {
+        return false;
+    };
+    !parts.is_empty()
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Enforces the tag rules the model does not express: count and the reserved `aws:` prefix.
@@ -144,7 +244,9 @@ fn replay(
     value: Option<&SecretValue>,
 ) -> Result<CreateSecretOutput, SmError> {
     if existing.deleted.is_some() {
-        return Err(SmError::InvalidRequest(text::NAME_SCHEDULED_FOR_DELETION.to_owned()));
+        return Err(SmError::InvalidRequest(
+            text::NAME_SCHEDULED_FOR_DELETION.to_owned(),
+        ));
     }
     let (Some(token), Some(value)) = (token, value) else {
         return Err(already_exists(&existing.name));
@@ -153,7 +255,9 @@ fn replay(
         return Err(already_exists(&existing.name));
     };
     let same = match &version.value {
-        Some(sealed) => value::open(sm.kms.as_ref(), ctx, &existing.arn, &version.id, sealed)?.same_as(value),
+        Some(sealed) => {
+            value::open(sm.kms.as_ref(), ctx, &existing.arn, &version.id, sealed)?.same_as(value)
+        }
         None => false,
     };
     if !same {
@@ -170,5 +274,31 @@ fn replay(
 }
 
 fn already_exists(name: &str) -> SmError {
-    SmError::ResourceExists(format!("The operation failed because the secret {name} already exists."))
+    SmError::ResourceExists(format!(
+        "The operation failed because the secret {name} already exists."
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_region_name;
+
+    #[test]
+    fn region_pattern_matches_the_model() {
+        for ok in ["us-east-1", "ap-southeast-2", "us-gov-west-1", "a-1"] {
+            assert!(is_region_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "us",
+            "US-east-1",
+            "us-east-",
+            "-1",
+            "us--1",
+            "us-east-1a",
+            "NOT_VALID!",
+        ] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
+    }
 }

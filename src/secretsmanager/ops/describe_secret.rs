@@ -22,7 +22,11 @@ pub fn describe_secret(
 
     let table = sm.table(ctx);
     let secrets = table.secrets.read();
-    let secret = resolve(&secrets, ctx, input.secret_id.as_deref().unwrap_or_default())?;
+    let secret = resolve(
+        &secrets,
+        ctx,
+        input.secret_id.as_deref().unwrap_or_default(),
+    )?;
     Ok(DescribeSecretOutput {
         arn: secret.arn.clone(),
         name: secret.name.clone(),

@@ -20,24 +20,56 @@ pub fn get_secret_value(
 ) -> Result<GetSecretValueOutput, SmError> {
     let mut v = Validator::new();
     validate_secret_id(&mut v, input.secret_id.as_ref());
-    v.length("VersionId", input.version_id.as_deref(), 32, 64, Echo::Value);
-    v.length("VersionStage", input.version_stage.as_deref(), 1, 256, Echo::Value);
+    v.length(
+        "VersionId",
+        input.version_id.as_deref(),
+        32,
+        64,
+        Echo::Value,
+    );
+    v.length(
+        "VersionStage",
+        input.version_stage.as_deref(),
+        1,
+        256,
+        Echo::Value,
+    );
     v.finish()?;
 
     let table = sm.table(ctx);
     let (arn, name, version_id, stages, created, sealed) = {
         let secrets = table.secrets.read();
-        let secret = resolve(&secrets, ctx, input.secret_id.as_deref().unwrap_or_default())?;
+        let secret = resolve(
+            &secrets,
+            ctx,
+            input.secret_id.as_deref().unwrap_or_default(),
+        )?;
         if secret.deleted.is_some() {
-            return Err(SmError::InvalidRequest(text::MARKED_FOR_DELETION.to_owned()));
+            return Err(SmError::InvalidRequest(
+                text::MARKED_FOR_DELETION.to_owned(),
+            ));
         }
-        let version = select(secret, input.version_id.as_deref(), input.version_stage.as_deref())?;
+        let version = select(
+            secret,
+            input.version_id.as_deref(),
+            input.version_stage.as_deref(),
+        )?;
         let Some(sealed) = version.value.clone() else {
-            return Err(not_found_for(input.version_id.as_deref(), input.version_stage.as_deref()));
+            return Err(not_found_for(
+                input.version_id.as_deref(),
+                input.version_stage.as_deref(),
+            ));
         };
         secret.last_accessed.touch(ctx.now);
         version.last_accessed.touch(ctx.now);
-        (secret.arn.clone(), secret.name.clone(), version.id.clone(), version.stages.clone(), version.created, sealed)
+        (
+            secret.arn.clone(),
+            secret.name.clone(),
+            version.id.clone(),
+            version.stages.clone(),
+            version.created,
+            sealed,
+        )
     };
 
     let plaintext = value::open(sm.kms.as_ref(), ctx, &arn, &version_id, &sealed)?;
@@ -57,27 +89,37 @@ pub fn get_secret_value(
 }
 
 /// The version the selectors name, with AWS's errors when they name none.
-fn select<'a>(secret: &'a Secret, version_id: Option<&str>, stage: Option<&str>) -> Result<&'a Version, SmError> {
+fn select<'a>(
+    secret: &'a Secret,
+    version_id: Option<&str>,
+    stage: Option<&str>,
+) -> Result<&'a Version, SmError> {
     match (version_id, stage) {
         (Some(id), stage) => {
-            let version = secret.version(id).ok_or_else(|| not_found_for(Some(id), None))?;
+            let version = secret
+                .version(id)
+                .ok_or_else(|| not_found_for(Some(id), None))?;
             match stage {
-                Some(stage) if !version.stages.iter().any(|s| s == stage) => {
-                    Err(SmError::InvalidRequest(text::STAGE_NOT_ON_VERSION.to_owned()))
-                }
+                Some(stage) if !version.stages.iter().any(|s| s == stage) => Err(
+                    SmError::InvalidRequest(text::STAGE_NOT_ON_VERSION.to_owned()),
+                ),
                 _ => Ok(version),
             }
         }
         (None, stage) => {
             let stage = stage.unwrap_or(AWSCURRENT);
-            secret.version_with_stage(stage).ok_or_else(|| not_found_for(None, Some(stage)))
+            secret
+                .version_with_stage(stage)
+                .ok_or_else(|| not_found_for(None, Some(stage)))
         }
     }
 }
 
 fn not_found_for(version_id: Option<&str>, stage: Option<&str>) -> SmError {
     let message = match (version_id, stage) {
-        (Some(id), _) => format!("Secrets Manager can't find the specified secret value for VersionId: {id}"),
+        (Some(id), _) => {
+            format!("Secrets Manager can't find the specified secret value for VersionId: {id}")
+        }
         (None, stage) => format!(
             "Secrets Manager can't find the specified secret value for staging label: {}",
             stage.unwrap_or(AWSCURRENT)

@@ -13,5 +13,11 @@ use crate::protocol::validate::{Echo, Validator};
 /// Adds the model's `SecretIdType` constraints (required, 1-2048).
 fn validate_secret_id(v: &mut Validator, secret_id: Option<&String>) {
     v.required("SecretId", secret_id);
-    v.length("SecretId", secret_id.map(String::as_str), 1, 2048, Echo::Value);
+    v.length(
+        "SecretId",
+        secret_id.map(String::as_str),
+        1,
+        2048,
+        Echo::Value,
+    );
 }
