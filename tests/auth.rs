@@ -6,7 +6,6 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use aws_smithy_async::time::StaticTimeSource;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
@@ -16,7 +15,9 @@ use aws_smithy_types::config_bag::ConfigBag;
 use lockbox::Config;
 use lockbox::config::{AuthMode, CredentialConfig};
 
-use common::{client, client_as, config_builder, error_of, start, start_with};
+use common::{
+    assert_error, client, client_as, client_signing_at, config_builder, error_of, start, start_with,
+};
 
 const BAD_SIGNATURE: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
@@ -69,10 +70,10 @@ async fn with_demo_secret() -> lockbox::ServerHandle {
 async fn wrong_secret_key_is_invalid_signature() {
     let server = with_demo_secret().await;
     let sm = client_as(&server, "test", "not-the-secret", "us-east-1");
-    let (code, message) = error_of(sm.get_secret_value().secret_id("demo").send().await);
-    assert_eq!(
-        (code.as_str(), message.as_str()),
-        ("InvalidSignatureException", BAD_SIGNATURE)
+    assert_error(
+        sm.get_secret_value().secret_id("demo").send().await,
+        "InvalidSignatureException",
+        BAD_SIGNATURE,
     );
 }
 
@@ -83,10 +84,10 @@ async fn tampered_body_is_invalid_signature() {
         .interceptor(Tamper::Body)
         .build();
     let sm = aws_sdk_secretsmanager::Client::from_conf(conf);
-    let (code, message) = error_of(sm.get_secret_value().secret_id("demo").send().await);
-    assert_eq!(
-        (code.as_str(), message.as_str()),
-        ("InvalidSignatureException", BAD_SIGNATURE)
+    assert_error(
+        sm.get_secret_value().secret_id("demo").send().await,
+        "InvalidSignatureException",
+        BAD_SIGNATURE,
     );
 }
 
@@ -97,13 +98,10 @@ async fn missing_authorization_is_missing_authentication_token() {
         .interceptor(Tamper::DropAuthorization)
         .build();
     let sm = aws_sdk_secretsmanager::Client::from_conf(conf);
-    let (code, message) = error_of(sm.get_secret_value().secret_id("demo").send().await);
-    assert_eq!(
-        (code.as_str(), message.as_str()),
-        (
-            "MissingAuthenticationTokenException",
-            "Missing Authentication Token"
-        )
+    assert_error(
+        sm.get_secret_value().secret_id("demo").send().await,
+        "MissingAuthenticationTokenException",
+        "Missing Authentication Token",
     );
 }
 
@@ -111,10 +109,7 @@ async fn missing_authorization_is_missing_authentication_token() {
 async fn stale_request_date_is_signature_expired() {
     let server = with_demo_secret().await;
     let signed_at = SystemTime::now() - Duration::from_secs(10 * 60);
-    let conf = config_builder(&server, "test", "test", "us-east-1")
-        .time_source(StaticTimeSource::new(signed_at))
-        .build();
-    let sm = aws_sdk_secretsmanager::Client::from_conf(conf);
+    let sm = client_signing_at(&server, "test", "test", "us-east-1", signed_at);
     let (code, message) = error_of(sm.get_secret_value().secret_id("demo").send().await);
     assert_eq!(code, "InvalidSignatureException");
     // "Signature expired: 20251105T220858Z is now earlier than 20251106T132108Z (20251106T132608Z - 5 min.)"
@@ -134,10 +129,7 @@ async fn stale_request_date_is_signature_expired() {
 async fn future_request_date_is_not_yet_current() {
     let server = with_demo_secret().await;
     let signed_at = SystemTime::now() + Duration::from_secs(10 * 60);
-    let conf = config_builder(&server, "test", "test", "us-east-1")
-        .time_source(StaticTimeSource::new(signed_at))
-        .build();
-    let sm = aws_sdk_secretsmanager::Client::from_conf(conf);
+    let sm = client_signing_at(&server, "test", "test", "us-east-1", signed_at);
     let (code, message) = error_of(sm.get_secret_value().secret_id("demo").send().await);
     assert_eq!(code, "InvalidSignatureException");
     assert!(
@@ -150,10 +142,7 @@ async fn future_request_date_is_not_yet_current() {
 async fn small_clock_skew_is_accepted() {
     let server = with_demo_secret().await;
     let signed_at = SystemTime::now() - Duration::from_secs(4 * 60);
-    let conf = config_builder(&server, "test", "test", "us-east-1")
-        .time_source(StaticTimeSource::new(signed_at))
-        .build();
-    let sm = aws_sdk_secretsmanager::Client::from_conf(conf);
+    let sm = client_signing_at(&server, "test", "test", "us-east-1", signed_at);
     assert!(sm.get_secret_value().secret_id("demo").send().await.is_ok());
 }
 
@@ -161,11 +150,10 @@ async fn small_clock_skew_is_accepted() {
 async fn unknown_access_key_is_unrecognized_client() {
     let server = with_demo_secret().await;
     let sm = client_as(&server, "AKIAIOSFODNN7EXAMPLE", "test", "us-east-1");
-    let (code, message) = error_of(sm.get_secret_value().secret_id("demo").send().await);
-    assert_eq!(code, "UnrecognizedClientException");
-    assert_eq!(
-        message,
-        "The security token included in the request is invalid."
+    assert_error(
+        sm.get_secret_value().secret_id("demo").send().await,
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
     );
 }
 
@@ -326,12 +314,8 @@ async fn auth_off_skips_verification_but_keeps_tenancy() {
         arn.starts_with("arn:aws:secretsmanager:ap-south-1:444444444444:secret:lax-"),
         "{arn}"
     );
-    let stale = config_builder(&server, "444444444444", "x", "ap-south-1")
-        .time_source(StaticTimeSource::new(
-            SystemTime::now() - Duration::from_secs(3600),
-        ))
-        .build();
-    let got = aws_sdk_secretsmanager::Client::from_conf(stale)
+    let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    let got = client_signing_at(&server, "444444444444", "x", "ap-south-1", an_hour_ago)
         .get_secret_value()
         .secret_id("lax")
         .send()

@@ -5,7 +5,7 @@ mod common;
 
 use aws_sdk_secretsmanager::primitives::Blob;
 use aws_sdk_secretsmanager::types::Tag;
-use common::{client, error_of, start};
+use common::{assert_error, client, error_of, start};
 
 const NOT_FOUND: &str = "Secrets Manager can't find the specified secret.";
 
@@ -82,10 +82,10 @@ async fn lookup_by_name_full_arn_and_partial_arn() {
         assert_eq!(described.arn(), Some(arn.as_str()));
     }
     let wrong_suffix = format!("{partial}-Zzzzz9");
-    let (code, message) = error_of(sm.get_secret_value().secret_id(wrong_suffix).send().await);
-    assert_eq!(
-        (code.as_str(), message.as_str()),
-        ("ResourceNotFoundException", NOT_FOUND)
+    assert_error(
+        sm.get_secret_value().secret_id(wrong_suffix).send().await,
+        "ResourceNotFoundException",
+        NOT_FOUND,
     );
 }
 
@@ -195,11 +195,10 @@ async fn secret_without_value_has_no_version() {
     let sm = client(&server);
     let created = sm.create_secret().name("empty").send().await.unwrap();
     assert!(created.version_id().is_none());
-    let (code, message) = error_of(sm.get_secret_value().secret_id("empty").send().await);
-    assert_eq!(code, "ResourceNotFoundException");
-    assert_eq!(
-        message,
-        "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT"
+    assert_error(
+        sm.get_secret_value().secret_id("empty").send().await,
+        "ResourceNotFoundException",
+        "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
     );
 }
 
@@ -232,45 +231,36 @@ async fn version_selectors_and_their_errors() {
         .await;
     assert!(both.is_ok());
 
-    let (code, message) = error_of(
+    assert_error(
         sm.get_secret_value()
             .secret_id("v")
             .version_stage("AWSPREVIOUS")
             .send()
             .await,
-    );
-    assert_eq!(code, "ResourceNotFoundException");
-    assert_eq!(
-        message,
-        "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS"
+        "ResourceNotFoundException",
+        "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS",
     );
 
     let unknown = "99999999-2222-3333-4444-555555555555";
-    let (code, message) = error_of(
+    assert_error(
         sm.get_secret_value()
             .secret_id("v")
             .version_id(unknown)
             .send()
             .await,
-    );
-    assert_eq!(code, "ResourceNotFoundException");
-    assert_eq!(
-        message,
-        format!("Secrets Manager can't find the specified secret value for VersionId: {unknown}")
+        "ResourceNotFoundException",
+        format!("Secrets Manager can't find the specified secret value for VersionId: {unknown}"),
     );
 
-    let (code, message) = error_of(
+    assert_error(
         sm.get_secret_value()
             .secret_id("v")
             .version_id(token)
             .version_stage("AWSPENDING")
             .send()
             .await,
-    );
-    assert_eq!(code, "InvalidRequestException");
-    assert_eq!(
-        message,
-        "You provided a VersionStage that is not associated to the provided VersionId."
+        "InvalidRequestException",
+        "You provided a VersionStage that is not associated to the provided VersionId.",
     );
 }
 
@@ -300,33 +290,27 @@ async fn create_is_idempotent_per_token_and_value() {
         (again.arn(), again.version_id())
     );
 
-    let (code, message) = error_of(
+    assert_error(
         sm.create_secret()
             .name("idem")
             .secret_string("y")
             .client_request_token(token)
             .send()
             .await,
-    );
-    assert_eq!(code, "ResourceExistsException");
-    assert_eq!(
-        message,
+        "ResourceExistsException",
         format!(
             "You can't use ClientRequestToken {token} because that value is already in use for a version of secret {}.",
             first.arn().unwrap()
-        )
+        ),
     );
-    let (code, message) = error_of(
+    assert_error(
         sm.create_secret()
             .name("idem")
             .secret_string("x")
             .send()
             .await,
-    );
-    assert_eq!(code, "ResourceExistsException");
-    assert_eq!(
-        message,
-        "The operation failed because the secret idem already exists."
+        "ResourceExistsException",
+        "The operation failed because the secret idem already exists.",
     );
 }
 
@@ -334,78 +318,66 @@ async fn create_is_idempotent_per_token_and_value() {
 async fn invalid_input_gets_aws_errors() {
     let server = start().await;
     let sm = client(&server);
-    let (code, message) = error_of(sm.describe_secret().secret_id("nope").send().await);
-    assert_eq!(
-        (code.as_str(), message.as_str()),
-        ("ResourceNotFoundException", NOT_FOUND)
+    assert_error(
+        sm.describe_secret().secret_id("nope").send().await,
+        "ResourceNotFoundException",
+        NOT_FOUND,
     );
 
-    let (code, message) = error_of(
+    assert_error(
         sm.create_secret()
             .name("both")
             .secret_string("a")
             .secret_binary(Blob::new(b"b".to_vec()))
             .send()
             .await,
-    );
-    assert_eq!(code, "InvalidParameterException");
-    assert_eq!(
-        message,
-        "You can't specify both a binary secret value and a string secret value in the same secret."
+        "InvalidParameterException",
+        "You can't specify both a binary secret value and a string secret value in the same secret.",
     );
 
     let invalid = "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!";
-    let (code, message) = error_of(
+    assert_error(
         sm.create_secret()
             .name("bad name#")
             .secret_string("a")
             .send()
             .await,
+        "ValidationException",
+        invalid,
     );
-    assert_eq!(
-        (code.as_str(), message.as_str()),
-        ("ValidationException", invalid)
-    );
-    let (code, message) = error_of(sm.get_secret_value().secret_id("bad name#").send().await);
-    assert_eq!(
-        (code.as_str(), message.as_str()),
-        ("ValidationException", invalid)
+    assert_error(
+        sm.get_secret_value().secret_id("bad name#").send().await,
+        "ValidationException",
+        invalid,
     );
 
     let long = "n".repeat(513);
-    let (code, message) = error_of(sm.create_secret().name(&long).send().await);
-    assert_eq!(code, "ValidationException");
-    assert_eq!(
-        message,
+    assert_error(
+        sm.create_secret().name(&long).send().await,
+        "ValidationException",
         format!(
             "1 validation error detected: Value '{long}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 512"
-        )
+        ),
     );
 
-    let (code, message) = error_of(
+    assert_error(
         sm.get_secret_value()
             .secret_id("x")
             .version_id("AWSCURRENT")
             .send()
             .await,
-    );
-    assert_eq!(code, "ValidationException");
-    assert_eq!(
-        message,
-        "1 validation error detected: Value 'AWSCURRENT' at 'versionId' failed to satisfy constraint: Member must have length greater than or equal to 32"
+        "ValidationException",
+        "1 validation error detected: Value 'AWSCURRENT' at 'versionId' failed to satisfy constraint: Member must have length greater than or equal to 32",
     );
 
-    let (code, message) = error_of(
+    assert_error(
         sm.create_secret()
             .name("big")
             .secret_string("x".repeat(65_537))
             .send()
             .await,
-    );
-    assert_eq!(code, "ValidationException");
-    assert_eq!(
-        message,
-        "1 validation error detected: Value at 'secretString' failed to satisfy constraint: Member must have length less than or equal to 65536"
+        "ValidationException",
+        "1 validation error detected: Value at 'secretString' failed to satisfy constraint: Member must have length less than or equal to 65536",
     );
     let max = "x".repeat(65_536);
     sm.create_secret()
@@ -429,17 +401,14 @@ async fn invalid_input_gets_aws_errors() {
 async fn reserved_tag_prefix_is_refused() {
     let server = start().await;
     let sm = client(&server);
-    let (code, message) = error_of(
+    assert_error(
         sm.create_secret()
             .name("t")
             .tags(Tag::builder().key("aws:owner").value("x").build())
             .send()
             .await,
-    );
-    assert_eq!(code, "InvalidParameterException");
-    assert_eq!(
-        message,
-        "You can't modify system tags. Tag key: 'aws:owner'."
+        "InvalidParameterException",
+        "You can't modify system tags. Tag key: 'aws:owner'.",
     );
 }
 

@@ -71,6 +71,34 @@ pub fn error_of<E: ProvideErrorMetadata, R>(result: Result<R, E>) -> (String, St
     }
 }
 
+/// Asserts that an SDK call failed with exactly this error code and message.
+#[track_caller]
+pub fn assert_error<E: ProvideErrorMetadata, R>(
+    result: Result<R, E>,
+    code: &str,
+    message: impl AsRef<str>,
+) {
+    let (actual_code, actual_message) = error_of(result);
+    assert_eq!(
+        (actual_code.as_str(), actual_message.as_str()),
+        (code, message.as_ref())
+    );
+}
+
+/// A client whose clock reads `at` when it signs (to test clock skew).
+pub fn client_signing_at(
+    server: &ServerHandle,
+    key: &str,
+    secret: &str,
+    region: &str,
+    at: SystemTime,
+) -> aws_sdk_secretsmanager::Client {
+    let conf = config_builder(server, key, secret, region)
+        .time_source(aws_smithy_async::time::StaticTimeSource::new(at))
+        .build();
+    aws_sdk_secretsmanager::Client::from_conf(conf)
+}
+
 /// A signed raw request to `server`: (status, headers, body).
 pub async fn raw_call(
     server: &ServerHandle,
