@@ -16,7 +16,8 @@ use lockbox::Config;
 use lockbox::config::{AuthMode, CredentialConfig};
 
 use common::{
-    assert_error, client, client_as, client_signing_at, config_builder, error_of, start, start_with,
+    assert_error, client, client_as, client_signing_at, config_builder, create_string_secret,
+    error_of, start, start_with,
 };
 
 const BAD_SIGNATURE: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
@@ -54,6 +55,16 @@ impl Intercept for Tamper {
     }
 }
 
+fn tampering_client(
+    server: &lockbox::ServerHandle,
+    tamper: Tamper,
+) -> aws_sdk_secretsmanager::Client {
+    let conf = config_builder(server, "test", "test", "us-east-1")
+        .interceptor(tamper)
+        .build();
+    aws_sdk_secretsmanager::Client::from_conf(conf)
+}
+
 async fn with_demo_secret() -> lockbox::ServerHandle {
     let server = start().await;
     client(&server)
@@ -80,10 +91,7 @@ async fn wrong_secret_key_is_invalid_signature() {
 #[tokio::test]
 async fn tampered_body_is_invalid_signature() {
     let server = with_demo_secret().await;
-    let conf = config_builder(&server, "test", "test", "us-east-1")
-        .interceptor(Tamper::Body)
-        .build();
-    let sm = aws_sdk_secretsmanager::Client::from_conf(conf);
+    let sm = tampering_client(&server, Tamper::Body);
     assert_error(
         sm.get_secret_value().secret_id("demo").send().await,
         "InvalidSignatureException",
@@ -94,10 +102,7 @@ async fn tampered_body_is_invalid_signature() {
 #[tokio::test]
 async fn missing_authorization_is_missing_authentication_token() {
     let server = with_demo_secret().await;
-    let conf = config_builder(&server, "test", "test", "us-east-1")
-        .interceptor(Tamper::DropAuthorization)
-        .build();
-    let sm = aws_sdk_secretsmanager::Client::from_conf(conf);
+    let sm = tampering_client(&server, Tamper::DropAuthorization);
     assert_error(
         sm.get_secret_value().secret_id("demo").send().await,
         "MissingAuthenticationTokenException",
@@ -179,15 +184,7 @@ async fn twelve_digit_keys_select_isolated_accounts() {
     let server = start().await;
     let alice = client_as(&server, "111111111111", "test", "us-east-1");
     let bob = client_as(&server, "222222222222", "test", "us-east-1");
-    let arn = alice
-        .create_secret()
-        .name("shared-name")
-        .secret_string("a")
-        .send()
-        .await
-        .unwrap()
-        .arn
-        .unwrap();
+    let arn = create_string_secret(&alice, "shared-name", "a").await;
     assert!(arn.starts_with("arn:aws:secretsmanager:us-east-1:111111111111:secret:shared-name-"));
     let (code, _) = error_of(bob.get_secret_value().secret_id("shared-name").send().await);
     assert_eq!(code, "ResourceNotFoundException");
@@ -227,15 +224,7 @@ async fn regions_are_isolated() {
         .unwrap();
     let (code, _) = error_of(west.describe_secret().secret_id("regional").send().await);
     assert_eq!(code, "ResourceNotFoundException");
-    let arn = west
-        .create_secret()
-        .name("regional")
-        .secret_string("w")
-        .send()
-        .await
-        .unwrap()
-        .arn
-        .unwrap();
+    let arn = create_string_secret(&west, "regional", "w").await;
     assert!(arn.starts_with("arn:aws:secretsmanager:eu-west-1:000000000000:"));
 }
 
@@ -301,15 +290,7 @@ async fn auth_off_skips_verification_but_keeps_tenancy() {
     })
     .await;
     let sm = client_as(&server, "444444444444", "anything", "ap-south-1");
-    let arn = sm
-        .create_secret()
-        .name("lax")
-        .secret_string("v")
-        .send()
-        .await
-        .unwrap()
-        .arn
-        .unwrap();
+    let arn = create_string_secret(&sm, "lax", "v").await;
     assert!(
         arn.starts_with("arn:aws:secretsmanager:ap-south-1:444444444444:secret:lax-"),
         "{arn}"

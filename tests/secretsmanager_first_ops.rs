@@ -5,7 +5,7 @@ mod common;
 
 use aws_sdk_secretsmanager::primitives::Blob;
 use aws_sdk_secretsmanager::types::Tag;
-use common::{assert_error, client, error_of, start};
+use common::{assert_error, client, create_string_secret, error_of, start};
 
 const NOT_FOUND: &str = "Secrets Manager can't find the specified secret.";
 
@@ -65,15 +65,7 @@ async fn binary_secret_round_trips_arbitrary_bytes() {
 async fn lookup_by_name_full_arn_and_partial_arn() {
     let server = start().await;
     let sm = client(&server);
-    let arn = sm
-        .create_secret()
-        .name("svc/key")
-        .secret_string("v")
-        .send()
-        .await
-        .unwrap()
-        .arn
-        .unwrap();
+    let arn = create_string_secret(&sm, "svc/key", "v").await;
     let partial = &arn[..arn.len() - 7];
     for id in ["svc/key", arn.as_str(), partial] {
         let got = sm.get_secret_value().secret_id(id).send().await.unwrap();
@@ -93,15 +85,7 @@ async fn lookup_by_name_full_arn_and_partial_arn() {
 async fn partial_arn_of_a_name_ending_in_six_characters_does_not_resolve() {
     let server = start().await;
     let sm = client(&server);
-    let arn = sm
-        .create_secret()
-        .name("tricky-a1b2c3")
-        .secret_string("v")
-        .send()
-        .await
-        .unwrap()
-        .arn
-        .unwrap();
+    let arn = create_string_secret(&sm, "tricky-a1b2c3", "v").await;
     let partial = &arn[..arn.len() - 7];
     assert!(partial.ends_with("tricky-a1b2c3"));
     let (code, _) = error_of(sm.get_secret_value().secret_id(partial).send().await);

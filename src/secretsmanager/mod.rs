@@ -21,7 +21,7 @@ use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json;
 use crate::storage::Partitions;
 use error::SmError;
-use secret::SecretTable;
+use secret::{Secret, SecretTable};
 
 /// The Secrets Manager operations Lockbox serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +90,18 @@ impl SecretsManager {
     /// The caller's partition.
     fn table(&self, ctx: &RequestCtx) -> Arc<SecretTable> {
         self.tables.get_or_create(ctx.account(), &ctx.region)
+    }
+
+    /// Runs `read` on the secret `secret_id` names, under the partition's shared lock.
+    fn read_secret<T>(
+        &self,
+        ctx: &RequestCtx,
+        secret_id: &str,
+        read: impl FnOnce(&Secret) -> Result<T, SmError>,
+    ) -> Result<T, SmError> {
+        let table = self.table(ctx);
+        let secrets = table.secrets.read();
+        read(names::resolve(&secrets, ctx, secret_id)?)
     }
 
     /// Forgets every secret.

@@ -71,6 +71,22 @@ pub fn error_of<E: ProvideErrorMetadata, R>(result: Result<R, E>) -> (String, St
     }
 }
 
+/// Creates a string secret as the client's caller and returns its ARN.
+pub async fn create_string_secret(
+    sm: &aws_sdk_secretsmanager::Client,
+    name: &str,
+    value: &str,
+) -> String {
+    let created = sm
+        .create_secret()
+        .name(name)
+        .secret_string(value)
+        .send()
+        .await
+        .expect("CreateSecret");
+    created.arn.expect("ARN")
+}
+
 /// Asserts that an SDK call failed with exactly this error code and message.
 #[track_caller]
 pub fn assert_error<E: ProvideErrorMetadata, R>(

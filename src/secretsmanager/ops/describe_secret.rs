@@ -4,7 +4,7 @@
 use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::model::{DescribeSecretInput, DescribeSecretOutput};
-use super::super::names::resolve;
+use super::super::secret::Secret;
 use super::validate_secret_id;
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json::EpochSeconds;
@@ -20,14 +20,12 @@ pub fn describe_secret(
     validate_secret_id(&mut v, input.secret_id.as_ref());
     v.finish()?;
 
-    let table = sm.table(ctx);
-    let secrets = table.secrets.read();
-    let secret = resolve(
-        &secrets,
-        ctx,
-        input.secret_id.as_deref().unwrap_or_default(),
-    )?;
-    Ok(DescribeSecretOutput {
+    let secret_id = input.secret_id.as_deref().unwrap_or_default();
+    sm.read_secret(ctx, secret_id, |secret| Ok(describe(secret)))
+}
+
+fn describe(secret: &Secret) -> DescribeSecretOutput {
+    DescribeSecretOutput {
         arn: secret.arn.clone(),
         name: secret.name.clone(),
         secret_type: secret.secret_type.clone(),
@@ -39,5 +37,5 @@ pub fn describe_secret(
         tags: secret.tags.clone(),
         version_ids_to_stages: secret.version_ids_to_stages(),
         created_date: EpochSeconds(secret.created),
-    })
+    }
 }

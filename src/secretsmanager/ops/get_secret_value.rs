@@ -4,7 +4,6 @@
 use super::super::SecretsManager;
 use super::super::error::{SmError, text};
 use super::super::model::{GetSecretValueInput, GetSecretValueOutput};
-use super::super::names::resolve;
 use super::super::secret::{AWSCURRENT, Secret, Version};
 use super::super::value::{self, SecretValue};
 use super::validate_secret_id;
@@ -36,41 +35,31 @@ pub fn get_secret_value(
     );
     v.finish()?;
 
-    let table = sm.table(ctx);
-    let (arn, name, version_id, stages, created, sealed) = {
-        let secrets = table.secrets.read();
-        let secret = resolve(
-            &secrets,
-            ctx,
-            input.secret_id.as_deref().unwrap_or_default(),
-        )?;
-        if secret.deleted.is_some() {
-            return Err(SmError::InvalidRequest(
-                text::MARKED_FOR_DELETION.to_owned(),
-            ));
-        }
-        let version = select(
-            secret,
-            input.version_id.as_deref(),
-            input.version_stage.as_deref(),
-        )?;
-        let Some(sealed) = version.value.clone() else {
-            return Err(not_found_for(
-                input.version_id.as_deref(),
-                input.version_stage.as_deref(),
-            ));
-        };
-        secret.last_accessed.touch(ctx.now);
-        version.last_accessed.touch(ctx.now);
-        (
-            secret.arn.clone(),
-            secret.name.clone(),
-            version.id.clone(),
-            version.stages.clone(),
-            version.created,
-            sealed,
-        )
-    };
+    let secret_id = input.secret_id.as_deref().unwrap_or_default();
+    let (id, stage) = (input.version_id.as_deref(), input.version_stage.as_deref());
+    let (arn, name, version_id, stages, created, sealed) =
+        sm.read_secret(ctx, secret_id, |secret| {
+            if secret.deleted.is_some() {
+                return Err(SmError::InvalidRequest(
+                    text::MARKED_FOR_DELETION.to_owned(),
+                ));
+            }
+            let version = select(secret, id, stage)?;
+            let sealed = version
+                .value
+                .clone()
+                .ok_or_else(|| not_found_for(id, stage))?;
+            secret.last_accessed.touch(ctx.now);
+            version.last_accessed.touch(ctx.now);
+            Ok((
+                secret.arn.clone(),
+                secret.name.clone(),
+                version.id.clone(),
+                version.stages.clone(),
+                version.created,
+                sealed,
+            ))
+        })?;
 
     let plaintext = value::open(sm.kms.as_ref(), ctx, &arn, &version_id, &sealed)?;
     let (secret_string, secret_binary) = match plaintext {
