@@ -6,11 +6,12 @@
 //! 1. [`authenticate_request`] parses the `Authorization` header and checks everything that needs
 //!    no secret, in AWS's order: completeness, date format, clock skew (±5 min), `host` signed,
 //!    algorithm, credential shape, scope (region, service, terminator, date). Then Lockbox's own
-//!    rules: every signed header present, every `x-amz-*` header signed, `x-amz-content-sha256`
-//!    (if sent) equal to the body's SHA-256.
+//!    rules: every signed header present, every `x-amz-*` header signed.
 //! 2. The caller looks up the secret for [`ParsedAuth::access_key_id`] (an unknown key is the
-//!    caller's `UnrecognizedClientException`), then [`verify_signature`] recomputes the
-//!    signature and compares it in constant time.
+//!    caller's `UnrecognizedClientException`), then [`verify_signature`] checks that a sent
+//!    `x-amz-content-sha256` equals the body's SHA-256 (the payload hash is always computed from
+//!    the body), recomputes the signature and compares it in constant time. Both failures are
+//!    AWS's ordinary signature mismatch.
 //!
 //! Error messages are AWS's texts (see `error.rs`); [`Error::detail`] is for the log only.
 //!
