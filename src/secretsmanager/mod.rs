@@ -104,6 +104,23 @@ impl SecretsManager {
         read(names::resolve(&secrets, ctx, secret_id)?)
     }
 
+    /// Runs `write` on the secret `secret_id` names, under the partition's exclusive lock.
+    /// Keep the closure short: do KMS work (sealing values) before calling this.
+    fn write_secret<T>(
+        &self,
+        ctx: &RequestCtx,
+        secret_id: &str,
+        write: impl FnOnce(&mut Secret) -> Result<T, SmError>,
+    ) -> Result<T, SmError> {
+        let table = self.table(ctx);
+        let mut secrets = table.secrets.write();
+        let name = names::resolve_name(&secrets, ctx, secret_id)?.to_owned();
+        let secret = secrets
+            .get_mut(&name)
+            .ok_or_else(SmError::secret_not_found)?;
+        write(secret)
+    }
+
     /// Forgets every secret.
     pub fn reset_all(&self) {
         self.tables.clear();

@@ -55,19 +55,36 @@ pub fn resolve<'a>(
     ctx: &RequestCtx,
     id: &str,
 ) -> Result<&'a Secret, SmError> {
+    let name = resolve_name(secrets, ctx, id)?;
+    secrets.get(name).ok_or_else(SmError::secret_not_found)
+}
+
+/// The name (map key) of the secret a `SecretId` names in this partition.
+pub fn resolve_name<'a>(
+    secrets: &'a HashMap<String, Secret>,
+    ctx: &RequestCtx,
+    id: &str,
+) -> Result<&'a str, SmError> {
     let Some(resource) = id.strip_prefix("arn:") else {
         check_secret_id(id)?;
-        return secrets.get(id).ok_or_else(SmError::secret_not_found);
+        return secrets
+            .get_key_value(id)
+            .map(|(name, _)| name.as_str())
+            .ok_or_else(SmError::secret_not_found);
     };
     let resource = format!("arn:{resource}");
     let Some(rest) = resource.strip_prefix(&arn_prefix(ctx)) else {
         return Err(SmError::secret_not_found());
     };
     let found = match split_suffix(rest) {
-        Some(name) => secrets.get(name).filter(|secret| secret.arn == resource),
-        None => secrets.get(rest),
+        Some(name) => secrets
+            .get_key_value(name)
+            .filter(|(_, secret)| secret.arn == resource),
+        None => secrets.get_key_value(rest),
     };
-    found.ok_or_else(SmError::secret_not_found)
+    found
+        .map(|(name, _)| name.as_str())
+        .ok_or_else(SmError::secret_not_found)
 }
 
 /// `name` when `rest` looks like `name-XXXXXX` (a full ARN's resource part).

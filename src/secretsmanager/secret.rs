@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use parking_lot::RwLock;
 use time::OffsetDateTime;
 
+use super::error::{SmError, text};
 use super::model::Tag;
 
 /// The label GetSecretValue reads by default.
@@ -110,6 +111,17 @@ pub struct Secret {
 }
 
 impl Secret {
+    /// Fails with AWS's `InvalidRequestException` when the secret is scheduled for deletion
+    /// (reads, writes and tag changes all refuse such a secret; DescribeSecret does not).
+    pub fn ensure_not_deleted(&self) -> Result<(), SmError> {
+        match self.deleted {
+            Some(_) => Err(SmError::InvalidRequest(
+                text::MARKED_FOR_DELETION.to_owned(),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// The version with `id`.
     pub fn version(&self, id: &str) -> Option<&Version> {
         self.versions.iter().find(|v| v.id == id)
