@@ -5,13 +5,11 @@
 //! ARN only, so a partial ARN of a name that itself ends that way does not resolve. ARNs of
 //! another account or region do not resolve in this partition.
 
-use std::collections::HashMap;
-
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
 
 use super::error::SmError;
-use super::secret::Secret;
+use super::secret::{Secret, Secrets};
 use crate::protocol::ctx::RequestCtx;
 
 const SUFFIX_LEN: usize = 6;
@@ -51,7 +49,7 @@ pub fn check_secret_id(id: &str) -> Result<(), SmError> {
 
 /// Finds the secret a `SecretId` names in this partition.
 pub fn resolve<'a>(
-    secrets: &'a HashMap<String, Secret>,
+    secrets: &'a Secrets,
     ctx: &RequestCtx,
     id: &str,
 ) -> Result<&'a Secret, SmError> {
@@ -61,7 +59,7 @@ pub fn resolve<'a>(
 
 /// The name (map key) of the secret a `SecretId` names in this partition.
 pub fn resolve_name<'a>(
-    secrets: &'a HashMap<String, Secret>,
+    secrets: &'a Secrets,
     ctx: &RequestCtx,
     id: &str,
 ) -> Result<&'a str, SmError> {
@@ -115,28 +113,24 @@ mod tests {
         }
     }
 
-    fn table(names: &[&str]) -> HashMap<String, Secret> {
-        names
-            .iter()
-            .map(|name| {
-                let secret = Secret {
-                    name: (*name).into(),
-                    arn: format!(
-                        "arn:aws:secretsmanager:us-east-1:000000000000:secret:{name}-AbC123"
-                    ),
-                    description: None,
-                    kms_key_id: None,
-                    secret_type: None,
-                    tags: None,
-                    created: OffsetDateTime::UNIX_EPOCH,
-                    last_changed: OffsetDateTime::UNIX_EPOCH,
-                    last_accessed: AccessDay::default(),
-                    deleted: None,
-                    versions: Vec::new(),
-                };
-                ((*name).to_owned(), secret)
-            })
-            .collect()
+    fn table(names: &[&str]) -> Secrets {
+        let mut secrets = Secrets::default();
+        for name in names {
+            secrets.insert(Secret {
+                name: (*name).into(),
+                arn: format!("arn:aws:secretsmanager:us-east-1:000000000000:secret:{name}-AbC123"),
+                description: None,
+                kms_key_id: None,
+                secret_type: None,
+                tags: None,
+                created: OffsetDateTime::UNIX_EPOCH,
+                last_changed: OffsetDateTime::UNIX_EPOCH,
+                last_accessed: AccessDay::default(),
+                deleted: None,
+                versions: Vec::new(),
+            });
+        }
+        secrets
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! order; a version's value is stored only as ciphertext ([`SealedValue`]). Last-access days
 //! are atomics so reads update them under a shared lock.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use parking_lot::RwLock;
@@ -18,11 +18,79 @@ pub const AWSCURRENT: &str = "AWSCURRENT";
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
-/// All secrets of one (account, region), by name.
+/// All secrets of one (account, region), behind one reader-writer lock.
 #[derive(Debug, Default)]
 pub struct SecretTable {
-    /// Secrets keyed by their exact (case-sensitive) name.
-    pub secrets: RwLock<HashMap<String, Secret>>,
+    /// The secrets and their indexes.
+    pub secrets: RwLock<Secrets>,
+}
+
+/// Secrets keyed by their exact (case-sensitive) name, plus an index in creation order.
+///
+/// Invariant: `by_created` holds exactly one `(created, name)` entry per secret in `by_name`.
+/// Every insertion and removal goes through [`Secrets::insert`] / [`Secrets::remove`]; a
+/// secret's name and creation time never change after insertion, so `get_mut` cannot break it.
+#[derive(Debug, Default)]
+pub struct Secrets {
+    by_name: HashMap<String, Secret>,
+    by_created: BTreeSet<(OffsetDateTime, String)>,
+}
+
+impl Secrets {
+    /// The secret named `name`.
+    pub fn get(&self, name: &str) -> Option<&Secret> {
+        self.by_name.get(name)
+    }
+
+    /// The secret named `name`, with its stored key.
+    pub fn get_key_value(&self, name: &str) -> Option<(&String, &Secret)> {
+        self.by_name.get_key_value(name)
+    }
+
+    /// The secret named `name`, mutably (name and creation time must not be changed).
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Secret> {
+        self.by_name.get_mut(name)
+    }
+
+    /// True when a secret (possibly scheduled for deletion) has this name.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// Adds a secret whose name is not taken (an existing one of that name is replaced).
+    pub fn insert(&mut self, secret: Secret) {
+        if let Some(old) = self.by_name.remove(&secret.name) {
+            self.by_created.remove(&(old.created, old.name));
+        }
+        self.by_created
+            .insert((secret.created, secret.name.clone()));
+        self.by_name.insert(secret.name.clone(), secret);
+    }
+
+    /// Removes and returns the secret named `name`.
+    pub fn remove(&mut self, name: &str) -> Option<Secret> {
+        let secret = self.by_name.remove(name)?;
+        self.by_created
+            .remove(&(secret.created, secret.name.clone()));
+        Some(secret)
+    }
+
+    /// Number of secrets, including those scheduled for deletion.
+    pub fn len(&self) -> usize {
+        self.by_name.len()
+    }
+
+    /// True when there are no secrets.
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+
+    /// All secrets in creation order (oldest first; ties by name).
+    pub fn in_creation_order(&self) -> impl DoubleEndedIterator<Item = &Secret> {
+        self.by_created
+            .iter()
+            .filter_map(|(_, name)| self.by_name.get(name))
+    }
 }
 
 /// Which member the value came in.

@@ -88,7 +88,7 @@ pub fn create_secret(
         // Another request created the name while we were encrypting.
         return Err(already_exists(&name));
     }
-    secrets.insert(name.clone(), secret);
+    secrets.insert(secret);
     Ok(CreateSecretOutput {
         arn,
         name,
