@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::admin;
 use crate::auth::{Authenticator, Credentials};
@@ -64,5 +65,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_lockbox/reset", post(admin::reset))
         .route("/moto-api/reset", post(admin::reset))
         .fallback(protocol::handle)
+        .layer(CatchPanicLayer::custom(protocol::panic_response))
         .with_state(state)
 }

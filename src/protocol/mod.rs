@@ -141,6 +141,24 @@ async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, CommonError
     }
 }
 
+/// A bug must never take the server down or leak its cause: a panicking request gets the
+/// generic 500 `InternalFailure` (with a fresh request id), its connection stays usable, and the
+/// panic is logged.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let cause = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(cause, "request handler panicked");
+    let request_id = uuid::Uuid::new_v4().to_string();
+    respond(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &request_id,
+        error_body(&CommonError::InternalFailure),
+    )
+}
+
 fn boxed<E: WireError + Send + 'static>(error: E) -> Box<dyn WireError + Send> {
     Box::new(error)
 }
@@ -154,4 +172,21 @@ fn respond(status: StatusCode, request_id: &str, body: Vec<u8>) -> Response {
         headers.insert("x-amzn-requestid", id);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_generic_internal_failure() {
+        let response = panic_response(Box::new("secret detail".to_owned()));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(response.headers().contains_key("x-amzn-requestid"));
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(
+            &body[..],
+            br#"{"__type":"InternalFailure","message":"An internal error occurred."}"#
+        );
+    }
 }
