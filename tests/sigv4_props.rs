@@ -258,3 +258,38 @@ proptest! {
         prop_assert!(!bad.verifies(&case.secret), "component {} change not detected: {:#?}", which, bad);
     }
 }
+
+/// Header values shaped like (broken) SigV4 Authorization headers, plus arbitrary bytes.
+fn hostile_authorization() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..200),
+        "(AWS4-HMAC-SHA256)?( ?(Credential|SignedHeaders|Signature)=[a-z0-9/;=, _-]{0,40},?){0,4}"
+            .prop_map(String::into_bytes),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Untrusted input never panics: any Authorization header, X-Amz-Date, path and query
+    /// either verifies or yields an error.
+    #[test]
+    fn hostile_requests_never_panic(
+        authorization in hostile_authorization(),
+        date in proptest::collection::vec(any::<u8>(), 0..20),
+        path in "[ -~]{0,30}",
+        query in "[ -~]{0,30}",
+        body in proptest::collection::vec(any::<u8>(), 0..32),
+    ) {
+        let headers: Vec<(&str, &[u8])> = vec![
+            ("host", b"example.com"),
+            ("x-amz-date", &date),
+            ("authorization", &authorization),
+        ];
+        let request = Request { method: "POST", path: &path, query: &query, headers: &headers, body: &body };
+        let now = OffsetDateTime::from_unix_timestamp(EPOCH_SECS as i64).unwrap();
+        if let Ok(parsed) = authenticate_request(&request, "secretsmanager", now) {
+            prop_assert!(verify_signature(&request, &parsed, &SecretKey::new("test")).is_err());
+        }
+    }
+}
