@@ -14,8 +14,7 @@ use serde_json::{Value, json};
 const NOT_FOUND: &str = "Secrets Manager can't find the specified secret.";
 const MARKED: &str =
     "You can't perform this operation on the secret because it was marked for deletion.";
-const NAME_SCHEDULED: &str =
-    "You can't create this secret because a secret with this name is already scheduled for deletion.";
+const NAME_SCHEDULED: &str = "You can't create this secret because a secret with this name is already scheduled for deletion.";
 const ALREADY_SCHEDULED: &str =
     "You can't perform this operation on the secret because it was already scheduled for deletion.";
 const WINDOW_RANGE: &str =
@@ -195,12 +194,7 @@ async fn restore_brings_the_secret_back_with_its_value() {
         .await
         .unwrap();
     assert_eq!(value.secret_string(), Some("kept"));
-    let described = sm
-        .describe_secret()
-        .secret_id("back")
-        .send()
-        .await
-        .unwrap();
+    let described = sm.describe_secret().secret_id("back").send().await.unwrap();
     assert!(described.deleted_date().is_none());
 
     // Decision pinned (peers agree, AWS unverified): restoring an active secret is a no-op.
@@ -237,7 +231,10 @@ async fn force_delete_removes_at_once_and_the_name_gets_a_new_arn() {
 
     let second = create_string_secret(&sm, "forced", "v2").await;
     assert_ne!(first, second, "a re-created secret gets a new ARN suffix");
-    assert_eq!(first.rsplit_once('-').unwrap().0, second.rsplit_once('-').unwrap().0);
+    assert_eq!(
+        first.rsplit_once('-').unwrap().0,
+        second.rsplit_once('-').unwrap().0
+    );
     // The old ARN does not reach the new secret.
     let result = sm.get_secret_value().secret_id(&first).send().await;
     assert_error(result, "ResourceNotFoundException", NOT_FOUND);
@@ -393,11 +390,19 @@ async fn admin_clock_reads_advances_and_sets() {
     let (status, set) = clock_request(&server, Some(r#"{"set": "2099-01-01T00:00:00Z"}"#)).await;
     assert_eq!(status, 200, "{set}");
     assert!(
-        set["now"].as_str().unwrap().starts_with("2099-01-01T00:00:0"),
+        set["now"]
+            .as_str()
+            .unwrap()
+            .starts_with("2099-01-01T00:00:0"),
         "{set}"
     );
     let (_, read) = clock_request(&server, None).await;
-    assert!(read["now"].as_str().unwrap().starts_with("2099-01-01T00:00:"));
+    assert!(
+        read["now"]
+            .as_str()
+            .unwrap()
+            .starts_with("2099-01-01T00:00:")
+    );
 }
 
 #[tokio::test]
@@ -433,10 +438,17 @@ async fn admin_clock_refuses_going_back_and_malformed_input() {
     ] {
         let (status, answer) = clock_request(&server, Some(bad)).await;
         assert_eq!(status, 400, "{bad}");
-        assert!(answer["error"].as_str().is_some_and(|e| !e.is_empty()), "{bad}");
+        assert!(
+            answer["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{bad}"
+        );
     }
     let (_, read) = clock_request(&server, None).await;
-    assert_eq!(read["offset_seconds"], 2 * 86_400, "errors never move the clock");
+    assert_eq!(
+        read["offset_seconds"],
+        2 * 86_400,
+        "errors never move the clock"
+    );
 }
 
 #[tokio::test]

@@ -75,7 +75,11 @@ fn apply(app: &AppState, body: &[u8]) -> Result<(), String> {
 
 /// Parses `"8d"`, `"90s"`, `"1d12h30m"`: one or more `<digits><unit>` groups.
 fn parse_amount(text: &str) -> Result<Duration, String> {
-    let invalid = || format!("'advance' must be a positive amount such as \"8d\" or \"1d12h\" (units s, m, h, d), got \"{text}\"");
+    let invalid = || {
+        format!(
+            "'advance' must be a positive amount such as \"8d\" or \"1d12h\" (units s, m, h, d), got \"{text}\""
+        )
+    };
     let mut total = Duration::ZERO;
     let mut digits = String::new();
     for c in text.chars() {
@@ -125,9 +129,22 @@ mod tests {
         assert_eq!(parse_amount("15m"), Ok(Duration::minutes(15)));
         assert_eq!(
             parse_amount("1d12h30m5s"),
-            Ok(Duration::days(1) + Duration::hours(12) + Duration::minutes(30) + Duration::seconds(5))
+            Ok(Duration::days(1)
+                + Duration::hours(12)
+                + Duration::minutes(30)
+                + Duration::seconds(5))
         );
-        for bad in ["", "8", "d", "-1d", "1w", "1.5d", " 1d", "1d ", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "8",
+            "d",
+            "-1d",
+            "1w",
+            "1.5d",
+            " 1d",
+            "1d ",
+            "99999999999999999999d",
+        ] {
             assert!(parse_amount(bad).is_err(), "{bad}");
         }
     }

@@ -128,9 +128,9 @@ impl SecretsManager {
             Operation::DeleteResourcePolicy => {
                 run(body, |input| ops::delete_resource_policy(self, ctx, input))
             }
-            Operation::ValidateResourcePolicy => {
-                run(body, |input| ops::validate_resource_policy(self, ctx, input))
-            }
+            Operation::ValidateResourcePolicy => run(body, |input| {
+                ops::validate_resource_policy(self, ctx, input)
+            }),
         }
     }
 

@@ -53,7 +53,10 @@ pub enum Infeasible {
 }
 
 /// A password for `spec`, drawn from `rng` (pass a CSPRNG such as `rand::rng()`).
-pub fn generate(spec: &PasswordSpec<'_>, rng: &mut impl Rng) -> Result<Zeroizing<String>, Infeasible> {
+pub fn generate(
+    spec: &PasswordSpec<'_>,
+    rng: &mut impl Rng,
+) -> Result<Zeroizing<String>, Infeasible> {
     let keep = |class: &str| -> Vec<char> {
         class
             .chars()
@@ -145,7 +148,10 @@ mod tests {
             include_space: true,
             ..nothing
         };
-        assert_eq!(generate(&only_space, &mut rng).unwrap().as_str(), " ".repeat(10));
+        assert_eq!(
+            generate(&only_space, &mut rng).unwrap().as_str(),
+            " ".repeat(10)
+        );
     }
 
     #[test]

@@ -133,7 +133,9 @@ pub fn parse(document: &str) -> Result<Policy, Finding> {
         }
     };
     if let Some(key) = top.keys().find(|key| key.as_str() != "Id") {
-        return Err(syntax(format!("The policy document has an unknown element: {key}.")));
+        return Err(syntax(format!(
+            "The policy document has an unknown element: {key}."
+        )));
     }
     for statement in &statements {
         check_statement(statement)?;
@@ -149,7 +151,9 @@ fn check_statement(statement: &Map<String, Value>) -> Result<(), Finding> {
         .keys()
         .find(|key| !STATEMENT_KEYS.contains(&key.as_str()))
     {
-        return Err(syntax(format!("A policy statement has an unknown element: {key}.")));
+        return Err(syntax(format!(
+            "A policy statement has an unknown element: {key}."
+        )));
     }
     match statement.get("Effect") {
         Some(Value::String(effect)) if effect == "Allow" || effect == "Deny" => {}
@@ -162,9 +166,11 @@ fn check_statement(statement: &Map<String, Value>) -> Result<(), Finding> {
     let actions = one_of(statement, "Action", "NotAction")?
         .ok_or_else(|| syntax("A policy statement must contain actions."))?;
     for action in strings(actions).ok_or_else(|| syntax("Actions must be strings."))? {
-        if action != "*" && !action.split_once(':').is_some_and(|(vendor, name)| {
-            !vendor.is_empty() && !name.is_empty()
-        }) {
+        if action != "*"
+            && !action
+                .split_once(':')
+                .is_some_and(|(vendor, name)| !vendor.is_empty() && !name.is_empty())
+        {
             return Err(syntax(
                 "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.",
             ));
@@ -176,7 +182,9 @@ fn check_statement(statement: &Map<String, Value>) -> Result<(), Finding> {
     match statement.get("Condition") {
         None => Ok(()),
         Some(Value::Object(operators)) if operators.values().all(Value::is_object) => Ok(()),
-        Some(_) => Err(syntax("A policy statement's Condition must map operators to keys.")),
+        Some(_) => Err(syntax(
+            "A policy statement's Condition must map operators to keys.",
+        )),
     }
 }
 

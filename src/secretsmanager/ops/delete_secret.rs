@@ -58,11 +58,11 @@ pub fn delete_secret(
     // before the window's range.
     let force = input.force_delete_without_recovery == Some(true);
     if force && input.recovery_window_in_days.is_some() {
-        return Err(SmError::InvalidParameter(text::FORCE_WITH_WINDOW.to_owned()));
+        return Err(SmError::InvalidParameter(
+            text::FORCE_WITH_WINDOW.to_owned(),
+        ));
     }
-    let days = input
-        .recovery_window_in_days
-        .unwrap_or(DEFAULT_WINDOW_DAYS);
+    let days = input.recovery_window_in_days.unwrap_or(DEFAULT_WINDOW_DAYS);
     if !WINDOW_DAYS.contains(&days) {
         return Err(SmError::InvalidParameter(text::WINDOW_RANGE.to_owned()));
     }
@@ -76,7 +76,9 @@ pub fn delete_secret(
         Err(error) => return Err(error),
     };
     if force {
-        let removed = secrets.remove(&name).ok_or_else(SmError::secret_not_found)?;
+        let removed = secrets
+            .remove(&name)
+            .ok_or_else(SmError::secret_not_found)?;
         return Ok(DeleteSecretOutput {
             arn: removed.arn,
             name: removed.name,

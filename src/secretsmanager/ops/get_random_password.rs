@@ -42,7 +42,9 @@ pub struct GetRandomPasswordOutput {
 }
 
 /// Serves GetRandomPassword.
-pub fn get_random_password(input: GetRandomPasswordInput) -> Result<GetRandomPasswordOutput, SmError> {
+pub fn get_random_password(
+    input: GetRandomPasswordInput,
+) -> Result<GetRandomPasswordOutput, SmError> {
     let mut v = Validator::new();
     v.range("PasswordLength", input.password_length, 1, MAX_LENGTH);
     v.length(

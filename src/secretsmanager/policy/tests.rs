@@ -13,7 +13,8 @@ fn well_formed_documents_parse() {
     let parsed = parse(&policy(ALLOW_ROOT)).unwrap();
     assert!(!parsed.is_public());
     assert!(parsed.findings().is_empty());
-    let single = r#"{"Statement":{"Effect":"Deny","Principal":"*","NotAction":"secretsmanager:Get*"}}"#;
+    let single =
+        r#"{"Statement":{"Effect":"Deny","Principal":"*","NotAction":"secretsmanager:Get*"}}"#;
     assert!(parse(single).is_ok());
 }
 
@@ -88,12 +89,19 @@ fn globbing_is_iam_style() {
     assert!(!glob_matches(b"get", b"getsecretvalue"));
     assert!(!glob_matches(b"*x*", b"getsecretvalue"));
     let hostile = "*a".repeat(2_000);
-    assert!(!glob_matches(hostile.as_bytes(), b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"));
+    assert!(!glob_matches(
+        hostile.as_bytes(),
+        b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"
+    ));
 }
 
 #[test]
 fn the_action_table_has_every_operation_of_the_service() {
     for op in crate::secretsmanager::Operation::ALL {
-        assert!(SECRETS_MANAGER_ACTIONS.contains(&op.name()), "{}", op.name());
+        assert!(
+            SECRETS_MANAGER_ACTIONS.contains(&op.name()),
+            "{}",
+            op.name()
+        );
     }
 }
