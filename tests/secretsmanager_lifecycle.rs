@@ -1,5 +1,6 @@
-//! DeleteSecret / RestoreSecret, recovery windows on the virtual clock, and the admin clock
-//! API, through the official Rust SDK (admin endpoints through reqwest).
+//! DeleteSecret / RestoreSecret and recovery windows on the virtual clock, through the
+//! official Rust SDK (the clock is moved through the admin API; its own tests are in
+//! tests/admin_clock.rs).
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -7,9 +8,7 @@ mod common;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_secretsmanager::primitives::DateTime;
-use common::{assert_error, client, create_string_secret, start};
-use lockbox::ServerHandle;
-use serde_json::{Value, json};
+use common::{advance_clock as advance, assert_error, client, create_string_secret, start};
 
 const NOT_FOUND: &str = "Secrets Manager can't find the specified secret.";
 const MARKED: &str =
@@ -41,26 +40,6 @@ fn assert_near(actual: f64, expected: f64) {
         (actual - expected).abs() < 10.0,
         "{actual} is not within 10 s of {expected}"
     );
-}
-
-async fn clock_request(server: &ServerHandle, body: Option<&str>) -> (u16, Value) {
-    let http = reqwest::Client::new();
-    let url = format!("{}/_lockbox/clock", server.endpoint_url());
-    let request = match body {
-        Some(body) => http.post(url).body(body.to_owned()),
-        None => http.get(url),
-    };
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap())
-}
-
-async fn advance(server: &ServerHandle, amount: &str) -> Value {
-    let body = json!({ "advance": amount }).to_string();
-    let (status, answer) = clock_request(server, Some(&body)).await;
-    assert_eq!(status, 200, "{answer}");
-    answer
 }
 
 #[tokio::test]
@@ -367,101 +346,4 @@ async fn the_background_scheduler_purges_without_any_request() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     server.shutdown().await.unwrap();
-}
-
-#[tokio::test]
-async fn admin_clock_reads_advances_and_sets() {
-    let server = start().await;
-    let (status, read) = clock_request(&server, None).await;
-    assert_eq!(status, 200);
-    assert_eq!(read["offset_seconds"], 0);
-    let now = time::OffsetDateTime::parse(
-        read["now"].as_str().unwrap(),
-        &time::format_description::well_known::Rfc3339,
-    )
-    .unwrap();
-    assert_near(now.unix_timestamp() as f64, real_now());
-
-    let moved = advance(&server, "1d12h").await;
-    assert_eq!(moved["offset_seconds"], 129_600);
-    let moved = advance(&server, "30m15s").await;
-    assert_eq!(moved["offset_seconds"], 129_600 + 1_815);
-
-    let (status, set) = clock_request(&server, Some(r#"{"set": "2099-01-01T00:00:00Z"}"#)).await;
-    assert_eq!(status, 200, "{set}");
-    assert!(
-        set["now"]
-            .as_str()
-            .unwrap()
-            .starts_with("2099-01-01T00:00:0"),
-        "{set}"
-    );
-    let (_, read) = clock_request(&server, None).await;
-    assert!(
-        read["now"]
-            .as_str()
-            .unwrap()
-            .starts_with("2099-01-01T00:00:")
-    );
-}
-
-#[tokio::test]
-async fn admin_clock_refuses_going_back_and_malformed_input() {
-    let server = start().await;
-    advance(&server, "2d").await;
-    let earlier = time::OffsetDateTime::now_utc() + time::Duration::days(1);
-    let earlier = earlier
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap();
-    let body = json!({ "set": earlier }).to_string();
-    let (status, answer) = clock_request(&server, Some(&body)).await;
-    assert_eq!(status, 400);
-    assert!(
-        answer["error"]
-            .as_str()
-            .unwrap()
-            .contains("virtual time only moves forward"),
-        "{answer}"
-    );
-    for bad in [
-        r#"{"advance": "-1d"}"#,
-        r#"{"advance": "1w"}"#,
-        r#"{"advance": "abc"}"#,
-        r#"{"advance": ""}"#,
-        r#"{"advance": 86400}"#,
-        r#"{"set": "tomorrow"}"#,
-        r#"{"advance": "1d", "set": "2099-01-01T00:00:00Z"}"#,
-        r#"{}"#,
-        r#"{"jump": "1d"}"#,
-        "not json",
-        "",
-    ] {
-        let (status, answer) = clock_request(&server, Some(bad)).await;
-        assert_eq!(status, 400, "{bad}");
-        assert!(
-            answer["error"].as_str().is_some_and(|e| !e.is_empty()),
-            "{bad}"
-        );
-    }
-    let (_, read) = clock_request(&server, None).await;
-    assert_eq!(
-        read["offset_seconds"],
-        2 * 86_400,
-        "errors never move the clock"
-    );
-}
-
-#[tokio::test]
-async fn sigv4_still_checks_real_time_after_the_clock_moves() {
-    let server = start().await;
-    advance(&server, "30d").await;
-    // The SDK signs with the real time, 30 virtual days behind: the request must verify.
-    let sm = client(&server);
-    let arn = create_string_secret(&sm, "signed", "v").await;
-    assert!(arn.contains(":secret:signed-"));
-    // A client whose clock follows the virtual time is refused (skew against real time).
-    let ahead = SystemTime::now() + Duration::from_secs(30 * 86_400);
-    let skewed = common::client_signing_at(&server, "test", "test", "us-east-1", ahead);
-    let (code, _) = common::error_of(skewed.describe_secret().secret_id("signed").send().await);
-    assert_eq!(code, "InvalidSignatureException");
 }

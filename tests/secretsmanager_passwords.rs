@@ -39,6 +39,9 @@ async fn draws(
     out
 }
 
+/// Builds one GetRandomPassword request.
+type Request = fn(&Client) -> GetRandomPasswordFluentBuilder;
+
 fn has_any(password: &str, class: &str) -> bool {
     password.chars().any(|c| class.contains(c))
 }
@@ -76,7 +79,7 @@ async fn default_is_32_characters_of_every_class() {
 async fn each_exclude_flag_removes_its_class_only() {
     let server = start().await;
     let sm = client(&server);
-    let cases: [(&str, fn(&Client) -> GetRandomPasswordFluentBuilder); 4] = [
+    let cases: [(&str, Request); 4] = [
         (UPPER, |sm| sm.get_random_password().exclude_uppercase(true)),
         (LOWER, |sm| sm.get_random_password().exclude_lowercase(true)),
         (DIGITS, |sm| sm.get_random_password().exclude_numbers(true)),
