@@ -8,7 +8,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::admin;
 use crate::auth::{Authenticator, Credentials};
-use crate::clock::VirtualClock;
+use crate::clock::{Clock as _, VirtualClock};
 use crate::config::Config;
 use crate::kms::{KeyService, LocalKms};
 use crate::protocol;
@@ -43,6 +43,13 @@ impl AppState {
         }
     }
 
+    /// Does the time-based work that is due at the clock's current time (today: removing
+    /// secrets whose recovery window has ended). Run by the scheduler and after clock moves.
+    pub fn run_due_work(&self) {
+        let now = self.clock.now();
+        self.secrets_manager.purge_expired(now);
+    }
+
     /// Forgets all state, or all state of one account.
     pub fn reset(&self, account: Option<&str>) {
         match account {
@@ -64,6 +71,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_lockbox/health", get(admin::health))
         .route("/_lockbox/reset", post(admin::reset))
         .route("/moto-api/reset", post(admin::reset))
+        .route(
+            "/_lockbox/clock",
+            get(admin::clock::read).post(admin::clock::move_forward),
+        )
         .fallback(protocol::handle)
         .layer(CatchPanicLayer::custom(protocol::panic_response))
         .with_state(state)

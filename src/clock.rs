@@ -54,6 +54,29 @@ impl VirtualClock {
     }
 }
 
+/// Why the virtual clock refused to move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockError {
+    /// The requested time is earlier than the current virtual time.
+    WouldGoBack,
+}
+
+impl VirtualClock {
+    /// Moves virtual time forward to `target`; refuses a time earlier than the current
+    /// virtual time (checked atomically against concurrent moves).
+    pub fn advance_to(&self, target: OffsetDateTime) -> Result<(), ClockError> {
+        // Rounded up to the next millisecond, so the clock never reads before `target`.
+        let nanos = (target - OffsetDateTime::now_utc()).whole_nanoseconds();
+        let wanted = i64::try_from((nanos + 999_999).div_euclid(1_000_000)).unwrap_or(i64::MAX);
+        self.offset_millis
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |current| {
+                (wanted >= current).then_some(wanted)
+            })
+            .map(|_| ())
+            .map_err(|_| ClockError::WouldGoBack)
+    }
+}
+
 impl Clock for VirtualClock {
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc() + self.offset()
@@ -72,5 +95,19 @@ mod tests {
         assert!(clock.now() - before >= Duration::days(8));
         clock.advance(Duration::days(-30));
         assert!(clock.offset() >= Duration::days(8));
+    }
+
+    #[test]
+    fn advancing_to_a_time_refuses_the_past() {
+        let clock = VirtualClock::new();
+        let target = OffsetDateTime::now_utc() + Duration::days(400);
+        assert_eq!(clock.advance_to(target), Ok(()));
+        assert!(clock.now() >= target);
+        assert!(clock.offset() > Duration::days(399));
+        assert_eq!(
+            clock.advance_to(target - Duration::hours(1)),
+            Err(ClockError::WouldGoBack)
+        );
+        assert!(clock.offset() > Duration::days(399));
     }
 }

@@ -1,6 +1,8 @@
-//! The admin surface under `/_lockbox/` (not AWS): health and reset, plus `/moto-api/reset`
-//! so suites written against moto's server work unchanged. Unsigned, like moto's and
-//! LocalStack's; the server listens on loopback by default.
+//! The admin surface under `/_lockbox/` (not AWS): health, reset and the virtual clock
+//! ([`clock`]), plus `/moto-api/reset` so suites written against moto's server work
+//! unchanged. Unsigned, like moto's and LocalStack's; the server listens on loopback by default.
+
+pub mod clock;
 
 use std::sync::Arc;
 

@@ -26,6 +26,19 @@ pub mod text {
         "You provided a VersionStage that is not associated to the provided VersionId.";
     /// ValidationException for a malformed secret name.
     pub const INVALID_NAME: &str = "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!";
+    /// InvalidRequestException for a non-forced DeleteSecret of a secret already scheduled
+    /// (peer emulators agree on this text; unverified on AWS).
+    pub const ALREADY_SCHEDULED: &str = "You can't perform this operation on the secret because it was already scheduled for deletion.";
+    /// InvalidParameterException: DeleteSecret with both ForceDeleteWithoutRecovery and a window.
+    pub const FORCE_WITH_WINDOW: &str =
+        "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.";
+    /// InvalidParameterException: RecoveryWindowInDays outside 7-30.
+    pub const WINDOW_RANGE: &str =
+        "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).";
+    /// MalformedPolicyDocumentException: AWS's answer to a policy it cannot parse.
+    pub const POLICY_INVALID_SYNTAX: &str = "This policy has invalid syntax.";
+    /// PublicPolicyException: BlockPublicPolicy with a policy granting broad access.
+    pub const PUBLIC_POLICY: &str = "The BlockPublicPolicy parameter is set to true, and the resource policy did not prevent broad access to the secret.";
     /// DecryptionFailure when KMS cannot decrypt a version.
     pub const DECRYPTION_FAILURE: &str =
         "Secrets Manager can't decrypt the protected secret text using the provided KMS key.";
@@ -46,6 +59,10 @@ pub enum SmError {
     EncryptionFailure(String),
     /// `DecryptionFailure`.
     DecryptionFailure(String),
+    /// `MalformedPolicyDocumentException`.
+    MalformedPolicyDocument(String),
+    /// `PublicPolicyException`.
+    PublicPolicy(String),
     /// `InternalServiceError`; the cause was logged where it happened.
     Internal,
     /// A protocol-level error (validation, serialization) raised while handling the operation.
@@ -79,6 +96,8 @@ impl WireError for SmError {
             SmError::InvalidRequest(_) => "InvalidRequestException",
             SmError::EncryptionFailure(_) => "EncryptionFailure",
             SmError::DecryptionFailure(_) => "DecryptionFailure",
+            SmError::MalformedPolicyDocument(_) => "MalformedPolicyDocumentException",
+            SmError::PublicPolicy(_) => "PublicPolicyException",
             SmError::Internal => "InternalServiceError",
             SmError::Common(common) => common.code(),
         }
@@ -99,7 +118,9 @@ impl WireError for SmError {
             | SmError::InvalidParameter(m)
             | SmError::InvalidRequest(m)
             | SmError::EncryptionFailure(m)
-            | SmError::DecryptionFailure(m) => Some(m.as_str().into()),
+            | SmError::DecryptionFailure(m)
+            | SmError::MalformedPolicyDocument(m)
+            | SmError::PublicPolicy(m) => Some(m.as_str().into()),
             SmError::Internal => Some("An error occurred on the server side.".into()),
             SmError::Common(common) => common.message(),
         }

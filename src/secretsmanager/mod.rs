@@ -8,6 +8,9 @@ pub mod error;
 pub mod model;
 mod names;
 mod ops;
+mod password;
+mod policy;
+pub mod purge;
 pub mod secret;
 mod value;
 
@@ -15,6 +18,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
 
 use crate::kms::KeyService;
 use crate::protocol::ctx::RequestCtx;
@@ -32,14 +36,35 @@ pub enum Operation {
     DescribeSecret,
     /// GetSecretValue.
     GetSecretValue,
+    /// DeleteSecret.
+    DeleteSecret,
+    /// RestoreSecret.
+    RestoreSecret,
+    /// GetRandomPassword.
+    GetRandomPassword,
+    /// PutResourcePolicy.
+    PutResourcePolicy,
+    /// GetResourcePolicy.
+    GetResourcePolicy,
+    /// DeleteResourcePolicy.
+    DeleteResourcePolicy,
+    /// ValidateResourcePolicy.
+    ValidateResourcePolicy,
 }
 
 impl Operation {
     /// Every served operation.
-    pub const ALL: [Operation; 3] = [
+    pub const ALL: [Operation; 10] = [
         Operation::CreateSecret,
         Operation::DescribeSecret,
         Operation::GetSecretValue,
+        Operation::DeleteSecret,
+        Operation::RestoreSecret,
+        Operation::GetRandomPassword,
+        Operation::PutResourcePolicy,
+        Operation::GetResourcePolicy,
+        Operation::DeleteResourcePolicy,
+        Operation::ValidateResourcePolicy,
     ];
 
     /// The operation's model name.
@@ -48,6 +73,13 @@ impl Operation {
             Operation::CreateSecret => "CreateSecret",
             Operation::DescribeSecret => "DescribeSecret",
             Operation::GetSecretValue => "GetSecretValue",
+            Operation::DeleteSecret => "DeleteSecret",
+            Operation::RestoreSecret => "RestoreSecret",
+            Operation::GetRandomPassword => "GetRandomPassword",
+            Operation::PutResourcePolicy => "PutResourcePolicy",
+            Operation::GetResourcePolicy => "GetResourcePolicy",
+            Operation::DeleteResourcePolicy => "DeleteResourcePolicy",
+            Operation::ValidateResourcePolicy => "ValidateResourcePolicy",
         }
     }
 
@@ -84,12 +116,54 @@ impl SecretsManager {
             Operation::CreateSecret => run(body, |input| ops::create_secret(self, ctx, input)),
             Operation::DescribeSecret => run(body, |input| ops::describe_secret(self, ctx, input)),
             Operation::GetSecretValue => run(body, |input| ops::get_secret_value(self, ctx, input)),
+            Operation::DeleteSecret => run(body, |input| ops::delete_secret(self, ctx, input)),
+            Operation::RestoreSecret => run(body, |input| ops::restore_secret(self, ctx, input)),
+            Operation::GetRandomPassword => run(body, ops::get_random_password),
+            Operation::PutResourcePolicy => {
+                run(body, |input| ops::put_resource_policy(self, ctx, input))
+            }
+            Operation::GetResourcePolicy => {
+                run(body, |input| ops::get_resource_policy(self, ctx, input))
+            }
+            Operation::DeleteResourcePolicy => {
+                run(body, |input| ops::delete_resource_policy(self, ctx, input))
+            }
+            Operation::ValidateResourcePolicy => run(body, |input| {
+                ops::validate_resource_policy(self, ctx, input)
+            }),
         }
     }
 
-    /// The caller's partition.
+    /// The caller's partition, after purging its secrets whose recovery window has ended
+    /// (so no request ever sees an expired secret).
     fn table(&self, ctx: &RequestCtx) -> Arc<SecretTable> {
-        self.tables.get_or_create(ctx.account(), &ctx.region)
+        let table = self.tables.get_or_create(ctx.account(), &ctx.region);
+        table.purge_due(ctx.now);
+        table
+    }
+
+    /// Removes, in every partition, the secrets whose deletion date is not after `now`;
+    /// returns how many were removed. Run by the scheduler and after the clock moves.
+    pub fn purge_expired(&self, now: OffsetDateTime) -> usize {
+        let purged: usize = self
+            .tables
+            .all()
+            .iter()
+            .map(|table| table.purge_due(now))
+            .sum();
+        if purged > 0 {
+            tracing::info!(purged, "secrets past their recovery window deleted");
+        }
+        purged
+    }
+
+    /// How many secrets exist in all partitions, including those scheduled for deletion.
+    pub fn secret_count(&self) -> usize {
+        self.tables
+            .all()
+            .iter()
+            .map(|table| table.secrets.read().len())
+            .sum()
     }
 
     /// Runs `read` on the secret `secret_id` names, under the partition's shared lock.

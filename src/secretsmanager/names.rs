@@ -93,6 +93,13 @@ fn split_suffix(rest: &str) -> Option<&str> {
     (!name.is_empty() && suffix.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(name)
 }
 
+/// The secret name an ARN-shaped `SecretId` carries (its resource part without a trailing
+/// `-XXXXXX` suffix), for answers about secrets that do not exist.
+pub fn name_from_arn(arn: &str) -> Option<&str> {
+    let (_, rest) = arn.split_once(":secret:")?;
+    Some(split_suffix(rest).unwrap_or(rest)).filter(|name| !name.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +134,8 @@ mod tests {
                 last_changed: OffsetDateTime::UNIX_EPOCH,
                 last_accessed: AccessDay::default(),
                 deleted: None,
+                deletion_date: None,
+                resource_policy: None,
                 versions: Vec::new(),
             });
         }

@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 
 use super::error::{SmError, text};
 use super::model::Tag;
+use super::purge::PurgeHint;
 
 /// The label GetSecretValue reads by default.
 pub const AWSCURRENT: &str = "AWSCURRENT";
@@ -23,6 +24,8 @@ const SECONDS_PER_DAY: i64 = 86_400;
 pub struct SecretTable {
     /// The secrets and their indexes.
     pub secrets: RwLock<Secrets>,
+    /// A lower bound of the earliest deletion date in this table (see [`super::purge`]).
+    pub purge_hint: PurgeHint,
 }
 
 /// Secrets keyed by their exact (case-sensitive) name, plus an index in creation order.
@@ -172,8 +175,13 @@ pub struct Secret {
     pub last_changed: OffsetDateTime,
     /// Last day the secret's value was read.
     pub last_accessed: AccessDay,
-    /// When deletion was requested, if scheduled.
+    /// When deletion was requested (DescribeSecret's `DeletedDate`), if scheduled.
     pub deleted: Option<OffsetDateTime>,
+    /// When a scheduled secret is purged for good (DeleteSecret's `DeletionDate`); set
+    /// exactly when `deleted` is set, through [`Secret::schedule_deletion`].
+    pub deletion_date: Option<OffsetDateTime>,
+    /// The resource policy document exactly as the caller sent it, if any.
+    pub resource_policy: Option<String>,
     /// Versions in creation order.
     pub versions: Vec<Version>,
 }
@@ -188,6 +196,30 @@ impl Secret {
             )),
             None => Ok(()),
         }
+    }
+
+    /// Schedules the secret for deletion at `now + window` (recording `now` as `DeletedDate`)
+    /// and returns that deletion date. The caller notes it in the table's [`PurgeHint`].
+    pub fn schedule_deletion(
+        &mut self,
+        now: OffsetDateTime,
+        window: time::Duration,
+    ) -> OffsetDateTime {
+        let deletion_date = now + window;
+        self.deleted = Some(now);
+        self.deletion_date = Some(deletion_date);
+        deletion_date
+    }
+
+    /// Cancels a scheduled deletion.
+    pub fn restore(&mut self) {
+        self.deleted = None;
+        self.deletion_date = None;
+    }
+
+    /// True when the secret is scheduled and its deletion date is not after `now`.
+    pub fn deletion_due(&self, now: OffsetDateTime) -> bool {
+        self.deletion_date.is_some_and(|date| date <= now)
     }
 
     /// The version with `id`.

@@ -4,13 +4,16 @@
 //! port 0) and [`Server::serve`] runs until the shutdown future completes, then stops
 //! accepting and drains in-flight requests. [`Server::spawn`] runs it on the current Tokio
 //! runtime and returns a handle that shuts the server down when dropped — what tests use.
+//! While serving, the [`scheduler`] runs beside the listener and stops with it.
+
+pub mod scheduler;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::app::{AppState, router};
@@ -43,14 +46,22 @@ impl Server {
         Arc::clone(&self.state)
     }
 
-    /// Serves until `shutdown` completes, then drains in-flight requests.
+    /// Serves (with the background scheduler) until `shutdown` completes, then drains
+    /// in-flight requests and stops the scheduler.
     pub async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, router(self.state))
+        let (stop_scheduler, stop) = watch::channel(false);
+        let scheduler = tokio::spawn(scheduler::run(Arc::clone(&self.state), stop));
+        let served = axum::serve(self.listener, router(self.state))
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        stop_scheduler.send(true).ok();
+        if let Err(error) = scheduler.await {
+            tracing::error!(%error, "the scheduler task failed");
+        }
+        served
     }
 
     /// Serves in a background task of the current runtime.

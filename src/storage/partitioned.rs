@@ -58,6 +58,14 @@ impl<T> Partitions<T> {
         self.map.get(&key).map(|entry| Arc::clone(entry.value()))
     }
 
+    /// Every partition that exists now (a snapshot; for background sweeps).
+    pub fn all(&self) -> Vec<Arc<T>> {
+        self.map
+            .iter()
+            .map(|entry| Arc::clone(entry.value()))
+            .collect()
+    }
+
     /// Drops every partition.
     pub fn clear(&self) {
         self.map.clear();

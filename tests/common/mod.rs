@@ -195,3 +195,25 @@ pub fn sign_headers(
     }
     out
 }
+
+/// Calls `/_lockbox/clock`: GET without a body, POST with one; returns (status, JSON).
+pub async fn clock_request(server: &ServerHandle, body: Option<&str>) -> (u16, serde_json::Value) {
+    let http = reqwest::Client::new();
+    let url = format!("{}/_lockbox/clock", server.endpoint_url());
+    let request = match body {
+        Some(body) => http.post(url).body(body.to_owned()),
+        None => http.get(url),
+    };
+    let response = request.send().await.expect("send");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).expect("JSON body"))
+}
+
+/// Moves the virtual clock forward by `amount` (e.g. "8d") through the admin API.
+pub async fn advance_clock(server: &ServerHandle, amount: &str) -> serde_json::Value {
+    let body = serde_json::json!({ "advance": amount }).to_string();
+    let (status, answer) = clock_request(server, Some(&body)).await;
+    assert_eq!(status, 200, "{answer}");
+    answer
+}

@@ -80,6 +80,8 @@ pub fn create_secret(
         last_changed: ctx.now,
         last_accessed: AccessDay::default(),
         deleted: None,
+        deletion_date: None,
+        resource_policy: None,
         versions: version.into_iter().collect(),
     };
 

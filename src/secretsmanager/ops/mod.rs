@@ -1,12 +1,22 @@
 //! One file per operation; each validates its input against the model, then acts.
 
 mod create_secret;
+mod delete_secret;
 mod describe_secret;
+mod get_random_password;
 mod get_secret_value;
+mod resource_policy;
+mod restore_secret;
+mod validate_resource_policy;
 
 pub use create_secret::create_secret;
+pub use delete_secret::delete_secret;
 pub use describe_secret::describe_secret;
+pub use get_random_password::get_random_password;
 pub use get_secret_value::get_secret_value;
+pub use resource_policy::{delete_resource_policy, get_resource_policy, put_resource_policy};
+pub use restore_secret::restore_secret;
+pub use validate_resource_policy::validate_resource_policy;
 
 use crate::protocol::validate::{Echo, Validator};
 

@@ -1,0 +1,135 @@
+//! Recovery windows: a secret scheduled for deletion disappears for good once its
+//! `DeletionDate` has passed on the (virtual) clock.
+//!
+//! The purge runs in three places so that no request can ever see an expired secret:
+//! lazily before any request touches a partition ([`SecretTable::purge_due`] from
+//! `SecretsManager::table`), from the server's background scheduler, and right after the
+//! admin API moves the clock ([`super::SecretsManager::purge_expired`]). Removal goes only
+//! through `Secrets::remove`, which keeps the table's indexes in sync.
+//!
+//! Invariant: a table's [`PurgeHint`] is never later than the earliest deletion date of any
+//! of its scheduled secrets (whole seconds, rounded down), so a check that finds `now` before
+//! the hint may skip the scan; the hint is lowered and recomputed only under the write lock.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use time::OffsetDateTime;
+
+use super::secret::SecretTable;
+
+/// A lower bound (epoch seconds) of the earliest deletion date in one table.
+#[derive(Debug)]
+pub struct PurgeHint(AtomicI64);
+
+impl Default for PurgeHint {
+    /// Nothing is scheduled in a new table.
+    fn default() -> Self {
+        PurgeHint(AtomicI64::new(i64::MAX))
+    }
+}
+
+impl PurgeHint {
+    /// Records that a secret of the table is due at `date` (call under the write lock).
+    pub fn note(&self, date: OffsetDateTime) {
+        self.0.fetch_min(date.unix_timestamp(), Ordering::AcqRel);
+    }
+
+    fn may_be_due(&self, now: OffsetDateTime) -> bool {
+        now.unix_timestamp() >= self.0.load(Ordering::Acquire)
+    }
+
+    fn reset_to(&self, earliest: Option<OffsetDateTime>) {
+        let seconds = earliest.map_or(i64::MAX, OffsetDateTime::unix_timestamp);
+        self.0.store(seconds, Ordering::Release);
+    }
+}
+
+impl SecretTable {
+    /// Removes every secret whose deletion date is not after `now`; returns how many.
+    /// Cheap (one atomic load) when nothing can be due.
+    pub fn purge_due(&self, now: OffsetDateTime) -> usize {
+        if !self.purge_hint.may_be_due(now) {
+            return 0;
+        }
+        let mut secrets = self.secrets.write();
+        let due: Vec<String> = secrets
+            .in_creation_order()
+            .filter(|secret| secret.deletion_due(now))
+            .map(|secret| secret.name.clone())
+            .collect();
+        for name in &due {
+            secrets.remove(name);
+        }
+        let earliest = secrets
+            .in_creation_order()
+            .filter_map(|secret| secret.deletion_date)
+            .min();
+        self.purge_hint.reset_to(earliest);
+        due.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secretsmanager::secret::{AccessDay, Secret};
+    use time::Duration;
+
+    fn secret(name: &str) -> Secret {
+        Secret {
+            name: name.into(),
+            arn: format!("arn:aws:secretsmanager:us-east-1:000000000000:secret:{name}-AbC123"),
+            description: None,
+            kms_key_id: None,
+            secret_type: None,
+            tags: None,
+            created: OffsetDateTime::UNIX_EPOCH,
+            last_changed: OffsetDateTime::UNIX_EPOCH,
+            last_accessed: AccessDay::default(),
+            deleted: None,
+            deletion_date: None,
+            resource_policy: None,
+            versions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_secrets_past_their_deletion_date_are_removed() {
+        let table = SecretTable::default();
+        let start = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        {
+            let mut secrets = table.secrets.write();
+            for (name, days) in [("seven", Some(7)), ("thirty", Some(30)), ("kept", None)] {
+                let mut s = secret(name);
+                if let Some(days) = days {
+                    table
+                        .purge_hint
+                        .note(s.schedule_deletion(start, Duration::days(days)));
+                }
+                secrets.insert(s);
+            }
+        }
+        assert_eq!(table.purge_due(start + Duration::days(6)), 0);
+        assert_eq!(table.purge_due(start + Duration::days(8)), 1);
+        assert!(table.secrets.read().get("seven").is_none());
+        assert!(table.secrets.read().get("thirty").is_some());
+        assert_eq!(table.purge_due(start + Duration::days(30)), 1);
+        assert_eq!(table.secrets.read().len(), 1);
+        assert!(table.secrets.read().get("kept").is_some());
+        assert!(!table.purge_hint.may_be_due(start + Duration::days(10_000)));
+    }
+
+    #[test]
+    fn a_restored_secret_is_kept() {
+        let table = SecretTable::default();
+        let start = OffsetDateTime::UNIX_EPOCH;
+        let mut s = secret("back");
+        table
+            .purge_hint
+            .note(s.schedule_deletion(start, Duration::days(7)));
+        s.restore();
+        table.secrets.write().insert(s);
+        assert_eq!(table.purge_due(start + Duration::days(8)), 0);
+        assert_eq!(table.secrets.read().len(), 1);
+    }
+}
