@@ -46,6 +46,8 @@ pub enum SmError {
     EncryptionFailure(String),
     /// `DecryptionFailure`.
     DecryptionFailure(String),
+    /// `InvalidNextTokenException`.
+    InvalidNextToken(String),
     /// `InternalServiceError`; the cause was logged where it happened.
     Internal,
     /// A protocol-level error (validation, serialization) raised while handling the operation.
@@ -79,6 +81,7 @@ impl WireError for SmError {
             SmError::InvalidRequest(_) => "InvalidRequestException",
             SmError::EncryptionFailure(_) => "EncryptionFailure",
             SmError::DecryptionFailure(_) => "DecryptionFailure",
+            SmError::InvalidNextToken(_) => "InvalidNextTokenException",
             SmError::Internal => "InternalServiceError",
             SmError::Common(common) => common.code(),
         }
@@ -99,7 +102,8 @@ impl WireError for SmError {
             | SmError::InvalidParameter(m)
             | SmError::InvalidRequest(m)
             | SmError::EncryptionFailure(m)
-            | SmError::DecryptionFailure(m) => Some(m.as_str().into()),
+            | SmError::DecryptionFailure(m)
+            | SmError::InvalidNextToken(m) => Some(m.as_str().into()),
             SmError::Internal => Some("An error occurred on the server side.".into()),
             SmError::Common(common) => common.message(),
         }

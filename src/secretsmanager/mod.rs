@@ -5,10 +5,13 @@
 //! here knows about HTTP; values are only ever stored sealed by [`value`] through the KeyService.
 
 pub mod error;
+mod filter;
+mod listing;
 pub mod model;
 mod names;
 mod ops;
 pub mod secret;
+mod tags;
 mod value;
 
 use std::sync::Arc;
@@ -26,28 +29,44 @@ use secret::{Secret, SecretTable};
 /// The Secrets Manager operations Lockbox serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
+    /// BatchGetSecretValue.
+    BatchGetSecretValue,
     /// CreateSecret.
     CreateSecret,
     /// DescribeSecret.
     DescribeSecret,
     /// GetSecretValue.
     GetSecretValue,
+    /// ListSecrets.
+    ListSecrets,
+    /// TagResource.
+    TagResource,
+    /// UntagResource.
+    UntagResource,
 }
 
 impl Operation {
     /// Every served operation.
-    pub const ALL: [Operation; 3] = [
+    pub const ALL: [Operation; 7] = [
+        Operation::BatchGetSecretValue,
         Operation::CreateSecret,
         Operation::DescribeSecret,
         Operation::GetSecretValue,
+        Operation::ListSecrets,
+        Operation::TagResource,
+        Operation::UntagResource,
     ];
 
     /// The operation's model name.
     pub fn name(self) -> &'static str {
         match self {
+            Operation::BatchGetSecretValue => "BatchGetSecretValue",
             Operation::CreateSecret => "CreateSecret",
             Operation::DescribeSecret => "DescribeSecret",
             Operation::GetSecretValue => "GetSecretValue",
+            Operation::ListSecrets => "ListSecrets",
+            Operation::TagResource => "TagResource",
+            Operation::UntagResource => "UntagResource",
         }
     }
 
@@ -78,12 +97,21 @@ impl SecretsManager {
         }
     }
 
-    /// Runs `op` with the JSON `body`; returns the JSON response body.
+    /// Runs `op` with the JSON `body`; returns the JSON response body (empty for operations
+    /// without an output shape, as AWS answers them).
     pub fn handle(&self, op: Operation, ctx: &RequestCtx, body: &[u8]) -> Result<Vec<u8>, SmError> {
         match op {
+            Operation::BatchGetSecretValue => {
+                run(body, |input| ops::batch_get_secret_value(self, ctx, input))
+            }
             Operation::CreateSecret => run(body, |input| ops::create_secret(self, ctx, input)),
             Operation::DescribeSecret => run(body, |input| ops::describe_secret(self, ctx, input)),
             Operation::GetSecretValue => run(body, |input| ops::get_secret_value(self, ctx, input)),
+            Operation::ListSecrets => run(body, |input| ops::list_secrets(self, ctx, input)),
+            Operation::TagResource => run_unit(body, |input| ops::tag_resource(self, ctx, input)),
+            Operation::UntagResource => {
+                run_unit(body, |input| ops::untag_resource(self, ctx, input))
+            }
         }
     }
 
@@ -139,4 +167,14 @@ fn run<I: DeserializeOwned, O: Serialize>(
     let input = json::decode(body)?;
     let output = operation(input)?;
     Ok(json::encode(&output)?)
+}
+
+/// Like [`run`] for operations with no output shape: success is an empty body.
+fn run_unit<I: DeserializeOwned>(
+    body: &[u8],
+    operation: impl FnOnce(I) -> Result<(), SmError>,
+) -> Result<Vec<u8>, SmError> {
+    let input = json::decode(body)?;
+    operation(input)?;
+    Ok(Vec::new())
 }
