@@ -211,7 +211,8 @@ fn words_match(filter: &str, attribute: &str) -> bool {
 /// Splits text into search words the way AWS was observed to (reference §6) [tokenizer U]:
 /// 1. whitespace separates chunks;
 /// 2. a chunk containing exactly one kind of separator among `/ _ + = . @ -` is split on it;
-///    a chunk mixing two kinds is not split at all (`prod-AppBeta/x` stays whole);
+///    a chunk mixing two kinds is not split at all, not even by case (`prod-AppBeta/x` stays
+///    whole, so `AppBeta` does not find it);
 /// 3. each piece is split before an uppercase letter followed by a lowercase one
 ///    (`SecretOne` -> `Secret`, `One`; `COMPANYthings` -> `COMPAN`, `Ythings`).
 ///
@@ -224,12 +225,12 @@ pub fn words(text: &str) -> Vec<&str> {
             .copied()
             .filter(|s| chunk.contains(*s))
             .collect();
-        let pieces: Vec<&str> = match kinds.as_slice() {
-            [only] => chunk.split(*only).collect(),
-            _ => vec![chunk],
-        };
-        for piece in pieces {
-            split_case(piece, &mut out);
+        match kinds.as_slice() {
+            [] => split_case(chunk, &mut out),
+            [only] => chunk
+                .split(*only)
+                .for_each(|piece| split_case(piece, &mut out)),
+            _ => out.push(chunk),
         }
     }
     out

@@ -27,3 +27,6 @@ fn validate_secret_id(v: &mut Validator, secret_id: Option<&String>) {
         Echo::Value,
     );
 }
+
+#[cfg(test)]
+mod listing_tests;
