@@ -204,3 +204,87 @@ fn a_short_scan_budget_gives_short_pages_that_still_reach_everything() {
     assert_eq!(seen, expected);
     assert!(empty_pages_with_token > 0);
 }
+
+#[test]
+fn pages_stay_exact_while_other_threads_create_and_delete() {
+    use super::super::filter::SecretFilters;
+    use super::super::listing::{SCAN_BUDGET, SortBy, Walk, page};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let stable: Vec<String> = (0..40).map(|i| format!("stable-{i:02}")).collect();
+    let churn: Vec<String> = (0..40).map(|i| format!("churn-{i:02}")).collect();
+    let all: Vec<&str> = stable
+        .iter()
+        .zip(&churn)
+        .flat_map(|(a, b)| [a.as_str(), b.as_str()])
+        .collect();
+    let sm = Arc::new(service_with(&all));
+    let done = Arc::new(AtomicBool::new(false));
+
+    let churner = {
+        let (sm, done, churn) = (Arc::clone(&sm), Arc::clone(&done), churn.clone());
+        std::thread::spawn(move || {
+            let mut round = 0;
+            while !done.load(Ordering::Acquire) {
+                let table = sm.table(&ctx());
+                if let Some(name) = churn.get(round) {
+                    table.secrets.write().remove(name);
+                }
+                drop(table);
+                let name = format!("fresh-{round:04}");
+                let input: CreateSecretInput =
+                    decode(json!({"Name": name}).to_string().as_bytes()).unwrap();
+                create_secret(&sm, &ctx(), input).unwrap();
+                round += 1;
+                std::thread::yield_now();
+            }
+        })
+    };
+
+    let filters = SecretFilters::default();
+    for (sort_by, descending) in [
+        (SortBy::CreatedDate, false),
+        (SortBy::CreatedDate, true),
+        (SortBy::Name, false),
+        (SortBy::Name, true),
+        (SortBy::LastChangedDate, false),
+    ] {
+        let walk = Walk {
+            sort_by,
+            descending,
+            include_planned_deletion: false,
+            filters: &filters,
+            max_results: 3,
+            budget: SCAN_BUDGET,
+        };
+        let mut cursor = None;
+        let mut seen: Vec<String> = Vec::new();
+        loop {
+            let next = {
+                let table = sm.table(&ctx());
+                let secrets = table.secrets.read();
+                let result = page(&secrets, &walk, cursor.as_ref());
+                seen.extend(result.secrets.iter().map(|s| s.name.clone()));
+                result.next
+            };
+            match next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+            std::thread::yield_now();
+        }
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            seen.len(),
+            "duplicates in {sort_by:?}: {seen:?}"
+        );
+        for name in &stable {
+            assert!(seen.contains(name), "{name} skipped in {sort_by:?}");
+        }
+    }
+    done.store(true, Ordering::Release);
+    churner.join().unwrap();
+}
