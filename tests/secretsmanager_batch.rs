@@ -5,14 +5,12 @@
 mod common;
 
 use aws_sdk_secretsmanager::primitives::Blob;
-use aws_sdk_secretsmanager::types::{Filter, FilterNameStringType};
+use aws_sdk_secretsmanager::types::Filter;
+use common::listing::filter;
 use common::{assert_error, client, create_string_secret, raw_call, start};
 
 fn name_filter(prefix: &str) -> Filter {
-    Filter::builder()
-        .key(FilterNameStringType::Name)
-        .values(prefix)
-        .build()
+    filter("name", &[prefix])
 }
 
 #[tokio::test]
@@ -253,12 +251,7 @@ async fn parameter_rules() {
     );
     assert_error(
         sm.batch_get_secret_value()
-            .filters(
-                Filter::builder()
-                    .key(FilterNameStringType::from("size"))
-                    .values("x")
-                    .build(),
-            )
+            .filters(filter("size", &["x"]))
             .send()
             .await,
         "ValidationException",

@@ -1,58 +1,15 @@
-//! ListSecrets through the official Rust SDK: entry shape, every filter key and rule, sorting,
-//! pagination (also while secrets are created between pages) and input validation.
+//! ListSecrets through the official Rust SDK: entry shape, sorting, pagination (also while
+//! secrets are created between pages) and input validation. Filter matching rules are in
+//! `secretsmanager_listing_filters.rs`.
 //! Secrets scheduled for deletion (IncludePlannedDeletion) are covered by unit tests in
 //! `src/secretsmanager/ops/listing_tests.rs`, since DeleteSecret is not part of this branch.
 
 mod common;
 
 use aws_sdk_secretsmanager::Client;
-use aws_sdk_secretsmanager::types::{
-    Filter, FilterNameStringType, SecretListEntry, SortByType, SortOrderType, Tag,
-};
+use aws_sdk_secretsmanager::types::{SortByType, SortOrderType};
+use common::listing::{create, filter, names_of, tag};
 use common::{assert_error, client, create_string_secret, raw_call, start};
-
-fn filter(key: &str, values: &[&str]) -> Filter {
-    let mut builder = Filter::builder().key(FilterNameStringType::from(key));
-    for value in values {
-        builder = builder.values(*value);
-    }
-    builder.build()
-}
-
-fn tag(key: &str, value: &str) -> Tag {
-    Tag::builder().key(key).value(value).build()
-}
-
-async fn create(sm: &Client, name: &str, description: Option<&str>, tags: &[(&str, &str)]) {
-    let mut request = sm
-        .create_secret()
-        .name(name)
-        .secret_string("v")
-        .set_description(description.map(str::to_owned));
-    for (key, value) in tags {
-        request = request.tags(tag(key, value));
-    }
-    request.send().await.expect("CreateSecret");
-}
-
-fn names_of(entries: &[SecretListEntry]) -> Vec<String> {
-    entries
-        .iter()
-        .map(|e| e.name().unwrap_or_default().to_owned())
-        .collect()
-}
-
-/// Names listed with `filters` (one page is enough for these small sets).
-async fn listed(sm: &Client, filters: Vec<Filter>) -> Vec<String> {
-    let out = sm
-        .list_secrets()
-        .set_filters(Some(filters))
-        .send()
-        .await
-        .expect("ListSecrets");
-    assert!(out.next_token().is_none());
-    names_of(out.secret_list())
-}
 
 #[tokio::test]
 async fn entries_carry_describe_metadata_and_secret_versions_to_stages() {
@@ -110,226 +67,6 @@ async fn an_empty_account_lists_an_empty_list_without_token() {
     let server = start().await;
     let (status, _, body) = raw_call(&server, Some("secretsmanager.ListSecrets"), b"").await;
     assert_eq!((status, body.as_str()), (200, r#"{"SecretList":[]}"#));
-}
-
-#[tokio::test]
-async fn name_filter_is_a_case_sensitive_prefix_with_negation() {
-    let server = start().await;
-    let sm = client(&server);
-    for name in [
-        "testing1/one",
-        "/testing2/two",
-        "testing3/three",
-        "/testing4/four",
-    ] {
-        create_string_secret(&sm, name, "v").await;
-    }
-    assert_eq!(
-        listed(&sm, vec![filter("name", &["/"])]).await,
-        ["/testing2/two", "/testing4/four"]
-    );
-    assert_eq!(
-        listed(&sm, vec![filter("name", &["!/"])]).await,
-        ["testing1/one", "testing3/three"]
-    );
-    assert!(
-        listed(&sm, vec![filter("name", &["testing1 one"])])
-            .await
-            .is_empty()
-    );
-    assert!(
-        listed(&sm, vec![filter("name", &["Testing"])])
-            .await
-            .is_empty()
-    );
-    assert!(listed(&sm, vec![filter("name", &["one"])]).await.is_empty());
-    // Values of one filter are ORed.
-    assert_eq!(
-        listed(&sm, vec![filter("name", &["testing1", "/testing4"])]).await,
-        ["testing1/one", "/testing4/four"]
-    );
-}
-
-#[tokio::test]
-async fn description_filter_matches_word_prefixes_case_insensitively() {
-    let server = start().await;
-    let sm = client(&server);
-    for (name, description) in [
-        ("s1", "a secret"),
-        ("s2", "an secret"),
-        ("s3", "asecret"),
-        ("s4", "thesecret"),
-    ] {
-        create(&sm, name, Some(description), &[]).await;
-    }
-    create(&sm, "none", None, &[]).await;
-    let by = |value: &'static str| vec![filter("description", &[value])];
-    assert_eq!(listed(&sm, by("a")).await, ["s1", "s2", "s3"]);
-    assert_eq!(listed(&sm, by("A SECRET")).await, ["s1", "s2"]);
-    assert_eq!(listed(&sm, by("secret")).await, ["s1", "s2"]);
-    assert_eq!(listed(&sm, by("the")).await, ["s4"]);
-    // Negation keeps secrets with no word starting so; decision [U]: that includes a secret
-    // with no description at all.
-    assert_eq!(listed(&sm, by("!a")).await, ["s4", "none"]);
-    assert_eq!(
-        listed(&sm, by("!c")).await,
-        ["s1", "s2", "s3", "s4", "none"]
-    );
-}
-
-#[tokio::test]
-async fn repeated_filters_are_anded() {
-    let server = start().await;
-    let sm = client(&server);
-    for (name, description) in [
-        ("a", "one"),
-        ("b", "two"),
-        ("c", "one two"),
-        ("d", "one and two"),
-    ] {
-        create(&sm, name, Some(description), &[]).await;
-    }
-    assert_eq!(
-        listed(&sm, vec![filter("description", &["one two"])]).await,
-        ["c", "d"]
-    );
-    assert_eq!(
-        listed(
-            &sm,
-            vec![
-                filter("description", &["one"]),
-                filter("description", &["two"])
-            ]
-        )
-        .await,
-        ["c", "d"]
-    );
-    assert_eq!(
-        listed(
-            &sm,
-            vec![filter("description", &["one"]), filter("name", &["a", "c"])]
-        )
-        .await,
-        ["a", "c"]
-    );
-    // OR inside a filter, AND across filters, negation inside either.
-    assert_eq!(
-        listed(
-            &sm,
-            vec![
-                filter("description", &["two"]),
-                filter("name", &["!c", "!d"])
-            ]
-        )
-        .await,
-        ["b", "c", "d"]
-    );
-    assert_eq!(
-        listed(
-            &sm,
-            vec![filter("description", &["two"]), filter("name", &["!c"])]
-        )
-        .await,
-        ["b", "d"]
-    );
-}
-
-#[tokio::test]
-async fn tag_filters_are_case_sensitive_prefixes_of_any_tag() {
-    let server = start().await;
-    let sm = client(&server);
-    create(
-        &sm,
-        "prod",
-        None,
-        &[("Environment", "production"), ("team", "core")],
-    )
-    .await;
-    create(&sm, "dev", None, &[("Environment", "development")]).await;
-    create(&sm, "untagged", None, &[]).await;
-    assert_eq!(
-        listed(&sm, vec![filter("tag-key", &["Env"])]).await,
-        ["prod", "dev"]
-    );
-    assert!(
-        listed(&sm, vec![filter("tag-key", &["env"])])
-            .await
-            .is_empty()
-    );
-    assert_eq!(
-        listed(&sm, vec![filter("tag-key", &["te"])]).await,
-        ["prod"]
-    );
-    assert_eq!(
-        listed(&sm, vec![filter("tag-key", &["!team"])]).await,
-        ["dev", "untagged"]
-    );
-    assert_eq!(
-        listed(&sm, vec![filter("tag-value", &["prod"])]).await,
-        ["prod"]
-    );
-    assert_eq!(
-        listed(&sm, vec![filter("tag-value", &["de", "co"])]).await,
-        ["prod", "dev"]
-    );
-    assert!(
-        listed(&sm, vec![filter("tag-value", &["Prod"])])
-            .await
-            .is_empty()
-    );
-    assert!(
-        listed(&sm, vec![filter("tag-value", &["duction"])])
-            .await
-            .is_empty()
-    );
-}
-
-#[tokio::test]
-async fn all_filter_matches_words_of_every_attribute() {
-    let server = start().await;
-    let sm = client(&server);
-    create(&sm, "SecretOne", None, &[]).await;
-    create(&sm, "COMPANYthings", None, &[]).await;
-    create(&sm, "plain", Some("Billing database"), &[]).await;
-    create(&sm, "tagged", None, &[("CostCenter", "Research-Lab")]).await;
-    create(&sm, "prod-AppBeta/x", None, &[]).await;
-    let all = |value: &'static str| vec![filter("all", &[value])];
-    assert_eq!(listed(&sm, all("one")).await, ["SecretOne"]);
-    assert_eq!(listed(&sm, all("secret")).await, ["SecretOne"]);
-    assert_eq!(listed(&sm, all("Ythings")).await, ["COMPANYthings"]);
-    assert!(listed(&sm, all("things")).await.is_empty());
-    assert_eq!(listed(&sm, all("DATA")).await, ["plain"]);
-    assert_eq!(listed(&sm, all("center")).await, ["tagged"]);
-    assert_eq!(listed(&sm, all("lab")).await, ["tagged"]);
-    assert!(listed(&sm, all("+")).await.is_empty());
-    assert!(listed(&sm, all("AppBeta")).await.is_empty());
-    assert_eq!(listed(&sm, all("prod")).await, ["prod-AppBeta/x"]);
-    assert_eq!(
-        listed(&sm, all("!secret")).await,
-        ["COMPANYthings", "plain", "tagged", "prod-AppBeta/x"]
-    );
-}
-
-#[tokio::test]
-async fn region_and_service_filters_match_no_local_secret() {
-    let server = start().await;
-    let sm = client(&server);
-    create_string_secret(&sm, "a", "v").await;
-    // Lockbox neither replicates nor creates service-managed secrets.
-    assert!(
-        listed(&sm, vec![filter("primary-region", &["us"])])
-            .await
-            .is_empty()
-    );
-    assert!(
-        listed(&sm, vec![filter("owning-service", &["rds"])])
-            .await
-            .is_empty()
-    );
-    assert_eq!(
-        listed(&sm, vec![filter("owning-service", &["!rds"])]).await,
-        ["a"]
-    );
 }
 
 #[tokio::test]
@@ -653,6 +390,17 @@ async fn invalid_input_gets_coral_validation_errors() {
     assert!(
         body.contains("Value '[0 entries]' at 'filters.1.member.values' failed to satisfy constraint: Member must have length greater than or equal to 1"),
         "{body}"
+    );
+    let (status, _, body) = raw_call(
+        &server,
+        Some("secretsmanager.ListSecrets"),
+        br#"{"Filters":[{"Values":["a"]}]}"#,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        r#"{"__type":"InvalidParameterException","Message":"You must specify a Key for each filter."}"#
     );
     assert_error(
         sm.list_secrets().next_token("").send().await,

@@ -7,11 +7,8 @@ mod common;
 
 use aws_sdk_secretsmanager::Client;
 use aws_sdk_secretsmanager::types::Tag;
+use common::listing::tag;
 use common::{assert_error, client, create_string_secret, raw_call, start};
-
-fn tag(key: &str, value: &str) -> Tag {
-    Tag::builder().key(key).value(value).build()
-}
 
 async fn tags_of(sm: &Client, id: &str) -> Vec<(String, String)> {
     sm.describe_secret()

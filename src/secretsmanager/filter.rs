@@ -67,9 +67,9 @@ fn is_filter_value(value: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || " :_@/+=.-!".contains(c))
 }
 
-/// Which attribute a filter looks at.
+/// Which attribute of a secret a filter key looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Key {
+enum Attribute {
     Description,
     Name,
     TagKey,
@@ -79,16 +79,16 @@ enum Key {
     All,
 }
 
-impl Key {
-    fn parse(key: &str) -> Option<Key> {
+impl Attribute {
+    fn parse(key: &str) -> Option<Attribute> {
         Some(match key {
-            "description" => Key::Description,
-            "name" => Key::Name,
-            "tag-key" => Key::TagKey,
-            "tag-value" => Key::TagValue,
-            "primary-region" => Key::PrimaryRegion,
-            "owning-service" => Key::OwningService,
-            "all" => Key::All,
+            "description" => Attribute::Description,
+            "name" => Attribute::Name,
+            "tag-key" => Attribute::TagKey,
+            "tag-value" => Attribute::TagValue,
+            "primary-region" => Attribute::PrimaryRegion,
+            "owning-service" => Attribute::OwningService,
+            "all" => Attribute::All,
             _ => return None,
         })
     }
@@ -103,7 +103,7 @@ struct Value {
 
 #[derive(Debug, Clone)]
 struct OneFilter {
-    key: Key,
+    key: Attribute,
     values: Vec<Value>,
 }
 
@@ -117,9 +117,13 @@ impl SecretFilters {
     pub fn parse(filters: Option<&[Filter]>) -> Result<SecretFilters, SmError> {
         let mut parsed = Vec::new();
         for filter in filters.into_iter().flatten() {
-            let key = filter.key.as_deref().and_then(Key::parse).ok_or_else(|| {
-                SmError::InvalidParameter("You must specify a Key for each filter.".to_owned())
-            })?;
+            let key = filter
+                .key
+                .as_deref()
+                .and_then(Attribute::parse)
+                .ok_or_else(|| {
+                    SmError::InvalidParameter("You must specify a Key for each filter.".to_owned())
+                })?;
             let values = filter
                 .values
                 .as_deref()
@@ -159,24 +163,24 @@ impl SecretFilters {
 }
 
 /// Whether the (non-negated) `text` matches `secret` under `key`.
-fn matches_value(key: Key, text: &str, secret: &Secret) -> bool {
+fn matches_value(key: Attribute, text: &str, secret: &Secret) -> bool {
     let tags = secret.tags.as_deref().unwrap_or_default();
     let tag_keys = || tags.iter().filter_map(|tag| tag.key.as_deref());
     let tag_values = || tags.iter().filter_map(|tag| tag.value.as_deref());
     match key {
-        Key::Name => secret.name.starts_with(text),
-        Key::TagKey => tag_keys().any(|k| k.starts_with(text)),
-        Key::TagValue => tag_values().any(|v| v.starts_with(text)),
+        Attribute::Name => secret.name.starts_with(text),
+        Attribute::TagKey => tag_keys().any(|k| k.starts_with(text)),
+        Attribute::TagValue => tag_values().any(|v| v.starts_with(text)),
         // Lockbox does not replicate and creates no service-managed secrets, so no secret has
         // a primary region or an owning service: these positive filters match nothing.
-        Key::PrimaryRegion => primary_region(secret).is_some_and(|r| r.starts_with(text)),
-        Key::OwningService => owning_service(secret)
+        Attribute::PrimaryRegion => primary_region(secret).is_some_and(|r| r.starts_with(text)),
+        Attribute::OwningService => owning_service(secret)
             .is_some_and(|s| s.to_lowercase().starts_with(&text.to_lowercase())),
-        Key::Description => secret
+        Attribute::Description => secret
             .description
             .as_deref()
             .is_some_and(|d| words_match(text, d)),
-        Key::All => {
+        Attribute::All => {
             let mut attributes = std::iter::once(secret.name.as_str())
                 .chain(secret.description.as_deref())
                 .chain(tag_keys())

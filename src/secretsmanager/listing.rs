@@ -201,10 +201,7 @@ pub fn page<'s>(secrets: &'s Secrets, walk: &Walk<'_>, cursor: Option<&Cursor>) 
     let after = cursor.map(|c| &c.after);
     let candidates: Box<dyn Iterator<Item = &'s Secret> + 's> = match walk.sort_by {
         SortBy::CreatedDate => {
-            let key = match after {
-                Some(at) => Some((at_time(at.created), at.name.clone())),
-                None => None,
-            };
+            let key = after.map(|at| (at_time(at.created), at.name.clone()));
             secrets.in_creation_order_after(key.as_ref(), walk.descending)
         }
         SortBy::Name => {

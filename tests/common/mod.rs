@@ -195,3 +195,6 @@ pub fn sign_headers(
     }
     out
 }
+
+/// Helpers shared by the listing, batch and tag tests.
+pub mod listing;
