@@ -246,6 +246,19 @@ async fn invalid_input_and_unknown_secrets() {
     );
     let (status, _, body) = raw_call(
         &server,
+        Some("secretsmanager.TagResource"),
+        br#"{"SecretId":"s","Tags":[{"Value":"v"}]}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, body.as_str()),
+        (
+            400,
+            r#"{"__type":"InvalidParameterException","Message":"You must provide a Key for each tag."}"#
+        )
+    );
+    let (status, _, body) = raw_call(
+        &server,
         Some("secretsmanager.UntagResource"),
         br#"{"SecretId":"s"}"#,
     )

@@ -56,6 +56,16 @@ pub fn check_not_reserved<'a>(keys: impl IntoIterator<Item = &'a str>) -> Result
     Ok(())
 }
 
+/// Refuses a tag without `Key` (the model does not mark it required) [U text].
+pub fn check_keys_present(tags: &[Tag]) -> Result<(), SmError> {
+    if tags.iter().any(|tag| tag.key.is_none()) {
+        return Err(SmError::InvalidParameter(
+            "You must provide a Key for each tag.".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses more than [`MAX_TAGS`] tags [U text; AWS's is unrecorded].
 pub fn check_count(count: usize) -> Result<(), SmError> {
     if count > MAX_TAGS {

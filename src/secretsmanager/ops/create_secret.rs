@@ -184,6 +184,7 @@ fn is_region_name(value: &str) -> bool {
 /// Enforces the tag rules the model does not express: count and the reserved `aws:` prefix.
 fn check_tags(tags: Vec<Tag>) -> Result<Vec<Tag>, SmError> {
     tags::check_count(tags.len())?;
+    tags::check_keys_present(&tags)?;
     tags::check_not_reserved(tags.iter().filter_map(|tag| tag.key.as_deref()))?;
     Ok(tags)
 }

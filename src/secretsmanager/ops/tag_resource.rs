@@ -3,8 +3,8 @@
 //! TagResource upserts (existing key overwritten in place, new keys appended, 50 at most);
 //! UntagResource removes the listed keys, absent keys silently. Once a secret has had tags,
 //! removing them all leaves `"Tags": []` in DescribeSecret (not an absent member). A secret
-//! scheduled for deletion refuses both. `aws:` keys are refused before the secret is looked
-//! up [U order].
+//! scheduled for deletion refuses both. `aws:` keys are refused by both operations (removing a
+//! system tag modifies it too [U]) before the secret is looked up [U order].
 //!
 //! Decision [U]: a call that actually changes the tags sets `LastChangedDate` (AWS documents
 //! it as the last modification "in any way"); a call that changes nothing (same values, or
@@ -50,6 +50,7 @@ pub fn tag_resource(
     v.finish()?;
 
     let new = input.tags.unwrap_or_default();
+    tags::check_keys_present(&new)?;
     tags::check_not_reserved(new.iter().filter_map(|tag| tag.key.as_deref()))?;
     let secret_id = input.secret_id.as_deref().unwrap_or_default();
     sm.write_secret(ctx, secret_id, |secret| {
