@@ -148,6 +148,66 @@ impl Validator {
         }
     }
 
+    /// A string that must be one of the model's enum values (listed in the model's order).
+    pub fn one_of(&mut self, member: &str, value: Option<&str>, allowed: &[&str]) {
+        if let Some(value) = value {
+            if !allowed.contains(&value) {
+                self.fail(
+                    member,
+                    Some(value),
+                    &format!(
+                        "Member must satisfy enum value set: [{}]",
+                        allowed.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A list of strings whose every entry must pass `valid`. As Coral does, a failure is
+    /// reported once for the whole list, quoting it as `[a, b]` and naming every constraint
+    /// of the entry shape: `Member must satisfy constraint: [c1, c2]`.
+    pub fn list_members(
+        &mut self,
+        member: &str,
+        values: Option<&[String]>,
+        constraints: &[String],
+        valid: impl Fn(&str) -> bool,
+    ) {
+        if let Some(values) = values {
+            if !values.iter().all(|value| valid(value)) {
+                let shown = format!("[{}]", values.join(", "));
+                self.fail(
+                    member,
+                    Some(&shown),
+                    &format!(
+                        "Member must satisfy constraint: [{}]",
+                        constraints.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The constraint sentences of a string shape with length `min..=max`, as Coral lists them
+    /// inside `Member must satisfy constraint: [...]` (`min` 0 is not listed).
+    pub fn length_constraints(min: usize, max: usize) -> Vec<String> {
+        let mut constraints = vec![format!(
+            "Member must have length less than or equal to {max}"
+        )];
+        if min > 0 {
+            constraints.push(format!(
+                "Member must have length greater than or equal to {min}"
+            ));
+        }
+        constraints
+    }
+
+    /// UTF-16 length of `value` within `min..=max`, as [`Validator::length`] counts it.
+    pub fn length_ok(value: &str, min: usize, max: usize) -> bool {
+        (min..=max).contains(&value.encode_utf16().count())
+    }
+
     /// Ok when nothing failed, else one `ValidationException` listing every failure.
     pub fn finish(self) -> Result<(), CommonError> {
         match self.failures.len() {
@@ -230,6 +290,28 @@ mod tests {
         let mut v = Validator::new();
         v.length("Name", Some("😀😀😀"), 1, 4, Echo::Value);
         assert!(v.finish().is_err());
+    }
+
+    #[test]
+    fn enums_and_list_members_use_corals_sentences() {
+        let mut v = Validator::new();
+        v.one_of("SortOrder", Some("up"), &["asc", "desc"]);
+        assert_eq!(
+            message(v),
+            "1 validation error detected: Value 'up' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [asc, desc]"
+        );
+        let mut v = Validator::new();
+        let keys = vec!["ok".to_owned(), String::new()];
+        v.list_members(
+            "TagKeys",
+            Some(&keys),
+            &Validator::length_constraints(1, 128),
+            |key| Validator::length_ok(key, 1, 128),
+        );
+        assert_eq!(
+            message(v),
+            "1 validation error detected: Value '[ok, ]' at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]"
+        );
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub enum SmError {
     MalformedPolicyDocument(String),
     /// `PublicPolicyException`.
     PublicPolicy(String),
+    /// `InvalidNextTokenException`.
+    InvalidNextToken(String),
     /// `InternalServiceError`; the cause was logged where it happened.
     Internal,
     /// A protocol-level error (validation, serialization) raised while handling the operation.
@@ -98,6 +100,7 @@ impl WireError for SmError {
             SmError::DecryptionFailure(_) => "DecryptionFailure",
             SmError::MalformedPolicyDocument(_) => "MalformedPolicyDocumentException",
             SmError::PublicPolicy(_) => "PublicPolicyException",
+            SmError::InvalidNextToken(_) => "InvalidNextTokenException",
             SmError::Internal => "InternalServiceError",
             SmError::Common(common) => common.code(),
         }
@@ -121,6 +124,7 @@ impl WireError for SmError {
             | SmError::DecryptionFailure(m)
             | SmError::MalformedPolicyDocument(m)
             | SmError::PublicPolicy(m) => Some(m.as_str().into()),
+            SmError::InvalidNextToken(m) => Some(m.as_str().into()),
             SmError::Internal => Some("An error occurred on the server side.".into()),
             SmError::Common(common) => common.message(),
         }

@@ -5,6 +5,8 @@
 //! here knows about HTTP; values are only ever stored sealed by [`value`] through the KeyService.
 
 pub mod error;
+mod filter;
+mod listing;
 pub mod model;
 mod names;
 mod ops;
@@ -12,6 +14,7 @@ mod password;
 mod policy;
 pub mod purge;
 pub mod secret;
+mod tags;
 mod value;
 
 use std::sync::Arc;
@@ -30,6 +33,8 @@ use secret::{Secret, SecretTable};
 /// The Secrets Manager operations Lockbox serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
+    /// BatchGetSecretValue.
+    BatchGetSecretValue,
     /// CreateSecret.
     CreateSecret,
     /// DescribeSecret.
@@ -50,26 +55,37 @@ pub enum Operation {
     DeleteResourcePolicy,
     /// ValidateResourcePolicy.
     ValidateResourcePolicy,
+    /// ListSecrets.
+    ListSecrets,
+    /// TagResource.
+    TagResource,
+    /// UntagResource.
+    UntagResource,
 }
 
 impl Operation {
     /// Every served operation.
-    pub const ALL: [Operation; 10] = [
+    pub const ALL: &'static [Operation] = &[
+        Operation::BatchGetSecretValue,
         Operation::CreateSecret,
-        Operation::DescribeSecret,
-        Operation::GetSecretValue,
-        Operation::DeleteSecret,
-        Operation::RestoreSecret,
-        Operation::GetRandomPassword,
-        Operation::PutResourcePolicy,
-        Operation::GetResourcePolicy,
         Operation::DeleteResourcePolicy,
+        Operation::DeleteSecret,
+        Operation::DescribeSecret,
+        Operation::GetRandomPassword,
+        Operation::GetResourcePolicy,
+        Operation::GetSecretValue,
+        Operation::ListSecrets,
+        Operation::PutResourcePolicy,
+        Operation::RestoreSecret,
+        Operation::TagResource,
+        Operation::UntagResource,
         Operation::ValidateResourcePolicy,
     ];
 
     /// The operation's model name.
     pub fn name(self) -> &'static str {
         match self {
+            Operation::BatchGetSecretValue => "BatchGetSecretValue",
             Operation::CreateSecret => "CreateSecret",
             Operation::DescribeSecret => "DescribeSecret",
             Operation::GetSecretValue => "GetSecretValue",
@@ -80,12 +96,15 @@ impl Operation {
             Operation::GetResourcePolicy => "GetResourcePolicy",
             Operation::DeleteResourcePolicy => "DeleteResourcePolicy",
             Operation::ValidateResourcePolicy => "ValidateResourcePolicy",
+            Operation::ListSecrets => "ListSecrets",
+            Operation::TagResource => "TagResource",
+            Operation::UntagResource => "UntagResource",
         }
     }
 
     /// The operation with model name `name`.
     pub fn from_name(name: &str) -> Option<Operation> {
-        Operation::ALL.into_iter().find(|op| op.name() == name)
+        Operation::ALL.iter().copied().find(|op| op.name() == name)
     }
 }
 
@@ -110,9 +129,13 @@ impl SecretsManager {
         }
     }
 
-    /// Runs `op` with the JSON `body`; returns the JSON response body.
+    /// Runs `op` with the JSON `body`; returns the JSON response body (empty for operations
+    /// without an output shape, as AWS answers them).
     pub fn handle(&self, op: Operation, ctx: &RequestCtx, body: &[u8]) -> Result<Vec<u8>, SmError> {
         match op {
+            Operation::BatchGetSecretValue => {
+                run(body, |input| ops::batch_get_secret_value(self, ctx, input))
+            }
             Operation::CreateSecret => run(body, |input| ops::create_secret(self, ctx, input)),
             Operation::DescribeSecret => run(body, |input| ops::describe_secret(self, ctx, input)),
             Operation::GetSecretValue => run(body, |input| ops::get_secret_value(self, ctx, input)),
@@ -131,6 +154,11 @@ impl SecretsManager {
             Operation::ValidateResourcePolicy => run(body, |input| {
                 ops::validate_resource_policy(self, ctx, input)
             }),
+            Operation::ListSecrets => run(body, |input| ops::list_secrets(self, ctx, input)),
+            Operation::TagResource => run_unit(body, |input| ops::tag_resource(self, ctx, input)),
+            Operation::UntagResource => {
+                run_unit(body, |input| ops::untag_resource(self, ctx, input))
+            }
         }
     }
 
@@ -213,4 +241,14 @@ fn run<I: DeserializeOwned, O: Serialize>(
     let input = json::decode(body)?;
     let output = operation(input)?;
     Ok(json::encode(&output)?)
+}
+
+/// Like [`run`] for operations with no output shape: success is an empty body.
+fn run_unit<I: DeserializeOwned>(
+    body: &[u8],
+    operation: impl FnOnce(I) -> Result<(), SmError>,
+) -> Result<Vec<u8>, SmError> {
+    let input = json::decode(body)?;
+    operation(input)?;
+    Ok(Vec::new())
 }

@@ -87,10 +87,11 @@ pub struct DescribeSecretInput {
     pub secret_id: Option<String>,
 }
 
-/// DescribeSecret output: only members that have a value are sent.
+/// The metadata DescribeSecret and ListSecrets both report (everything but the version map
+/// and replication status); only members that have a value are sent.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeSecretOutput {
+pub struct SecretMetadata {
     #[serde(rename = "ARN")]
     pub arn: String,
     pub name: String,
@@ -107,7 +108,34 @@ pub struct DescribeSecretOutput {
     pub deleted_date: Option<EpochSeconds>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+    pub created_date: EpochSeconds,
+}
+
+/// DescribeSecret output.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeSecretOutput {
+    #[serde(flatten)]
+    pub metadata: SecretMetadata,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_ids_to_stages: Option<BTreeMap<String, Vec<String>>>,
-    pub created_date: EpochSeconds,
+}
+
+/// One `SecretList` entry of ListSecrets: DescribeSecret's metadata, with the version map
+/// named `SecretVersionsToStages`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecretListEntry {
+    #[serde(flatten)]
+    pub metadata: SecretMetadata,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_versions_to_stages: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// A ListSecrets / BatchGetSecretValue filter (`Key` and `Values` are checked by the service).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Filter {
+    pub key: Option<String>,
+    pub values: Option<Vec<String>>,
 }

@@ -4,7 +4,8 @@
 //! order; a version's value is stored only as ciphertext ([`SealedValue`]). Last-access days
 //! are atomics so reads update them under a shared lock.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use parking_lot::RwLock;
@@ -28,16 +29,21 @@ pub struct SecretTable {
     pub purge_hint: PurgeHint,
 }
 
-/// Secrets keyed by their exact (case-sensitive) name, plus an index in creation order.
+/// Secrets keyed by their exact (case-sensitive) name, in name order, plus an index in
+/// creation order. Both orders support starting a walk at a position with a range query, so a
+/// ListSecrets page costs O(log n + page) whatever the number of secrets.
 ///
 /// Invariant: `by_created` holds exactly one `(created, name)` entry per secret in `by_name`.
 /// Every insertion and removal goes through [`Secrets::insert`] / [`Secrets::remove`]; a
 /// secret's name and creation time never change after insertion, so `get_mut` cannot break it.
 #[derive(Debug, Default)]
 pub struct Secrets {
-    by_name: HashMap<String, Secret>,
-    by_created: BTreeSet<(OffsetDateTime, String)>,
+    by_name: BTreeMap<String, Secret>,
+    by_created: BTreeSet<CreationKey>,
 }
+
+/// A secret's position in creation order: `(created, name)` (names break ties).
+pub type CreationKey = (OffsetDateTime, String);
 
 impl Secrets {
     /// The secret named `name`.
@@ -93,6 +99,60 @@ impl Secrets {
         self.by_created
             .iter()
             .filter_map(|(_, name)| self.by_name.get(name))
+    }
+
+    /// Secrets in creation order strictly after `after` (or, `descending`, newest first and
+    /// strictly before it); from the start when `after` is `None`. A range query: the cost
+    /// does not depend on how many secrets precede the position.
+    pub fn in_creation_order_after<'a>(
+        &'a self,
+        after: Option<&CreationKey>,
+        descending: bool,
+    ) -> Box<dyn Iterator<Item = &'a Secret> + 'a> {
+        let positions = match (after, descending) {
+            (None, _) => self.by_created.range::<CreationKey, _>(..),
+            (Some(at), false) => self
+                .by_created
+                .range::<CreationKey, _>((Bound::Excluded(at), Bound::Unbounded)),
+            (Some(at), true) => self
+                .by_created
+                .range::<CreationKey, _>((Bound::Unbounded, Bound::Excluded(at))),
+        };
+        let secrets = positions.filter_map(|(_, name)| self.by_name.get(name));
+        if descending {
+            Box::new(secrets.rev())
+        } else {
+            Box::new(secrets)
+        }
+    }
+
+    /// Secrets in name order strictly after `after` (or, `descending`, in reverse order and
+    /// strictly before it); from the start when `after` is `None`. A range query, as above.
+    pub fn in_name_order_after<'a>(
+        &'a self,
+        after: Option<&str>,
+        descending: bool,
+    ) -> Box<dyn Iterator<Item = &'a Secret> + 'a> {
+        let entries = match (after, descending) {
+            (None, _) => self.by_name.range::<str, _>(..),
+            (Some(at), false) => self
+                .by_name
+                .range::<str, _>((Bound::Excluded(at), Bound::Unbounded)),
+            (Some(at), true) => self
+                .by_name
+                .range::<str, _>((Bound::Unbounded, Bound::Excluded(at))),
+        };
+        let secrets = entries.map(|(_, secret)| secret);
+        if descending {
+            Box::new(secrets.rev())
+        } else {
+            Box::new(secrets)
+        }
+    }
+
+    /// Every secret, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = &Secret> {
+        self.by_name.values()
     }
 }
 

@@ -217,3 +217,5 @@ pub async fn advance_clock(server: &ServerHandle, amount: &str) -> serde_json::V
     assert_eq!(status, 200, "{answer}");
     answer
 }
+/// Helpers shared by the listing, batch and tag tests.
+pub mod listing;

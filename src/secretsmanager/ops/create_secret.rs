@@ -9,13 +9,11 @@ use super::super::error::{SmError, text};
 use super::super::model::{CreateSecretInput, CreateSecretOutput, Tag};
 use super::super::names::{is_valid_name, new_arn};
 use super::super::secret::{AWSCURRENT, AccessDay, Secret, Version};
+use super::super::tags;
 use super::super::value::{self, SecretValue, encryption_error};
 use crate::kms::{KmsCaller, SECRETS_MANAGER_ALIAS};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::validate::{Echo, Validator};
-
-/// Most user tags a secret may carry.
-const MAX_TAGS: usize = 50;
 
 /// Serves CreateSecret.
 pub fn create_secret(
@@ -167,23 +165,7 @@ fn validate(input: &CreateSecretInput) -> Result<(), SmError> {
             Echo::Value,
         );
     }
-    for (index, tag) in input.tags.iter().flatten().enumerate() {
-        let at = index + 1;
-        v.length(
-            &format!("Tags.{at}.member.Key"),
-            tag.key.as_deref(),
-            1,
-            128,
-            Echo::Value,
-        );
-        v.length(
-            &format!("Tags.{at}.member.Value"),
-            tag.value.as_deref(),
-            0,
-            256,
-            Echo::Value,
-        );
-    }
+    tags::validate_tags(&mut v, "Tags", input.tags.as_deref());
     Ok(v.finish()?)
 }
 
@@ -203,19 +185,9 @@ fn is_region_name(value: &str) -> bool {
 
 /// Enforces the tag rules the model does not express: count and the reserved `aws:` prefix.
 fn check_tags(tags: Vec<Tag>) -> Result<Vec<Tag>, SmError> {
-    if tags.len() > MAX_TAGS {
-        return Err(SmError::InvalidParameter(format!(
-            "Number of tags exceeds the limit of {MAX_TAGS} tags per secret."
-        )));
-    }
-    for tag in &tags {
-        let key = tag.key.as_deref().unwrap_or_default();
-        if key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(SmError::InvalidParameter(format!(
-                "You can't modify system tags. Tag key: '{key}'."
-            )));
-        }
-    }
+    tags::check_count(tags.len())?;
+    tags::check_keys_present(&tags)?;
+    tags::check_not_reserved(tags.iter().filter_map(|tag| tag.key.as_deref()))?;
     Ok(tags)
 }
 

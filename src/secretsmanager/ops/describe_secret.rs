@@ -3,7 +3,7 @@
 
 use super::super::SecretsManager;
 use super::super::error::SmError;
-use super::super::model::{DescribeSecretInput, DescribeSecretOutput};
+use super::super::model::{DescribeSecretInput, DescribeSecretOutput, SecretMetadata};
 use super::super::secret::Secret;
 use super::validate_secret_id;
 use crate::protocol::ctx::RequestCtx;
@@ -26,6 +26,14 @@ pub fn describe_secret(
 
 fn describe(secret: &Secret) -> DescribeSecretOutput {
     DescribeSecretOutput {
+        metadata: metadata(secret),
+        version_ids_to_stages: secret.version_ids_to_stages(),
+    }
+}
+
+/// The members DescribeSecret and ListSecrets share, built in one place so they never drift.
+pub(super) fn metadata(secret: &Secret) -> SecretMetadata {
+    SecretMetadata {
         arn: secret.arn.clone(),
         name: secret.name.clone(),
         secret_type: secret.secret_type.clone(),
@@ -35,7 +43,6 @@ fn describe(secret: &Secret) -> DescribeSecretOutput {
         last_accessed_date: secret.last_accessed.get().map(EpochSeconds),
         deleted_date: secret.deleted.map(EpochSeconds),
         tags: secret.tags.clone(),
-        version_ids_to_stages: secret.version_ids_to_stages(),
         created_date: EpochSeconds(secret.created),
     }
 }

@@ -36,7 +36,25 @@ pub fn get_secret_value(
     v.finish()?;
 
     let secret_id = input.secret_id.as_deref().unwrap_or_default();
-    let (id, stage) = (input.version_id.as_deref(), input.version_stage.as_deref());
+    read_value(
+        sm,
+        ctx,
+        secret_id,
+        input.version_id.as_deref(),
+        input.version_stage.as_deref(),
+    )
+}
+
+/// Decrypts the version of `secret_id` that `id` / `stage` select (AWSCURRENT when neither)
+/// and records the access day on the secret and the version. Shared by GetSecretValue and
+/// BatchGetSecretValue, so both fail (and touch `LastAccessedDate`) identically.
+pub(super) fn read_value(
+    sm: &SecretsManager,
+    ctx: &RequestCtx,
+    secret_id: &str,
+    id: Option<&str>,
+    stage: Option<&str>,
+) -> Result<GetSecretValueOutput, SmError> {
     let (arn, name, version_id, stages, created, sealed) =
         sm.read_secret(ctx, secret_id, |secret| {
             if secret.deleted.is_some() {

@@ -1,21 +1,27 @@
 //! One file per operation; each validates its input against the model, then acts.
 
+mod batch_get_secret_value;
 mod create_secret;
 mod delete_secret;
 mod describe_secret;
 mod get_random_password;
 mod get_secret_value;
+mod list_secrets;
 mod resource_policy;
 mod restore_secret;
+mod tag_resource;
 mod validate_resource_policy;
 
+pub use batch_get_secret_value::batch_get_secret_value;
 pub use create_secret::create_secret;
 pub use delete_secret::delete_secret;
 pub use describe_secret::describe_secret;
 pub use get_random_password::get_random_password;
 pub use get_secret_value::get_secret_value;
+pub use list_secrets::list_secrets;
 pub use resource_policy::{delete_resource_policy, get_resource_policy, put_resource_policy};
 pub use restore_secret::restore_secret;
+pub use tag_resource::{tag_resource, untag_resource};
 pub use validate_resource_policy::validate_resource_policy;
 
 use crate::protocol::validate::{Echo, Validator};
@@ -31,3 +37,6 @@ fn validate_secret_id(v: &mut Validator, secret_id: Option<&String>) {
         Echo::Value,
     );
 }
+
+#[cfg(test)]
+mod listing_tests;
