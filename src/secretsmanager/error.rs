@@ -44,6 +44,10 @@ pub enum SmError {
     InvalidRequest(String),
     /// `EncryptionFailure`.
     EncryptionFailure(String),
+    /// `LimitExceededException`.
+    LimitExceeded(String),
+    /// `InvalidNextTokenException`.
+    InvalidNextToken(String),
     /// `DecryptionFailure`.
     DecryptionFailure(String),
     /// `InternalServiceError`; the cause was logged where it happened.
@@ -78,6 +82,8 @@ impl WireError for SmError {
             SmError::InvalidParameter(_) => "InvalidParameterException",
             SmError::InvalidRequest(_) => "InvalidRequestException",
             SmError::EncryptionFailure(_) => "EncryptionFailure",
+            SmError::LimitExceeded(_) => "LimitExceededException",
+            SmError::InvalidNextToken(_) => "InvalidNextTokenException",
             SmError::DecryptionFailure(_) => "DecryptionFailure",
             SmError::Internal => "InternalServiceError",
             SmError::Common(common) => common.code(),
@@ -99,6 +105,8 @@ impl WireError for SmError {
             | SmError::InvalidParameter(m)
             | SmError::InvalidRequest(m)
             | SmError::EncryptionFailure(m)
+            | SmError::LimitExceeded(m)
+            | SmError::InvalidNextToken(m)
             | SmError::DecryptionFailure(m) => Some(m.as_str().into()),
             SmError::Internal => Some("An error occurred on the server side.".into()),
             SmError::Common(common) => common.message(),

@@ -5,6 +5,7 @@
 //! here knows about HTTP; values are only ever stored sealed by [`value`] through the KeyService.
 
 pub mod error;
+pub mod labels;
 pub mod model;
 mod names;
 mod ops;
