@@ -33,14 +33,26 @@ pub enum Operation {
     DescribeSecret,
     /// GetSecretValue.
     GetSecretValue,
+    /// ListSecretVersionIds.
+    ListSecretVersionIds,
+    /// PutSecretValue.
+    PutSecretValue,
+    /// UpdateSecret.
+    UpdateSecret,
+    /// UpdateSecretVersionStage.
+    UpdateSecretVersionStage,
 }
 
 impl Operation {
     /// Every served operation.
-    pub const ALL: [Operation; 3] = [
+    pub const ALL: [Operation; 7] = [
         Operation::CreateSecret,
         Operation::DescribeSecret,
         Operation::GetSecretValue,
+        Operation::ListSecretVersionIds,
+        Operation::PutSecretValue,
+        Operation::UpdateSecret,
+        Operation::UpdateSecretVersionStage,
     ];
 
     /// The operation's model name.
@@ -49,6 +61,10 @@ impl Operation {
             Operation::CreateSecret => "CreateSecret",
             Operation::DescribeSecret => "DescribeSecret",
             Operation::GetSecretValue => "GetSecretValue",
+            Operation::ListSecretVersionIds => "ListSecretVersionIds",
+            Operation::PutSecretValue => "PutSecretValue",
+            Operation::UpdateSecret => "UpdateSecret",
+            Operation::UpdateSecretVersionStage => "UpdateSecretVersionStage",
         }
     }
 
@@ -85,6 +101,14 @@ impl SecretsManager {
             Operation::CreateSecret => run(body, |input| ops::create_secret(self, ctx, input)),
             Operation::DescribeSecret => run(body, |input| ops::describe_secret(self, ctx, input)),
             Operation::GetSecretValue => run(body, |input| ops::get_secret_value(self, ctx, input)),
+            Operation::ListSecretVersionIds => {
+                run(body, |input| ops::list_secret_version_ids(self, ctx, input))
+            }
+            Operation::PutSecretValue => run(body, |input| ops::put_secret_value(self, ctx, input)),
+            Operation::UpdateSecret => run(body, |input| ops::update_secret(self, ctx, input)),
+            Operation::UpdateSecretVersionStage => {
+                run(body, |input| ops::update_secret_version_stage(self, ctx, input))
+            }
         }
     }
 

@@ -111,3 +111,17 @@ pub struct DescribeSecretOutput {
     pub version_ids_to_stages: Option<BTreeMap<String, Vec<String>>>,
     pub created_date: EpochSeconds,
 }
+
+/// One entry of ListSecretVersionIds' `Versions`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecretVersionsListEntry {
+    pub version_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_stages: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_accessed_date: Option<EpochSeconds>,
+    pub created_date: EpochSeconds,
+    #[serde(rename = "KmsKeyIds")]
+    pub kms_key_ids: Vec<String>,
+}

@@ -3,10 +3,19 @@
 mod create_secret;
 mod describe_secret;
 mod get_secret_value;
+mod list_secret_version_ids;
+mod new_version;
+mod put_secret_value;
+mod update_secret;
+mod update_secret_version_stage;
 
 pub use create_secret::create_secret;
 pub use describe_secret::describe_secret;
 pub use get_secret_value::get_secret_value;
+pub use list_secret_version_ids::list_secret_version_ids;
+pub use put_secret_value::put_secret_value;
+pub use update_secret::update_secret;
+pub use update_secret_version_stage::update_secret_version_stage;
 
 use crate::protocol::validate::{Echo, Validator};
 
