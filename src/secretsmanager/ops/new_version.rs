@@ -139,7 +139,7 @@ pub fn commit(
         // so report the token as taken.
         Some(_) => return Err(token_in_use(token, &secret.arn)),
     }
-    secret.last_changed = now;
+    secret.record_change(now);
     Ok(secret
         .version(token)
         .map(|v| v.stages.clone())

@@ -148,7 +148,7 @@ pub fn update_secret(
             }
         }
         if changes {
-            secret.last_changed = ctx.now;
+            secret.record_change(ctx.now);
         }
         Ok(())
     })?;

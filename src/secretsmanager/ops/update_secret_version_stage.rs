@@ -64,7 +64,7 @@ pub fn update_secret_version_stage(
             input.remove_from_version_id.as_deref(),
             input.move_to_version_id.as_deref(),
         )?;
-        secret.last_changed = ctx.now;
+        secret.record_change(ctx.now);
         Ok(UpdateSecretVersionStageOutput {
             arn: secret.arn.clone(),
             name: secret.name.clone(),
