@@ -106,9 +106,9 @@ impl SecretsManager {
             }
             Operation::PutSecretValue => run(body, |input| ops::put_secret_value(self, ctx, input)),
             Operation::UpdateSecret => run(body, |input| ops::update_secret(self, ctx, input)),
-            Operation::UpdateSecretVersionStage => {
-                run(body, |input| ops::update_secret_version_stage(self, ctx, input))
-            }
+            Operation::UpdateSecretVersionStage => run(body, |input| {
+                ops::update_secret_version_stage(self, ctx, input)
+            }),
         }
     }
 

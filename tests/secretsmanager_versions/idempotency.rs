@@ -66,8 +66,15 @@ async fn put_reusing_a_token_with_another_value_is_refused() {
         .secret_binary(Blob::new(b"x".to_vec()))
         .send()
         .await;
-    assert_error(binary, "ResourceExistsException", token_in_use(&tok("v1"), &arn));
-    assert_eq!(state(&sm, "other").await, expect(&[("v1", &["AWSCURRENT"])]));
+    assert_error(
+        binary,
+        "ResourceExistsException",
+        token_in_use(&tok("v1"), &arn),
+    );
+    assert_eq!(
+        state(&sm, "other").await,
+        expect(&[("v1", &["AWSCURRENT"])])
+    );
 }
 
 #[tokio::test]
@@ -82,8 +89,14 @@ async fn update_replaying_token_and_value_returns_the_version_id() {
             .secret_string(value)
             .send()
     };
-    assert_eq!(update("y").await.unwrap().version_id(), Some(tok("v2").as_str()));
-    assert_eq!(update("y").await.unwrap().version_id(), Some(tok("v2").as_str()));
+    assert_eq!(
+        update("y").await.unwrap().version_id(),
+        Some(tok("v2").as_str())
+    );
+    assert_eq!(
+        update("y").await.unwrap().version_id(),
+        Some(tok("v2").as_str())
+    );
     assert_eq!(
         state(&sm, "upd").await,
         expect(&[("v1", &["AWSPREVIOUS"]), ("v2", &["AWSCURRENT"])])

@@ -14,7 +14,11 @@ async fn key_ids(sm: &aws_sdk_secretsmanager::Client, secret: &str) -> Vec<Vec<S
         .send()
         .await
         .unwrap();
-    listed.versions().iter().map(|v| v.kms_key_ids().to_vec()).collect()
+    listed
+        .versions()
+        .iter()
+        .map(|v| v.kms_key_ids().to_vec())
+        .collect()
 }
 
 async fn value_of(sm: &aws_sdk_secretsmanager::Client, secret: &str, id: &str) -> String {
@@ -53,13 +57,22 @@ async fn changing_the_key_re_encrypts_labelled_versions_transparently() {
         .send()
         .await
         .unwrap();
-    assert_eq!(updated.version_id(), None, "a key change creates no version");
+    assert_eq!(
+        updated.version_id(),
+        None,
+        "a key change creates no version"
+    );
     let described = sm.describe_secret().secret_id("k").send().await.unwrap();
     assert_eq!(described.kms_key_id(), Some(key_id.as_str()));
     // v1 is deprecated and keeps its old key; the labelled ones moved to the new key.
     assert_eq!(
         key_ids(&sm, "k").await,
-        [default.clone(), vec![key_id.clone()], vec![key_id.clone()], vec![key_id.clone()]]
+        [
+            default.clone(),
+            vec![key_id.clone()],
+            vec![key_id.clone()],
+            vec![key_id.clone()]
+        ]
     );
     for v in ["v1", "v2", "v3", "v4"] {
         let expected = if v == "v1" { "one" } else { v };
@@ -67,19 +80,33 @@ async fn changing_the_key_re_encrypts_labelled_versions_transparently() {
     }
     assert_eq!(
         state(&sm, "k").await,
-        expect(&[("v1", &[]), ("v2", &["AWSPREVIOUS"]), ("v3", &["AWSCURRENT"]), ("v4", &["AWSPENDING"])])
+        expect(&[
+            ("v1", &[]),
+            ("v2", &["AWSPREVIOUS"]),
+            ("v3", &["AWSCURRENT"]),
+            ("v4", &["AWSPENDING"])
+        ])
     );
 
     // New versions use the new key.
     put(&sm, "k", "v5", "v5", None).await;
-    assert_eq!(key_ids(&sm, "k").await[4], [key_id.clone()]);
+    assert_eq!(key_ids(&sm, "k").await[4], std::slice::from_ref(&key_id));
 
     // "" goes back to the AWS managed key (KmsKeyId no longer described).
-    sm.update_secret().secret_id("k").kms_key_id("").send().await.unwrap();
+    sm.update_secret()
+        .secret_id("k")
+        .kms_key_id("")
+        .send()
+        .await
+        .unwrap();
     let described = sm.describe_secret().secret_id("k").send().await.unwrap();
     assert_eq!(described.kms_key_id(), None);
     let ids = key_ids(&sm, "k").await;
-    assert_eq!(ids[1], vec![key_id.clone()], "v2 is deprecated now and stays as it was");
+    assert_eq!(
+        ids[1],
+        vec![key_id.clone()],
+        "v2 is deprecated now and stays as it was"
+    );
     assert_eq!(ids[2], default, "AWSPREVIOUS re-encrypted");
     assert_eq!(ids[3], default, "AWSPENDING re-encrypted");
     assert_eq!(ids[4], default, "AWSCURRENT re-encrypted");
@@ -100,7 +127,10 @@ async fn keys_can_be_named_by_alias_and_unknown_keys_are_refused() {
     };
     let key_arn = server.state().kms.create_customer_key(caller);
     let key_id = key_arn.rsplit('/').next().unwrap().to_owned();
-    server.state().kms.create_alias(caller, "alias/app", &key_id);
+    server
+        .state()
+        .kms
+        .create_alias(caller, "alias/app", &key_id);
     sm.update_secret()
         .secret_id("ka")
         .kms_key_id("alias/app")
@@ -109,18 +139,29 @@ async fn keys_can_be_named_by_alias_and_unknown_keys_are_refused() {
         .send()
         .await
         .unwrap();
-    assert_eq!(key_ids(&sm, "ka").await, [vec![key_id.clone()], vec![key_id.clone()]]);
+    assert_eq!(
+        key_ids(&sm, "ka").await,
+        [vec![key_id.clone()], vec![key_id.clone()]]
+    );
     assert_eq!(value_of(&sm, "ka", "v1").await, "one");
     assert_eq!(value_of(&sm, "ka", "v2").await, "two");
 
     let missing = "1234abcd-12ab-34cd-56ef-1234567890ab";
     assert_error(
-        sm.update_secret().secret_id("ka").kms_key_id(missing).send().await,
+        sm.update_secret()
+            .secret_id("ka")
+            .kms_key_id(missing)
+            .send()
+            .await,
         "EncryptionFailure",
         format!(
             "Secrets Manager can't encrypt the secret value: Key 'arn:aws:kms:us-east-1:{account}:key/{missing}' does not exist"
         ),
     );
     let described = sm.describe_secret().secret_id("ka").send().await.unwrap();
-    assert_eq!(described.kms_key_id(), Some("alias/app"), "a refused update changes nothing");
+    assert_eq!(
+        described.kms_key_id(),
+        Some("alias/app"),
+        "a refused update changes nothing"
+    );
 }

@@ -29,7 +29,11 @@ async fn entries_show_only_what_is_set() {
     assert_eq!(listed.name(), Some("e"));
     assert_eq!(listed.next_token(), None);
     // [U] Oldest first.
-    let ids: Vec<&str> = listed.versions().iter().filter_map(|v| v.version_id()).collect();
+    let ids: Vec<&str> = listed
+        .versions()
+        .iter()
+        .filter_map(|v| v.version_id())
+        .collect();
     assert_eq!(ids, [tok("v1"), tok("v2"), tok("v3")]);
     for version in listed.versions() {
         assert_eq!(version.kms_key_ids(), ["DefaultEncryptionKey"]);
@@ -38,9 +42,16 @@ async fn entries_show_only_what_is_set() {
     let [v1, v2, v3] = listed.versions() else {
         panic!("three versions")
     };
-    assert!(v1.version_stages.is_none(), "deprecated: no VersionStages key");
+    assert!(
+        v1.version_stages.is_none(),
+        "deprecated: no VersionStages key"
+    );
     assert!(v2.last_accessed_date().is_some(), "v2 was read");
-    assert_eq!(v2.last_accessed_date().unwrap().secs() % 86_400, 0, "day resolution");
+    assert_eq!(
+        v2.last_accessed_date().unwrap().secs() % 86_400,
+        0,
+        "day resolution"
+    );
     assert!(v3.last_accessed_date().is_none(), "v3 was never read");
 }
 
@@ -66,7 +77,11 @@ async fn pages_follow_next_token_to_the_end() {
                 .await
                 .unwrap();
             assert!(page.versions().len() <= 2);
-            seen.extend(page.versions().iter().filter_map(|v| v.version_id().map(str::to_owned)));
+            seen.extend(
+                page.versions()
+                    .iter()
+                    .filter_map(|v| v.version_id().map(str::to_owned)),
+            );
             match page.next_token() {
                 Some(next) => token = Some(next.to_owned()),
                 None => break,
@@ -113,7 +128,10 @@ async fn list_errors() {
         "Secrets Manager can't find the specified secret.",
     );
     assert_error(
-        sm.list_secret_version_ids().secret_id("bad name").send().await,
+        sm.list_secret_version_ids()
+            .secret_id("bad name")
+            .send()
+            .await,
         "ValidationException",
         "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!",
     );
@@ -161,7 +179,10 @@ async fn old_deprecated_versions_are_pruned_at_one_hundred() {
     put(&sm, "many", "v101", "v101", None).await;
     let versions = state(&sm, "many").await;
     assert_eq!(versions.len(), 100);
-    assert_eq!(versions[0].0, "v2", "the oldest deprecated version was pruned");
+    assert_eq!(
+        versions[0].0, "v2",
+        "the oldest deprecated version was pruned"
+    );
     assert_eq!(versions[98].1, ["AWSPREVIOUS"]);
     assert_eq!(versions[99].1, ["AWSCURRENT"]);
 }

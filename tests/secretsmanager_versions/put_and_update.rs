@@ -14,7 +14,12 @@ async fn put_secret_value_makes_the_new_version_current() {
     let server = start().await;
     let sm = client(&server);
     let arn = create(&sm, "app/db", "one").await;
-    let before = sm.describe_secret().secret_id("app/db").send().await.unwrap();
+    let before = sm
+        .describe_secret()
+        .secret_id("app/db")
+        .send()
+        .await
+        .unwrap();
     let put = sm
         .put_secret_value()
         .secret_id(&arn)
@@ -27,7 +32,12 @@ async fn put_secret_value_makes_the_new_version_current() {
     assert_eq!(put.version_stages(), ["AWSCURRENT"]);
     let new_id = put.version_id().unwrap();
     assert_eq!(new_id.len(), 36, "the SDK filled a UUID token");
-    let got = sm.get_secret_value().secret_id("app/db").send().await.unwrap();
+    let got = sm
+        .get_secret_value()
+        .secret_id("app/db")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.version_id(), Some(new_id));
     assert_eq!(got.secret_binary().unwrap().as_ref(), [0, 1, 255]);
     let previous = sm
@@ -39,7 +49,12 @@ async fn put_secret_value_makes_the_new_version_current() {
         .unwrap();
     assert_eq!(previous.secret_string(), Some("one"));
     assert_eq!(previous.version_id(), Some(tok("v1").as_str()));
-    let after = sm.describe_secret().secret_id("app/db").send().await.unwrap();
+    let after = sm
+        .describe_secret()
+        .secret_id("app/db")
+        .send()
+        .await
+        .unwrap();
     assert!(after.last_changed_date().unwrap() > before.last_changed_date().unwrap());
 }
 
@@ -146,13 +161,21 @@ async fn put_secret_value_errors() {
         "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!",
     );
     assert_error(
-        put().secret_string("a").client_request_token("short").send().await,
+        put()
+            .secret_string("a")
+            .client_request_token("short")
+            .send()
+            .await,
         "ValidationException",
         "1 validation error detected: Value 'short' at 'clientRequestToken' failed to satisfy constraint: Member must have length greater than or equal to 32",
     );
     let many: Vec<String> = (0..21).map(|i| format!("L{i}")).collect();
     assert_error(
-        put().secret_string("a").set_version_stages(Some(many)).send().await,
+        put()
+            .secret_string("a")
+            .set_version_stages(Some(many))
+            .send()
+            .await,
         "ValidationException",
         "1 validation error detected: Value '[21 entries]' at 'versionStages' failed to satisfy constraint: Member must have length less than or equal to 20",
     );
@@ -181,7 +204,9 @@ async fn put_secret_value_errors() {
     .await;
     assert_eq!(status, 400);
     assert!(
-        body.contains("Value null at 'secretId' failed to satisfy constraint: Member must not be null"),
+        body.contains(
+            "Value null at 'secretId' failed to satisfy constraint: Member must not be null"
+        ),
         "{body}"
     );
     assert_eq!(state(&sm, "e").await, expect(&[("v1", &["AWSCURRENT"])]));
@@ -202,13 +227,22 @@ async fn description_only_updates_create_no_version() {
         .unwrap();
     assert_eq!(updated.arn(), Some(arn.as_str()));
     assert_eq!(updated.name(), Some("d"));
-    assert_eq!(updated.version_id(), None, "the SDK sent a token, but no version was made");
+    assert_eq!(
+        updated.version_id(),
+        None,
+        "the SDK sent a token, but no version was made"
+    );
     let t1 = sm.describe_secret().secret_id("d").send().await.unwrap();
     assert_eq!(t1.description(), Some("first description"));
     assert!(t1.last_changed_date().unwrap() > t0.last_changed_date().unwrap());
     assert_eq!(state(&sm, "d").await, expect(&[("v1", &["AWSCURRENT"])]));
 
-    sm.update_secret().secret_id("d").description("").send().await.unwrap();
+    sm.update_secret()
+        .secret_id("d")
+        .description("")
+        .send()
+        .await
+        .unwrap();
     let t2 = sm.describe_secret().secret_id("d").send().await.unwrap();
     assert_eq!(t2.description(), None, "an empty description is omitted");
     assert!(t2.last_changed_date().unwrap() > t1.last_changed_date().unwrap());
@@ -237,7 +271,11 @@ async fn value_updates_make_a_new_current_version_every_time() {
     }
     assert_eq!(
         state(&sm, "u").await,
-        expect(&[("v1", &[]), ("v2", &["AWSPREVIOUS"]), ("v3", &["AWSCURRENT"])])
+        expect(&[
+            ("v1", &[]),
+            ("v2", &["AWSPREVIOUS"]),
+            ("v3", &["AWSCURRENT"])
+        ])
     );
     assert_eq!(last.description(), Some("same value, fresh token"));
 }
@@ -258,7 +296,11 @@ async fn update_secret_errors() {
         BOTH,
     );
     assert_error(
-        sm.update_secret().secret_id("nope").description("d").send().await,
+        sm.update_secret()
+            .secret_id("nope")
+            .description("d")
+            .send()
+            .await,
         "ResourceNotFoundException",
         NOT_FOUND,
     );

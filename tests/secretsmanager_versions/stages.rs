@@ -28,7 +28,10 @@ async fn moves_answer_only_arn_and_name() {
     move_stage(&sm, "m", "AWSCURRENT", Some("v2"), Some("v1")).await;
     assert_eq!(
         state(&sm, "m").await,
-        expect(&[("v1", &["AWSCURRENT"]), ("v2", &["AWSPENDING", "AWSPREVIOUS"])])
+        expect(&[
+            ("v1", &["AWSCURRENT"]),
+            ("v2", &["AWSPENDING", "AWSPREVIOUS"])
+        ])
     );
     assert_eq!(current(&sm, "m").await, ("v1".into(), "one".into()));
 }
@@ -184,7 +187,10 @@ async fn a_version_carries_at_most_twenty_labels() {
             .send()
             .await,
         "LimitExceededException",
-        format!("You can't attach more than 20 staging labels to version {}.", tok("v2")),
+        format!(
+            "You can't attach more than 20 staging labels to version {}.",
+            tok("v2")
+        ),
     );
     assert_eq!(current(&sm, "lim").await.0, "v1");
 }

@@ -14,7 +14,10 @@ async fn c1_current_pending() {
     create(&sm, "c1", "v1").await;
     assert_eq!(state(&sm, "c1").await, expect(&[("v1", &[CUR])]));
     put(&sm, "c1", "v2", "v2", Some(&[PEND])).await;
-    assert_eq!(state(&sm, "c1").await, expect(&[("v1", &[CUR]), ("v2", &[PEND])]));
+    assert_eq!(
+        state(&sm, "c1").await,
+        expect(&[("v1", &[CUR]), ("v2", &[PEND])])
+    );
     assert_eq!(current(&sm, "c1").await, ("v1".into(), "v1".into()));
     move_stage(&sm, "c1", CUR, Some("v1"), Some("v2")).await;
     assert_eq!(
@@ -43,7 +46,10 @@ async fn c2_custom_stages_1() {
     move_stage(&sm, "c2", CUR, Some("v1"), Some("v2")).await;
     assert_eq!(
         state(&sm, "c2").await,
-        expect(&[("v1", &[PREV]), ("v2", &[CUR, PEND, "AWSSOMETHING", "PUT1"])])
+        expect(&[
+            ("v1", &[PREV]),
+            ("v2", &[CUR, PEND, "AWSSOMETHING", "PUT1"])
+        ])
     );
     put(&sm, "c2", "v3", "v3", Some(&[PEND, "PUT2"])).await;
     assert_eq!(
@@ -80,7 +86,11 @@ async fn c3_custom_stages_2() {
     move_stage(&sm, "c3", CUR, Some("v2"), Some("v3")).await;
     assert_eq!(
         state(&sm, "c3").await,
-        expect(&[("v1", &[]), ("v2", &[PREV, "PUT0"]), ("v3", &[CUR, PEND, "PUT1"])])
+        expect(&[
+            ("v1", &[]),
+            ("v2", &[PREV, "PUT0"]),
+            ("v3", &[CUR, PEND, "PUT1"])
+        ])
     );
     put(&sm, "c3", "v4", "v4", Some(&[PEND, "PUT2"])).await;
     assert_eq!(
@@ -131,7 +141,11 @@ async fn c5_version_stages_replacement_and_no_replacement() {
     put(&sm, "r", "v3", "v3", Some(&["one", "two", "three", "four"])).await;
     assert_eq!(
         state(&sm, "r").await,
-        expect(&[("v1", &[CUR]), ("v2", &[]), ("v3", &["one", "two", "three", "four"])])
+        expect(&[
+            ("v1", &[CUR]),
+            ("v2", &[]),
+            ("v3", &["one", "two", "three", "four"])
+        ])
     );
     assert_eq!(current(&sm, "r").await, ("v1".into(), "v1".into()));
 
@@ -140,7 +154,11 @@ async fn c5_version_stages_replacement_and_no_replacement() {
     put(&sm, "n", "v3", "v3", Some(&["one", "two", "four"])).await;
     assert_eq!(
         state(&sm, "n").await,
-        expect(&[("v1", &[CUR]), ("v2", &["three"]), ("v3", &["one", "two", "four"])])
+        expect(&[
+            ("v1", &[CUR]),
+            ("v2", &["three"]),
+            ("v3", &["one", "two", "four"])
+        ])
     );
 }
 
@@ -163,9 +181,17 @@ async fn b6_default_listing_hides_deprecated_versions() {
         .send()
         .await
         .unwrap();
-    let ids: Vec<&str> = listed.versions().iter().filter_map(|v| v.version_id()).collect();
+    let ids: Vec<&str> = listed
+        .versions()
+        .iter()
+        .filter_map(|v| v.version_id())
+        .collect();
     assert_eq!(ids, [crate::support::tok("v3"), crate::support::tok("v4")]);
     let described = sm.describe_secret().secret_id("b6").send().await.unwrap();
     let map = described.version_ids_to_stages().unwrap();
-    assert_eq!(map.len(), 2, "VersionIdsToStages lists labelled versions only");
+    assert_eq!(
+        map.len(),
+        2,
+        "VersionIdsToStages lists labelled versions only"
+    );
 }

@@ -201,8 +201,7 @@ pub fn make_room(versions: &mut Vec<Version>, now: OffsetDateTime) -> Result<(),
 /// version superseded as `AWSCURRENT` becomes `AWSPREVIOUS` (rules 1, 2 and 7).
 fn place(versions: &mut [Version], target: usize, labels: &[String]) {
     let takes_current = labels.iter().any(|l| l == AWSCURRENT);
-    if let Some(old) = holder(versions, AWSCURRENT).filter(|&old| takes_current && old != target)
-    {
+    if let Some(old) = holder(versions, AWSCURRENT).filter(|&old| takes_current && old != target) {
         if labels.iter().any(|l| l == AWSPREVIOUS) {
             detach(&mut versions[old], AWSCURRENT);
         } else {

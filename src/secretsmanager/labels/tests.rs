@@ -1,6 +1,7 @@
 //! The Appendix C traces recorded against real AWS, replayed on the pure label engine, plus
 //! the decisions this module made where AWS behaviour is unverified. Snapshots sort labels,
 //! so traces compare label *sets*; `—` (deprecated) is an empty set.
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use time::{Duration, OffsetDateTime};
 
@@ -191,7 +192,8 @@ fn c5_non_versioning_stages_no_replacement() {
 #[test]
 fn explicit_stages_without_current_leave_current_alone() {
     let mut s = Secret::created();
-    s.put("v2", Some(&["SAMPLESTAGE1", "SAMPLESTAGE0"])).unwrap();
+    s.put("v2", Some(&["SAMPLESTAGE1", "SAMPLESTAGE0"]))
+        .unwrap();
     s.put("v3", Some(&[PEND])).unwrap();
     s.assert(&[
         ("v1", &[CUR]),
@@ -377,7 +379,10 @@ fn pruning_removes_only_old_deprecated_versions() {
     s.now += PRUNE_AFTER;
     s.put("v101", None).unwrap();
     assert_eq!(s.versions.len(), MAX_VERSIONS);
-    assert_eq!(s.versions[0].id, "v2", "the oldest deprecated version went first");
+    assert_eq!(
+        s.versions[0].id, "v2",
+        "the oldest deprecated version went first"
+    );
     assert_eq!(s.labels("v101"), strings(&[CUR]));
     assert_eq!(s.labels("v100"), strings(&[PREV]));
 }
@@ -386,10 +391,14 @@ fn pruning_removes_only_old_deprecated_versions() {
 fn labelled_versions_are_never_pruned() {
     let mut s = Secret::created();
     for i in 2..=MAX_VERSIONS {
-        s.put(&format!("v{i}"), Some(&[&format!("KEEP{i}")])).unwrap();
+        s.put(&format!("v{i}"), Some(&[&format!("KEEP{i}")]))
+            .unwrap();
     }
     s.now += Duration::days(30);
-    assert!(matches!(s.put("late", None), Err(SmError::LimitExceeded(_))));
+    assert!(matches!(
+        s.put("late", None),
+        Err(SmError::LimitExceeded(_))
+    ));
 }
 
 #[test]

@@ -81,7 +81,9 @@ pub fn list_secret_version_ids(
     let secret_id = input.secret_id.as_deref().unwrap_or_default();
     sm.read_secret(ctx, secret_id, |secret| {
         secret.ensure_not_deleted()?;
-        let start = resume.as_ref().map_or(0, |(at, id)| resume_index(secret, *at, id));
+        let start = resume
+            .as_ref()
+            .map_or(0, |(at, id)| resume_index(secret, *at, id));
         let mut listed = secret.versions[start..]
             .iter()
             .filter(|v| include_deprecated || !v.stages.is_empty());

@@ -20,12 +20,7 @@ use crate::protocol::validate::{Echo, Validator};
 
 /// Adds the model's constraints on `SecretString` / `SecretBinary` (1-65536, sensitive).
 pub fn validate_value(v: &mut Validator, string: Option<&SecretText>, binary: Option<&SecretBlob>) {
-    v.blob_length(
-        "SecretBinary",
-        binary.map(|b| b.0.as_slice()),
-        1,
-        65_536,
-    );
+    v.blob_length("SecretBinary", binary.map(|b| b.0.as_slice()), 1, 65_536);
     v.length(
         "SecretString",
         string.map(|s| s.0.as_str()),
@@ -144,4 +139,78 @@ pub fn commit(
         .version(token)
         .map(|v| v.stages.clone())
         .unwrap_or_default())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use time::OffsetDateTime;
+
+    use super::*;
+    use crate::secretsmanager::labels::AWSPENDING;
+    use crate::secretsmanager::secret::{AWSCURRENT, ValueKind};
+
+    fn sealed(byte: u8) -> SealedValue {
+        SealedValue {
+            kind: ValueKind::Text,
+            ciphertext: vec![byte],
+            encrypted_data_key: Vec::new(),
+            key_arn: "arn:aws:kms:us-east-1:000000000000:key/k".into(),
+        }
+    }
+
+    fn secret_with_placeholder() -> Secret {
+        let at = OffsetDateTime::UNIX_EPOCH;
+        let version = |id: &str, stage: &str, value: Option<SealedValue>| Version {
+            id: id.into(),
+            stages: vec![stage.into()],
+            created: at,
+            last_accessed: AccessDay::default(),
+            value,
+        };
+        Secret {
+            name: "s".into(),
+            arn: "arn:aws:secretsmanager:us-east-1:000000000000:secret:s-AbCdEf".into(),
+            description: None,
+            kms_key_id: None,
+            secret_type: None,
+            tags: None,
+            created: at,
+            last_changed: at,
+            last_accessed: AccessDay::default(),
+            deleted: None,
+            versions: vec![
+                version("current", AWSCURRENT, Some(sealed(1))),
+                version("pending", AWSPENDING, None),
+            ],
+        }
+    }
+
+    /// Reference §3.3: PutSecretValue with a rotation placeholder's token fills it.
+    #[test]
+    fn a_placeholder_token_fills_the_placeholder() {
+        let mut secret = secret_with_placeholder();
+        let now = OffsetDateTime::UNIX_EPOCH + time::Duration::hours(1);
+        let pending = vec![AWSPENDING.to_owned()];
+        let stages = commit(&mut secret, "pending", sealed(2), Some(&pending), now).unwrap();
+        assert_eq!(stages, [AWSPENDING]);
+        assert_eq!(secret.versions.len(), 2);
+        assert_eq!(secret.versions[1].value.as_ref().unwrap().ciphertext, [2]);
+        assert_eq!(secret.last_changed, now);
+        // Once filled, the token is taken.
+        let again = commit(&mut secret, "pending", sealed(3), None, now);
+        assert_eq!(
+            again,
+            Err(token_in_use("pending", &secret.arn)),
+            "a filled version is never overwritten"
+        );
+    }
+
+    #[test]
+    fn last_changed_strictly_increases() {
+        let mut secret = secret_with_placeholder();
+        let now = secret.last_changed;
+        secret.record_change(now);
+        assert!(secret.last_changed > now);
+    }
 }

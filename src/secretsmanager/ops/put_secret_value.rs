@@ -72,7 +72,14 @@ pub fn put_secret_value(
     {
         return Ok(output(arn, name, token, stages));
     }
-    let sealed = value::seal(sm.kms.as_ref(), ctx, key_id.as_deref(), &arn, &token, &value)?;
+    let sealed = value::seal(
+        sm.kms.as_ref(),
+        ctx,
+        key_id.as_deref(),
+        &arn,
+        &token,
+        &value,
+    )?;
     let stages = sm.write_secret(ctx, secret_id, |secret| {
         new_version::recheck(secret, &arn)?;
         new_version::commit(secret, &token, sealed, stages.as_deref(), ctx.now)
@@ -80,7 +87,12 @@ pub fn put_secret_value(
     Ok(output(arn, name, token, stages))
 }
 
-fn output(arn: String, name: String, version_id: String, stages: Vec<String>) -> PutSecretValueOutput {
+fn output(
+    arn: String,
+    name: String,
+    version_id: String,
+    stages: Vec<String>,
+) -> PutSecretValueOutput {
     PutSecretValueOutput {
         arn,
         name,
@@ -112,7 +124,11 @@ fn validate(input: &PutSecretValueInput) -> Result<(), SmError> {
         "RotationToken",
         rotation_token,
         r"^[a-zA-Z0-9\-]+$",
-        |token| token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+        |token| {
+            token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        },
     );
     Ok(v.finish()?)
 }

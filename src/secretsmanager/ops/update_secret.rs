@@ -161,7 +161,11 @@ fn snapshot(secret: &Secret, token: Option<&str>, key_changes: bool) -> Snapshot
         secret
             .versions
             .iter()
-            .filter(|v| RE_ENCRYPTED_LABELS.iter().any(|l| v.stages.iter().any(|s| s == l)))
+            .filter(|v| {
+                RE_ENCRYPTED_LABELS
+                    .iter()
+                    .any(|l| v.stages.iter().any(|s| s == l))
+            })
             .filter_map(|v| v.value.clone().map(|sealed| (v.id.clone(), sealed)))
             .collect()
     } else {
