@@ -28,6 +28,8 @@
 //!   for `AWSCURRENT` are ours, written in the same style.
 
 #[cfg(test)]
+mod rule_tests;
+#[cfg(test)]
 mod tests;
 
 use time::{Duration, OffsetDateTime};

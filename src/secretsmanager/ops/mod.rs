@@ -6,6 +6,8 @@ mod get_secret_value;
 mod list_secret_version_ids;
 mod new_version;
 mod put_secret_value;
+#[cfg(test)]
+mod scheduled_for_deletion_tests;
 mod update_secret;
 mod update_secret_version_stage;
 
