@@ -1,6 +1,6 @@
-//! The Appendix C traces recorded against real AWS, replayed on the pure label engine, plus
-//! the decisions this module made where AWS behaviour is unverified. Snapshots sort labels,
-//! so traces compare label *sets*; `—` (deprecated) is an empty set.
+//! The Appendix C traces recorded against real AWS, replayed on the pure label engine, and
+//! the small `Secret` driver `rule_tests` shares. Snapshots sort labels, so traces compare
+//! label *sets*; `—` (deprecated) is an empty set.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use time::{Duration, OffsetDateTime};
