@@ -13,6 +13,8 @@ use super::envelope::MATERIAL_ID_LEN;
 pub enum KeyManager {
     /// An AWS managed key such as `aws/secretsmanager`.
     Aws,
+    /// A customer managed key.
+    Customer,
 }
 
 /// Lifecycle state of a key.

@@ -24,6 +24,31 @@ impl LocalKms {
         Self::default()
     }
 
+    /// Creates an enabled symmetric customer managed key in the caller's partition and
+    /// returns its ARN (the in-process core of KMS CreateKey).
+    pub fn create_customer_key(&self, caller: KmsCaller<'_>) -> String {
+        let ring = self.rings.get_or_create(caller.account, caller.region);
+        let id = uuid::Uuid::new_v4().to_string();
+        let arn = format!("arn:aws:kms:{}:{}:key/{id}", caller.region, caller.account);
+        let key = Key {
+            arn: arn.clone(),
+            id: id.clone(),
+            manager: KeyManager::Customer,
+            state: KeyState::Enabled,
+            materials: vec![Material::generate()],
+        };
+        ring.keys.write().insert(id, key);
+        arn
+    }
+
+    /// Points `alias` (`alias/<name>`) at the key `key_id` in the caller's partition.
+    pub fn create_alias(&self, caller: KmsCaller<'_>, alias: &str, key_id: &str) {
+        let ring = self.rings.get_or_create(caller.account, caller.region);
+        ring.aliases
+            .write()
+            .insert(alias.to_owned(), key_id.to_owned());
+    }
+
     /// The key id an identifier names, creating the managed key if that is what it names.
     fn resolve_id(
         &self,

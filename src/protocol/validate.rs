@@ -108,6 +108,23 @@ impl Validator {
         }
     }
 
+    /// Like [`Validator::pattern`] for a sensitive member: the value is never echoed.
+    pub fn sensitive_pattern(
+        &mut self,
+        member: &str,
+        value: Option<&str>,
+        pattern: &str,
+        matches: fn(&str) -> bool,
+    ) {
+        if value.is_some_and(|value| !matches(value)) {
+            self.fail(
+                member,
+                None,
+                &format!("Member must satisfy regular expression pattern: {pattern}"),
+            );
+        }
+    }
+
     /// An integer within `min..=max`.
     pub fn range(&mut self, member: &str, value: Option<i64>, min: i64, max: i64) {
         if let Some(value) = value {

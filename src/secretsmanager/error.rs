@@ -57,14 +57,16 @@ pub enum SmError {
     InvalidRequest(String),
     /// `EncryptionFailure`.
     EncryptionFailure(String),
+    /// `LimitExceededException`.
+    LimitExceeded(String),
+    /// `InvalidNextTokenException`.
+    InvalidNextToken(String),
     /// `DecryptionFailure`.
     DecryptionFailure(String),
     /// `MalformedPolicyDocumentException`.
     MalformedPolicyDocument(String),
     /// `PublicPolicyException`.
     PublicPolicy(String),
-    /// `InvalidNextTokenException`.
-    InvalidNextToken(String),
     /// `InternalServiceError`; the cause was logged where it happened.
     Internal,
     /// A protocol-level error (validation, serialization) raised while handling the operation.
@@ -97,10 +99,11 @@ impl WireError for SmError {
             SmError::InvalidParameter(_) => "InvalidParameterException",
             SmError::InvalidRequest(_) => "InvalidRequestException",
             SmError::EncryptionFailure(_) => "EncryptionFailure",
+            SmError::LimitExceeded(_) => "LimitExceededException",
+            SmError::InvalidNextToken(_) => "InvalidNextTokenException",
             SmError::DecryptionFailure(_) => "DecryptionFailure",
             SmError::MalformedPolicyDocument(_) => "MalformedPolicyDocumentException",
             SmError::PublicPolicy(_) => "PublicPolicyException",
-            SmError::InvalidNextToken(_) => "InvalidNextTokenException",
             SmError::Internal => "InternalServiceError",
             SmError::Common(common) => common.code(),
         }
@@ -123,8 +126,9 @@ impl WireError for SmError {
             | SmError::EncryptionFailure(m)
             | SmError::DecryptionFailure(m)
             | SmError::MalformedPolicyDocument(m)
-            | SmError::PublicPolicy(m) => Some(m.as_str().into()),
-            SmError::InvalidNextToken(m) => Some(m.as_str().into()),
+            | SmError::PublicPolicy(m)
+            | SmError::LimitExceeded(m)
+            | SmError::InvalidNextToken(m) => Some(m.as_str().into()),
             SmError::Internal => Some("An error occurred on the server side.".into()),
             SmError::Common(common) => common.message(),
         }

@@ -6,6 +6,7 @@
 
 pub mod error;
 mod filter;
+pub mod labels;
 mod listing;
 pub mod model;
 mod names;
@@ -61,6 +62,14 @@ pub enum Operation {
     TagResource,
     /// UntagResource.
     UntagResource,
+    /// ListSecretVersionIds.
+    ListSecretVersionIds,
+    /// PutSecretValue.
+    PutSecretValue,
+    /// UpdateSecret.
+    UpdateSecret,
+    /// UpdateSecretVersionStage.
+    UpdateSecretVersionStage,
 }
 
 impl Operation {
@@ -74,11 +83,15 @@ impl Operation {
         Operation::GetRandomPassword,
         Operation::GetResourcePolicy,
         Operation::GetSecretValue,
+        Operation::ListSecretVersionIds,
         Operation::ListSecrets,
         Operation::PutResourcePolicy,
+        Operation::PutSecretValue,
         Operation::RestoreSecret,
         Operation::TagResource,
         Operation::UntagResource,
+        Operation::UpdateSecret,
+        Operation::UpdateSecretVersionStage,
         Operation::ValidateResourcePolicy,
     ];
 
@@ -99,6 +112,10 @@ impl Operation {
             Operation::ListSecrets => "ListSecrets",
             Operation::TagResource => "TagResource",
             Operation::UntagResource => "UntagResource",
+            Operation::ListSecretVersionIds => "ListSecretVersionIds",
+            Operation::PutSecretValue => "PutSecretValue",
+            Operation::UpdateSecret => "UpdateSecret",
+            Operation::UpdateSecretVersionStage => "UpdateSecretVersionStage",
         }
     }
 
@@ -159,6 +176,14 @@ impl SecretsManager {
             Operation::UntagResource => {
                 run_unit(body, |input| ops::untag_resource(self, ctx, input))
             }
+            Operation::ListSecretVersionIds => {
+                run(body, |input| ops::list_secret_version_ids(self, ctx, input))
+            }
+            Operation::PutSecretValue => run(body, |input| ops::put_secret_value(self, ctx, input)),
+            Operation::UpdateSecret => run(body, |input| ops::update_secret(self, ctx, input)),
+            Operation::UpdateSecretVersionStage => run(body, |input| {
+                ops::update_secret_version_stage(self, ctx, input)
+            }),
         }
     }
 

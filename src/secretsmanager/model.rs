@@ -139,3 +139,17 @@ pub struct Filter {
     pub key: Option<String>,
     pub values: Option<Vec<String>>,
 }
+
+/// One entry of ListSecretVersionIds' `Versions`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecretVersionsListEntry {
+    pub version_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_stages: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_accessed_date: Option<EpochSeconds>,
+    pub created_date: EpochSeconds,
+    #[serde(rename = "KmsKeyIds")]
+    pub kms_key_ids: Vec<String>,
+}

@@ -282,6 +282,13 @@ impl Secret {
         self.deletion_date.is_some_and(|date| date <= now)
     }
 
+    /// Records a modification at `now`. `LastChangedDate` strictly increases on AWS across
+    /// successive changes, so two changes within the same millisecond still move it.
+    pub fn record_change(&mut self, now: OffsetDateTime) {
+        let next = self.last_changed + time::Duration::milliseconds(1);
+        self.last_changed = now.max(next);
+    }
+
     /// The version with `id`.
     pub fn version(&self, id: &str) -> Option<&Version> {
         self.versions.iter().find(|v| v.id == id)

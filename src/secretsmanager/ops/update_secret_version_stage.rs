@@ -1,0 +1,73 @@
+//! UpdateSecretVersionStage: moves a staging label between versions, or removes it
+//! (reference §3.2 rules 4-6; the label engine in `labels` decides and words the errors).
+//! Answers only `ARN` and `Name`, as AWS does.
+
+use serde::{Deserialize, Serialize};
+
+use super::super::SecretsManager;
+use super::super::error::SmError;
+use super::super::labels;
+use super::validate_secret_id;
+use crate::protocol::ctx::RequestCtx;
+use crate::protocol::validate::{Echo, Validator};
+
+/// UpdateSecretVersionStage input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateSecretVersionStageInput {
+    pub secret_id: Option<String>,
+    pub version_stage: Option<String>,
+    pub remove_from_version_id: Option<String>,
+    pub move_to_version_id: Option<String>,
+}
+
+/// UpdateSecretVersionStage output.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateSecretVersionStageOutput {
+    #[serde(rename = "ARN")]
+    pub arn: String,
+    pub name: String,
+}
+
+/// Serves UpdateSecretVersionStage.
+pub fn update_secret_version_stage(
+    sm: &SecretsManager,
+    ctx: &RequestCtx,
+    input: UpdateSecretVersionStageInput,
+) -> Result<UpdateSecretVersionStageOutput, SmError> {
+    let mut v = Validator::new();
+    validate_secret_id(&mut v, input.secret_id.as_ref());
+    v.required("VersionStage", input.version_stage.as_ref());
+    v.length(
+        "VersionStage",
+        input.version_stage.as_deref(),
+        1,
+        256,
+        Echo::Value,
+    );
+    for (member, id) in [
+        ("RemoveFromVersionId", &input.remove_from_version_id),
+        ("MoveToVersionId", &input.move_to_version_id),
+    ] {
+        v.length(member, id.as_deref(), 32, 64, Echo::Value);
+    }
+    v.finish()?;
+
+    let secret_id = input.secret_id.as_deref().unwrap_or_default();
+    let label = input.version_stage.as_deref().unwrap_or_default();
+    sm.write_secret(ctx, secret_id, |secret| {
+        secret.ensure_not_deleted()?;
+        labels::update_stage(
+            &mut secret.versions,
+            label,
+            input.remove_from_version_id.as_deref(),
+            input.move_to_version_id.as_deref(),
+        )?;
+        secret.record_change(ctx.now);
+        Ok(UpdateSecretVersionStageOutput {
+            arn: secret.arn.clone(),
+            name: secret.name.clone(),
+        })
+    })
+}
