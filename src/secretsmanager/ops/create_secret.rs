@@ -11,6 +11,7 @@ use super::super::names::{is_valid_name, new_arn};
 use super::super::secret::{AWSCURRENT, AccessDay, Secret, Version};
 use super::super::tags;
 use super::super::value::{self, SecretValue, encryption_error};
+use super::new_version::{token_in_use, token_required};
 use crate::kms::{KmsCaller, SECRETS_MANAGER_ALIAS};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::validate::{Echo, Validator};
@@ -35,7 +36,7 @@ pub fn create_secret(
     let value = SecretValue::from_members(input.secret_string, input.secret_binary)?;
     let token = input.client_request_token;
     if value.is_some() && token.is_none() {
-        return Err(SmError::InvalidRequest(text::TOKEN_REQUIRED.to_owned()));
+        return Err(token_required());
     }
 
     let table = sm.table(ctx);
@@ -235,10 +236,7 @@ fn replay(
         None => false,
     };
     if !same {
-        return Err(SmError::ResourceExists(format!(
-            "You can't use ClientRequestToken {token} because that value is already in use for a version of secret {}.",
-            existing.arn
-        )));
+        return Err(token_in_use(token, &existing.arn));
     }
     Ok(CreateSecretOutput {
         arn: existing.arn.clone(),

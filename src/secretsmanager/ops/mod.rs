@@ -12,8 +12,6 @@ mod new_version;
 mod put_secret_value;
 mod resource_policy;
 mod restore_secret;
-#[cfg(test)]
-mod scheduled_for_deletion_tests;
 mod tag_resource;
 mod update_secret;
 mod update_secret_version_stage;
