@@ -104,7 +104,6 @@ pub fn name_from_arn(arn: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::auth::Principal;
-    use crate::secretsmanager::secret::AccessDay;
     use time::OffsetDateTime;
 
     fn ctx() -> RequestCtx {
@@ -123,21 +122,11 @@ mod tests {
     fn table(names: &[&str]) -> Secrets {
         let mut secrets = Secrets::default();
         for name in names {
-            secrets.insert(Secret {
-                name: (*name).into(),
-                arn: format!("arn:aws:secretsmanager:us-east-1:000000000000:secret:{name}-AbC123"),
-                description: None,
-                kms_key_id: None,
-                secret_type: None,
-                tags: None,
-                created: OffsetDateTime::UNIX_EPOCH,
-                last_changed: OffsetDateTime::UNIX_EPOCH,
-                last_accessed: AccessDay::default(),
-                deleted: None,
-                deletion_date: None,
-                resource_policy: None,
-                versions: Vec::new(),
-            });
+            secrets.insert(Secret::new(
+                (*name).into(),
+                format!("arn:aws:secretsmanager:us-east-1:000000000000:secret:{name}-AbC123"),
+                OffsetDateTime::UNIX_EPOCH,
+            ));
         }
         secrets
     }

@@ -72,25 +72,15 @@ impl SecretTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secretsmanager::secret::{AccessDay, Secret};
+    use crate::secretsmanager::secret::Secret;
     use time::Duration;
 
     fn secret(name: &str) -> Secret {
-        Secret {
-            name: name.into(),
-            arn: format!("arn:aws:secretsmanager:us-east-1:000000000000:secret:{name}-AbC123"),
-            description: None,
-            kms_key_id: None,
-            secret_type: None,
-            tags: None,
-            created: OffsetDateTime::UNIX_EPOCH,
-            last_changed: OffsetDateTime::UNIX_EPOCH,
-            last_accessed: AccessDay::default(),
-            deleted: None,
-            deletion_date: None,
-            resource_policy: None,
-            versions: Vec::new(),
-        }
+        Secret::new(
+            name.into(),
+            format!("arn:aws:secretsmanager:us-east-1:000000000000:secret:{name}-AbC123"),
+            OffsetDateTime::UNIX_EPOCH,
+        )
     }
 
     #[test]

@@ -247,6 +247,25 @@ pub struct Secret {
 }
 
 impl Secret {
+    /// A secret created at `now` with no description, key, tags, policy or versions.
+    pub fn new(name: String, arn: String, now: OffsetDateTime) -> Secret {
+        Secret {
+            name,
+            arn,
+            description: None,
+            kms_key_id: None,
+            secret_type: None,
+            tags: None,
+            created: now,
+            last_changed: now,
+            last_accessed: AccessDay::default(),
+            deleted: None,
+            deletion_date: None,
+            resource_policy: None,
+            versions: Vec::new(),
+        }
+    }
+
     /// Fails with AWS's `InvalidRequestException` when the secret is scheduled for deletion
     /// (reads, writes and tag changes all refuse such a secret; DescribeSecret does not).
     pub fn ensure_not_deleted(&self) -> Result<(), SmError> {

@@ -11,7 +11,8 @@ use super::super::names::{is_valid_name, new_arn};
 use super::super::secret::{AWSCURRENT, AccessDay, Secret, Version};
 use super::super::tags;
 use super::super::value::{self, SecretValue, encryption_error};
-use super::new_version::{token_in_use, token_required};
+use super::new_version::{self, token_in_use, token_required};
+use super::{validate_metadata, validate_token};
 use crate::kms::{KmsCaller, SECRETS_MANAGER_ALIAS};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::validate::{Echo, Validator};
@@ -69,19 +70,12 @@ pub fn create_secret(
     };
     let version_id = version.as_ref().map(|v| v.id.clone());
     let secret = Secret {
-        name: name.clone(),
-        arn: arn.clone(),
         description: input.description.filter(|d| !d.is_empty()),
         kms_key_id,
         secret_type: input.secret_type.filter(|t| !t.is_empty()),
         tags,
-        created: ctx.now,
-        last_changed: ctx.now,
-        last_accessed: AccessDay::default(),
-        deleted: None,
-        deletion_date: None,
-        resource_policy: None,
         versions: version.into_iter().collect(),
+        ..Secret::new(name.clone(), arn.clone(), ctx.now)
     };
 
     let mut secrets = table.secrets.write();
@@ -101,41 +95,18 @@ fn validate(input: &CreateSecretInput) -> Result<(), SmError> {
     let mut v = Validator::new();
     v.required("Name", input.name.as_ref());
     v.length("Name", input.name.as_deref(), 1, 512, Echo::Value);
-    v.length(
-        "ClientRequestToken",
-        input.client_request_token.as_deref(),
-        32,
-        64,
-        Echo::Value,
+    validate_token(&mut v, input.client_request_token.as_ref());
+    validate_metadata(
+        &mut v,
+        input.description.as_ref(),
+        input.kms_key_id.as_ref(),
+        input.secret_type.as_ref(),
     );
-    v.length(
-        "Description",
-        input.description.as_deref(),
-        0,
-        2048,
-        Echo::Value,
+    new_version::validate_value(
+        &mut v,
+        input.secret_string.as_ref(),
+        input.secret_binary.as_ref(),
     );
-    v.length(
-        "KmsKeyId",
-        input.kms_key_id.as_deref(),
-        0,
-        2048,
-        Echo::Value,
-    );
-    v.blob_length(
-        "SecretBinary",
-        input.secret_binary.as_ref().map(|b| b.0.as_slice()),
-        1,
-        65_536,
-    );
-    v.length(
-        "SecretString",
-        input.secret_string.as_ref().map(|s| s.0.as_str()),
-        1,
-        65_536,
-        Echo::Redact,
-    );
-    v.length("Type", input.secret_type.as_deref(), 0, 256, Echo::Value);
     v.list_length(
         "AddReplicaRegions",
         input.add_replica_regions.as_deref(),

@@ -47,5 +47,41 @@ fn validate_secret_id(v: &mut Validator, secret_id: Option<&String>) {
     );
 }
 
+/// Adds the model's `ClientRequestTokenType` constraint (32-64).
+fn validate_token(v: &mut Validator, token: Option<&String>) {
+    v.length(
+        "ClientRequestToken",
+        token.map(String::as_str),
+        32,
+        64,
+        Echo::Value,
+    );
+}
+
+/// Adds the constraints shared by CreateSecret and UpdateSecret: `Description` (0-2048),
+/// `KmsKeyId` (0-2048) and `Type` (0-256).
+fn validate_metadata(
+    v: &mut Validator,
+    description: Option<&String>,
+    kms_key_id: Option<&String>,
+    secret_type: Option<&String>,
+) {
+    v.length(
+        "Description",
+        description.map(String::as_str),
+        0,
+        2048,
+        Echo::Value,
+    );
+    v.length(
+        "KmsKeyId",
+        kms_key_id.map(String::as_str),
+        0,
+        2048,
+        Echo::Value,
+    );
+    v.length("Type", secret_type.map(String::as_str), 0, 256, Echo::Value);
+}
+
 #[cfg(test)]
 mod listing_tests;

@@ -169,22 +169,15 @@ mod tests {
             value,
         };
         Secret {
-            name: "s".into(),
-            arn: "arn:aws:secretsmanager:us-east-1:000000000000:secret:s-AbCdEf".into(),
-            description: None,
-            kms_key_id: None,
-            secret_type: None,
-            tags: None,
-            created: at,
-            last_changed: at,
-            last_accessed: AccessDay::default(),
-            deleted: None,
-            deletion_date: None,
-            resource_policy: None,
             versions: vec![
                 version("current", AWSCURRENT, Some(sealed(1))),
                 version("pending", AWSPENDING, None),
             ],
+            ..Secret::new(
+                "s".into(),
+                "arn:aws:secretsmanager:us-east-1:000000000000:secret:s-AbCdEf".into(),
+                at,
+            )
         }
     }
 

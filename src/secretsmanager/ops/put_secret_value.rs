@@ -11,7 +11,7 @@ use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::value::{self, SecretValue};
 use super::new_version::{self, Existing, Replay};
-use super::validate_secret_id;
+use super::{validate_secret_id, validate_token};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json::{SecretBlob, SecretText};
 use crate::protocol::validate::{Echo, Validator};
@@ -105,13 +105,7 @@ fn output(
 fn validate(input: &PutSecretValueInput) -> Result<(), SmError> {
     let mut v = Validator::new();
     validate_secret_id(&mut v, input.secret_id.as_ref());
-    v.length(
-        "ClientRequestToken",
-        input.client_request_token.as_deref(),
-        32,
-        64,
-        Echo::Value,
-    );
+    validate_token(&mut v, input.client_request_token.as_ref());
     new_version::validate_value(
         &mut v,
         input.secret_string.as_ref(),

@@ -16,11 +16,11 @@ use super::super::labels::{AWSPENDING, AWSPREVIOUS};
 use super::super::secret::{AWSCURRENT, SealedValue, Secret};
 use super::super::value::{self, SecretValue, encryption_error};
 use super::new_version::{self, Existing, Replay};
-use super::validate_secret_id;
+use super::{validate_metadata, validate_secret_id, validate_token};
 use crate::kms::{KmsCaller, SECRETS_MANAGER_ALIAS};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json::{SecretBlob, SecretText};
-use crate::protocol::validate::{Echo, Validator};
+use crate::protocol::validate::Validator;
 
 /// UpdateSecret input.
 #[derive(Debug, Deserialize)]
@@ -231,32 +231,17 @@ fn output(snapshot: Snapshot, version_id: Option<String>) -> UpdateSecretOutput 
 fn validate(input: &UpdateSecretInput) -> Result<(), SmError> {
     let mut v = Validator::new();
     validate_secret_id(&mut v, input.secret_id.as_ref());
-    v.length(
-        "ClientRequestToken",
-        input.client_request_token.as_deref(),
-        32,
-        64,
-        Echo::Value,
-    );
-    v.length(
-        "Description",
-        input.description.as_deref(),
-        0,
-        2048,
-        Echo::Value,
-    );
-    v.length(
-        "KmsKeyId",
-        input.kms_key_id.as_deref(),
-        0,
-        2048,
-        Echo::Value,
+    validate_token(&mut v, input.client_request_token.as_ref());
+    validate_metadata(
+        &mut v,
+        input.description.as_ref(),
+        input.kms_key_id.as_ref(),
+        input.secret_type.as_ref(),
     );
     new_version::validate_value(
         &mut v,
         input.secret_string.as_ref(),
         input.secret_binary.as_ref(),
     );
-    v.length("Type", input.secret_type.as_deref(), 0, 256, Echo::Value);
     Ok(v.finish()?)
 }
