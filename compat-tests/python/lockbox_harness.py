@@ -374,3 +374,170 @@ class AwsCli:
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+# ------------------------------------------------------------------ issue 3: versions, listing, lifecycle
+MSG_MARKED_FOR_DELETION = "You can't perform this operation on the secret because it was marked for deletion."
+MSG_SCHEDULED_FOR_DELETION = (
+    "You can't create this secret because a secret with this name is already scheduled for deletion."
+)
+DEFAULT_KMS_KEY_IDS = ["DefaultEncryptionKey"]
+SHARED = HERE.parent / "shared"
+
+
+def msg_remove_from_version_id(label: str, holder_version_id: str) -> str:
+    return (
+        f"The parameter RemoveFromVersionId can't be empty. Staging label {label} is currently "
+        f"attached to version {holder_version_id}, so you must explicitly reference that version "
+        "in RemoveFromVersionId."
+    )
+
+
+def msg_system_tag(key: str) -> str:
+    return f"You can't modify system tags. Tag key: '{key}'."
+
+
+def coral_range_max(member: str, value: int, maximum: int) -> str:
+    return (
+        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: "
+        f"Member must have value less than or equal to {maximum}"
+    )
+
+
+def load_shared(name: str):
+    """JSON fixtures shared with the JS suite (compat-tests/shared/)."""
+    return json.loads((SHARED / name).read_text())
+
+
+def reset_server(server: LockboxServer) -> None:
+    status, _, body = server.admin("POST", "/_lockbox/reset")
+    assert status == 200, body
+
+
+def clock_now(server: LockboxServer) -> dict:
+    """GET /_lockbox/clock -> {"now": RFC3339, "offset_seconds": N}."""
+    status, _, body = server.admin("GET", "/_lockbox/clock")
+    assert status == 200, body
+    return json.loads(body)
+
+
+def clock_advance(server: LockboxServer, amount: str) -> dict:
+    """POST /_lockbox/clock {"advance": "8d"}; returns the clock document afterwards."""
+    status, _, body = server.admin("POST", "/_lockbox/clock", json.dumps({"advance": amount}).encode())
+    assert status == 200, body
+    return clock_now(server)
+
+
+def rfc3339_epoch(text: str) -> float:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def stages_map(versions: list) -> tuple[dict, list]:
+    """ListSecretVersionIds `Versions` -> ({VersionId: sorted labels}, [deprecated ids]).
+    A deprecated entry must have no VersionStages key at all."""
+    labelled, deprecated = {}, []
+    for v in versions:
+        if "VersionStages" in v:
+            assert v["VersionStages"], f"empty VersionStages list instead of an absent key: {v}"
+            labelled[v["VersionId"]] = sorted(v["VersionStages"])
+        else:
+            deprecated.append(v["VersionId"])
+    return labelled, sorted(deprecated)
+
+
+def raw_ok(server: LockboxServer, target: str, body) -> dict:
+    """A signed raw call that must succeed with a JSON body free of nulls."""
+    resp = raw_call(server, target, body)
+    assert resp.status == 200, (resp.status, resp.body)
+    assert resp.header("x-amzn-RequestId"), resp.headers
+    assert (resp.header("Content-Type") or "").split(";")[0].strip() == JSON_CT, resp.headers
+    doc = resp.json
+    assert_no_nulls(doc)
+    return doc
+
+
+def raw_error(server: LockboxServer, target: str, body, code: str, message: str | None = None) -> dict:
+    resp = raw_call(server, target, body)
+    assert resp.status == 400, (resp.status, resp.body)
+    doc = resp.json
+    assert doc.get("__type") == code, doc
+    if message is not None:
+        assert doc.get("message", doc.get("Message")) == message, doc
+    return doc
+
+
+class LabelTraceRunner:
+    """Plays a staging-label trace from shared/label-traces.json through one client.
+    `client` implements create(name, token, value|None), put(name, token, value, stages|None),
+    update(name, token, value), move(name, label, to_id, from_id), remove(name, label, from_id),
+    versions(name, include_deprecated) -> Versions list, describe_stages(name) -> dict|None,
+    current_value(name) -> str."""
+
+    def __init__(self, client, name: str):
+        self.c = client
+        self.name = name
+        self.ids: dict[str, str] = {}
+
+    def vid(self, alias: str) -> str:
+        return self.ids.setdefault(alias, str(uuid.uuid4()))
+
+    @staticmethod
+    def value(alias: str) -> str:
+        return f"value-of-{alias}"
+
+    def step(self, step: dict):
+        op, *args = step["do"]
+        if op == "create":
+            return self.c.create(self.name, self.vid(args[0]), self.value(args[0]))
+        if op == "create_empty":
+            return self.c.create(self.name, None, None)
+        if op == "put":
+            alias, stages = args
+            return self.c.put(self.name, self.vid(alias), self.value(alias), stages)
+        if op == "update":
+            return self.c.update(self.name, self.vid(args[0]), self.value(args[0]))
+        if op == "move":
+            label, to_alias, from_alias = args
+            return self.c.move(self.name, label, self.vid(to_alias), self.vid(from_alias))
+        if op == "remove":
+            label, from_alias = args
+            return self.c.remove(self.name, label, self.vid(from_alias))
+        raise AssertionError(f"unknown trace op {op}")
+
+    def expected(self, step: dict) -> tuple[dict, list]:
+        labelled = {self.vid(a): sorted(ls) for a, ls in step["labels"].items()}
+        deprecated = sorted(self.vid(a) for a in step.get("deprecated", []))
+        return labelled, deprecated
+
+    def check(self, step: dict, where: str):
+        labelled, deprecated = self.expected(step)
+        alias_of = {v: k for k, v in self.ids.items()}
+        readable = lambda m: {alias_of.get(k, k): v for k, v in m.items()}  # noqa: E731
+        got_all = stages_map(self.c.versions(self.name, True))
+        assert got_all == (labelled, deprecated), (
+            f"{where}: IncludeDeprecated listing\n got: {readable(got_all[0])} deprecated={[alias_of.get(d) for d in got_all[1]]}\n"
+            f"want: {step['labels']} deprecated={step.get('deprecated', [])}"
+        )
+        got_default = stages_map(self.c.versions(self.name, False))
+        assert got_default == (labelled, []), f"{where}: default listing {readable(got_default[0])} {got_default[1]}"
+        desc = self.c.describe_stages(self.name)
+        assert {k: sorted(v) for k, v in (desc or {}).items()} == labelled, f"{where}: VersionIdsToStages {desc}"
+        if labelled:
+            current = [alias_of[v] for v, ls in labelled.items() if "AWSCURRENT" in ls]
+            assert len(current) == 1, labelled
+            assert self.c.current_value(self.name) == self.value(current[0]), f"{where}: GetSecretValue()"
+
+    def run(self, trace: dict, check_every_step: bool = True):
+        for i, step in enumerate(trace["steps"]):
+            out = self.step(step)
+            op = step["do"][0]
+            if op == "put" and out is not None:
+                alias = step["do"][1]
+                assert out["VersionId"] == self.vid(alias), out
+                assert sorted(out["VersionStages"]) == sorted(step["labels"][alias]), (
+                    f"{trace['id']} step {i}: PutSecretValue VersionStages {out['VersionStages']}"
+                )
+            if op in ("move", "remove") and out is not None:
+                assert set(out) == {"ARN", "Name"}, f"UpdateSecretVersionStage output {out}"
+            if check_every_step or i == len(trace["steps"]) - 1:
+                self.check(step, f"{trace['id']} step {i} {step['do']}")

@@ -4,7 +4,7 @@ import { mkdtempSync, openSync, closeSync, readFileSync, writeFileSync, existsSy
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { randomUUID } from "node:crypto";
+import { randomUUID, createHash, createHmac } from "node:crypto";
 import assert from "node:assert/strict";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
@@ -205,4 +205,148 @@ export function withServerLog(getServers) {
       throw e;
     }
   };
+}
+
+// ------------------------------------------------------------------ issue 3: versions, listing, lifecycle
+Object.assign(MSG, {
+  markedForDeletion: "You can't perform this operation on the secret because it was marked for deletion.",
+  scheduledForDeletion:
+    "You can't create this secret because a secret with this name is already scheduled for deletion.",
+  needToken: "You must provide a ClientRequestToken value. We recommend a UUID-type value.",
+  removeFromVersionId: (label, holder) =>
+    `The parameter RemoveFromVersionId can't be empty. Staging label ${label} is currently attached to version ${holder}, so you must explicitly reference that version in RemoveFromVersionId.`,
+  systemTag: (key) => `You can't modify system tags. Tag key: '${key}'.`,
+  rangeMax: (member, value, max) =>
+    `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+});
+export const DEFAULT_KMS_KEY_IDS = ["DefaultEncryptionKey"];
+
+/** JSON fixtures shared with the Python suite (compat-tests/shared/). */
+export function loadShared(name) {
+  return JSON.parse(readFileSync(join(HERE, "..", "..", "shared", name), "utf8"));
+}
+
+/** Unsigned call to the admin surface; returns { status, json }. */
+export async function admin(server, method, path, body) {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
+}
+
+export async function resetServer(server) {
+  const r = await admin(server, "POST", "/_lockbox/reset");
+  assert.equal(r.status, 200, r.text);
+}
+
+/** GET /_lockbox/clock -> { now, offset_seconds } */
+export async function clockNow(server) {
+  const r = await admin(server, "GET", "/_lockbox/clock");
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+/** POST /_lockbox/clock {"advance": "31d"}; returns the clock afterwards. */
+export async function clockAdvance(server, amount) {
+  const r = await admin(server, "POST", "/_lockbox/clock", { advance: amount });
+  assert.equal(r.status, 200, r.text);
+  return clockNow(server);
+}
+
+/**
+ * Signed raw awsJson1_1 call (minimal SigV4 with node:crypto) for wire details the SDK hides:
+ * empty bodies, nulls. Returns { status, headers, body } with body as text.
+ */
+export async function rawCall(server, target, input, { key = "test", secret = "test", region = REGION } = {}) {
+  const url = new URL(server.url);
+  const body = typeof input === "string" ? input : JSON.stringify(input);
+  const amzDate = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const day = amzDate.slice(0, 8);
+  const sha = (data) => createHash("sha256").update(data).digest("hex");
+  const hmac = (k, data) => createHmac("sha256", k).update(data).digest();
+  const headers = {
+    "content-type": "application/x-amz-json-1.1",
+    host: url.host,
+    "x-amz-date": amzDate,
+    "x-amz-target": `secretsmanager.${target}`,
+  };
+  const names = Object.keys(headers).sort();
+  const canonical = ["POST", "/", "", ...names.map((n) => `${n}:${headers[n]}`), "", names.join(";"), sha(body)].join("\n");
+  const scope = `${day}/${region}/secretsmanager/aws4_request`;
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha(canonical)].join("\n");
+  let k = hmac(`AWS4${secret}`, day);
+  for (const part of [region, "secretsmanager", "aws4_request"]) k = hmac(k, part);
+  const signature = createHmac("sha256", k).update(toSign).digest("hex");
+  headers.authorization = `AWS4-HMAC-SHA256 Credential=${key}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}`;
+  delete headers.host;
+  const res = await fetch(server.url + "/", { method: "POST", headers, body });
+  return { status: res.status, headers: res.headers, body: await res.text() };
+}
+
+/** Assert no JSON null anywhere in a parsed document. */
+export function assertNoNulls(doc, path = "$") {
+  assert.notEqual(doc, null, `null at ${path}`);
+  if (Array.isArray(doc)) doc.forEach((v, i) => assertNoNulls(v, `${path}[${i}]`));
+  else if (typeof doc === "object") for (const [k, v] of Object.entries(doc)) assertNoNulls(v, `${path}.${k}`);
+}
+
+/** Versions list -> { labelled: {id: sorted labels}, deprecated: [sorted ids] } (deprecated = no VersionStages key). */
+export function stagesMap(versions) {
+  const labelled = {};
+  const deprecated = [];
+  for (const v of versions) {
+    if (v.VersionStages !== undefined) {
+      assert.ok(v.VersionStages.length > 0, `empty VersionStages instead of an absent key: ${JSON.stringify(v)}`);
+      labelled[v.VersionId] = [...v.VersionStages].sort();
+    } else {
+      deprecated.push(v.VersionId);
+    }
+  }
+  return { labelled, deprecated: deprecated.sort() };
+}
+
+const sortedMap = (m) =>
+  Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, [...v].sort()]).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+/** Plays one trace of shared/label-traces.json; `c` is an adapter like the Python LabelTraceRunner's. */
+export async function runLabelTrace(c, name, trace, { checkEveryStep = true } = {}) {
+  const ids = {};
+  const vid = (alias) => (ids[alias] ??= randomUUID());
+  const value = (alias) => `value-of-${alias}`;
+  for (const [i, step] of trace.steps.entries()) {
+    const [op, ...args] = step.do;
+    const where = `${trace.id} step ${i} ${JSON.stringify(step.do)}`;
+    let out;
+    if (op === "create") out = await c.create(name, vid(args[0]), value(args[0]));
+    else if (op === "create_empty") out = await c.create(name, undefined, undefined);
+    else if (op === "put") out = await c.put(name, vid(args[0]), value(args[0]), args[1] ?? undefined);
+    else if (op === "update") out = await c.update(name, vid(args[0]), value(args[0]));
+    else if (op === "move") out = await c.move(name, args[0], vid(args[1]), vid(args[2]));
+    else if (op === "remove") out = await c.remove(name, args[0], vid(args[1]));
+    else throw new Error(`unknown op ${op}`);
+    if (op === "put") {
+      assert.equal(out.VersionId, vid(args[0]), where);
+      assert.deepEqual([...out.VersionStages].sort(), [...step.labels[args[0]]].sort(), `${where}: PutSecretValue VersionStages`);
+    }
+    if (op === "move" || op === "remove") assert.deepEqual(keysOf(out), ["ARN", "Name"], where);
+    if (!checkEveryStep && i !== trace.steps.length - 1) continue;
+    const labelled = sortedMap(Object.fromEntries(Object.entries(step.labels).map(([a, l]) => [vid(a), l])));
+    const deprecated = (step.deprecated ?? []).map(vid).sort();
+    const all = stagesMap(await c.versions(name, true));
+    assert.deepEqual({ labelled: sortedMap(all.labelled), deprecated: all.deprecated }, { labelled, deprecated }, `${where}: IncludeDeprecated`);
+    const dflt = stagesMap(await c.versions(name, false));
+    assert.deepEqual({ labelled: sortedMap(dflt.labelled), deprecated: dflt.deprecated }, { labelled, deprecated: [] }, `${where}: default listing`);
+    assert.deepEqual(sortedMap(await c.describeStages(name)), labelled, `${where}: VersionIdsToStages`);
+    const current = Object.entries(step.labels).filter(([, l]) => l.includes("AWSCURRENT")).map(([a]) => a);
+    if (current.length) assert.equal(await c.currentValue(name), value(current[0]), `${where}: GetSecretValue()`);
+  }
 }
