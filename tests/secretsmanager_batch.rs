@@ -238,7 +238,7 @@ async fn parameter_rules() {
             .send()
             .await,
         "ValidationException",
-        "1 validation error detected: Value '[21 entries]' at 'secretIdList' failed to satisfy constraint: Member must have length less than or equal to 20",
+        "1 validation error detected: Value '[s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17, s18, s19, s20]' at 'secretIdList' failed to satisfy constraint: Member must have length less than or equal to 20",
     );
     assert_error(
         sm.batch_get_secret_value()

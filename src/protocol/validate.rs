@@ -149,19 +149,38 @@ impl Validator {
     pub fn list_length<T>(&mut self, member: &str, value: Option<&[T]>, min: usize, max: usize) {
         if let Some(items) = value {
             let shown = format!("[{} entries]", items.len());
-            if items.len() < min {
-                self.fail(
-                    member,
-                    Some(&shown),
-                    &format!("Member must have length greater than or equal to {min}"),
-                );
-            } else if items.len() > max {
-                self.fail(
-                    member,
-                    Some(&shown),
-                    &format!("Member must have length less than or equal to {max}"),
-                );
-            }
+            self.check_list_len(member, &shown, items.len(), min, max);
+        }
+    }
+
+    /// A list of strings with a number of entries within `min..=max`; the message quotes the
+    /// list as Coral does (`[a, b]`).
+    pub fn string_list_length(
+        &mut self,
+        member: &str,
+        value: Option<&[String]>,
+        min: usize,
+        max: usize,
+    ) {
+        if let Some(items) = value {
+            let shown = format!("[{}]", items.join(", "));
+            self.check_list_len(member, &shown, items.len(), min, max);
+        }
+    }
+
+    fn check_list_len(&mut self, member: &str, shown: &str, len: usize, min: usize, max: usize) {
+        if len < min {
+            self.fail(
+                member,
+                Some(shown),
+                &format!("Member must have length greater than or equal to {min}"),
+            );
+        } else if len > max {
+            self.fail(
+                member,
+                Some(shown),
+                &format!("Member must have length less than or equal to {max}"),
+            );
         }
     }
 

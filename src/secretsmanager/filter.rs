@@ -49,7 +49,7 @@ pub fn validate(v: &mut Validator, filters: Option<&[Filter]>) {
         );
         let values = filter.values.as_deref();
         let member = format!("Filters.{at}.member.Values");
-        v.list_length(&member, values, 1, MAX_VALUES);
+        v.string_list_length(&member, values, 1, MAX_VALUES);
         let mut constraints = Validator::length_constraints(0, MAX_VALUE_LENGTH);
         constraints.push(format!(
             "Member must satisfy regular expression pattern: {VALUE_PATTERN}"

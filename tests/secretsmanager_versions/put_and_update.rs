@@ -177,12 +177,12 @@ async fn put_secret_value_errors() {
             .send()
             .await,
         "ValidationException",
-        "1 validation error detected: Value '[21 entries]' at 'versionStages' failed to satisfy constraint: Member must have length less than or equal to 20",
+        "1 validation error detected: Value '[L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14, L15, L16, L17, L18, L19, L20]' at 'versionStages' failed to satisfy constraint: Member must have length less than or equal to 20",
     );
     assert_error(
         put().secret_string("a").version_stages("").send().await,
         "ValidationException",
-        "1 validation error detected: Value '' at 'versionStages.1.member' failed to satisfy constraint: Member must have length greater than or equal to 1",
+        "1 validation error detected: Value '[]' at 'versionStages' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 1]",
     );
     let (code, message) = crate::common::error_of(
         put()

@@ -68,7 +68,7 @@ pub fn batch_get_secret_value(
 ) -> Result<BatchGetSecretValueOutput, SmError> {
     let mut v = Validator::new();
     let ids = input.secret_id_list.as_deref();
-    v.list_length("SecretIdList", ids, 1, MAX_IDS);
+    v.string_list_length("SecretIdList", ids, 1, MAX_IDS);
     v.list_members(
         "SecretIdList",
         ids,

@@ -129,14 +129,11 @@ fn validate(input: &PutSecretValueInput) -> Result<(), SmError> {
 
 /// The model's `SecretVersionStagesType`: 1-20 labels of 1-256 characters each.
 pub fn validate_version_stages(v: &mut Validator, stages: Option<&[String]>) {
-    v.list_length("VersionStages", stages, 1, 20);
-    for (index, stage) in stages.unwrap_or_default().iter().enumerate() {
-        v.length(
-            &format!("VersionStages.{}.member", index + 1),
-            Some(stage),
-            1,
-            256,
-            Echo::Value,
-        );
-    }
+    v.string_list_length("VersionStages", stages, 1, 20);
+    v.list_members(
+        "VersionStages",
+        stages,
+        &Validator::length_constraints(1, 256),
+        |stage| Validator::length_ok(stage, 1, 256),
+    );
 }
