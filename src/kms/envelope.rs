@@ -1,7 +1,7 @@
 //! The versioned KMS ciphertext blob and the canonical encryption-context encoding.
 //!
 //! Layout (version 1):
-//! `0x01 | key-id length (u8) | key id (ASCII) | key-material id (16 bytes) | nonce (12) | ciphertext | tag (16)`.
+//! `0x01 | key-id length (u8) | key id (ASCII) | key-material id (32 bytes) | nonce (12) | ciphertext | tag (16)`.
 //! The associated data binds the header (version, key id, material id) and the encryption
 //! context encoded as `count, (len key, key, len value, value)*` with big-endian u32 lengths,
 //! sorted by key — so `{"ab":"c"}` and `{"a":"bc"}` can never collide, and a blob moved to
@@ -13,7 +13,7 @@ use super::aead::{NONCE_LEN, TAG_LEN};
 /// The only blob format version so far.
 pub const VERSION_1: u8 = 1;
 /// Length of a key-material id.
-pub const MATERIAL_ID_LEN: usize = 16;
+pub const MATERIAL_ID_LEN: usize = 32;
 
 /// A parsed blob, borrowing from the input bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn context_encoding_has_no_collisions_across_boundaries() {
-        let h = header("k", &[0; 16]);
+        let h = header("k", &[0; MATERIAL_ID_LEN]);
         assert_ne!(
             associated_data(&h, &ctx(&[("ab", "c")])),
             associated_data(&h, &ctx(&[("a", "bc")]))
@@ -109,11 +109,14 @@ mod tests {
 
     #[test]
     fn parses_what_it_writes_and_rejects_garbage() {
-        let mut bytes = header("1234abcd-12ab-34cd-56ef-1234567890ab", &[7; 16]);
+        let mut bytes = header(
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+            &[7; MATERIAL_ID_LEN],
+        );
         bytes.extend_from_slice(&[9; NONCE_LEN + TAG_LEN + 3]);
         let blob = parse(&bytes).unwrap();
         assert_eq!(blob.key_id, "1234abcd-12ab-34cd-56ef-1234567890ab");
-        assert_eq!(blob.material_id, [7; 16]);
+        assert_eq!(blob.material_id, [7; MATERIAL_ID_LEN]);
         assert_eq!(blob.sealed.len(), NONCE_LEN + TAG_LEN + 3);
         assert_eq!(parse(&bytes[..20]), Err(MalformedBlob));
         assert_eq!(parse(&[2, 1, b'x']), Err(MalformedBlob));

@@ -1,4 +1,14 @@
-//! Errors of the emulated KMS, with AWS's codes and texts.
+//! KMS errors with AWS's codes and texts, and their wire form.
+//!
+//! Real KMS answers every client error with HTTP 400 (the Smithy model's 404/409 are not what
+//! the service sends), a lowercase `message`, and no message at all for
+//! `InvalidCiphertextException`.
+
+use std::borrow::Cow;
+
+use axum::http::StatusCode;
+
+use crate::protocol::error::{CommonError, WireError};
 
 /// A KMS failure, as KMS would report it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -6,18 +16,66 @@ pub enum KmsError {
     /// The key or alias does not exist (`NotFoundException`).
     #[error("{0}")]
     NotFound(String),
-    /// The key identifier is malformed (`NotFoundException` "Invalid keyId ...").
-    #[error("Invalid keyId {0}")]
+    /// The key identifier is malformed (`NotFoundException` "Invalid keyId '...'").
+    #[error("Invalid keyId '{0}'")]
     InvalidKeyId(String),
     /// The key is disabled (`DisabledException`).
     #[error("{0} is disabled.")]
     Disabled(String),
+    /// The key's state forbids the operation (`KMSInvalidStateException`), full message.
+    #[error("{0}")]
+    InvalidState(String),
     /// The blob is malformed, was tampered with, or the context differs (`InvalidCiphertextException`).
     #[error("")]
     InvalidCiphertext,
+    /// The KeyId given is not the key that made the ciphertext (`IncorrectKeyException`).
+    #[error("The key ID in the request does not identify a CMK that can perform this operation.")]
+    IncorrectKey,
+    /// The caller may not do this (`AccessDeniedException`), full message.
+    #[error("{0}")]
+    AccessDenied(String),
+    /// The key's usage does not allow the operation (`InvalidKeyUsageException`).
+    #[error("{0}")]
+    InvalidKeyUsage(String),
+    /// An alias of that name exists (`AlreadyExistsException`).
+    #[error("{0}")]
+    AlreadyExists(String),
+    /// Tag rules (`TagException`).
+    #[error("{0}")]
+    Tag(String),
+    /// A pagination marker Lockbox did not issue (`InvalidMarkerException`).
+    #[error("{0}")]
+    InvalidMarker(String),
+    /// A grant id or token that does not exist (`InvalidGrantIdException` / `InvalidGrantTokenException`).
+    #[error("{1}")]
+    InvalidGrant(&'static str, String),
+    /// A key policy that cannot be used (`MalformedPolicyDocumentException`).
+    #[error("{0}")]
+    MalformedPolicyDocument(String),
+    /// A limit was reached (`LimitExceededException`).
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// The operation is not valid for this key (`UnsupportedOperationException`).
+    #[error("{0}")]
+    UnsupportedOperation(String),
+    /// `DryRun` was set and the request would have succeeded (`DryRunOperationException`).
+    #[error("The request would have succeeded, but the DryRun option is set.")]
+    DryRun,
+    /// A service-level `ValidationException` with KMS's own text (not a Coral constraint).
+    #[error("{0}")]
+    Validation(String),
     /// An internal failure; the cause was logged.
     #[error("An internal error occurred.")]
     Internal,
+    /// A protocol-level error (Coral validation, serialization) raised while handling the operation.
+    #[error("{0:?}")]
+    Common(CommonError),
+}
+
+impl From<CommonError> for KmsError {
+    fn from(error: CommonError) -> Self {
+        KmsError::Common(error)
+    }
 }
 
 impl KmsError {
@@ -26,8 +84,77 @@ impl KmsError {
         match self {
             KmsError::NotFound(_) | KmsError::InvalidKeyId(_) => "NotFoundException",
             KmsError::Disabled(_) => "DisabledException",
+            KmsError::InvalidState(_) => "KMSInvalidStateException",
             KmsError::InvalidCiphertext => "InvalidCiphertextException",
+            KmsError::IncorrectKey => "IncorrectKeyException",
+            KmsError::AccessDenied(_) => "AccessDeniedException",
+            KmsError::InvalidKeyUsage(_) => "InvalidKeyUsageException",
+            KmsError::AlreadyExists(_) => "AlreadyExistsException",
+            KmsError::Tag(_) => "TagException",
+            KmsError::InvalidMarker(_) => "InvalidMarkerException",
+            KmsError::InvalidGrant(code, _) => code,
+            KmsError::MalformedPolicyDocument(_) => "MalformedPolicyDocumentException",
+            KmsError::LimitExceeded(_) => "LimitExceededException",
+            KmsError::UnsupportedOperation(_) => "UnsupportedOperationException",
+            KmsError::DryRun => "DryRunOperationException",
+            KmsError::Validation(_) => "ValidationException",
             KmsError::Internal => "KMSInternalException",
+            KmsError::Common(common) => common.code(),
         }
+    }
+
+    /// `KMSInvalidStateException: <arn> is pending deletion.`
+    pub fn pending_deletion(arn: &str) -> Self {
+        KmsError::InvalidState(format!("{arn} is pending deletion."))
+    }
+}
+
+impl WireError for KmsError {
+    fn code(&self) -> &'static str {
+        KmsError::code(self)
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            KmsError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            KmsError::Common(common) => common.status(),
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    fn message(&self) -> Option<Cow<'_, str>> {
+        match self {
+            KmsError::InvalidCiphertext => None,
+            KmsError::Common(common) => common.message(),
+            other => Some(other.to_string().into()),
+        }
+    }
+
+    fn modeled(&self) -> bool {
+        // KMS's modeled exceptions use a lowercase `message` member, like framework errors.
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::error::error_body;
+
+    #[test]
+    fn wire_forms_match_kms() {
+        assert_eq!(
+            error_body(&KmsError::InvalidCiphertext),
+            br#"{"__type":"InvalidCiphertextException"}"#
+        );
+        let body = error_body(&KmsError::InvalidKeyId("nope".into()));
+        assert_eq!(
+            body,
+            br#"{"__type":"NotFoundException","message":"Invalid keyId 'nope'"}"#
+        );
+        assert_eq!(
+            KmsError::Disabled("arn:k".into()).to_string(),
+            "arn:k is disabled."
+        );
     }
 }

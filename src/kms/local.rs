@@ -5,10 +5,10 @@
 
 use zeroize::Zeroizing;
 
-use super::envelope::{self, associated_data, header};
-use super::keys::{Key, KeyManager, KeyRing, KeyState, Material};
+use super::keys::{Key, KeyManager, KeyPlace, KeyRing};
 use super::{
     DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, aead,
+    crypto,
 };
 use crate::storage::Partitions;
 
@@ -16,6 +16,67 @@ use crate::storage::Partitions;
 #[derive(Debug, Default)]
 pub struct LocalKms {
     rings: Partitions<KeyRing>,
+}
+
+/// Which identifier forms an operation accepts (reference §2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accepts {
+    /// Key id, key ARN, alias name or alias ARN (Encrypt, Decrypt, GenerateDataKey, DescribeKey...).
+    KeyOrAlias,
+    /// Key id or key ARN only (EnableKey, TagResource, key policies, rotation, grants...).
+    KeyOnly,
+}
+
+/// Description AWS gives the `aws/secretsmanager` key.
+const MANAGED_KEY_DESCRIPTION: &str =
+    "Default key that protects my Secrets Manager data when no other key is defined";
+
+fn place(caller: KmsCaller<'_>) -> KeyPlace<'_> {
+    KeyPlace {
+        account: caller.account,
+        region: caller.region,
+        now: caller.now,
+    }
+}
+
+/// The key policy of `aws/secretsmanager` (`auto-secretsmanager-2`, reference §4): usable
+/// through Secrets Manager by everyone in the account, metadata readable by the account.
+fn managed_key_policy(account: &str, region: &str) -> String {
+    let via = "Allow access through AWS Secrets Manager for all principals in the account that are authorized to use AWS Secrets Manager";
+    serde_json::to_string_pretty(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Id": "auto-secretsmanager-2",
+        "Statement": [
+            {
+                "Sid": via,
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:CreateGrant", "kms:DescribeKey"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {
+                    "kms:CallerAccount": account,
+                    "kms:ViaService": format!("secretsmanager.{region}.amazonaws.com")}}
+            },
+            {
+                "Sid": via,
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": "kms:GenerateDataKey*",
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"kms:CallerAccount": account},
+                    "StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}
+            },
+            {
+                "Sid": "Allow direct access to key metadata to the account",
+                "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{account}:root")},
+                "Action": ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
+                "Resource": "*"
+            }
+        ]
+    }))
+    .unwrap_or_default()
 }
 
 impl LocalKms {
@@ -28,16 +89,9 @@ impl LocalKms {
     /// returns its ARN (the in-process core of KMS CreateKey).
     pub fn create_customer_key(&self, caller: KmsCaller<'_>) -> String {
         let ring = self.rings.get_or_create(caller.account, caller.region);
-        let id = uuid::Uuid::new_v4().to_string();
-        let arn = format!("arn:aws:kms:{}:{}:key/{id}", caller.region, caller.account);
-        let key = Key {
-            arn: arn.clone(),
-            id: id.clone(),
-            manager: KeyManager::Customer,
-            state: KeyState::Enabled,
-            materials: vec![Material::generate()],
-        };
-        ring.keys.write().insert(id, key);
+        let key = Key::new(place(caller), KeyManager::Customer, String::new(), None);
+        let arn = key.arn.clone();
+        ring.keys.write().insert(key.id.clone(), key);
         arn
     }
 
@@ -50,6 +104,7 @@ impl LocalKms {
     }
 
     /// The key id an identifier names, creating the managed key if that is what it names.
+    /// `None` or `""` means the AWS managed `aws/secretsmanager` key (Secrets Manager's default).
     fn resolve_id(
         &self,
         caller: KmsCaller<'_>,
@@ -59,8 +114,28 @@ impl LocalKms {
         let key_id = key_id
             .filter(|id| !id.is_empty())
             .unwrap_or(SECRETS_MANAGER_ALIAS);
+        self.resolve(caller, ring, key_id, Accepts::KeyOrAlias)
+    }
+
+    /// The key id `key_id` names in the caller's partition, with KMS's errors: a malformed id
+    /// (or an alias where only keys are accepted) is `Invalid keyId '<id>'`, an unknown key is
+    /// `Key '<arn>' does not exist`, an unknown alias `Alias <alias arn> is not found.`, and an
+    /// ARN of another region `Invalid arn <region>`.
+    pub(crate) fn resolve(
+        &self,
+        caller: KmsCaller<'_>,
+        ring: &KeyRing,
+        key_id: &str,
+        accepts: Accepts,
+    ) -> Result<String, KmsError> {
         let alias_prefix = format!("arn:aws:kms:{}:{}:alias/", caller.region, caller.account);
         let key_prefix = format!("arn:aws:kms:{}:{}:key/", caller.region, caller.account);
+        if let Some(rest) = key_id.strip_prefix("arn:aws:kms:") {
+            let region = rest.split(':').next().unwrap_or_default();
+            if region != caller.region {
+                return Err(KmsError::NotFound(format!("Invalid arn {region}")));
+            }
+        }
         let alias = if let Some(name) = key_id.strip_prefix(&alias_prefix) {
             Some(format!("alias/{name}"))
         } else if key_id.starts_with("alias/") {
@@ -69,6 +144,9 @@ impl LocalKms {
             None
         };
         if let Some(alias) = alias {
+            if accepts == Accepts::KeyOnly {
+                return Err(KmsError::InvalidKeyId(key_id.to_owned()));
+            }
             if alias == SECRETS_MANAGER_ALIAS {
                 return Ok(self.managed_key(caller, ring));
             }
@@ -92,6 +170,11 @@ impl LocalKms {
         }
     }
 
+    /// The caller's key ring.
+    pub(crate) fn ring(&self, caller: KmsCaller<'_>) -> std::sync::Arc<KeyRing> {
+        self.rings.get_or_create(caller.account, caller.region)
+    }
+
     /// The id of `aws/secretsmanager` in this partition, created on first use.
     fn managed_key(&self, caller: KmsCaller<'_>, ring: &KeyRing) -> String {
         if let Some(id) = ring.aliases.read().get(SECRETS_MANAGER_ALIAS) {
@@ -101,14 +184,13 @@ impl LocalKms {
         if let Some(id) = aliases.get(SECRETS_MANAGER_ALIAS) {
             return id.clone();
         }
-        let id = uuid::Uuid::new_v4().to_string();
-        let key = Key {
-            arn: format!("arn:aws:kms:{}:{}:key/{id}", caller.region, caller.account),
-            id: id.clone(),
-            manager: KeyManager::Aws,
-            state: KeyState::Enabled,
-            materials: vec![Material::generate()],
-        };
+        let key = Key::new(
+            place(caller),
+            KeyManager::Aws,
+            MANAGED_KEY_DESCRIPTION.to_owned(),
+            Some(managed_key_policy(caller.account, caller.region)),
+        );
+        let id = key.id.clone();
         ring.keys.write().insert(id.clone(), key);
         aliases.insert(SECRETS_MANAGER_ALIAS.to_owned(), id.clone());
         id
@@ -139,16 +221,11 @@ impl KeyService for LocalKms {
         let id = self.resolve_id(caller, &ring, key_id)?;
         let keys = ring.keys.read();
         let key = keys.get(&id).ok_or(KmsError::Internal)?;
-        let material = key.current_material().ok_or(KmsError::Internal)?;
         let plaintext = aead::random_key();
-        let mut blob = header(&key.id, &material.id);
-        let aad = associated_data(&blob, context);
-        let sealed = aead::seal(&material.secret, plaintext.as_slice(), &aad)
-            .map_err(|_| KmsError::Internal)?;
-        blob.extend_from_slice(&sealed);
+        let ciphertext_blob = crypto::seal(key, plaintext.as_slice(), context)?;
         Ok(DataKey {
             plaintext,
-            ciphertext_blob: blob,
+            ciphertext_blob,
             key_arn: key.arn.clone(),
         })
     }
@@ -159,19 +236,8 @@ impl KeyService for LocalKms {
         ciphertext_blob: &[u8],
         context: &EncryptionContext,
     ) -> Result<Zeroizing<Vec<u8>>, KmsError> {
-        let blob = envelope::parse(ciphertext_blob).map_err(|_| KmsError::InvalidCiphertext)?;
-        let ring = self
-            .rings
-            .get(caller.account, caller.region)
-            .ok_or(KmsError::InvalidCiphertext)?;
-        let keys = ring.keys.read();
-        let key = keys.get(blob.key_id).ok_or(KmsError::InvalidCiphertext)?;
-        let material = key
-            .material(&blob.material_id)
-            .ok_or(KmsError::InvalidCiphertext)?;
-        let header_len = ciphertext_blob.len() - blob.sealed.len();
-        let aad = associated_data(&ciphertext_blob[..header_len], context);
-        aead::open(&material.secret, blob.sealed, &aad).map_err(|_| KmsError::InvalidCiphertext)
+        let ring = self.rings.get_or_create(caller.account, caller.region);
+        crypto::open(&ring, ciphertext_blob, context).map(|opened| opened.plaintext)
     }
 
     fn reset_all(&self) {

@@ -6,17 +6,25 @@
 //! encryption context as associated data, so a wrong context fails to decrypt.
 
 pub mod aead;
+mod crypto;
 mod envelope;
 mod error;
 mod keys;
 mod local;
+pub mod model;
+mod ops;
+mod service;
 
 use std::collections::BTreeMap;
 
+use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
+use crate::protocol::ctx::RequestCtx;
+
 pub use error::KmsError;
-pub use local::LocalKms;
+pub use local::{Accepts, LocalKms};
+pub use service::Operation;
 
 /// Alias of the AWS managed key Secrets Manager uses by default.
 pub const SECRETS_MANAGER_ALIAS: &str = "alias/aws/secretsmanager";
@@ -24,13 +32,25 @@ pub const SECRETS_MANAGER_ALIAS: &str = "alias/aws/secretsmanager";
 /// KMS encryption context: sorted, so its canonical encoding is unique.
 pub type EncryptionContext = BTreeMap<String, String>;
 
-/// Who a KMS call acts for: the partition the key lives in.
+/// Who a KMS call acts for (the partition the key lives in) and when it happens.
 #[derive(Debug, Clone, Copy)]
 pub struct KmsCaller<'a> {
     /// Account of the caller.
     pub account: &'a str,
     /// Region of the call.
     pub region: &'a str,
+    /// The (virtual) time of the call.
+    pub now: OffsetDateTime,
+}
+
+impl<'a> From<&'a RequestCtx> for KmsCaller<'a> {
+    fn from(ctx: &'a RequestCtx) -> Self {
+        KmsCaller {
+            account: ctx.account(),
+            region: &ctx.region,
+            now: ctx.now,
+        }
+    }
 }
 
 /// A fresh 256-bit data key: the plaintext (zeroized on drop) and the same key encrypted under

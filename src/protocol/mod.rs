@@ -118,6 +118,7 @@ fn dispatch(
 ) -> Result<Vec<u8>, Box<dyn WireError + Send>> {
     match target {
         Target::SecretsManager(op) => app.secrets_manager.handle(op, ctx, body).map_err(boxed),
+        Target::Kms(op) => app.kms.handle(op, ctx, body).map_err(boxed),
     }
 }
 

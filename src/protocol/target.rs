@@ -4,6 +4,7 @@
 //! carry); the operation name is resolved by that service's own `Operation` enum only after
 //! the request is authenticated, as AWS does.
 
+use crate::kms::Operation as KmsOperation;
 use crate::secretsmanager::Operation as SmOperation;
 
 /// A service served on the awsJson1_1 edge.
@@ -11,16 +12,19 @@ use crate::secretsmanager::Operation as SmOperation;
 pub enum Service {
     /// AWS Secrets Manager (`secretsmanager.*`).
     SecretsManager,
+    /// AWS KMS (`TrentService.*`).
+    Kms,
 }
 
 impl Service {
     /// Every service this build serves, for the health endpoint.
-    pub const ALL: [Service; 1] = [Service::SecretsManager];
+    pub const ALL: [Service; 2] = [Service::SecretsManager, Service::Kms];
 
     /// The service for an `X-Amz-Target` prefix.
     pub fn from_target_prefix(prefix: &str) -> Option<Service> {
         match prefix {
             "secretsmanager" => Some(Service::SecretsManager),
+            "TrentService" => Some(Service::Kms),
             _ => None,
         }
     }
@@ -29,6 +33,7 @@ impl Service {
     pub fn signing_name(self) -> &'static str {
         match self {
             Service::SecretsManager => "secretsmanager",
+            Service::Kms => "kms",
         }
     }
 }
@@ -38,6 +43,8 @@ impl Service {
 pub enum Target {
     /// A Secrets Manager operation.
     SecretsManager(SmOperation),
+    /// A KMS operation.
+    Kms(KmsOperation),
 }
 
 impl Target {
@@ -45,6 +52,7 @@ impl Target {
     pub fn operation_name(self) -> &'static str {
         match self {
             Target::SecretsManager(op) => op.name(),
+            Target::Kms(op) => op.name(),
         }
     }
 }
@@ -59,6 +67,7 @@ pub fn split_target(header: &str) -> Option<(Service, &str)> {
 pub fn resolve(service: Service, operation: &str) -> Option<Target> {
     match service {
         Service::SecretsManager => SmOperation::from_name(operation).map(Target::SecretsManager),
+        Service::Kms => KmsOperation::from_name(operation).map(Target::Kms),
     }
 }
 
@@ -74,5 +83,8 @@ mod tests {
         assert!(resolve(service, "Nope").is_none());
         assert!(split_target("nope.GetSecretValue").is_none());
         assert!(split_target("secretsmanager").is_none());
+        let (kms, op) = split_target("TrentService.DescribeKey").unwrap();
+        assert_eq!(kms.signing_name(), "kms");
+        assert!(resolve(kms, op).is_some());
     }
 }

@@ -66,10 +66,7 @@ fn context(arn: &str, version_id: &str) -> EncryptionContext {
 }
 
 fn caller(ctx: &RequestCtx) -> KmsCaller<'_> {
-    KmsCaller {
-        account: ctx.account(),
-        region: &ctx.region,
-    }
+    KmsCaller::from(ctx)
 }
 
 /// Associated data binding the value ciphertext to its secret and version.

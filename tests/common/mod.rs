@@ -219,3 +219,25 @@ pub async fn advance_clock(server: &ServerHandle, amount: &str) -> serde_json::V
 }
 /// Helpers shared by the listing, batch and tag tests.
 pub mod listing;
+
+/// A KMS client signing as `test`/`test` in us-east-1.
+pub fn kms_client(server: &ServerHandle) -> aws_sdk_kms::Client {
+    kms_client_as(server, "test", "test", "us-east-1")
+}
+
+/// A KMS client signing with the given credentials and region.
+pub fn kms_client_as(
+    server: &ServerHandle,
+    key: &str,
+    secret: &str,
+    region: &str,
+) -> aws_sdk_kms::Client {
+    let conf = aws_sdk_kms::Config::builder()
+        .behavior_version(aws_sdk_kms::config::BehaviorVersion::latest())
+        .endpoint_url(server.endpoint_url())
+        .region(aws_sdk_kms::config::Region::new(region.to_owned()))
+        .credentials_provider(Credentials::new(key, secret, None, None, "lockbox-tests"))
+        .retry_config(aws_sdk_kms::config::retry::RetryConfig::disabled())
+        .build();
+    aws_sdk_kms::Client::from_conf(conf)
+}

@@ -41,6 +41,7 @@ async fn changing_the_key_re_encrypts_labelled_versions_transparently() {
     let caller = KmsCaller {
         account: &account,
         region: "us-east-1",
+        now: time::OffsetDateTime::now_utc(),
     };
     let key_arn = server.state().kms.create_customer_key(caller);
     let key_id = key_arn.rsplit('/').next().unwrap().to_owned();
@@ -124,6 +125,7 @@ async fn keys_can_be_named_by_alias_and_unknown_keys_are_refused() {
     let caller = KmsCaller {
         account: &account,
         region: "us-east-1",
+        now: time::OffsetDateTime::now_utc(),
     };
     let key_arn = server.state().kms.create_customer_key(caller);
     let key_id = key_arn.rsplit('/').next().unwrap().to_owned();

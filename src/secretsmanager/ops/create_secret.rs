@@ -48,10 +48,7 @@ pub fn create_secret(
     let kms_key_id = input
         .kms_key_id
         .filter(|id| !id.is_empty() && id != SECRETS_MANAGER_ALIAS);
-    let caller = KmsCaller {
-        account: ctx.account(),
-        region: &ctx.region,
-    };
+    let caller = KmsCaller::from(ctx);
     sm.kms
         .resolve_key_arn(caller, kms_key_id.as_deref())
         .map_err(encryption_error)?;

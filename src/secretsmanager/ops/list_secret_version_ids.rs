@@ -72,10 +72,7 @@ pub fn list_secret_version_ids(
         .and_then(|n| usize::try_from(n).ok())
         .unwrap_or(usize::MAX);
     let include_deprecated = input.include_deprecated.unwrap_or(false);
-    let caller = KmsCaller {
-        account: ctx.account(),
-        region: &ctx.region,
-    };
+    let caller = KmsCaller::from(ctx);
     let managed_key = sm.kms.resolve_key_arn(caller, None).ok();
 
     let secret_id = input.secret_id.as_deref().unwrap_or_default();

@@ -189,10 +189,7 @@ fn re_encrypt(
     snapshot: &Snapshot,
     key_id: Option<&str>,
 ) -> Result<Vec<Resealed>, SmError> {
-    let caller = KmsCaller {
-        account: ctx.account(),
-        region: &ctx.region,
-    };
+    let caller = KmsCaller::from(ctx);
     let key_arn = sm
         .kms
         .resolve_key_arn(caller, key_id)

@@ -1,0 +1,40 @@
+//! Wire shapes shared by several KMS operations (PascalCase JSON as in the botocore model).
+//! Shapes used by one operation live in that operation's file.
+#![allow(missing_docs)]
+
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::json::EpochSeconds;
+
+/// `KeyMetadata` of a symmetric encryption key.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KeyMetadata {
+    #[serde(rename = "AWSAccountId")]
+    pub aws_account_id: String,
+    pub key_id: String,
+    pub arn: String,
+    pub creation_date: EpochSeconds,
+    pub enabled: bool,
+    pub description: String,
+    pub key_usage: &'static str,
+    pub key_state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deletion_date: Option<EpochSeconds>,
+    pub origin: &'static str,
+    pub key_manager: &'static str,
+    pub customer_master_key_spec: &'static str,
+    pub key_spec: &'static str,
+    pub encryption_algorithms: Vec<&'static str>,
+    pub multi_region: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_key_material_id: Option<String>,
+}
+
+/// A KMS tag (`TagKey`/`TagValue`, unlike Secrets Manager's `Key`/`Value`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KmsTag {
+    pub tag_key: Option<String>,
+    pub tag_value: Option<String>,
+}

@@ -1,0 +1,51 @@
+//! DescribeKey: a key's metadata, in every key state. Accepts key id, key ARN, alias name or
+//! alias ARN; `alias/aws/secretsmanager` creates the AWS managed key if it does not exist yet.
+
+use serde::{Deserialize, Serialize};
+
+use super::super::local::Accepts;
+use super::super::model::KeyMetadata;
+use super::super::{KmsCaller, KmsError, LocalKms};
+use super::validate_key_id;
+use crate::protocol::ctx::RequestCtx;
+use crate::protocol::validate::Validator;
+
+/// DescribeKey input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeKeyInput {
+    key_id: Option<String>,
+    #[allow(dead_code)]
+    grant_tokens: Option<Vec<String>>,
+}
+
+/// DescribeKey output.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeKeyOutput {
+    key_metadata: KeyMetadata,
+}
+
+/// Serves DescribeKey.
+pub fn describe_key(
+    kms: &LocalKms,
+    ctx: &RequestCtx,
+    input: DescribeKeyInput,
+) -> Result<DescribeKeyOutput, KmsError> {
+    let mut v = Validator::new();
+    validate_key_id(&mut v, input.key_id.as_ref());
+    v.finish()?;
+    let caller = KmsCaller::from(ctx);
+    let ring = kms.ring(caller);
+    let id = kms.resolve(
+        caller,
+        &ring,
+        input.key_id.as_deref().unwrap_or_default(),
+        Accepts::KeyOrAlias,
+    )?;
+    let keys = ring.keys.read();
+    let key = keys.get(&id).ok_or(KmsError::Internal)?;
+    Ok(DescribeKeyOutput {
+        key_metadata: key.metadata(),
+    })
+}
