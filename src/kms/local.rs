@@ -256,6 +256,7 @@ mod tests {
     const CALLER: KmsCaller<'static> = KmsCaller {
         account: "000000000000",
         region: "us-east-1",
+        now: time::OffsetDateTime::UNIX_EPOCH,
     };
 
     fn ctx(value: &str) -> EncryptionContext {
@@ -283,10 +284,14 @@ mod tests {
         let other = KmsCaller {
             account: "111111111111",
             region: "us-east-1",
+            now: time::OffsetDateTime::UNIX_EPOCH,
         };
+        // Another account cannot tell whether the key exists (reference §2.5 Decrypt).
         assert_eq!(
             kms.decrypt(other, &key.ciphertext_blob, &ctx("a")),
-            Err(KmsError::InvalidCiphertext)
+            Err(KmsError::AccessDenied(
+                crypto::UNKNOWN_KEY_IN_CIPHERTEXT.to_owned()
+            ))
         );
     }
 
@@ -302,6 +307,7 @@ mod tests {
         let west = KmsCaller {
             account: "000000000000",
             region: "eu-west-1",
+            now: time::OffsetDateTime::UNIX_EPOCH,
         };
         assert_ne!(kms.resolve_key_arn(west, None).unwrap(), first);
     }
