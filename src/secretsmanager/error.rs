@@ -67,6 +67,8 @@ pub enum SmError {
     MalformedPolicyDocument(String),
     /// `PublicPolicyException`.
     PublicPolicy(String),
+    /// `AccessDeniedException` (e.g. "Access to KMS is not allowed").
+    AccessDenied(String),
     /// `InternalServiceError`; the cause was logged where it happened.
     Internal,
     /// A protocol-level error (validation, serialization) raised while handling the operation.
@@ -104,6 +106,7 @@ impl WireError for SmError {
             SmError::DecryptionFailure(_) => "DecryptionFailure",
             SmError::MalformedPolicyDocument(_) => "MalformedPolicyDocumentException",
             SmError::PublicPolicy(_) => "PublicPolicyException",
+            SmError::AccessDenied(_) => "AccessDeniedException",
             SmError::Internal => "InternalServiceError",
             SmError::Common(common) => common.code(),
         }
@@ -128,7 +131,8 @@ impl WireError for SmError {
             | SmError::MalformedPolicyDocument(m)
             | SmError::PublicPolicy(m)
             | SmError::LimitExceeded(m)
-            | SmError::InvalidNextToken(m) => Some(m.as_str().into()),
+            | SmError::InvalidNextToken(m)
+            | SmError::AccessDenied(m) => Some(m.as_str().into()),
             SmError::Internal => Some("An error occurred on the server side.".into()),
             SmError::Common(common) => common.message(),
         }

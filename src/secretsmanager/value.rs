@@ -74,17 +74,45 @@ fn value_aad(arn: &str, version_id: &str) -> Vec<u8> {
     format!("lockbox-secret-value-v1\0{arn}\0{version_id}").into_bytes()
 }
 
+/// The `SecretVersionId` of the GenerateDataKey + Decrypt pair Secrets Manager makes to check
+/// the caller can use a KMS key when it is set or changed (reference §12).
+pub const KEY_ACCESS_CHECK: &str = "RequestToValidateKeyAccess";
+
+/// What Secrets Manager says when KMS refuses the caller (reference §12).
+const KMS_ACCESS_DENIED: &str = "Access to KMS is not allowed";
+
 /// Maps a KMS failure during a write to what Secrets Manager reports.
 pub fn encryption_error(error: KmsError) -> SmError {
     match error {
         KmsError::InvalidKeyId(_) => SmError::InvalidParameter(
             "The operation failed because of an invalid KMS key: Invalid keyId".to_owned(),
         ),
+        KmsError::AccessDenied(_) => SmError::AccessDenied(KMS_ACCESS_DENIED.to_owned()),
         KmsError::Internal => SmError::Internal,
         other => SmError::EncryptionFailure(format!(
             "Secrets Manager can't encrypt the secret value: {other}"
         )),
     }
+}
+
+/// Maps a KMS failure during a read: a refusal is `AccessDeniedException`, anything else
+/// (disabled or pending-deletion key, tampered data) Secrets Manager's `DecryptionFailure`.
+pub fn decryption_error(error: KmsError) -> SmError {
+    tracing::warn!(code = error.code(), "KMS refused to decrypt a secret's data key");
+    match error {
+        KmsError::AccessDenied(_) => SmError::AccessDenied(KMS_ACCESS_DENIED.to_owned()),
+        _ => SmError::DecryptionFailure(text::DECRYPTION_FAILURE.to_owned()),
+    }
+}
+
+/// The check Secrets Manager makes when a secret's KMS key is set or changed: a
+/// GenerateDataKey and a Decrypt under `key_id` with the context {SecretARN: arn,
+/// SecretVersionId: RequestToValidateKeyAccess}, results discarded. Returns the key's ARN.
+pub fn check_key_access(kms: &dyn KeyService, ctx: &RequestCtx, key_id: Option<&str>, arn: &str) -> Result<String, SmError> {
+    let probe = context(arn, KEY_ACCESS_CHECK);
+    let data_key = kms.generate_data_key(caller(ctx), key_id, &probe).map_err(encryption_error)?;
+    kms.decrypt(caller(ctx), &data_key.ciphertext_blob, &probe).map_err(encryption_error)?;
+    Ok(data_key.key_arn)
 }
 
 /// Encrypts `value` for version `version_id` of the secret `arn` under `key_id`.
@@ -131,13 +159,7 @@ pub fn open(
             &sealed.encrypted_data_key,
             &context(arn, version_id),
         )
-        .map_err(|error| {
-            tracing::warn!(
-                code = error.code(),
-                "KMS refused to decrypt a secret's data key"
-            );
-            decryption_failure()
-        })?;
+        .map_err(decryption_error)?;
     let key: Zeroizing<[u8; 32]> = Zeroizing::new(
         data_key
             .as_slice()

@@ -10,10 +10,10 @@ use super::super::model::{CreateSecretInput, CreateSecretOutput, Tag};
 use super::super::names::{is_valid_name, new_arn};
 use super::super::secret::{AWSCURRENT, AccessDay, Secret, Version};
 use super::super::tags;
-use super::super::value::{self, SecretValue, encryption_error};
+use super::super::value::{self, SecretValue};
 use super::new_version::{self, token_in_use, token_required};
 use super::{validate_metadata, validate_token};
-use crate::kms::{KmsCaller, SECRETS_MANAGER_ALIAS};
+use crate::kms::SECRETS_MANAGER_ALIAS;
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::validate::{Echo, Validator};
 
@@ -48,12 +48,10 @@ pub fn create_secret(
     let kms_key_id = input
         .kms_key_id
         .filter(|id| !id.is_empty() && id != SECRETS_MANAGER_ALIAS);
-    let caller = KmsCaller::from(ctx);
-    sm.kms
-        .resolve_key_arn(caller, kms_key_id.as_deref())
-        .map_err(encryption_error)?;
-
     let arn = new_arn(ctx, &name);
+    if kms_key_id.is_some() {
+        value::check_key_access(sm.kms.as_ref(), ctx, kms_key_id.as_deref(), &arn)?;
+    }
     let version = match (&value, &token) {
         (Some(value), Some(token)) => Some(new_version(
             sm,

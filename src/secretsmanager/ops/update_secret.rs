@@ -14,10 +14,10 @@ use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::labels::{AWSPENDING, AWSPREVIOUS};
 use super::super::secret::{AWSCURRENT, SealedValue, Secret};
-use super::super::value::{self, SecretValue, encryption_error};
+use super::super::value::{self, SecretValue};
 use super::new_version::{self, Existing, Replay};
 use super::{validate_metadata, validate_secret_id, validate_token};
-use crate::kms::{KmsCaller, SECRETS_MANAGER_ALIAS};
+use crate::kms::SECRETS_MANAGER_ALIAS;
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json::{SecretBlob, SecretText};
 use crate::protocol::validate::Validator;
@@ -189,11 +189,7 @@ fn re_encrypt(
     snapshot: &Snapshot,
     key_id: Option<&str>,
 ) -> Result<Vec<Resealed>, SmError> {
-    let caller = KmsCaller::from(ctx);
-    let key_arn = sm
-        .kms
-        .resolve_key_arn(caller, key_id)
-        .map_err(encryption_error)?;
+    let key_arn = value::check_key_access(sm.kms.as_ref(), ctx, key_id, &snapshot.arn)?;
     let kms = sm.kms.as_ref();
     let mut resealed = Vec::new();
     for (version_id, old) in &snapshot.labelled {
