@@ -7,6 +7,7 @@ use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::admin;
+use crate::audit::AuditLog;
 use crate::auth::{Authenticator, Credentials};
 use crate::clock::{Clock as _, VirtualClock};
 use crate::config::Config;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub clock: Arc<VirtualClock>,
     /// Emulated KMS.
     pub kms: Arc<LocalKms>,
+    /// The audit trail (CloudTrail-shaped records).
+    pub audit: Arc<AuditLog>,
     /// Secrets Manager.
     pub secrets_manager: SecretsManager,
 }
@@ -34,11 +37,13 @@ impl AppState {
     pub fn new(config: Config) -> Self {
         let kms = Arc::new(LocalKms::new());
         let key_service: Arc<dyn KeyService> = kms.clone();
+        let audit = Arc::new(AuditLog::new());
         AppState {
             auth: Authenticator::new(config.auth, Credentials::from_config(&config)),
             clock: Arc::new(VirtualClock::new()),
-            secrets_manager: SecretsManager::new(key_service),
+            secrets_manager: SecretsManager::new(key_service, Arc::clone(&audit)),
             kms,
+            audit,
             config,
         }
     }
@@ -62,6 +67,7 @@ impl AppState {
                 self.kms.reset_all();
             }
         }
+        self.audit.reset(account);
     }
 }
 
@@ -70,6 +76,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/_lockbox/health", get(admin::health))
         .route("/_lockbox/reset", post(admin::reset))
+        .route("/_lockbox/events", get(admin::events))
         .route("/moto-api/reset", post(admin::reset))
         .route(
             "/_lockbox/clock",

@@ -75,3 +75,15 @@ def pytest_runtest_makereport(item, call):
     if rep.failed:
         for srv in _RUNNING:
             rep.sections.append((f"lockbox stderr ({srv.label}, {srv.url})", srv.log_tail()))
+
+
+@pytest.fixture(scope="module")
+def kms(lockbox):
+    """boto3 KMS client on the module's default server."""
+    return h.kms_client(lockbox)
+
+
+@pytest.fixture(scope="module")
+def kms_unchecked(lockbox):
+    """boto3 KMS client without botocore's client-side parameter validation."""
+    return h.kms_client(lockbox, parameter_validation=False)

@@ -269,19 +269,22 @@ def raw_call(
     secret: str = "test",
     region: str = REGION,
     extra_headers: dict | None = None,
+    service: str = SERVICE,
+    target_prefix: str = "secretsmanager.",
 ) -> RawResponse:
     """POST / with an awsJson1_1 body. `target` is the operation name (the
-    `secretsmanager.` prefix is added) or None for no X-Amz-Target header."""
+    `secretsmanager.` prefix is added) or None for no X-Amz-Target header.
+    `service`/`target_prefix` select another service (KMS: "kms", "TrentService.")."""
     data = body if isinstance(body, (bytes, str)) else json.dumps(body)
     if isinstance(data, str):
         data = data.encode()
     headers = {"Content-Type": JSON_CT}
     if target is not None:
-        headers["X-Amz-Target"] = f"secretsmanager.{target}"
+        headers["X-Amz-Target"] = f"{target_prefix}{target}"
     headers.update(extra_headers or {})
     req = AWSRequest(method="POST", url=server.url + "/", data=data, headers=headers)
     if sign:
-        SigV4Auth(Credentials(key, secret), SERVICE, region).add_auth(req)
+        SigV4Auth(Credentials(key, secret), service, region).add_auth(req)
     prepared = req.prepare()
     ureq = urllib.request.Request(prepared.url, data=prepared.body, method="POST")
     for k, v in prepared.headers.items():
@@ -541,3 +544,133 @@ class LabelTraceRunner:
                 assert set(out) == {"ARN", "Name"}, f"UpdateSecretVersionStage output {out}"
             if check_every_step or i == len(trace["steps"]) - 1:
                 self.check(step, f"{trace['id']} step {i} {step['do']}")
+
+
+# ------------------------------------------------------------------ issue 4: KMS
+# Texts and shapes from /work/shared/reference/kms-cloudtrail-iam-sts.md; the tag after each
+# constant is the reference's evidence tag ([S] = recorded against AWS).
+KMS_SERVICE = "kms"
+KMS_TARGET_PREFIX = "TrentService."
+# §2.5 CreateKey [S]: exactly these members for a default symmetric key.
+KMS_SYMMETRIC_METADATA_FIELDS = frozenset({
+    "AWSAccountId", "Arn", "CreationDate", "CurrentKeyMaterialId", "CustomerMasterKeySpec",
+    "Description", "Enabled", "EncryptionAlgorithms", "KeyId", "KeyManager", "KeySpec",
+    "KeyState", "KeyUsage", "MultiRegion", "Origin",
+})
+KMS_KEY_ID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+KMS_MATERIAL_ID_RE = re.compile(r"^[0-9a-f]{64}$")
+KMS_GRANT_ID_RE = re.compile(r"^[0-9a-f]{64}$")
+MSG_KMS_MANAGED_SM_DESCRIPTION = "Default key that protects my Secrets Manager data when no other key is defined"  # §4
+MSG_KMS_INCORRECT_KEY = "The key ID in the request does not identify a CMK that can perform this operation."  # [S]
+MSG_KMS_DRY_RUN = "The request would have succeeded, but the DryRun option is set."  # [S]
+MSG_KMS_FOREIGN_CIPHERTEXT = (  # [O][Mo][LK] (real error strings)
+    "The ciphertext refers to a customer master key that does not exist, does not exist in this "
+    "region, or you are not allowed to access."
+)
+MSG_KMS_ALIAS_PREFIX = (  # [S]
+    'Alias must start with the prefix "alias/". Please see '
+    "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
+)
+MSG_KMS_TOO_MANY_TAGS = "Too many tags"  # [S]
+MSG_KMS_DUPLICATE_TAG_KEYS = "Duplicate tag keys"  # [S]
+MSG_KMS_RESERVED_TAGS = "Tags beginning with aws: are reserved"  # [S]
+MSG_KMS_NUMBER_OF_BYTES_REQUIRED = "NumberOfBytes is required."  # [S]
+
+
+def kms_key_arn(key_id: str, account: str = DEFAULT_ACCOUNT, region: str = REGION) -> str:
+    return f"arn:aws:kms:{region}:{account}:key/{key_id}"
+
+
+def kms_alias_arn(alias_name: str, account: str = DEFAULT_ACCOUNT, region: str = REGION) -> str:
+    """`alias/x` -> `arn:aws:kms:<region>:<account>:alias/x`."""
+    assert alias_name.startswith("alias/"), alias_name
+    return f"arn:aws:kms:{region}:{account}:{alias_name}"
+
+
+def msg_kms_invalid_key_id(key_id: str) -> str:  # §2.1 [S]
+    return f"Invalid keyId '{key_id}'"
+
+
+def msg_kms_key_missing(key_arn: str) -> str:  # §2.1 [S]: always the ARN
+    return f"Key '{key_arn}' does not exist"
+
+
+def msg_kms_invalid_arn(region: str) -> str:  # §2.1 [S]
+    return f"Invalid arn {region}"
+
+
+def msg_kms_disabled(key_arn: str) -> str:  # §2.2 [1]
+    return f"{key_arn} is disabled."
+
+
+def msg_kms_pending_deletion(key_arn: str) -> str:  # §2.2 [3]
+    return f"{key_arn} is pending deletion."
+
+
+def msg_kms_not_pending_deletion(key_arn: str) -> str:  # §2.2 [4]
+    return f"{key_arn} is not pending deletion."
+
+
+def msg_kms_rotation_limit(key_arn: str) -> str:  # §2.5 RotateKeyOnDemand [S]
+    return (
+        "The on-demand rotations limit has been reached for the given keyId. "
+        f"No more on-demand rotations can be performed for this key: {key_arn}"
+    )
+
+
+def kms_default_policy(account: str = DEFAULT_ACCOUNT) -> str:
+    """§7.8: the default key policy exactly as the API returns it (" : " separators, 2-space indent)."""
+    return (
+        "{\n"
+        '  "Version" : "2012-10-17",\n'
+        '  "Id" : "key-default-1",\n'
+        '  "Statement" : [ {\n'
+        '    "Sid" : "Enable IAM User Permissions",\n'
+        '    "Effect" : "Allow",\n'
+        '    "Principal" : {\n'
+        f'      "AWS" : "arn:aws:iam::{account}:root"\n'
+        "    },\n"
+        '    "Action" : "kms:*",\n'
+        '    "Resource" : "*"\n'
+        "  } ]\n"
+        "}"
+    )
+
+
+def coral_range_min(member: str, value: int, minimum: int) -> str:
+    return (
+        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: "
+        f"Member must have value greater than or equal to {minimum}"
+    )
+
+
+def coral_length_max(member: str, value: str | None, maximum: int) -> str:
+    """Coral length text; `value=None` for sensitive members (Coral omits the value)."""
+    shown = "Value" if value is None else f"Value '{value}'"
+    return (
+        f"1 validation error detected: {shown} at '{member}' failed to satisfy constraint: "
+        f"Member must have length less than or equal to {maximum}"
+    )
+
+
+def kms_client(server: LockboxServer, key: str = "test", secret: str = "test", region: str = REGION, **config):
+    """boto3 KMS client; pass parameter_validation=False to let the server see what botocore refuses."""
+    session = boto3.session.Session(
+        aws_access_key_id=key, aws_secret_access_key=secret, region_name=region
+    )
+    cfg = Config(retries={"total_max_attempts": 1, "mode": "standard"}, **config)
+    return session.client("kms", endpoint_url=server.url, config=cfg)
+
+
+def raw_kms_call(server: LockboxServer, op: str, body, **kw) -> RawResponse:
+    """Signed awsJson1_1 call with `X-Amz-Target: TrentService.<op>` (service `kms`)."""
+    return raw_call(server, op, body, service=KMS_SERVICE, target_prefix=KMS_TARGET_PREFIX, **kw)
+
+
+def near_epoch(value, expected: float, tolerance: float = 120.0) -> bool:
+    return abs(epoch(value) - expected) < tolerance
+
+
+def server_epoch(server: LockboxServer) -> float:
+    """The server's virtual clock as epoch seconds."""
+    return rfc3339_epoch(clock_now(server)["now"])

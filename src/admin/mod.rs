@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -29,6 +29,23 @@ pub async fn health(State(app): State<Arc<AppState>>) -> Json<Value> {
         "store": "memory",
         "services": services,
     }))
+}
+
+/// Query of `GET /_lockbox/events`.
+#[derive(Debug, Default, Deserialize)]
+pub struct EventsQuery {
+    account: Option<String>,
+}
+
+/// `GET /_lockbox/events[?account=<12 digits>]`: the audit trail as CloudTrail records
+/// (`{"Records": [...]}`, oldest first). Today it holds the KMS calls Secrets Manager made on
+/// callers' behalf; the CloudTrail LookupEvents API comes later.
+pub async fn events(
+    State(app): State<Arc<AppState>>,
+    Query(query): Query<EventsQuery>,
+) -> Json<Value> {
+    let records = app.audit.records(query.account.as_deref());
+    Json(json!({ "Records": records }))
 }
 
 #[derive(Debug, Default, Deserialize)]

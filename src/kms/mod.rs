@@ -22,6 +22,7 @@ use zeroize::Zeroizing;
 
 use crate::protocol::ctx::RequestCtx;
 
+pub use crypto::key_id_of as ciphertext_key_id;
 pub use error::KmsError;
 pub use local::{Accepts, LocalKms};
 pub use service::Operation;

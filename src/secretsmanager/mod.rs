@@ -6,6 +6,7 @@
 
 pub mod error;
 mod filter;
+mod kms_calls;
 pub mod labels;
 mod listing;
 pub mod model;
@@ -24,11 +25,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
+use crate::audit::AuditLog;
 use crate::kms::KeyService;
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json;
 use crate::storage::Partitions;
 use error::SmError;
+use kms_calls::KmsOnBehalf;
 use secret::{Secret, SecretTable};
 
 /// The Secrets Manager operations Lockbox serves.
@@ -128,7 +131,7 @@ impl Operation {
 /// The Secrets Manager service state.
 pub struct SecretsManager {
     tables: Partitions<SecretTable>,
-    kms: Arc<dyn KeyService>,
+    kms: KmsOnBehalf,
 }
 
 impl std::fmt::Debug for SecretsManager {
@@ -138,11 +141,11 @@ impl std::fmt::Debug for SecretsManager {
 }
 
 impl SecretsManager {
-    /// A service with no secrets, encrypting through `kms`.
-    pub fn new(kms: Arc<dyn KeyService>) -> Self {
+    /// A service with no secrets, encrypting through `kms` and recording its KMS calls in `audit`.
+    pub fn new(kms: Arc<dyn KeyService>, audit: Arc<AuditLog>) -> Self {
         SecretsManager {
             tables: Partitions::default(),
-            kms,
+            kms: KmsOnBehalf::new(kms, audit),
         }
     }
 

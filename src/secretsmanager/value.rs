@@ -1,4 +1,5 @@
-//! Envelope encryption of secret values through the [`KeyService`].
+//! Envelope encryption of secret values through KMS (the in-process KeyService, called on
+//! the caller's behalf and audited by [`KmsOnBehalf`]).
 //!
 //! Each version gets its own AES-256 data key from GenerateDataKey with the encryption context
 //! {"SecretARN": arn, "SecretVersionId": version id}; the value is sealed with AES-256-GCM and
@@ -8,8 +9,9 @@ use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
 use super::error::{SmError, text};
+use super::kms_calls::KmsOnBehalf;
 use super::secret::{SealedValue, ValueKind};
-use crate::kms::{EncryptionContext, KeyService, KmsCaller, KmsError, aead};
+use crate::kms::{EncryptionContext, KmsError, aead};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json::{SecretBlob, SecretText};
 
@@ -65,10 +67,6 @@ fn context(arn: &str, version_id: &str) -> EncryptionContext {
     .collect()
 }
 
-fn caller(ctx: &RequestCtx) -> KmsCaller<'_> {
-    KmsCaller::from(ctx)
-}
-
 /// Associated data binding the value ciphertext to its secret and version.
 fn value_aad(arn: &str, version_id: &str) -> Vec<u8> {
     format!("lockbox-secret-value-v1\0{arn}\0{version_id}").into_bytes()
@@ -98,7 +96,10 @@ pub fn encryption_error(error: KmsError) -> SmError {
 /// Maps a KMS failure during a read: a refusal is `AccessDeniedException`, anything else
 /// (disabled or pending-deletion key, tampered data) Secrets Manager's `DecryptionFailure`.
 pub fn decryption_error(error: KmsError) -> SmError {
-    tracing::warn!(code = error.code(), "KMS refused to decrypt a secret's data key");
+    tracing::warn!(
+        code = error.code(),
+        "KMS refused to decrypt a secret's data key"
+    );
     match error {
         KmsError::AccessDenied(_) => SmError::AccessDenied(KMS_ACCESS_DENIED.to_owned()),
         _ => SmError::DecryptionFailure(text::DECRYPTION_FAILURE.to_owned()),
@@ -108,16 +109,24 @@ pub fn decryption_error(error: KmsError) -> SmError {
 /// The check Secrets Manager makes when a secret's KMS key is set or changed: a
 /// GenerateDataKey and a Decrypt under `key_id` with the context {SecretARN: arn,
 /// SecretVersionId: RequestToValidateKeyAccess}, results discarded. Returns the key's ARN.
-pub fn check_key_access(kms: &dyn KeyService, ctx: &RequestCtx, key_id: Option<&str>, arn: &str) -> Result<String, SmError> {
+pub fn check_key_access(
+    kms: &KmsOnBehalf,
+    ctx: &RequestCtx,
+    key_id: Option<&str>,
+    arn: &str,
+) -> Result<String, SmError> {
     let probe = context(arn, KEY_ACCESS_CHECK);
-    let data_key = kms.generate_data_key(caller(ctx), key_id, &probe).map_err(encryption_error)?;
-    kms.decrypt(caller(ctx), &data_key.ciphertext_blob, &probe).map_err(encryption_error)?;
+    let data_key = kms
+        .generate_data_key(ctx, key_id, &probe)
+        .map_err(encryption_error)?;
+    kms.decrypt(ctx, &data_key.ciphertext_blob, &probe)
+        .map_err(encryption_error)?;
     Ok(data_key.key_arn)
 }
 
 /// Encrypts `value` for version `version_id` of the secret `arn` under `key_id`.
 pub fn seal(
-    kms: &dyn KeyService,
+    kms: &KmsOnBehalf,
     ctx: &RequestCtx,
     key_id: Option<&str>,
     arn: &str,
@@ -125,7 +134,7 @@ pub fn seal(
     value: &SecretValue,
 ) -> Result<SealedValue, SmError> {
     let data_key = kms
-        .generate_data_key(caller(ctx), key_id, &context(arn, version_id))
+        .generate_data_key(ctx, key_id, &context(arn, version_id))
         .map_err(encryption_error)?;
     let ciphertext = aead::seal(
         &data_key.plaintext,
@@ -146,7 +155,7 @@ pub fn seal(
 
 /// Decrypts a stored version of the secret `arn`.
 pub fn open(
-    kms: &dyn KeyService,
+    kms: &KmsOnBehalf,
     ctx: &RequestCtx,
     arn: &str,
     version_id: &str,
@@ -154,11 +163,7 @@ pub fn open(
 ) -> Result<SecretValue, SmError> {
     let decryption_failure = || SmError::DecryptionFailure(text::DECRYPTION_FAILURE.to_owned());
     let data_key = kms
-        .decrypt(
-            caller(ctx),
-            &sealed.encrypted_data_key,
-            &context(arn, version_id),
-        )
+        .decrypt(ctx, &sealed.encrypted_data_key, &context(arn, version_id))
         .map_err(decryption_error)?;
     let key: Zeroizing<[u8; 32]> = Zeroizing::new(
         data_key

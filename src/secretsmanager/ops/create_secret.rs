@@ -50,7 +50,7 @@ pub fn create_secret(
         .filter(|id| !id.is_empty() && id != SECRETS_MANAGER_ALIAS);
     let arn = new_arn(ctx, &name);
     if kms_key_id.is_some() {
-        value::check_key_access(sm.kms.as_ref(), ctx, kms_key_id.as_deref(), &arn)?;
+        value::check_key_access(&sm.kms, ctx, kms_key_id.as_deref(), &arn)?;
     }
     let version = match (&value, &token) {
         (Some(value), Some(token)) => Some(new_version(
@@ -166,7 +166,7 @@ fn new_version(
     token: &str,
     value: &SecretValue,
 ) -> Result<Version, SmError> {
-    let sealed = value::seal(sm.kms.as_ref(), ctx, key_id, arn, token, value)?;
+    let sealed = value::seal(&sm.kms, ctx, key_id, arn, token, value)?;
     Ok(Version {
         id: token.to_owned(),
         stages: vec![AWSCURRENT.to_owned()],
@@ -197,7 +197,7 @@ fn replay(
     };
     let same = match &version.value {
         Some(sealed) => {
-            value::open(sm.kms.as_ref(), ctx, &existing.arn, &version.id, sealed)?.same_as(value)
+            value::open(&sm.kms, ctx, &existing.arn, &version.id, sealed)?.same_as(value)
         }
         None => false,
     };

@@ -79,7 +79,7 @@ pub(super) fn read_value(
             ))
         })?;
 
-    let plaintext = value::open(sm.kms.as_ref(), ctx, &arn, &version_id, &sealed)?;
+    let plaintext = value::open(&sm.kms, ctx, &arn, &version_id, &sealed)?;
     let (secret_string, secret_binary) = match plaintext {
         SecretValue::Text(text) => (Some(text), None),
         SecretValue::Binary(blob) => (None, Some(blob)),

@@ -18,7 +18,6 @@ use super::super::error::SmError;
 use super::super::model::SecretVersionsListEntry;
 use super::super::secret::{Secret, Version};
 use super::validate_secret_id;
-use crate::kms::KmsCaller;
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json::EpochSeconds;
 use crate::protocol::validate::{Echo, Validator};
@@ -72,8 +71,7 @@ pub fn list_secret_version_ids(
         .and_then(|n| usize::try_from(n).ok())
         .unwrap_or(usize::MAX);
     let include_deprecated = input.include_deprecated.unwrap_or(false);
-    let caller = KmsCaller::from(ctx);
-    let managed_key = sm.kms.resolve_key_arn(caller, None).ok();
+    let managed_key = sm.kms.resolve_key_arn(ctx, None).ok();
 
     let secret_id = input.secret_id.as_deref().unwrap_or_default();
     sm.read_secret(ctx, secret_id, |secret| {

@@ -76,7 +76,7 @@ pub fn replay(
     let Some(sealed) = &existing.value else {
         return Ok(Replay::Write);
     };
-    let stored = value::open(sm.kms.as_ref(), ctx, arn, token, sealed)?;
+    let stored = value::open(&sm.kms, ctx, arn, token, sealed)?;
     if stored.same_as(value) {
         Ok(Replay::Same(existing.stages.clone()))
     } else {

@@ -72,14 +72,7 @@ pub fn put_secret_value(
     {
         return Ok(output(arn, name, token, stages));
     }
-    let sealed = value::seal(
-        sm.kms.as_ref(),
-        ctx,
-        key_id.as_deref(),
-        &arn,
-        &token,
-        &value,
-    )?;
+    let sealed = value::seal(&sm.kms, ctx, key_id.as_deref(), &arn, &token, &value)?;
     let stages = sm.write_secret(ctx, secret_id, |secret| {
         new_version::recheck(secret, &arn)?;
         new_version::commit(secret, &token, sealed, stages.as_deref(), ctx.now)

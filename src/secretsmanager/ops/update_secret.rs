@@ -104,7 +104,7 @@ pub fn update_secret(
     let key_id = new_key.clone().unwrap_or_else(|| snapshot.key_id.clone());
     let sealed = match (&value, &token) {
         (Some(value), Some(token)) => Some(value::seal(
-            sm.kms.as_ref(),
+            &sm.kms,
             ctx,
             key_id.as_deref(),
             &arn,
@@ -189,8 +189,8 @@ fn re_encrypt(
     snapshot: &Snapshot,
     key_id: Option<&str>,
 ) -> Result<Vec<Resealed>, SmError> {
-    let key_arn = value::check_key_access(sm.kms.as_ref(), ctx, key_id, &snapshot.arn)?;
-    let kms = sm.kms.as_ref();
+    let key_arn = value::check_key_access(&sm.kms, ctx, key_id, &snapshot.arn)?;
+    let kms = &sm.kms;
     let mut resealed = Vec::new();
     for (version_id, old) in &snapshot.labelled {
         if old.key_arn == key_arn {

@@ -1,0 +1,99 @@
+//! KMS as Secrets Manager uses it: the in-process [`KeyService`], called as the caller (same
+//! account, region and clock), with every GenerateDataKey and Decrypt recorded in the audit
+//! trail as AWS records them — the caller's identity plus `invokedBy:
+//! secretsmanager.amazonaws.com`, the key ARN and the encryption context, never key material.
+
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use crate::audit::{AuditLog, AuditRecord, UserIdentity, record::KmsCall};
+use crate::kms::{self, DataKey, EncryptionContext, KeyService, KmsCaller, KmsError};
+use crate::protocol::ctx::RequestCtx;
+
+/// The KeyService wrapped with the audit trail.
+pub struct KmsOnBehalf {
+    service: Arc<dyn KeyService>,
+    audit: Arc<AuditLog>,
+}
+
+impl KmsOnBehalf {
+    /// Calls `service` and records into `audit`.
+    pub fn new(service: Arc<dyn KeyService>, audit: Arc<AuditLog>) -> Self {
+        KmsOnBehalf { service, audit }
+    }
+
+    /// The ARN of the key `key_id` names (`None`: the AWS managed key).
+    pub fn resolve_key_arn(
+        &self,
+        ctx: &RequestCtx,
+        key_id: Option<&str>,
+    ) -> Result<String, KmsError> {
+        self.service.resolve_key_arn(KmsCaller::from(ctx), key_id)
+    }
+
+    /// GenerateDataKey (AES_256) for the caller, recorded.
+    pub fn generate_data_key(
+        &self,
+        ctx: &RequestCtx,
+        key_id: Option<&str>,
+        context: &EncryptionContext,
+    ) -> Result<DataKey, KmsError> {
+        let result = self
+            .service
+            .generate_data_key(KmsCaller::from(ctx), key_id, context);
+        let key_arn = match &result {
+            Ok(data_key) => data_key.key_arn.clone(),
+            Err(_) => key_id.unwrap_or(kms::SECRETS_MANAGER_ALIAS).to_owned(),
+        };
+        self.record(
+            ctx,
+            "GenerateDataKey",
+            key_arn,
+            context,
+            result.as_ref().err(),
+        );
+        result
+    }
+
+    /// Decrypt for the caller, recorded.
+    pub fn decrypt(
+        &self,
+        ctx: &RequestCtx,
+        blob: &[u8],
+        context: &EncryptionContext,
+    ) -> Result<Zeroizing<Vec<u8>>, KmsError> {
+        let result = self.service.decrypt(KmsCaller::from(ctx), blob, context);
+        let key_arn = kms::ciphertext_key_id(blob)
+            .map(|id| format!("arn:aws:kms:{}:{}:key/{id}", ctx.region, ctx.account()))
+            .unwrap_or_default();
+        self.record(ctx, "Decrypt", key_arn, context, result.as_ref().err());
+        result
+    }
+
+    fn record(
+        &self,
+        ctx: &RequestCtx,
+        event_name: &'static str,
+        key_arn: String,
+        context: &EncryptionContext,
+        error: Option<&KmsError>,
+    ) {
+        let principal = &ctx.principal;
+        self.audit
+            .record(AuditRecord::kms_call_via_secrets_manager(KmsCall {
+                event_name,
+                key_arn,
+                encryption_context: context.clone(),
+                identity: UserIdentity::of(
+                    &principal.arn,
+                    &principal.account_id,
+                    &principal.access_key_id,
+                ),
+                region: ctx.region.clone(),
+                request_id: ctx.request_id.clone(),
+                at: ctx.now,
+                error_code: error.map(KmsError::code),
+            }));
+    }
+}
