@@ -177,3 +177,51 @@ async fn a_customer_key_protects_the_secret_and_is_checked_first() {
         "The operation failed because of an invalid KMS key: Invalid keyId",
     );
 }
+
+#[tokio::test]
+async fn no_secret_plaintext_is_stored() {
+    let server = start().await;
+    let sm = client(&server);
+    let text = "Quartz-Falcon-4410-plaintext";
+    let bytes = b"\x00binary-Falcon-4410\xff".to_vec();
+    sm.create_secret()
+        .name("p1")
+        .secret_string(text)
+        .send()
+        .await
+        .unwrap();
+    sm.create_secret()
+        .name("p2")
+        .secret_binary(aws_sdk_secretsmanager::primitives::Blob::new(bytes.clone()))
+        .send()
+        .await
+        .unwrap();
+    sm.put_secret_value()
+        .secret_id("p1")
+        .secret_string(format!("{text}-v2"))
+        .send()
+        .await
+        .unwrap();
+    let stored = server.state().secrets_manager.stored_value_bytes();
+    assert_eq!(
+        stored.len(),
+        6,
+        "ciphertext and encrypted data key per version"
+    );
+    let contains = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+    for blob in &stored {
+        assert!(!contains(blob, text.as_bytes()));
+        assert!(!contains(blob, b"Falcon-4410"));
+        assert!(!contains(blob, &bytes));
+    }
+    // The value is readable, so what is stored really is its encryption.
+    assert_eq!(
+        sm.get_secret_value()
+            .secret_id("p1")
+            .send()
+            .await
+            .unwrap()
+            .secret_string(),
+        Some("Quartz-Falcon-4410-plaintext-v2")
+    );
+}

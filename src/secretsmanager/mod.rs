@@ -222,6 +222,22 @@ impl SecretsManager {
             .sum()
     }
 
+    /// Every byte string the store keeps for secret values — value ciphertexts and encrypted
+    /// data keys — in all partitions. For tests proving that nothing plaintext is stored.
+    #[doc(hidden)]
+    pub fn stored_value_bytes(&self) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for table in self.tables.all() {
+            for secret in table.secrets.read().iter() {
+                for sealed in secret.versions.iter().filter_map(|v| v.value.as_ref()) {
+                    out.push(sealed.ciphertext.clone());
+                    out.push(sealed.encrypted_data_key.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// Runs `read` on the secret `secret_id` names, under the partition's shared lock.
     fn read_secret<T>(
         &self,
