@@ -134,4 +134,40 @@ mod tests {
         assert_eq!(ring.delete_due(start + Duration::days(8)), 0);
         assert!(ring.keys.read().contains_key(&id));
     }
+
+    #[test]
+    fn ciphertexts_of_a_deleted_key_fail_as_aws_says() {
+        use crate::kms::{EncryptionContext, KeyService, KmsCaller, KmsError, LocalKms, crypto};
+        let start = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        let caller = KmsCaller {
+            account: "000000000000",
+            region: "us-east-1",
+            now: start,
+        };
+        let kms = LocalKms::new();
+        let arn = kms.create_customer_key(caller);
+        let context = EncryptionContext::new();
+        let data_key = kms.generate_data_key(caller, Some(&arn), &context).unwrap();
+        let ring = kms.ring(caller);
+        {
+            let mut keys = ring.keys.write();
+            let key = keys.values_mut().next().unwrap();
+            ring.deletion_hint.note(key.schedule_deletion(start, 7));
+        }
+        assert_eq!(
+            kms.decrypt(caller, &data_key.ciphertext_blob, &context),
+            Err(KmsError::pending_deletion(&arn))
+        );
+        assert_eq!(kms.delete_expired(start + Duration::days(7)), 1);
+        let later = KmsCaller {
+            now: start + Duration::days(7),
+            ..caller
+        };
+        assert_eq!(
+            kms.decrypt(later, &data_key.ciphertext_blob, &context),
+            Err(KmsError::AccessDenied(
+                crypto::UNKNOWN_KEY_IN_CIPHERTEXT.to_owned()
+            ))
+        );
+    }
 }
