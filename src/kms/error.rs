@@ -49,9 +49,13 @@ pub enum KmsError {
     /// A grant id or token that does not exist (`InvalidGrantIdException` / `InvalidGrantTokenException`).
     #[error("{1}")]
     InvalidGrant(&'static str, String),
-    /// A key policy that cannot be used (`MalformedPolicyDocumentException`).
+    /// A key policy that cannot be used (`MalformedPolicyDocumentException`); an empty text
+    /// is sent without a message, as AWS answers an unparsable policy.
     #[error("{0}")]
     MalformedPolicyDocument(String),
+    /// An alias name with the reserved `alias/aws/` prefix (`NotAuthorizedException`, no message).
+    #[error("")]
+    NotAuthorized,
     /// A limit was reached (`LimitExceededException`).
     #[error("{0}")]
     LimitExceeded(String),
@@ -94,6 +98,7 @@ impl KmsError {
             KmsError::InvalidMarker(_) => "InvalidMarkerException",
             KmsError::InvalidGrant(code, _) => code,
             KmsError::MalformedPolicyDocument(_) => "MalformedPolicyDocumentException",
+            KmsError::NotAuthorized => "NotAuthorizedException",
             KmsError::LimitExceeded(_) => "LimitExceededException",
             KmsError::UnsupportedOperation(_) => "UnsupportedOperationException",
             KmsError::DryRun => "DryRunOperationException",
@@ -106,6 +111,11 @@ impl KmsError {
     /// `KMSInvalidStateException: <arn> is pending deletion.`
     pub fn pending_deletion(arn: &str) -> Self {
         KmsError::InvalidState(format!("{arn} is pending deletion."))
+    }
+
+    /// `KMSInvalidStateException: <arn> is not pending deletion.`
+    pub fn not_pending_deletion(arn: &str) -> Self {
+        KmsError::InvalidState(format!("{arn} is not pending deletion."))
     }
 }
 
@@ -124,7 +134,8 @@ impl WireError for KmsError {
 
     fn message(&self) -> Option<Cow<'_, str>> {
         match self {
-            KmsError::InvalidCiphertext => None,
+            KmsError::InvalidCiphertext | KmsError::NotAuthorized => None,
+            KmsError::MalformedPolicyDocument(text) if text.is_empty() => None,
             KmsError::Common(common) => common.message(),
             other => Some(other.to_string().into()),
         }
@@ -151,6 +162,14 @@ mod tests {
         assert_eq!(
             body,
             br#"{"__type":"NotFoundException","message":"Invalid keyId 'nope'"}"#
+        );
+        assert_eq!(
+            error_body(&KmsError::NotAuthorized),
+            br#"{"__type":"NotAuthorizedException"}"#
+        );
+        assert_eq!(
+            error_body(&KmsError::MalformedPolicyDocument(String::new())),
+            br#"{"__type":"MalformedPolicyDocumentException"}"#
         );
         assert_eq!(
             KmsError::Disabled("arn:k".into()).to_string(),

@@ -4,13 +4,14 @@
 //! every generation keeps decrypting); `deletion_date` is set exactly when the state is
 //! `PendingDeletion`; key material never leaves this module except inside ciphertext blobs.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use parking_lot::RwLock;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use super::aead;
+use super::deletion::DeletionHint;
 use super::envelope::MATERIAL_ID_LEN;
 use super::error::KmsError;
 use super::model::KeyMetadata;
@@ -182,6 +183,25 @@ impl Key {
         }
     }
 
+    /// Puts the key in `PendingDeletion` until `now + days`; returns the deletion date.
+    pub fn schedule_deletion(&mut self, now: OffsetDateTime, days: i64) -> OffsetDateTime {
+        let date = now + time::Duration::days(days);
+        self.state = KeyState::PendingDeletion;
+        self.deletion_date = Some(date);
+        date
+    }
+
+    /// Takes the key out of `PendingDeletion`; it is then `Disabled`, as on AWS.
+    pub fn cancel_deletion(&mut self) {
+        self.state = KeyState::Disabled;
+        self.deletion_date = None;
+    }
+
+    /// Whether the key's deletion window has ended at `now`.
+    pub fn deletion_due(&self, now: OffsetDateTime) -> bool {
+        self.deletion_date.is_some_and(|date| date <= now)
+    }
+
     /// `KeyMetadata` as DescribeKey, CreateKey and friends return it.
     pub fn metadata(&self) -> KeyMetadata {
         KeyMetadata {
@@ -213,13 +233,39 @@ pub fn default_policy(account: &str) -> String {
     )
 }
 
+/// An alias: a name (`alias/...`, the map key in [`KeyRing::aliases`]) for one key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// Id of the key it points at.
+    pub key_id: String,
+    /// When it was created.
+    pub creation_date: OffsetDateTime,
+    /// When it was last pointed at a key (its creation date until UpdateAlias).
+    pub last_updated_date: OffsetDateTime,
+}
+
+impl Alias {
+    /// A new alias of `key_id`, made at `now`.
+    pub fn new(key_id: String, now: OffsetDateTime) -> Alias {
+        Alias {
+            key_id,
+            creation_date: now,
+            last_updated_date: now,
+        }
+    }
+}
+
 /// Keys and aliases of one partition.
+///
+/// Lock order, wherever both are held: `aliases` before `keys`.
 #[derive(Debug, Default)]
 pub struct KeyRing {
     /// Keys by key id.
     pub keys: RwLock<HashMap<String, Key>>,
-    /// Alias name (`alias/...`) -> key id.
-    pub aliases: RwLock<HashMap<String, String>>,
+    /// Aliases by name (`alias/...`), sorted so listings page stably.
+    pub aliases: RwLock<BTreeMap<String, Alias>>,
+    /// Lower bound of the earliest deletion date of a key pending deletion.
+    pub deletion_hint: DeletionHint,
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
 //! [`LocalKms`]: the in-process [`KeyService`] over per-partition key rings.
 //!
 //! AWS managed keys (`aws/secretsmanager`) are created lazily on first use in each
-//! (account, region), as AWS does.
+//! (account, region), as AWS does. Every access to a ring first deletes the keys whose
+//! deletion window has ended (see `deletion.rs`), so no request sees an expired key.
 
 use zeroize::Zeroizing;
 
-use super::keys::{Key, KeyManager, KeyPlace, KeyRing};
+use time::OffsetDateTime;
+
+use super::keys::{Alias, Key, KeyManager, KeyPlace, KeyRing};
 use super::{
     DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, aead,
     crypto,
@@ -88,7 +91,7 @@ impl LocalKms {
     /// Creates an enabled symmetric customer managed key in the caller's partition and
     /// returns its ARN (the in-process core of KMS CreateKey).
     pub fn create_customer_key(&self, caller: KmsCaller<'_>) -> String {
-        let ring = self.rings.get_or_create(caller.account, caller.region);
+        let ring = self.ring(caller);
         let key = Key::new(place(caller), KeyManager::Customer, String::new(), None);
         let arn = key.arn.clone();
         ring.keys.write().insert(key.id.clone(), key);
@@ -97,10 +100,10 @@ impl LocalKms {
 
     /// Points `alias` (`alias/<name>`) at the key `key_id` in the caller's partition.
     pub fn create_alias(&self, caller: KmsCaller<'_>, alias: &str, key_id: &str) {
-        let ring = self.rings.get_or_create(caller.account, caller.region);
+        let ring = self.ring(caller);
         ring.aliases
             .write()
-            .insert(alias.to_owned(), key_id.to_owned());
+            .insert(alias.to_owned(), Alias::new(key_id.to_owned(), caller.now));
     }
 
     /// The key id an identifier names, creating the managed key if that is what it names.
@@ -150,12 +153,12 @@ impl LocalKms {
             if alias == SECRETS_MANAGER_ALIAS {
                 return Ok(self.managed_key(caller, ring));
             }
-            return ring.aliases.read().get(&alias).cloned().ok_or_else(|| {
-                KmsError::NotFound(format!(
-                    "Alias {alias_prefix}{} is not found.",
-                    &alias["alias/".len()..]
-                ))
-            });
+            return ring
+                .aliases
+                .read()
+                .get(&alias)
+                .map(|found| found.key_id.clone())
+                .ok_or_else(|| alias_not_found(caller, &alias));
         }
         let id = key_id.strip_prefix(&key_prefix).unwrap_or(key_id);
         if uuid::Uuid::try_parse(id).is_err() {
@@ -170,19 +173,32 @@ impl LocalKms {
         }
     }
 
-    /// The caller's key ring.
+    /// The caller's key ring, after deleting its keys whose deletion window has ended.
     pub(crate) fn ring(&self, caller: KmsCaller<'_>) -> std::sync::Arc<KeyRing> {
-        self.rings.get_or_create(caller.account, caller.region)
+        let ring = self.rings.get_or_create(caller.account, caller.region);
+        ring.delete_due(caller.now);
+        ring
+    }
+
+    /// Deletes, in every partition, the keys whose deletion window has ended at `now` (and
+    /// their aliases); returns how many keys were deleted. Run by the scheduler and after the
+    /// clock moves.
+    pub fn delete_expired(&self, now: OffsetDateTime) -> usize {
+        let deleted: usize = self.rings.all().iter().map(|r| r.delete_due(now)).sum();
+        if deleted > 0 {
+            tracing::info!(deleted, "KMS keys past their deletion window deleted");
+        }
+        deleted
     }
 
     /// The id of `aws/secretsmanager` in this partition, created on first use.
     fn managed_key(&self, caller: KmsCaller<'_>, ring: &KeyRing) -> String {
-        if let Some(id) = ring.aliases.read().get(SECRETS_MANAGER_ALIAS) {
-            return id.clone();
+        if let Some(alias) = ring.aliases.read().get(SECRETS_MANAGER_ALIAS) {
+            return alias.key_id.clone();
         }
         let mut aliases = ring.aliases.write();
-        if let Some(id) = aliases.get(SECRETS_MANAGER_ALIAS) {
-            return id.clone();
+        if let Some(alias) = aliases.get(SECRETS_MANAGER_ALIAS) {
+            return alias.key_id.clone();
         }
         let key = Key::new(
             place(caller),
@@ -192,9 +208,22 @@ impl LocalKms {
         );
         let id = key.id.clone();
         ring.keys.write().insert(id.clone(), key);
-        aliases.insert(SECRETS_MANAGER_ALIAS.to_owned(), id.clone());
+        aliases.insert(
+            SECRETS_MANAGER_ALIAS.to_owned(),
+            Alias::new(id.clone(), caller.now),
+        );
         id
     }
+}
+
+/// `NotFoundException: Alias <alias ARN> is not found.` for `alias` (`alias/<name>`).
+pub(crate) fn alias_not_found(caller: KmsCaller<'_>, alias: &str) -> KmsError {
+    KmsError::NotFound(format!("Alias {} is not found.", alias_arn(caller, alias)))
+}
+
+/// The ARN of `alias` (`alias/<name>`) in the caller's partition.
+pub(crate) fn alias_arn(caller: KmsCaller<'_>, alias: &str) -> String {
+    format!("arn:aws:kms:{}:{}:{alias}", caller.region, caller.account)
 }
 
 impl KeyService for LocalKms {
@@ -203,7 +232,7 @@ impl KeyService for LocalKms {
         caller: KmsCaller<'_>,
         key_id: Option<&str>,
     ) -> Result<String, KmsError> {
-        let ring = self.rings.get_or_create(caller.account, caller.region);
+        let ring = self.ring(caller);
         let id = self.resolve_id(caller, &ring, key_id)?;
         let keys = ring.keys.read();
         keys.get(&id)
@@ -217,7 +246,7 @@ impl KeyService for LocalKms {
         key_id: Option<&str>,
         context: &EncryptionContext,
     ) -> Result<DataKey, KmsError> {
-        let ring = self.rings.get_or_create(caller.account, caller.region);
+        let ring = self.ring(caller);
         let id = self.resolve_id(caller, &ring, key_id)?;
         let keys = ring.keys.read();
         let key = keys.get(&id).ok_or(KmsError::Internal)?;
@@ -236,7 +265,7 @@ impl KeyService for LocalKms {
         ciphertext_blob: &[u8],
         context: &EncryptionContext,
     ) -> Result<Zeroizing<Vec<u8>>, KmsError> {
-        let ring = self.rings.get_or_create(caller.account, caller.region);
+        let ring = self.ring(caller);
         crypto::open(&ring, ciphertext_blob, context).map(|opened| opened.plaintext)
     }
 

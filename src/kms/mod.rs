@@ -7,12 +7,14 @@
 
 pub mod aead;
 mod crypto;
+mod deletion;
 mod envelope;
 mod error;
 mod keys;
 mod local;
 pub mod model;
 mod ops;
+mod paging;
 mod service;
 
 use std::collections::BTreeMap;

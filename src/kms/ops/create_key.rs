@@ -1,7 +1,7 @@
 //! CreateKey: a symmetric encryption key (`SYMMETRIC_DEFAULT`, `ENCRYPT_DECRYPT`, origin
 //! `AWS_KMS`) with KMS's default key policy unless one is given, and optional tags.
 //! Other key specs, usages and origins are refused with `UnsupportedOperationException`
-//! until they are emulated.
+//! until they are emulated. A policy is checked as PutKeyPolicy checks it.
 
 use serde::{Deserialize, Serialize};
 
@@ -67,7 +67,6 @@ pub fn create_key(
     input: CreateKeyInput,
 ) -> Result<CreateKeyOutput, KmsError> {
     let mut v = Validator::new();
-    v.length("Policy", input.policy.as_deref(), 1, 131_072, Echo::Value);
     v.length(
         "Description",
         input.description.as_deref(),
@@ -83,28 +82,8 @@ pub fn create_key(
     );
     v.one_of("KeySpec", input.key_spec.as_deref(), &KEY_SPECS);
     v.one_of("Origin", input.origin.as_deref(), &ORIGINS);
-    for (index, tag) in input.tags.iter().flatten().enumerate() {
-        let at = index + 1;
-        v.required(&format!("Tags.{at}.member.TagKey"), tag.tag_key.as_ref());
-        v.length(
-            &format!("Tags.{at}.member.TagKey"),
-            tag.tag_key.as_deref(),
-            1,
-            128,
-            Echo::Value,
-        );
-        v.required(
-            &format!("Tags.{at}.member.TagValue"),
-            tag.tag_value.as_ref(),
-        );
-        v.length(
-            &format!("Tags.{at}.member.TagValue"),
-            tag.tag_value.as_deref(),
-            0,
-            256,
-            Echo::Value,
-        );
-    }
+    validate_tags(&mut v, input.tags.as_deref());
+    super::key_policy::validate_policy(&mut v, input.policy.as_deref());
     v.finish()?;
 
     let spec = input
@@ -129,6 +108,9 @@ pub fn create_key(
         )));
     }
     let tags = check_tags(input.tags.unwrap_or_default())?;
+    if let Some(policy) = &input.policy {
+        super::key_policy::check_policy(policy)?;
+    }
 
     let caller = KmsCaller::from(ctx);
     let place = KeyPlace {
@@ -146,6 +128,33 @@ pub fn create_key(
     let key_metadata = key.metadata();
     kms.ring(caller).keys.write().insert(key.id.clone(), key);
     Ok(CreateKeyOutput { key_metadata })
+}
+
+/// Adds the model's `Tag` constraints (`TagKey` 1-128 and `TagValue` 0-256, both required)
+/// for every entry of a `Tags` list.
+pub(crate) fn validate_tags(v: &mut Validator, tags: Option<&[KmsTag]>) {
+    for (index, tag) in tags.unwrap_or_default().iter().enumerate() {
+        let at = index + 1;
+        v.required(&format!("Tags.{at}.member.TagKey"), tag.tag_key.as_ref());
+        v.length(
+            &format!("Tags.{at}.member.TagKey"),
+            tag.tag_key.as_deref(),
+            1,
+            128,
+            Echo::Value,
+        );
+        v.required(
+            &format!("Tags.{at}.member.TagValue"),
+            tag.tag_value.as_ref(),
+        );
+        v.length(
+            &format!("Tags.{at}.member.TagValue"),
+            tag.tag_value.as_deref(),
+            0,
+            256,
+            Echo::Value,
+        );
+    }
 }
 
 /// KMS's tag rules with its `TagException` texts (reference §2.5): at most 50, no duplicate

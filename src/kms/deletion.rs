@@ -1,0 +1,173 @@
+//! Key deletion windows: a key scheduled for deletion (ScheduleKeyDeletion) is deleted for
+//! good once its `DeletionDate` has passed on the (virtual) clock, together with every alias
+//! that points at it. Afterwards the key is `NotFoundException` to every operation, and
+//! ciphertexts made under it fail to decrypt with AWS's "ciphertext refers to a customer
+//! master key that does not exist" `AccessDeniedException`.
+//!
+//! Deletion runs lazily before any request touches a key ring (`LocalKms::ring`), from the
+//! server's background scheduler and right after the admin API moves the clock
+//! (`LocalKms::delete_expired` via `AppState::run_due_work`), like Secrets Manager's purge.
+//!
+//! Invariant: a ring's [`DeletionHint`] is never later than the earliest deletion date of any
+//! of its keys (whole seconds, rounded down), so a check that finds `now` before the hint may
+//! skip the scan; the hint is lowered when a deletion is scheduled and recomputed only while
+//! the ring's locks are held for writing.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use time::OffsetDateTime;
+
+use super::keys::KeyRing;
+
+/// A lower bound (epoch seconds) of the earliest deletion date in one key ring.
+#[derive(Debug)]
+pub struct DeletionHint(AtomicI64);
+
+impl Default for DeletionHint {
+    /// Nothing is scheduled in a new ring.
+    fn default() -> Self {
+        DeletionHint(AtomicI64::new(i64::MAX))
+    }
+}
+
+impl DeletionHint {
+    /// Records that a key of the ring is due at `date`.
+    pub fn note(&self, date: OffsetDateTime) {
+        self.0.fetch_min(date.unix_timestamp(), Ordering::AcqRel);
+    }
+
+    fn may_be_due(&self, now: OffsetDateTime) -> bool {
+        now.unix_timestamp() >= self.0.load(Ordering::Acquire)
+    }
+
+    fn reset_to(&self, earliest: Option<OffsetDateTime>) {
+        let seconds = earliest.map_or(i64::MAX, OffsetDateTime::unix_timestamp);
+        self.0.store(seconds, Ordering::Release);
+    }
+}
+
+impl KeyRing {
+    /// Deletes every key whose deletion date is not after `now`, and the aliases pointing at
+    /// them; returns how many keys were deleted. Cheap (one atomic load) when nothing is due.
+    pub fn delete_due(&self, now: OffsetDateTime) -> usize {
+        if !self.deletion_hint.may_be_due(now) {
+            return 0;
+        }
+        let mut aliases = self.aliases.write();
+        let mut keys = self.keys.write();
+        let due: Vec<String> = keys
+            .values()
+            .filter(|key| key.deletion_due(now))
+            .map(|key| key.id.clone())
+            .collect();
+        for id in &due {
+            keys.remove(id);
+        }
+        aliases.retain(|_, alias| !due.contains(&alias.key_id));
+        let earliest = keys.values().filter_map(|key| key.deletion_date).min();
+        self.deletion_hint.reset_to(earliest);
+        due.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kms::keys::{Alias, Key, KeyManager, KeyPlace, KeyState};
+    use time::Duration;
+
+    fn key(now: OffsetDateTime) -> Key {
+        let place = KeyPlace {
+            account: "000000000000",
+            region: "us-east-1",
+            now,
+        };
+        Key::new(place, KeyManager::Customer, String::new(), None)
+    }
+
+    #[test]
+    fn only_keys_past_their_window_go_and_their_aliases_with_them() {
+        let ring = KeyRing::default();
+        let start = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        let mut ids = Vec::new();
+        for days in [Some(7), Some(30), None] {
+            let mut k = key(start);
+            if let Some(days) = days {
+                ring.deletion_hint.note(k.schedule_deletion(start, days));
+            }
+            ring.aliases
+                .write()
+                .insert(format!("alias/{}", k.id), Alias::new(k.id.clone(), start));
+            ids.push(k.id.clone());
+            ring.keys.write().insert(k.id.clone(), k);
+        }
+        assert_eq!(ring.delete_due(start + Duration::days(6)), 0);
+        assert_eq!(ring.delete_due(start + Duration::days(7)), 1);
+        assert!(!ring.keys.read().contains_key(&ids[0]));
+        assert!(
+            !ring
+                .aliases
+                .read()
+                .contains_key(&format!("alias/{}", ids[0]))
+        );
+        assert_eq!(ring.aliases.read().len(), 2);
+        assert_eq!(ring.delete_due(start + Duration::days(31)), 1);
+        assert_eq!(ring.keys.read().len(), 1);
+        assert!(ring.keys.read().contains_key(&ids[2]));
+        assert!(
+            !ring
+                .deletion_hint
+                .may_be_due(start + Duration::days(10_000))
+        );
+    }
+
+    #[test]
+    fn a_cancelled_deletion_keeps_the_key_disabled() {
+        let ring = KeyRing::default();
+        let start = OffsetDateTime::UNIX_EPOCH;
+        let mut k = key(start);
+        ring.deletion_hint.note(k.schedule_deletion(start, 7));
+        k.cancel_deletion();
+        assert_eq!(k.state, KeyState::Disabled);
+        let id = k.id.clone();
+        ring.keys.write().insert(id.clone(), k);
+        assert_eq!(ring.delete_due(start + Duration::days(8)), 0);
+        assert!(ring.keys.read().contains_key(&id));
+    }
+
+    #[test]
+    fn ciphertexts_of_a_deleted_key_fail_as_aws_says() {
+        use crate::kms::{EncryptionContext, KeyService, KmsCaller, KmsError, LocalKms, crypto};
+        let start = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        let caller = KmsCaller {
+            account: "000000000000",
+            region: "us-east-1",
+            now: start,
+        };
+        let kms = LocalKms::new();
+        let arn = kms.create_customer_key(caller);
+        let context = EncryptionContext::new();
+        let data_key = kms.generate_data_key(caller, Some(&arn), &context).unwrap();
+        let ring = kms.ring(caller);
+        {
+            let mut keys = ring.keys.write();
+            let key = keys.values_mut().next().unwrap();
+            ring.deletion_hint.note(key.schedule_deletion(start, 7));
+        }
+        assert_eq!(
+            kms.decrypt(caller, &data_key.ciphertext_blob, &context),
+            Err(KmsError::pending_deletion(&arn))
+        );
+        assert_eq!(kms.delete_expired(start + Duration::days(7)), 1);
+        let later = KmsCaller {
+            now: start + Duration::days(7),
+            ..caller
+        };
+        assert_eq!(
+            kms.decrypt(later, &data_key.ciphertext_blob, &context),
+            Err(KmsError::AccessDenied(
+                crypto::UNKNOWN_KEY_IN_CIPHERTEXT.to_owned()
+            ))
+        );
+    }
+}

@@ -1,0 +1,75 @@
+//! ListKeys: every key of the caller's partition — customer and AWS managed, in every state,
+//! including keys pending deletion — as `{KeyId, KeyArn}`, ordered by key id. `Limit` 1-1000
+//! (default 100); `Truncated` is always sent because the SDK paginators depend on it.
+
+use serde::{Deserialize, Serialize};
+
+use super::super::paging::{self, Page};
+use super::super::{KmsCaller, KmsError, LocalKms};
+use crate::protocol::ctx::RequestCtx;
+use crate::protocol::validate::Validator;
+
+/// ListKeys input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListKeysInput {
+    limit: Option<i64>,
+    marker: Option<String>,
+}
+
+/// One entry of ListKeys.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KeyListEntry {
+    key_id: String,
+    key_arn: String,
+}
+
+/// ListKeys output.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListKeysOutput {
+    keys: Vec<KeyListEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_marker: Option<String>,
+    truncated: bool,
+}
+
+/// Serves ListKeys.
+pub fn list_keys(
+    kms: &LocalKms,
+    ctx: &RequestCtx,
+    input: ListKeysInput,
+) -> Result<ListKeysOutput, KmsError> {
+    let mut v = Validator::new();
+    paging::validate(&mut v, input.limit, input.marker.as_deref());
+    v.finish()?;
+    let ring = kms.ring(KmsCaller::from(ctx));
+    let mut entries: Vec<KeyListEntry> = ring
+        .keys
+        .read()
+        .values()
+        .map(|key| KeyListEntry {
+            key_id: key.id.clone(),
+            key_arn: key.arn.clone(),
+        })
+        .collect();
+    entries.sort_by(|a, b| a.key_id.cmp(&b.key_id));
+    let Page {
+        items,
+        next_marker,
+        truncated,
+    } = paging::page(
+        "keys",
+        entries,
+        |entry| entry.key_id.as_str(),
+        input.marker.as_deref(),
+        input.limit,
+        (100, 1000),
+    )?;
+    Ok(ListKeysOutput {
+        keys: items,
+        next_marker,
+        truncated,
+    })
+}
