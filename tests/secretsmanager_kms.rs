@@ -225,3 +225,104 @@ async fn no_secret_plaintext_is_stored() {
         Some("Quartz-Falcon-4410-plaintext-v2")
     );
 }
+
+#[tokio::test]
+async fn a_disabled_or_doomed_key_breaks_reads_and_writes_until_it_is_back() {
+    let server = start().await;
+    let sm = client(&server);
+    let kms = kms_client(&server);
+    let key_id = kms
+        .create_key()
+        .send()
+        .await
+        .unwrap()
+        .key_metadata()
+        .unwrap()
+        .key_id()
+        .to_owned();
+    sm.create_secret()
+        .name("guarded")
+        .kms_key_id(&key_id)
+        .secret_string("v1")
+        .send()
+        .await
+        .unwrap();
+    let decryption =
+        "Secrets Manager can't decrypt the protected secret text using the provided KMS key.";
+
+    kms.disable_key().key_id(&key_id).send().await.unwrap();
+    assert_error(
+        sm.get_secret_value().secret_id("guarded").send().await,
+        "DecryptionFailure",
+        decryption,
+    );
+    let (code, message) = common::error_of(
+        sm.put_secret_value()
+            .secret_id("guarded")
+            .secret_string("v2")
+            .send()
+            .await,
+    );
+    assert_eq!(code, "EncryptionFailure");
+    assert!(message.ends_with("is disabled."), "{message}");
+    let batch = sm
+        .batch_get_secret_value()
+        .secret_id_list("guarded")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(batch.errors()[0].error_code(), Some("DecryptionFailure"));
+
+    kms.enable_key().key_id(&key_id).send().await.unwrap();
+    assert_eq!(
+        sm.get_secret_value()
+            .secret_id("guarded")
+            .send()
+            .await
+            .unwrap()
+            .secret_string(),
+        Some("v1")
+    );
+    sm.put_secret_value()
+        .secret_id("guarded")
+        .secret_string("v2")
+        .send()
+        .await
+        .unwrap();
+
+    kms.schedule_key_deletion()
+        .key_id(&key_id)
+        .pending_window_in_days(7)
+        .send()
+        .await
+        .unwrap();
+    assert_error(
+        sm.get_secret_value().secret_id("guarded").send().await,
+        "DecryptionFailure",
+        decryption,
+    );
+    let (code, message) = common::error_of(
+        sm.update_secret()
+            .secret_id("guarded")
+            .secret_string("v3")
+            .send()
+            .await,
+    );
+    assert_eq!(code, "EncryptionFailure");
+    assert!(message.ends_with("is pending deletion."), "{message}");
+    kms.cancel_key_deletion()
+        .key_id(&key_id)
+        .send()
+        .await
+        .unwrap();
+    kms.enable_key().key_id(&key_id).send().await.unwrap();
+    assert_eq!(
+        sm.get_secret_value()
+            .secret_id("guarded")
+            .send()
+            .await
+            .unwrap()
+            .secret_string(),
+        Some("v2")
+    );
+}

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { randomUUID, createHash, createHmac } from "node:crypto";
 import assert from "node:assert/strict";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { KMSClient } from "@aws-sdk/client-kms";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(HERE, "..", "..", "..");
@@ -349,4 +350,78 @@ export async function runLabelTrace(c, name, trace, { checkEveryStep = true } = 
     const current = Object.entries(step.labels).filter(([, l]) => l.includes("AWSCURRENT")).map(([a]) => a);
     if (current.length) assert.equal(await c.currentValue(name), value(current[0]), `${where}: GetSecretValue()`);
   }
+}
+
+// ------------------------------------------------------------------ issue 4: KMS
+// Texts and shapes from /work/shared/reference/kms-cloudtrail-iam-sts.md (tag = evidence; [S] = recorded against AWS).
+export const KMS_SYMMETRIC_METADATA_FIELDS = [ // §2.5 CreateKey [S]
+  "AWSAccountId", "Arn", "CreationDate", "CurrentKeyMaterialId", "CustomerMasterKeySpec", "Description", "Enabled",
+  "EncryptionAlgorithms", "KeyId", "KeyManager", "KeySpec", "KeyState", "KeyUsage", "MultiRegion", "Origin",
+].sort();
+export const KMS_KEY_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const KMS_HEX64_RE = /^[0-9a-f]{64}$/; // key-material ids and grant ids
+
+export const kmsKeyArn = (keyId, account = DEFAULT_ACCOUNT, region = REGION) => `arn:aws:kms:${region}:${account}:key/${keyId}`;
+export const kmsAliasArn = (aliasName, account = DEFAULT_ACCOUNT, region = REGION) => {
+  assert.ok(aliasName.startsWith("alias/"), aliasName);
+  return `arn:aws:kms:${region}:${account}:${aliasName}`;
+};
+
+export const KMS_MSG = {
+  managedSmDescription: "Default key that protects my Secrets Manager data when no other key is defined", // §4
+  incorrectKey: "The key ID in the request does not identify a CMK that can perform this operation.", // [S]
+  dryRun: "The request would have succeeded, but the DryRun option is set.", // [S]
+  foreignCiphertext: // [O][Mo][LK]
+    "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.",
+  aliasPrefix: // [S]
+    'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
+  tooManyTags: "Too many tags", // [S]
+  duplicateTagKeys: "Duplicate tag keys", // [S]
+  reservedTags: "Tags beginning with aws: are reserved", // [S]
+  numberOfBytesRequired: "NumberOfBytes is required.", // [S]
+  invalidKeyId: (id) => `Invalid keyId '${id}'`, // §2.1 [S]
+  keyMissing: (arn) => `Key '${arn}' does not exist`, // §2.1 [S]
+  invalidArn: (region) => `Invalid arn ${region}`, // §2.1 [S]
+  disabled: (arn) => `${arn} is disabled.`, // §2.2 [1]
+  pendingDeletion: (arn) => `${arn} is pending deletion.`, // §2.2 [3]
+  notPendingDeletion: (arn) => `${arn} is not pending deletion.`, // §2.2 [4]
+  rotationLimit: (arn) => // [S]
+    `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${arn}`,
+  rangeMin: (member, value, min) =>
+    `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
+  /** Coral length text; value undefined for sensitive members (Coral omits the value). */
+  lengthMax: (member, value, max) =>
+    `1 validation error detected: ${value === undefined ? "Value" : `Value '${value}'`} at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+};
+
+/** The JS SDK's rendering of a modeled error that has no message on the wire (InvalidCiphertextException, §1.3). */
+export const SDK_NO_MESSAGE = "UnknownError";
+
+/** §7.8: the default key policy exactly as the API returns it. */
+export function kmsDefaultPolicy(account = DEFAULT_ACCOUNT) {
+  return [
+    "{",
+    '  "Version" : "2012-10-17",',
+    '  "Id" : "key-default-1",',
+    '  "Statement" : [ {',
+    '    "Sid" : "Enable IAM User Permissions",',
+    '    "Effect" : "Allow",',
+    '    "Principal" : {',
+    `      "AWS" : "arn:aws:iam::${account}:root"`,
+    "    },",
+    '    "Action" : "kms:*",',
+    '    "Resource" : "*"',
+    "  } ]",
+    "}",
+  ].join("\n");
+}
+
+export function kmsClient(server, { key = "test", secret = "test", region = REGION, ...extra } = {}) {
+  return new KMSClient({
+    endpoint: server.url,
+    region,
+    credentials: { accessKeyId: key, secretAccessKey: secret },
+    maxAttempts: 1,
+    ...extra,
+  });
 }
