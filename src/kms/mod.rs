@@ -9,10 +9,12 @@ pub mod aead;
 mod crypto;
 mod envelope;
 mod error;
+mod grants;
 mod keys;
 mod local;
 pub mod model;
 mod ops;
+mod rotation;
 mod service;
 
 use std::collections::BTreeMap;
