@@ -79,7 +79,8 @@ impl Grant {
         bytes.extend_from_slice(&hex::decode(&self.id).unwrap_or_default());
         bytes.extend_from_slice(aead::random_key().as_slice());
         let token = URL_SAFE_NO_PAD.encode(bytes.as_slice());
-        self.token_digests.push(Sha256::digest(token.as_bytes()).into());
+        self.token_digests
+            .push(Sha256::digest(token.as_bytes()).into());
         token
     }
 
@@ -122,7 +123,10 @@ mod tests {
         let first = grant.issue_token();
         let second = grant.issue_token();
         assert_ne!(first, second);
-        assert_eq!(grant_id_of_token(&first).as_deref(), Some(grant.id.as_str()));
+        assert_eq!(
+            grant_id_of_token(&first).as_deref(),
+            Some(grant.id.as_str())
+        );
         assert!(grant.has_token(&first) && grant.has_token(&second));
         assert!(!grant.has_token("nope"));
         assert_eq!(grant_id_of_token("nope"), None);

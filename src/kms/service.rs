@@ -112,19 +112,33 @@ impl LocalKms {
             Operation::CreateKey => run(body, |input| ops::create_key(self, ctx, input)),
             Operation::Decrypt => run(body, |input| ops::decrypt(self, ctx, input)),
             Operation::DescribeKey => run(body, |input| ops::describe_key(self, ctx, input)),
-            Operation::DisableKeyRotation => run_unit(body, |input| ops::disable_key_rotation(self, ctx, input)),
-            Operation::EnableKeyRotation => run_unit(body, |input| ops::enable_key_rotation(self, ctx, input)),
+            Operation::DisableKeyRotation => {
+                run_unit(body, |input| ops::disable_key_rotation(self, ctx, input))
+            }
+            Operation::EnableKeyRotation => {
+                run_unit(body, |input| ops::enable_key_rotation(self, ctx, input))
+            }
             Operation::Encrypt => run(body, |input| ops::encrypt(self, ctx, input)),
-            Operation::GenerateDataKey => run(body, |input| ops::generate_data_key(self, ctx, input)),
-            Operation::GenerateDataKeyWithoutPlaintext => run(body, |input| ops::generate_data_key_without_plaintext(self, ctx, input)),
+            Operation::GenerateDataKey => {
+                run(body, |input| ops::generate_data_key(self, ctx, input))
+            }
+            Operation::GenerateDataKeyWithoutPlaintext => run(body, |input| {
+                ops::generate_data_key_without_plaintext(self, ctx, input)
+            }),
             Operation::GenerateRandom => run(body, ops::generate_random),
-            Operation::GetKeyRotationStatus => run(body, |input| ops::get_key_rotation_status(self, ctx, input)),
+            Operation::GetKeyRotationStatus => {
+                run(body, |input| ops::get_key_rotation_status(self, ctx, input))
+            }
             Operation::ListGrants => run(body, |input| ops::list_grants(self, ctx, input)),
-            Operation::ListKeyRotations => run(body, |input| ops::list_key_rotations(self, ctx, input)),
+            Operation::ListKeyRotations => {
+                run(body, |input| ops::list_key_rotations(self, ctx, input))
+            }
             Operation::ReEncrypt => run(body, |input| ops::re_encrypt(self, ctx, input)),
             Operation::RetireGrant => run_unit(body, |input| ops::retire_grant(self, ctx, input)),
             Operation::RevokeGrant => run_unit(body, |input| ops::revoke_grant(self, ctx, input)),
-            Operation::RotateKeyOnDemand => run(body, |input| ops::rotate_key_on_demand(self, ctx, input)),
+            Operation::RotateKeyOnDemand => {
+                run(body, |input| ops::rotate_key_on_demand(self, ctx, input))
+            }
         }
     }
 }

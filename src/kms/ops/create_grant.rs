@@ -113,7 +113,11 @@ pub fn create_grant(
     let mut v = Validator::new();
     validate_key_id(&mut v, input.key_id.as_ref());
     v.required("GranteePrincipal", input.grantee_principal.as_ref());
-    validate_principal(&mut v, "GranteePrincipal", input.grantee_principal.as_deref());
+    validate_principal(
+        &mut v,
+        "GranteePrincipal",
+        input.grantee_principal.as_deref(),
+    );
     validate_principal(
         &mut v,
         "RetiringPrincipal",

@@ -61,9 +61,15 @@ pub fn enable_key_rotation(
     v.finish()?;
     let period = input.rotation_period_in_days.unwrap_or(DEFAULT_PERIOD_DAYS);
     let caller = KmsCaller::from(ctx);
-    let next = change(kms, ctx, input.key_id.as_deref(), "kms:EnableKeyRotation", |key| {
-        key.rotation.enable(period, caller.now);
-    })?;
+    let next = change(
+        kms,
+        ctx,
+        input.key_id.as_deref(),
+        "kms:EnableKeyRotation",
+        |key| {
+            key.rotation.enable(period, caller.now);
+        },
+    )?;
     if let Some(next) = next {
         kms.schedule_rotation(next);
     }
@@ -79,9 +85,15 @@ pub fn disable_key_rotation(
     let mut v = Validator::new();
     validate_key_id(&mut v, input.key_id.as_ref());
     v.finish()?;
-    change(kms, ctx, input.key_id.as_deref(), "kms:DisableKeyRotation", |key| {
-        key.rotation.disable();
-    })?;
+    change(
+        kms,
+        ctx,
+        input.key_id.as_deref(),
+        "kms:DisableKeyRotation",
+        |key| {
+            key.rotation.disable();
+        },
+    )?;
     Ok(())
 }
 

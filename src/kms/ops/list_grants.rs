@@ -107,7 +107,11 @@ pub fn list_grants(
                     retiring_principal: g.terms.retiring_principal.clone(),
                     issuing_account: g.issuing_account.clone(),
                     operations: g.terms.operations.clone(),
-                    constraints: g.terms.constraints.as_ref().map(GrantConstraintsShape::from),
+                    constraints: g
+                        .terms
+                        .constraints
+                        .as_ref()
+                        .map(GrantConstraintsShape::from),
                 },
             )
         })

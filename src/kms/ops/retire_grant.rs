@@ -56,7 +56,11 @@ pub fn retire_grant(
         let mut keys = ring.keys.write();
         let key = keys
             .values_mut()
-            .find(|k| k.grants.iter().any(|g| g.id == grant_id && g.has_token(token)))
+            .find(|k| {
+                k.grants
+                    .iter()
+                    .any(|g| g.id == grant_id && g.has_token(token))
+            })
             .ok_or_else(invalid_grant_token)?;
         if input.dry_run == Some(true) {
             return Err(KmsError::DryRun);

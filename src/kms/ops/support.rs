@@ -1,9 +1,9 @@
 //! Helpers the cryptographic, rotation and grant operations share: grant-token and algorithm
 //! checks, the AWS managed key's refusal of direct use, principal patterns, and paging.
 
+use super::super::KmsError;
 use super::super::grants::grant_id_of_token;
 use super::super::keys::{Key, KeyManager};
-use super::super::KmsError;
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::validate::{Echo, Validator};
 
@@ -161,7 +161,9 @@ mod tests {
 
     #[test]
     fn principals_follow_the_model_pattern() {
-        assert!(is_principal("arn:aws:iam::111122223333:role/Example_Role+=,.@-"));
+        assert!(is_principal(
+            "arn:aws:iam::111122223333:role/Example_Role+=,.@-"
+        ));
         assert!(!is_principal("has space"));
         assert!(!is_principal(""));
     }
