@@ -9,6 +9,7 @@ pub mod aead;
 mod crypto;
 mod envelope;
 mod error;
+pub mod fuzz_support;
 mod grants;
 mod keys;
 mod local;

@@ -14,6 +14,8 @@ mod list_grants;
 mod re_encrypt;
 mod retire_grant;
 mod rotate_key_on_demand;
+#[cfg(test)]
+mod state_tests;
 mod support;
 
 pub use create_grant::create_grant;
