@@ -418,31 +418,3 @@ async fn issued_grant_tokens_are_accepted_by_cryptographic_operations() {
         .unwrap();
     assert_eq!(plain.plaintext().unwrap().as_ref(), b"x");
 }
-
-#[tokio::test]
-async fn grants_on_the_secrets_manager_key_are_refused() {
-    let server = start().await;
-    let kms = kms_client(&server);
-    let meta = kms
-        .describe_key()
-        .key_id("alias/aws/secretsmanager")
-        .send()
-        .await
-        .unwrap();
-    let arn = meta.key_metadata().unwrap().arn().unwrap().to_owned();
-    assert_error(
-        kms.create_grant()
-            .key_id(&arn)
-            .grantee_principal(GRANTEE)
-            .operations(GrantOperation::Decrypt)
-            .send()
-            .await,
-        "AccessDeniedException",
-        format!(
-            "User: arn:aws:iam::000000000000:root is not authorized to perform: kms:CreateGrant on resource: {arn} because no resource-based policy allows the kms:CreateGrant action"
-        ),
-    );
-    // Listing is allowed (kms:List* for the account).
-    let listed = kms.list_grants().key_id(&arn).send().await.unwrap();
-    assert!(listed.grants().is_empty());
-}
