@@ -48,12 +48,15 @@ impl AppState {
         }
     }
 
-    /// Does the time-based work that is due at the clock's current time (removing secrets
-    /// whose recovery window has ended and KMS keys whose deletion window has ended). Run by the scheduler and after clock moves.
+    /// Does the time-based work that is due at the clock's current time: removing secrets
+    /// whose recovery window has ended, deleting KMS keys whose deletion window has ended and
+    /// rotating KMS keys whose automatic rotation is due. Run by the scheduler and after clock
+    /// moves.
     pub fn run_due_work(&self) {
         let now = self.clock.now();
         self.secrets_manager.purge_expired(now);
         self.kms.delete_expired(now);
+        self.kms.rotate_due_keys(now);
     }
 
     /// Forgets all state, or all state of one account.

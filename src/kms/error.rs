@@ -62,6 +62,9 @@ pub enum KmsError {
     /// The operation is not valid for this key (`UnsupportedOperationException`).
     #[error("{0}")]
     UnsupportedOperation(String),
+    /// No custom key store has that id (`CustomKeyStoreNotFoundException`).
+    #[error("{0}")]
+    CustomKeyStoreNotFound(String),
     /// `DryRun` was set and the request would have succeeded (`DryRunOperationException`).
     #[error("The request would have succeeded, but the DryRun option is set.")]
     DryRun,
@@ -101,6 +104,7 @@ impl KmsError {
             KmsError::NotAuthorized => "NotAuthorizedException",
             KmsError::LimitExceeded(_) => "LimitExceededException",
             KmsError::UnsupportedOperation(_) => "UnsupportedOperationException",
+            KmsError::CustomKeyStoreNotFound(_) => "CustomKeyStoreNotFoundException",
             KmsError::DryRun => "DryRunOperationException",
             KmsError::Validation(_) => "ValidationException",
             KmsError::Internal => "KMSInternalException",

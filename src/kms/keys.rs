@@ -14,7 +14,9 @@ use super::aead;
 use super::deletion::DeletionHint;
 use super::envelope::MATERIAL_ID_LEN;
 use super::error::KmsError;
+use super::grants::Grant;
 use super::model::KeyMetadata;
+use super::rotation::KeyRotation;
 use crate::protocol::json::EpochSeconds;
 
 /// Who manages a key.
@@ -107,6 +109,10 @@ pub struct Key {
     pub tags: Vec<(String, String)>,
     /// All material generations, newest last; only the newest encrypts.
     pub materials: Vec<Material>,
+    /// Automatic rotation schedule and rotation history.
+    pub rotation: KeyRotation,
+    /// Grants on this key, oldest first.
+    pub grants: Vec<Grant>,
 }
 
 impl std::fmt::Debug for Key {
@@ -151,6 +157,8 @@ impl Key {
             policy: policy.unwrap_or_else(|| default_policy(place.account)),
             tags: Vec::new(),
             materials: vec![Material::generate()],
+            rotation: KeyRotation::default(),
+            grants: Vec::new(),
         }
     }
 

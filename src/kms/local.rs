@@ -3,10 +3,13 @@
 //! AWS managed keys (`aws/secretsmanager`) are created lazily on first use in each
 //! (account, region), as AWS does. Every access to a ring first deletes the keys whose
 //! deletion window has ended (see `deletion.rs`), so no request sees an expired key.
+//!
+//! Invariant: `rotation_hint` is never later than the earliest `next` rotation of any key, so
+//! the scheduler's due-check ([`LocalKms::rotate_due_keys`]) can return without scanning.
 
-use zeroize::Zeroizing;
-
+use parking_lot::Mutex;
 use time::OffsetDateTime;
+use zeroize::Zeroizing;
 
 use super::keys::{Alias, Key, KeyManager, KeyPlace, KeyRing};
 use super::{
@@ -19,6 +22,8 @@ use crate::storage::Partitions;
 #[derive(Debug, Default)]
 pub struct LocalKms {
     rings: Partitions<KeyRing>,
+    /// No key rotates automatically before this time (`None`: no key rotates at all).
+    rotation_hint: Mutex<Option<OffsetDateTime>>,
 }
 
 /// Which identifier forms an operation accepts (reference §2.1).
@@ -173,6 +178,35 @@ impl LocalKms {
         }
     }
 
+    /// Notes that some key's automatic rotation is due at `at`. Call without holding a key
+    /// ring lock (the scan takes the hint first, then the rings).
+    pub(crate) fn schedule_rotation(&self, at: OffsetDateTime) {
+        let mut hint = self.rotation_hint.lock();
+        if hint.is_none_or(|earliest| at < earliest) {
+            *hint = Some(at);
+        }
+    }
+
+    /// Rotates every key whose automatic rotation is due at `now`. Cheap when nothing is due:
+    /// one comparison against the earliest scheduled rotation.
+    pub fn rotate_due_keys(&self, now: OffsetDateTime) {
+        let mut hint = self.rotation_hint.lock();
+        if hint.is_none_or(|earliest| earliest > now) {
+            return;
+        }
+        let mut earliest: Option<OffsetDateTime> = None;
+        for ring in self.rings.all() {
+            let mut keys = ring.keys.write();
+            for key in keys.values_mut() {
+                key.run_due_rotation(now);
+                if let Some(next) = key.rotation.next {
+                    earliest = Some(earliest.map_or(next, |e| e.min(next)));
+                }
+            }
+        }
+        *hint = earliest;
+    }
+
     /// The caller's key ring, after deleting its keys whose deletion window has ended.
     pub(crate) fn ring(&self, caller: KmsCaller<'_>) -> std::sync::Arc<KeyRing> {
         let ring = self.rings.get_or_create(caller.account, caller.region);
@@ -200,18 +234,26 @@ impl LocalKms {
         if let Some(alias) = aliases.get(SECRETS_MANAGER_ALIAS) {
             return alias.key_id.clone();
         }
-        let key = Key::new(
+        let mut key = Key::new(
             place(caller),
             KeyManager::Aws,
             MANAGED_KEY_DESCRIPTION.to_owned(),
             Some(managed_key_policy(caller.account, caller.region)),
         );
+        // AWS managed keys always rotate, every year (reference §4).
+        key.rotation
+            .enable(super::rotation::DEFAULT_PERIOD_DAYS, caller.now);
+        let next = key.rotation.next;
         let id = key.id.clone();
         ring.keys.write().insert(id.clone(), key);
         aliases.insert(
             SECRETS_MANAGER_ALIAS.to_owned(),
             Alias::new(id.clone(), caller.now),
         );
+        drop(aliases);
+        if let Some(next) = next {
+            self.schedule_rotation(next);
+        }
         id
     }
 }
@@ -251,10 +293,10 @@ impl KeyService for LocalKms {
         let keys = ring.keys.read();
         let key = keys.get(&id).ok_or(KmsError::Internal)?;
         let plaintext = aead::random_key();
-        let ciphertext_blob = crypto::seal(key, plaintext.as_slice(), context)?;
+        let sealed = crypto::seal(key, plaintext.as_slice(), context)?;
         Ok(DataKey {
             plaintext,
-            ciphertext_blob,
+            ciphertext_blob: sealed.blob,
             key_arn: key.arn.clone(),
         })
     }
@@ -266,7 +308,8 @@ impl KeyService for LocalKms {
         context: &EncryptionContext,
     ) -> Result<Zeroizing<Vec<u8>>, KmsError> {
         let ring = self.ring(caller);
-        crypto::open(&ring, ciphertext_blob, context).map(|opened| opened.plaintext)
+        let keys = ring.keys.read();
+        crypto::open(&keys, ciphertext_blob, context).map(|opened| opened.plaintext)
     }
 
     fn reset_all(&self) {

@@ -10,11 +10,14 @@ mod crypto;
 mod deletion;
 mod envelope;
 mod error;
+pub mod fuzz_support;
+mod grants;
 mod keys;
 mod local;
 pub mod model;
 mod ops;
 mod paging;
+mod rotation;
 mod service;
 
 use std::collections::BTreeMap;

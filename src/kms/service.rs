@@ -15,28 +15,58 @@ pub enum Operation {
     CancelKeyDeletion,
     /// CreateAlias.
     CreateAlias,
+    /// CreateGrant.
+    CreateGrant,
     /// CreateKey.
     CreateKey,
+    /// Decrypt.
+    Decrypt,
     /// DeleteAlias.
     DeleteAlias,
     /// DescribeKey.
     DescribeKey,
     /// DisableKey.
     DisableKey,
+    /// DisableKeyRotation.
+    DisableKeyRotation,
     /// EnableKey.
     EnableKey,
+    /// EnableKeyRotation.
+    EnableKeyRotation,
+    /// Encrypt.
+    Encrypt,
+    /// GenerateDataKey.
+    GenerateDataKey,
+    /// GenerateDataKeyWithoutPlaintext.
+    GenerateDataKeyWithoutPlaintext,
+    /// GenerateRandom.
+    GenerateRandom,
     /// GetKeyPolicy.
     GetKeyPolicy,
+    /// GetKeyRotationStatus.
+    GetKeyRotationStatus,
     /// ListAliases.
     ListAliases,
+    /// ListGrants.
+    ListGrants,
     /// ListKeyPolicies.
     ListKeyPolicies,
+    /// ListKeyRotations.
+    ListKeyRotations,
     /// ListKeys.
     ListKeys,
     /// ListResourceTags.
     ListResourceTags,
     /// PutKeyPolicy.
     PutKeyPolicy,
+    /// ReEncrypt.
+    ReEncrypt,
+    /// RetireGrant.
+    RetireGrant,
+    /// RevokeGrant.
+    RevokeGrant,
+    /// RotateKeyOnDemand.
+    RotateKeyOnDemand,
     /// ScheduleKeyDeletion.
     ScheduleKeyDeletion,
     /// TagResource.
@@ -54,17 +84,32 @@ impl Operation {
     pub const ALL: &'static [Operation] = &[
         Operation::CancelKeyDeletion,
         Operation::CreateAlias,
+        Operation::CreateGrant,
         Operation::CreateKey,
+        Operation::Decrypt,
         Operation::DeleteAlias,
         Operation::DescribeKey,
         Operation::DisableKey,
+        Operation::DisableKeyRotation,
         Operation::EnableKey,
+        Operation::EnableKeyRotation,
+        Operation::Encrypt,
+        Operation::GenerateDataKey,
+        Operation::GenerateDataKeyWithoutPlaintext,
+        Operation::GenerateRandom,
         Operation::GetKeyPolicy,
+        Operation::GetKeyRotationStatus,
         Operation::ListAliases,
+        Operation::ListGrants,
         Operation::ListKeyPolicies,
+        Operation::ListKeyRotations,
         Operation::ListKeys,
         Operation::ListResourceTags,
         Operation::PutKeyPolicy,
+        Operation::ReEncrypt,
+        Operation::RetireGrant,
+        Operation::RevokeGrant,
+        Operation::RotateKeyOnDemand,
         Operation::ScheduleKeyDeletion,
         Operation::TagResource,
         Operation::UntagResource,
@@ -77,17 +122,32 @@ impl Operation {
         match self {
             Operation::CancelKeyDeletion => "CancelKeyDeletion",
             Operation::CreateAlias => "CreateAlias",
+            Operation::CreateGrant => "CreateGrant",
             Operation::CreateKey => "CreateKey",
+            Operation::Decrypt => "Decrypt",
             Operation::DeleteAlias => "DeleteAlias",
             Operation::DescribeKey => "DescribeKey",
             Operation::DisableKey => "DisableKey",
+            Operation::DisableKeyRotation => "DisableKeyRotation",
             Operation::EnableKey => "EnableKey",
+            Operation::EnableKeyRotation => "EnableKeyRotation",
+            Operation::Encrypt => "Encrypt",
+            Operation::GenerateDataKey => "GenerateDataKey",
+            Operation::GenerateDataKeyWithoutPlaintext => "GenerateDataKeyWithoutPlaintext",
+            Operation::GenerateRandom => "GenerateRandom",
             Operation::GetKeyPolicy => "GetKeyPolicy",
+            Operation::GetKeyRotationStatus => "GetKeyRotationStatus",
             Operation::ListAliases => "ListAliases",
+            Operation::ListGrants => "ListGrants",
             Operation::ListKeyPolicies => "ListKeyPolicies",
+            Operation::ListKeyRotations => "ListKeyRotations",
             Operation::ListKeys => "ListKeys",
             Operation::ListResourceTags => "ListResourceTags",
             Operation::PutKeyPolicy => "PutKeyPolicy",
+            Operation::ReEncrypt => "ReEncrypt",
+            Operation::RetireGrant => "RetireGrant",
+            Operation::RevokeGrant => "RevokeGrant",
+            Operation::RotateKeyOnDemand => "RotateKeyOnDemand",
             Operation::ScheduleKeyDeletion => "ScheduleKeyDeletion",
             Operation::TagResource => "TagResource",
             Operation::UntagResource => "UntagResource",
@@ -116,15 +176,38 @@ impl LocalKms {
                 run(body, |input| ops::cancel_key_deletion(self, ctx, input))
             }
             Operation::CreateAlias => run_unit(body, |input| ops::create_alias(self, ctx, input)),
+            Operation::CreateGrant => run(body, |input| ops::create_grant(self, ctx, input)),
             Operation::CreateKey => run(body, |input| ops::create_key(self, ctx, input)),
+            Operation::Decrypt => run(body, |input| ops::decrypt(self, ctx, input)),
             Operation::DeleteAlias => run_unit(body, |input| ops::delete_alias(self, ctx, input)),
             Operation::DescribeKey => run(body, |input| ops::describe_key(self, ctx, input)),
             Operation::DisableKey => run_unit(body, |input| ops::disable_key(self, ctx, input)),
+            Operation::DisableKeyRotation => {
+                run_unit(body, |input| ops::disable_key_rotation(self, ctx, input))
+            }
             Operation::EnableKey => run_unit(body, |input| ops::enable_key(self, ctx, input)),
+            Operation::EnableKeyRotation => {
+                run_unit(body, |input| ops::enable_key_rotation(self, ctx, input))
+            }
+            Operation::Encrypt => run(body, |input| ops::encrypt(self, ctx, input)),
+            Operation::GenerateDataKey => {
+                run(body, |input| ops::generate_data_key(self, ctx, input))
+            }
+            Operation::GenerateDataKeyWithoutPlaintext => run(body, |input| {
+                ops::generate_data_key_without_plaintext(self, ctx, input)
+            }),
+            Operation::GenerateRandom => run(body, ops::generate_random),
             Operation::GetKeyPolicy => run(body, |input| ops::get_key_policy(self, ctx, input)),
+            Operation::GetKeyRotationStatus => {
+                run(body, |input| ops::get_key_rotation_status(self, ctx, input))
+            }
             Operation::ListAliases => run(body, |input| ops::list_aliases(self, ctx, input)),
+            Operation::ListGrants => run(body, |input| ops::list_grants(self, ctx, input)),
             Operation::ListKeyPolicies => {
                 run(body, |input| ops::list_key_policies(self, ctx, input))
+            }
+            Operation::ListKeyRotations => {
+                run(body, |input| ops::list_key_rotations(self, ctx, input))
             }
             Operation::ListKeys => run(body, |input| ops::list_keys(self, ctx, input)),
             Operation::ListResourceTags => {
@@ -132,6 +215,12 @@ impl LocalKms {
             }
             Operation::PutKeyPolicy => {
                 run_unit(body, |input| ops::put_key_policy(self, ctx, input))
+            }
+            Operation::ReEncrypt => run(body, |input| ops::re_encrypt(self, ctx, input)),
+            Operation::RetireGrant => run_unit(body, |input| ops::retire_grant(self, ctx, input)),
+            Operation::RevokeGrant => run_unit(body, |input| ops::revoke_grant(self, ctx, input)),
+            Operation::RotateKeyOnDemand => {
+                run(body, |input| ops::rotate_key_on_demand(self, ctx, input))
             }
             Operation::ScheduleKeyDeletion => {
                 run(body, |input| ops::schedule_key_deletion(self, ctx, input))

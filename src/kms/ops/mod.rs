@@ -4,7 +4,9 @@
 //! in that order (reference §2.2 "check order").
 
 mod aliases;
+mod create_grant;
 mod create_key;
+mod decrypt;
 mod describe_key;
 mod key_deletion;
 mod key_policy;
@@ -14,13 +16,35 @@ mod list_keys;
 mod tags;
 
 pub use aliases::{create_alias, delete_alias, update_alias};
+mod encrypt;
+mod generate_data_key;
+mod generate_random;
+mod key_rotation;
+mod list_grants;
+mod re_encrypt;
+mod retire_grant;
+mod rotate_key_on_demand;
+#[cfg(test)]
+mod state_tests;
+mod support;
+
+pub use create_grant::create_grant;
 pub use create_key::create_key;
+pub use decrypt::decrypt;
 pub use describe_key::describe_key;
+pub use encrypt::encrypt;
+pub use generate_data_key::{generate_data_key, generate_data_key_without_plaintext};
+pub use generate_random::generate_random;
 pub use key_deletion::{cancel_key_deletion, schedule_key_deletion};
 pub use key_policy::{get_key_policy, list_key_policies, put_key_policy};
+pub use key_rotation::{disable_key_rotation, enable_key_rotation, get_key_rotation_status};
 pub use key_state::{disable_key, enable_key, update_key_description};
 pub use list_aliases::list_aliases;
+pub use list_grants::list_grants;
 pub use list_keys::list_keys;
+pub use re_encrypt::re_encrypt;
+pub use retire_grant::{retire_grant, revoke_grant};
+pub use rotate_key_on_demand::{list_key_rotations, rotate_key_on_demand};
 pub use tags::{list_resource_tags, tag_resource, untag_resource};
 
 use super::keys::{Key, KeyManager};

@@ -33,7 +33,10 @@ fn ctx() -> RequestCtx {
 }
 
 fn service_with(names: &[&str]) -> SecretsManager {
-    let sm = SecretsManager::new(Arc::new(LocalKms::new()));
+    let sm = SecretsManager::new(
+        Arc::new(LocalKms::new()),
+        Arc::new(crate::audit::AuditLog::new()),
+    );
     for name in names {
         let input: CreateSecretInput = decode(
             json!({"Name": name, "ClientRequestToken": format!("{name:0<32}")})

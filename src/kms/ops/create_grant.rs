@@ -1,0 +1,202 @@
+//! CreateGrant: stores a grant on a usable customer managed key (key id or key ARN) and
+//! returns its `GrantId` and a fresh `GrantToken`. With `Name`, a retry with identical terms
+//! returns the same `GrantId` and a new token (all tokens of a grant are interchangeable);
+//! the same name with different terms makes a new grant, as the model documents.
+
+use serde::{Deserialize, Serialize};
+
+use super::super::grants::{Constraints, Grant, GrantTerms};
+use super::super::local::Accepts;
+use super::super::{EncryptionContext, KmsCaller, KmsError, LocalKms};
+use super::support::{
+    check_grant_tokens, deny_aws_managed, validate_grant_tokens, validate_principal,
+};
+use super::validate_key_id;
+use crate::protocol::ctx::RequestCtx;
+use crate::protocol::validate::{Echo, Validator};
+
+/// `GrantOperation`, in the model's order.
+pub const GRANT_OPERATIONS: [&str; 17] = [
+    "Decrypt",
+    "Encrypt",
+    "GenerateDataKey",
+    "GenerateDataKeyWithoutPlaintext",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "Sign",
+    "Verify",
+    "GetPublicKey",
+    "CreateGrant",
+    "RetireGrant",
+    "DescribeKey",
+    "GenerateDataKeyPair",
+    "GenerateDataKeyPairWithoutPlaintext",
+    "GenerateMac",
+    "VerifyMac",
+    "DeriveSharedSecret",
+];
+
+/// Grant operations a symmetric encryption key does not support.
+const NOT_FOR_SYMMETRIC: [&str; 6] = [
+    "Sign",
+    "Verify",
+    "GetPublicKey",
+    "GenerateMac",
+    "VerifyMac",
+    "DeriveSharedSecret",
+];
+
+/// `GrantConstraints` on the wire.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GrantConstraintsShape {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encryption_context_subset: Option<EncryptionContext>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encryption_context_equals: Option<EncryptionContext>,
+}
+
+impl From<GrantConstraintsShape> for Constraints {
+    fn from(shape: GrantConstraintsShape) -> Self {
+        Constraints {
+            subset: shape.encryption_context_subset,
+            equals: shape.encryption_context_equals,
+        }
+    }
+}
+
+impl From<&Constraints> for GrantConstraintsShape {
+    fn from(constraints: &Constraints) -> Self {
+        GrantConstraintsShape {
+            encryption_context_subset: constraints.subset.clone(),
+            encryption_context_equals: constraints.equals.clone(),
+        }
+    }
+}
+
+/// CreateGrant input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateGrantInput {
+    key_id: Option<String>,
+    grantee_principal: Option<String>,
+    retiring_principal: Option<String>,
+    operations: Option<Vec<String>>,
+    constraints: Option<GrantConstraintsShape>,
+    grant_tokens: Option<Vec<String>>,
+    name: Option<String>,
+    dry_run: Option<bool>,
+}
+
+/// CreateGrant output.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateGrantOutput {
+    grant_token: String,
+    grant_id: String,
+}
+
+/// The model's `GrantNameType` pattern.
+fn is_grant_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ":/_-".contains(c))
+}
+
+/// Serves CreateGrant.
+pub fn create_grant(
+    kms: &LocalKms,
+    ctx: &RequestCtx,
+    input: CreateGrantInput,
+) -> Result<CreateGrantOutput, KmsError> {
+    let mut v = Validator::new();
+    validate_key_id(&mut v, input.key_id.as_ref());
+    v.required("GranteePrincipal", input.grantee_principal.as_ref());
+    validate_principal(
+        &mut v,
+        "GranteePrincipal",
+        input.grantee_principal.as_deref(),
+    );
+    validate_principal(
+        &mut v,
+        "RetiringPrincipal",
+        input.retiring_principal.as_deref(),
+    );
+    v.required("Operations", input.operations.as_ref());
+    let enum_set = format!(
+        "Member must satisfy enum value set: [{}]",
+        GRANT_OPERATIONS.join(", ")
+    );
+    v.list_members(
+        "Operations",
+        input.operations.as_deref(),
+        &[enum_set],
+        |op| GRANT_OPERATIONS.contains(&op),
+    );
+    validate_grant_tokens(&mut v, input.grant_tokens.as_deref());
+    v.length("Name", input.name.as_deref(), 1, 256, Echo::Value);
+    v.pattern(
+        "Name",
+        input.name.as_deref(),
+        "^[a-zA-Z0-9:/_-]+$",
+        is_grant_name,
+    );
+    v.finish()?;
+    check_grant_tokens(input.grant_tokens.as_deref())?;
+    let mut operations = input.operations.unwrap_or_default();
+    operations.sort();
+    operations.dedup();
+
+    let caller = KmsCaller::from(ctx);
+    let ring = kms.ring(caller);
+    let id = kms.resolve(
+        caller,
+        &ring,
+        input.key_id.as_deref().unwrap_or_default(),
+        Accepts::KeyOnly,
+    )?;
+    let mut keys = ring.keys.write();
+    let key = keys.get_mut(&id).ok_or(KmsError::Internal)?;
+    deny_aws_managed(ctx, key, "kms:CreateGrant")?;
+    key.check_usable()?;
+    let unsupported: Vec<&str> = operations
+        .iter()
+        .map(String::as_str)
+        .filter(|op| NOT_FOR_SYMMETRIC.contains(op))
+        .collect();
+    if !unsupported.is_empty() {
+        // [I] The model documents a validation error here; its wording is unverified.
+        return Err(KmsError::Validation(format!(
+            "Grant operations [{}] are not supported by a symmetric encryption KMS key.",
+            unsupported.join(", ")
+        )));
+    }
+    if input.dry_run == Some(true) {
+        return Err(KmsError::DryRun);
+    }
+    let terms = GrantTerms {
+        name: input.name,
+        grantee_principal: input.grantee_principal.unwrap_or_default(),
+        retiring_principal: input.retiring_principal,
+        operations,
+        constraints: input.constraints.map(Constraints::from),
+    };
+    let existing = terms
+        .name
+        .is_some()
+        .then(|| key.grants.iter_mut().find(|g| g.terms == terms))
+        .flatten();
+    let grant = match existing {
+        Some(grant) => grant,
+        None => {
+            key.grants
+                .push(Grant::new(terms, caller.account, caller.now));
+            key.grants.last_mut().ok_or(KmsError::Internal)?
+        }
+    };
+    Ok(CreateGrantOutput {
+        grant_token: grant.issue_token(),
+        grant_id: grant.id.clone(),
+    })
+}

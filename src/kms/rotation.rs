@@ -1,0 +1,194 @@
+//! Key rotation: the automatic schedule of a key, its rotation history, and the scan the
+//! scheduler runs (`LocalKms::rotate_due_keys`).
+//!
+//! Invariants: `next` is set exactly while automatic rotation is enabled; every rotation adds
+//! one material generation to the key and one record here (oldest first), and old material is
+//! never dropped, so every ciphertext ever made keeps decrypting. As AWS documents, a key that
+//! is not Enabled is not rotated; if its rotation fell due meanwhile, it rotates as soon as it
+//! is usable again, and every period after that.
+
+use time::{Duration, OffsetDateTime};
+
+use super::envelope::MATERIAL_ID_LEN;
+use super::keys::{Key, KeyState, Material};
+
+/// Automatic rotation period when `RotationPeriodInDays` is not given.
+pub const DEFAULT_PERIOD_DAYS: i64 = 365;
+/// Most on-demand rotations one key may have (KMS quota).
+pub const ON_DEMAND_LIMIT: usize = 25;
+
+/// How a rotation happened (`RotationType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RotationType {
+    /// On the automatic schedule.
+    Automatic,
+    /// RotateKeyOnDemand.
+    OnDemand,
+}
+
+impl RotationType {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RotationType::Automatic => "AUTOMATIC",
+            RotationType::OnDemand => "ON_DEMAND",
+        }
+    }
+}
+
+/// One completed rotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RotationRecord {
+    /// The material the rotation made.
+    pub material_id: [u8; MATERIAL_ID_LEN],
+    /// When it completed.
+    pub date: OffsetDateTime,
+    /// Automatic or on demand.
+    pub kind: RotationType,
+}
+
+/// A key's rotation settings and history.
+#[derive(Debug, Clone, Default)]
+pub struct KeyRotation {
+    /// `RotationPeriodInDays` while automatic rotation is enabled.
+    pub period_days: Option<i64>,
+    /// The next automatic rotation; set exactly while enabled.
+    pub next: Option<OffsetDateTime>,
+    /// Where the current schedule counts from (enable date or last automatic rotation).
+    anchor: Option<OffsetDateTime>,
+    /// A rotation fell due while the key was not usable: rotate once it is.
+    overdue: bool,
+    /// Completed rotations, oldest first.
+    pub history: Vec<RotationRecord>,
+}
+
+impl KeyRotation {
+    /// Enables automatic rotation every `period_days`. Enabling from off schedules the first
+    /// rotation `period_days` from `now`; changing the period of an enabled schedule counts
+    /// from the last automatic rotation (or the enable date), and a date already passed
+    /// becomes `now` (KMS rotates at once).
+    pub fn enable(&mut self, period_days: i64, now: OffsetDateTime) {
+        let anchor = match (self.period_days, self.anchor) {
+            (Some(_), Some(anchor)) => anchor,
+            _ => now,
+        };
+        self.anchor = Some(anchor);
+        self.period_days = Some(period_days);
+        self.next = Some((anchor + Duration::days(period_days)).max(now));
+    }
+
+    /// Turns automatic rotation off (the history stays).
+    pub fn disable(&mut self) {
+        self.period_days = None;
+        self.next = None;
+        self.anchor = None;
+        self.overdue = false;
+    }
+
+    /// How many on-demand rotations the key has had.
+    pub fn on_demand_count(&self) -> usize {
+        self.history
+            .iter()
+            .filter(|r| r.kind == RotationType::OnDemand)
+            .count()
+    }
+}
+
+impl Key {
+    /// Adds a material generation (the newest encrypts from now on) and records the rotation.
+    pub fn rotate(&mut self, kind: RotationType, date: OffsetDateTime) {
+        let material = Material::generate();
+        self.rotation.history.push(RotationRecord {
+            material_id: material.id,
+            date,
+            kind,
+        });
+        self.materials.push(material);
+    }
+
+    /// Performs the automatic rotations due at `now` (one per period passed, each dated when
+    /// it fell due); returns how many were made.
+    pub fn run_due_rotation(&mut self, now: OffsetDateTime) -> usize {
+        let (Some(period), Some(mut next)) = (self.rotation.period_days, self.rotation.next) else {
+            return 0;
+        };
+        if next > now {
+            return 0;
+        }
+        if self.state != KeyState::Enabled {
+            self.rotation.overdue = true;
+            return 0;
+        }
+        let period = Duration::days(period);
+        if self.rotation.overdue {
+            // Due while disabled or pending deletion: rotate now, schedule from now.
+            next = now;
+            self.rotation.overdue = false;
+        }
+        let mut made = 0;
+        while next <= now {
+            self.rotate(RotationType::Automatic, next);
+            self.rotation.anchor = Some(next);
+            next += period;
+            made += 1;
+        }
+        self.rotation.next = Some(next);
+        made
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kms::keys::{KeyManager, KeyPlace};
+
+    fn at(days: i64) -> OffsetDateTime {
+        OffsetDateTime::UNIX_EPOCH + Duration::days(days)
+    }
+
+    fn key() -> Key {
+        let place = KeyPlace {
+            account: "111122223333",
+            region: "us-east-1",
+            now: at(0),
+        };
+        Key::new(place, KeyManager::Customer, String::new(), None)
+    }
+
+    #[test]
+    fn due_rotations_are_dated_on_schedule_and_keep_old_material() {
+        let mut key = key();
+        key.rotation.enable(90, at(0));
+        assert_eq!(key.run_due_rotation(at(89)), 0);
+        assert_eq!(key.run_due_rotation(at(200)), 2);
+        let dates: Vec<_> = key.rotation.history.iter().map(|r| r.date).collect();
+        assert_eq!(dates, vec![at(90), at(180)]);
+        assert_eq!(key.rotation.next, Some(at(270)));
+        assert_eq!(key.materials.len(), 3);
+    }
+
+    #[test]
+    fn a_key_not_usable_when_due_rotates_once_usable_again() {
+        let mut key = key();
+        key.rotation.enable(90, at(0));
+        key.state = KeyState::Disabled;
+        assert_eq!(key.run_due_rotation(at(100)), 0);
+        key.state = KeyState::Enabled;
+        assert_eq!(key.run_due_rotation(at(150)), 1);
+        assert_eq!(key.rotation.history[0].date, at(150));
+        assert_eq!(key.rotation.next, Some(at(240)));
+    }
+
+    #[test]
+    fn changing_the_period_counts_from_the_last_rotation() {
+        let mut key = key();
+        key.rotation.enable(365, at(0));
+        key.rotation.enable(90, at(10));
+        assert_eq!(key.rotation.next, Some(at(90)));
+        key.rotation.enable(90, at(100));
+        assert_eq!(key.rotation.next, Some(at(100)));
+        key.rotation.disable();
+        key.rotation.enable(365, at(120));
+        assert_eq!(key.rotation.next, Some(at(485)));
+    }
+}
