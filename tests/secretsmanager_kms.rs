@@ -326,3 +326,50 @@ async fn a_disabled_or_doomed_key_breaks_reads_and_writes_until_it_is_back() {
         Some("v2")
     );
 }
+
+#[tokio::test]
+async fn a_secrets_data_key_decrypts_through_kms_only_with_its_context() {
+    let server = start().await;
+    let sm = client(&server);
+    let kms = kms_client(&server);
+    let key = kms.create_key().send().await.unwrap();
+    let key_arn = key.key_metadata().unwrap().arn().unwrap().to_owned();
+    let created = sm
+        .create_secret()
+        .name("dk")
+        .kms_key_id(&key_arn)
+        .secret_string("v")
+        .send()
+        .await
+        .unwrap();
+    // One secret with one version: [value ciphertext, encrypted data key].
+    let stored = server.state().secrets_manager.stored_value_bytes();
+    let data_key = aws_sdk_kms::primitives::Blob::new(stored[1].clone());
+
+    let decrypted = kms
+        .decrypt()
+        .ciphertext_blob(data_key.clone())
+        .encryption_context("SecretARN", created.arn().unwrap())
+        .encryption_context("SecretVersionId", created.version_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        decrypted.plaintext().unwrap().as_ref().len(),
+        32,
+        "an AES-256 data key"
+    );
+    assert_eq!(decrypted.key_id(), Some(key_arn.as_str()));
+
+    let (code, _) = common::error_of(
+        kms.decrypt()
+            .ciphertext_blob(data_key.clone())
+            .encryption_context("SecretARN", created.arn().unwrap())
+            .encryption_context("SecretVersionId", "another-version")
+            .send()
+            .await,
+    );
+    assert_eq!(code, "InvalidCiphertextException");
+    let (code, _) = common::error_of(kms.decrypt().ciphertext_blob(data_key).send().await);
+    assert_eq!(code, "InvalidCiphertextException");
+}
