@@ -6,12 +6,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::super::grants::{Constraints, Grant, GrantTerms};
-use super::super::local::Accepts;
-use super::super::{EncryptionContext, KmsCaller, KmsError, LocalKms};
+use super::super::{EncryptionContext, KmsError, LocalKms};
 use super::support::{
     check_grant_tokens, deny_aws_managed, validate_grant_tokens, validate_principal,
 };
-use super::validate_key_id;
+use super::{validate_key_id, with_key};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::validate::{Echo, Validator};
 
@@ -148,55 +147,52 @@ pub fn create_grant(
     operations.sort();
     operations.dedup();
 
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let id = kms.resolve(
-        caller,
-        &ring,
+    with_key(
+        kms,
+        ctx,
         input.key_id.as_deref().unwrap_or_default(),
-        Accepts::KeyOnly,
-    )?;
-    let mut keys = ring.keys.write();
-    let key = keys.get_mut(&id).ok_or(KmsError::Internal)?;
-    deny_aws_managed(ctx, key, "kms:CreateGrant")?;
-    key.check_usable()?;
-    let unsupported: Vec<&str> = operations
-        .iter()
-        .map(String::as_str)
-        .filter(|op| NOT_FOR_SYMMETRIC.contains(op))
-        .collect();
-    if !unsupported.is_empty() {
-        // [I] The model documents a validation error here; its wording is unverified.
-        return Err(KmsError::Validation(format!(
-            "Grant operations [{}] are not supported by a symmetric encryption KMS key.",
-            unsupported.join(", ")
-        )));
-    }
-    if input.dry_run == Some(true) {
-        return Err(KmsError::DryRun);
-    }
-    let terms = GrantTerms {
-        name: input.name,
-        grantee_principal: input.grantee_principal.unwrap_or_default(),
-        retiring_principal: input.retiring_principal,
-        operations,
-        constraints: input.constraints.map(Constraints::from),
-    };
-    let existing = terms
-        .name
-        .is_some()
-        .then(|| key.grants.iter_mut().find(|g| g.terms == terms))
-        .flatten();
-    let grant = match existing {
-        Some(grant) => grant,
-        None => {
-            key.grants
-                .push(Grant::new(terms, caller.account, caller.now));
-            key.grants.last_mut().ok_or(KmsError::Internal)?
-        }
-    };
-    Ok(CreateGrantOutput {
-        grant_token: grant.issue_token(),
-        grant_id: grant.id.clone(),
-    })
+        |key| {
+            deny_aws_managed(ctx, key, "kms:CreateGrant")?;
+            key.check_usable()?;
+            let unsupported: Vec<&str> = operations
+                .iter()
+                .map(String::as_str)
+                .filter(|op| NOT_FOR_SYMMETRIC.contains(op))
+                .collect();
+            if !unsupported.is_empty() {
+                // [I] The model documents a validation error here; its wording is unverified.
+                return Err(KmsError::Validation(format!(
+                    "Grant operations [{}] are not supported by a symmetric encryption KMS key.",
+                    unsupported.join(", ")
+                )));
+            }
+            if input.dry_run == Some(true) {
+                return Err(KmsError::DryRun);
+            }
+            let terms = GrantTerms {
+                name: input.name,
+                grantee_principal: input.grantee_principal.unwrap_or_default(),
+                retiring_principal: input.retiring_principal,
+                operations,
+                constraints: input.constraints.map(Constraints::from),
+            };
+            let existing = terms
+                .name
+                .is_some()
+                .then(|| key.grants.iter_mut().find(|g| g.terms == terms))
+                .flatten();
+            let grant = match existing {
+                Some(grant) => grant,
+                None => {
+                    key.grants
+                        .push(Grant::new(terms, &ctx.principal.account_id, ctx.now));
+                    key.grants.last_mut().ok_or(KmsError::Internal)?
+                }
+            };
+            Ok(CreateGrantOutput {
+                grant_token: grant.issue_token(),
+                grant_id: grant.id.clone(),
+            })
+        },
+    )
 }

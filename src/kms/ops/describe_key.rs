@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::super::local::Accepts;
 use super::super::model::KeyMetadata;
-use super::super::{KmsCaller, KmsError, LocalKms};
-use super::validate_key_id;
+use super::super::{KmsError, LocalKms};
+use super::{read_key, validate_key_id};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::validate::Validator;
 
@@ -35,17 +35,15 @@ pub fn describe_key(
     let mut v = Validator::new();
     validate_key_id(&mut v, input.key_id.as_ref());
     v.finish()?;
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let id = kms.resolve(
-        caller,
-        &ring,
+    read_key(
+        kms,
+        ctx,
         input.key_id.as_deref().unwrap_or_default(),
         Accepts::KeyOrAlias,
-    )?;
-    let keys = ring.keys.read();
-    let key = keys.get(&id).ok_or(KmsError::Internal)?;
-    Ok(DescribeKeyOutput {
-        key_metadata: key.metadata(),
-    })
+        |key| {
+            Ok(DescribeKeyOutput {
+                key_metadata: key.metadata(),
+            })
+        },
+    )
 }

@@ -10,7 +10,7 @@ use super::super::local::Accepts;
 use super::super::rotation::DEFAULT_PERIOD_DAYS;
 use super::super::{KmsCaller, KmsError, LocalKms};
 use super::support::deny_aws_managed;
-use super::validate_key_id;
+use super::{read_key, validate_key_id, with_key};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json::EpochSeconds;
 use crate::protocol::validate::Validator;
@@ -105,15 +105,12 @@ fn change(
     action: &str,
     apply: impl FnOnce(&mut super::super::keys::Key),
 ) -> Result<Option<time::OffsetDateTime>, KmsError> {
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let id = kms.resolve(caller, &ring, key_id.unwrap_or_default(), Accepts::KeyOnly)?;
-    let mut keys = ring.keys.write();
-    let key = keys.get_mut(&id).ok_or(KmsError::Internal)?;
-    deny_aws_managed(ctx, key, action)?;
-    key.check_usable()?;
-    apply(key);
-    Ok(key.rotation.next)
+    with_key(kms, ctx, key_id.unwrap_or_default(), |key| {
+        deny_aws_managed(ctx, key, action)?;
+        key.check_usable()?;
+        apply(key);
+        Ok(key.rotation.next)
+    })
 }
 
 /// Serves GetKeyRotationStatus. `KeyId` is the key id, as AWS's examples show it [I].
@@ -125,20 +122,18 @@ pub fn get_key_rotation_status(
     let mut v = Validator::new();
     validate_key_id(&mut v, input.key_id.as_ref());
     v.finish()?;
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let id = kms.resolve(
-        caller,
-        &ring,
+    read_key(
+        kms,
+        ctx,
         input.key_id.as_deref().unwrap_or_default(),
         Accepts::KeyOnly,
-    )?;
-    let keys = ring.keys.read();
-    let key = keys.get(&id).ok_or(KmsError::Internal)?;
-    Ok(GetKeyRotationStatusOutput {
-        key_rotation_enabled: key.rotation.period_days.is_some(),
-        key_id: key.id.clone(),
-        rotation_period_in_days: key.rotation.period_days,
-        next_rotation_date: key.rotation.next.map(EpochSeconds),
-    })
+        |key| {
+            Ok(GetKeyRotationStatusOutput {
+                key_rotation_enabled: key.rotation.period_days.is_some(),
+                key_id: key.id.clone(),
+                rotation_period_in_days: key.rotation.period_days,
+                next_rotation_date: key.rotation.next.map(EpochSeconds),
+            })
+        },
+    )
 }

@@ -6,10 +6,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::super::local::Accepts;
-use super::super::{KmsCaller, KmsError, LocalKms};
+use super::super::{KmsError, LocalKms};
 use super::create_grant::GrantConstraintsShape;
 use super::support::{invalid_grant_id, page, validate_marker, validate_principal};
-use super::validate_key_id;
+use super::{read_key, validate_key_id};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json::EpochSeconds;
 use crate::protocol::validate::{Echo, Validator};
@@ -70,57 +70,56 @@ pub fn list_grants(
         input.grantee_principal.as_deref(),
     );
     v.finish()?;
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let id = kms.resolve(
-        caller,
-        &ring,
+    read_key(
+        kms,
+        ctx,
         input.key_id.as_deref().unwrap_or_default(),
         Accepts::KeyOnly,
-    )?;
-    let keys = ring.keys.read();
-    let key = keys.get(&id).ok_or(KmsError::Internal)?;
-    if let Some(grant_id) = input.grant_id.as_deref() {
-        if !key.grants.iter().any(|g| g.id == grant_id) {
-            return Err(invalid_grant_id(grant_id));
-        }
-    }
-    let entries = key
-        .grants
-        .iter()
-        .filter(|g| input.grant_id.as_ref().is_none_or(|id| &g.id == id))
-        .filter(|g| {
-            input
-                .grantee_principal
-                .as_ref()
-                .is_none_or(|p| &g.terms.grantee_principal == p)
-        })
-        .map(|g| {
-            (
-                g.id.clone(),
-                GrantListEntry {
-                    key_id: key.arn.clone(),
-                    grant_id: g.id.clone(),
-                    name: g.terms.name.clone(),
-                    creation_date: EpochSeconds(g.creation_date),
-                    grantee_principal: g.terms.grantee_principal.clone(),
-                    retiring_principal: g.terms.retiring_principal.clone(),
-                    issuing_account: g.issuing_account.clone(),
-                    operations: g.terms.operations.clone(),
-                    constraints: g
-                        .terms
-                        .constraints
+        |key| {
+            if let Some(grant_id) = input.grant_id.as_deref() {
+                if !key.grants.iter().any(|g| g.id == grant_id) {
+                    return Err(invalid_grant_id(grant_id));
+                }
+            }
+            let entries = key
+                .grants
+                .iter()
+                .filter(|g| input.grant_id.as_ref().is_none_or(|id| &g.id == id))
+                .filter(|g| {
+                    input
+                        .grantee_principal
                         .as_ref()
-                        .map(GrantConstraintsShape::from),
-                },
-            )
-        })
-        .collect();
-    let limit = usize::try_from(input.limit.unwrap_or(50)).map_err(|_| KmsError::Internal)?;
-    let page = page(entries, limit, input.marker.as_deref())?;
-    Ok(ListGrantsOutput {
-        grants: page.items,
-        truncated: page.next_marker.is_some(),
-        next_marker: page.next_marker,
-    })
+                        .is_none_or(|p| &g.terms.grantee_principal == p)
+                })
+                .map(|g| {
+                    (
+                        g.id.clone(),
+                        GrantListEntry {
+                            key_id: key.arn.clone(),
+                            grant_id: g.id.clone(),
+                            name: g.terms.name.clone(),
+                            creation_date: EpochSeconds(g.creation_date),
+                            grantee_principal: g.terms.grantee_principal.clone(),
+                            retiring_principal: g.terms.retiring_principal.clone(),
+                            issuing_account: g.issuing_account.clone(),
+                            operations: g.terms.operations.clone(),
+                            constraints: g
+                                .terms
+                                .constraints
+                                .as_ref()
+                                .map(GrantConstraintsShape::from),
+                        },
+                    )
+                })
+                .collect();
+            let limit =
+                usize::try_from(input.limit.unwrap_or(50)).map_err(|_| KmsError::Internal)?;
+            let page = page(entries, limit, input.marker.as_deref())?;
+            Ok(ListGrantsOutput {
+                grants: page.items,
+                truncated: page.next_marker.is_some(),
+                next_marker: page.next_marker,
+            })
+        },
+    )
 }

@@ -75,6 +75,23 @@ fn with_key<R>(
     act(key)
 }
 
+/// Resolves `key_id` (in the forms `accepts` allows) in the caller's partition and runs `read`
+/// on the key under the ring's read lock.
+fn read_key<R>(
+    kms: &LocalKms,
+    ctx: &RequestCtx,
+    key_id: &str,
+    accepts: Accepts,
+    read: impl FnOnce(&Key) -> Result<R, KmsError>,
+) -> Result<R, KmsError> {
+    let caller = KmsCaller::from(ctx);
+    let ring = kms.ring(caller);
+    let id = kms.resolve(caller, &ring, key_id, accepts)?;
+    let keys = ring.keys.read();
+    let key = keys.get(&id).ok_or_else(|| gone(caller, &id))?;
+    read(key)
+}
+
 /// The NotFound of a key deleted between resolution and use.
 fn gone(caller: KmsCaller<'_>, id: &str) -> KmsError {
     KmsError::NotFound(format!(

@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use super::super::local::Accepts;
 use super::super::rotation::{ON_DEMAND_LIMIT, RotationType};
-use super::super::{KmsCaller, KmsError, LocalKms};
+use super::super::{KmsError, LocalKms};
 use super::key_rotation::KeyIdInput;
 use super::support::{deny_aws_managed, page, validate_marker};
-use super::validate_key_id;
+use super::{read_key, validate_key_id, with_key};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json::EpochSeconds;
 use crate::protocol::validate::Validator;
@@ -33,28 +33,25 @@ pub fn rotate_key_on_demand(
     let mut v = Validator::new();
     validate_key_id(&mut v, input.key_id.as_ref());
     v.finish()?;
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let id = kms.resolve(
-        caller,
-        &ring,
+    with_key(
+        kms,
+        ctx,
         input.key_id.as_deref().unwrap_or_default(),
-        Accepts::KeyOnly,
-    )?;
-    let mut keys = ring.keys.write();
-    let key = keys.get_mut(&id).ok_or(KmsError::Internal)?;
-    deny_aws_managed(ctx, key, "kms:RotateKeyOnDemand")?;
-    key.check_usable()?;
-    if key.rotation.on_demand_count() >= ON_DEMAND_LIMIT {
-        return Err(KmsError::LimitExceeded(format!(
-            "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {}",
-            key.arn
-        )));
-    }
-    key.rotate(RotationType::OnDemand, caller.now);
-    Ok(RotateKeyOnDemandOutput {
-        key_id: key.arn.clone(),
-    })
+        |key| {
+            deny_aws_managed(ctx, key, "kms:RotateKeyOnDemand")?;
+            key.check_usable()?;
+            if key.rotation.on_demand_count() >= ON_DEMAND_LIMIT {
+                return Err(KmsError::LimitExceeded(format!(
+                    "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {}",
+                    key.arn
+                )));
+            }
+            key.rotate(RotationType::OnDemand, ctx.now);
+            Ok(RotateKeyOnDemandOutput {
+                key_id: key.arn.clone(),
+            })
+        },
+    )
 }
 
 /// ListKeyRotations input.
@@ -106,54 +103,53 @@ pub fn list_key_rotations(
     v.range("Limit", input.limit, 1, 1000);
     validate_marker(&mut v, input.marker.as_deref());
     v.finish()?;
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let id = kms.resolve(
-        caller,
-        &ring,
+    read_key(
+        kms,
+        ctx,
         input.key_id.as_deref().unwrap_or_default(),
         Accepts::KeyOnly,
-    )?;
-    let keys = ring.keys.read();
-    let key = keys.get(&id).ok_or(KmsError::Internal)?;
-    let current = key.current_material().map(|m| m.id);
-    let state = |material: &[u8; 32]| match Some(*material) == current {
-        true => "CURRENT",
-        false => "NON_CURRENT",
-    };
-    let mut entries = Vec::new();
-    if input.include_key_material.as_deref() == Some("ALL_KEY_MATERIAL") {
-        if let Some(first) = key.materials.first() {
-            entries.push((
-                first.id_hex(),
-                RotationsListEntry {
-                    key_id: key.id.clone(),
-                    key_material_id: first.id_hex(),
-                    key_material_state: state(&first.id),
-                    rotation_date: None,
-                    rotation_type: None,
-                },
-            ));
-        }
-    }
-    for record in &key.rotation.history {
-        let material_id = hex::encode(record.material_id);
-        entries.push((
-            material_id.clone(),
-            RotationsListEntry {
-                key_id: key.id.clone(),
-                key_material_id: material_id,
-                key_material_state: state(&record.material_id),
-                rotation_date: Some(EpochSeconds(record.date)),
-                rotation_type: Some(record.kind.as_str()),
-            },
-        ));
-    }
-    let limit = usize::try_from(input.limit.unwrap_or(100)).map_err(|_| KmsError::Internal)?;
-    let page = page(entries, limit, input.marker.as_deref())?;
-    Ok(ListKeyRotationsOutput {
-        rotations: page.items,
-        truncated: page.next_marker.is_some(),
-        next_marker: page.next_marker,
-    })
+        |key| {
+            let current = key.current_material().map(|m| m.id);
+            let state = |material: &[u8; 32]| match Some(*material) == current {
+                true => "CURRENT",
+                false => "NON_CURRENT",
+            };
+            let mut entries = Vec::new();
+            if input.include_key_material.as_deref() == Some("ALL_KEY_MATERIAL") {
+                if let Some(first) = key.materials.first() {
+                    entries.push((
+                        first.id_hex(),
+                        RotationsListEntry {
+                            key_id: key.id.clone(),
+                            key_material_id: first.id_hex(),
+                            key_material_state: state(&first.id),
+                            rotation_date: None,
+                            rotation_type: None,
+                        },
+                    ));
+                }
+            }
+            for record in &key.rotation.history {
+                let material_id = hex::encode(record.material_id);
+                entries.push((
+                    material_id.clone(),
+                    RotationsListEntry {
+                        key_id: key.id.clone(),
+                        key_material_id: material_id,
+                        key_material_state: state(&record.material_id),
+                        rotation_date: Some(EpochSeconds(record.date)),
+                        rotation_type: Some(record.kind.as_str()),
+                    },
+                ));
+            }
+            let limit =
+                usize::try_from(input.limit.unwrap_or(100)).map_err(|_| KmsError::Internal)?;
+            let page = page(entries, limit, input.marker.as_deref())?;
+            Ok(ListKeyRotationsOutput {
+                rotations: page.items,
+                truncated: page.next_marker.is_some(),
+                next_marker: page.next_marker,
+            })
+        },
+    )
 }
