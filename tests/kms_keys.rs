@@ -56,11 +56,13 @@ async fn the_managed_secrets_manager_key_is_created_by_describe_key() {
 async fn identifiers_resolve_with_kms_errors() {
     let server = start().await;
     let kms = kms_client(&server);
-    assert_error(
-        kms.describe_key().key_id("fake-key-id").send().await,
-        "NotFoundException",
-        "Invalid keyId 'fake-key-id'",
-    );
+    for malformed in ["fake-key-id", "134f2428cec14b25a1ae9048164dba47"] {
+        assert_error(
+            kms.describe_key().key_id(malformed).send().await,
+            "NotFoundException",
+            format!("Invalid keyId '{malformed}'"),
+        );
+    }
     let unknown = "1234abcd-12ab-34cd-56ef-1234567890ab";
     assert_error(
         kms.describe_key().key_id(unknown).send().await,

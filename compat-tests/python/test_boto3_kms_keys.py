@@ -270,6 +270,19 @@ def test_alias_lifecycle(kms, lockbox):
     assert kms.describe_key(KeyId=k2["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
 
 
+def test_update_alias_and_pending_deletion(kms):
+    """§2.2 [10]: fine when the old target is pending deletion, refused when the new one is."""
+    k1, k2, k3 = new_key(kms), new_key(kms), new_key(kms)
+    alias = alias_name()
+    kms.create_alias(AliasName=alias, TargetKeyId=k1["KeyId"])
+    kms.schedule_key_deletion(KeyId=k1["KeyId"], PendingWindowInDays=7)
+    kms.update_alias(AliasName=alias, TargetKeyId=k2["KeyId"])
+    assert kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"] == k2["KeyId"]
+    kms.schedule_key_deletion(KeyId=k3["KeyId"], PendingWindowInDays=7)
+    fails("KMSInvalidStateException", h.msg_kms_pending_deletion(k3["Arn"]), kms.update_alias,
+          AliasName=alias, TargetKeyId=k3["KeyId"])
+
+
 def test_alias_name_rules(kms):
     kid = new_key(kms)["KeyId"]
     fails("ValidationException", h.MSG_KMS_ALIAS_PREFIX, kms.create_alias, AliasName=uniq("noprefix"), TargetKeyId=kid)

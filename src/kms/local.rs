@@ -166,7 +166,8 @@ impl LocalKms {
                 .ok_or_else(|| alias_not_found(caller, &alias));
         }
         let id = key_id.strip_prefix(&key_prefix).unwrap_or(key_id);
-        if uuid::Uuid::try_parse(id).is_err() {
+        // Key ids are hyphenated UUIDs; KMS calls the 32-hex-digit form malformed too [S].
+        if id.len() != 36 || uuid::Uuid::try_parse(id).is_err() {
             return Err(KmsError::InvalidKeyId(key_id.to_owned()));
         }
         if ring.keys.read().contains_key(id) {
