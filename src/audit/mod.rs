@@ -4,7 +4,7 @@
 //! identity plus `invokedBy: secretsmanager.amazonaws.com`), as AWS logs them next to the
 //! Secrets Manager event. Records never contain secret values, plaintexts, data keys or
 //! ciphertexts — only key ARNs and encryption contexts, as CloudTrail does. The log is bounded:
-//! the oldest records are dropped beyond [`CAPACITY`].
+//! the oldest records of an account are dropped beyond [`CAPACITY`].
 
 pub mod record;
 
@@ -12,15 +12,17 @@ pub use record::{AuditRecord, UserIdentity};
 
 use std::collections::VecDeque;
 
+use dashmap::DashMap;
 use parking_lot::Mutex;
 
-/// Most records kept in memory.
+/// Most records kept in memory per account.
 pub const CAPACITY: usize = 10_000;
 
-/// The in-memory audit trail.
+/// The in-memory audit trail, one bounded queue per account so that recording (on the read
+/// path of every GetSecretValue) never takes a lock shared by all callers.
 #[derive(Debug, Default)]
 pub struct AuditLog {
-    records: Mutex<VecDeque<AuditRecord>>,
+    by_account: DashMap<String, Mutex<VecDeque<AuditRecord>>>,
 }
 
 impl AuditLog {
@@ -29,31 +31,51 @@ impl AuditLog {
         Self::default()
     }
 
-    /// Appends a record, dropping the oldest beyond [`CAPACITY`].
+    /// Appends a record to its account's queue, dropping that account's oldest beyond
+    /// [`CAPACITY`].
     pub fn record(&self, record: AuditRecord) {
-        let mut records = self.records.lock();
+        let queue = match self.by_account.get(&record.recipient_account_id) {
+            Some(queue) => queue,
+            None => self
+                .by_account
+                .entry(record.recipient_account_id.clone())
+                .or_default()
+                .downgrade(),
+        };
+        let mut records = queue.lock();
         if records.len() == CAPACITY {
             records.pop_front();
         }
         records.push_back(record);
     }
 
-    /// The records of `account` (or all), oldest first.
+    /// The records of `account` (or of every account), oldest first within an account.
     pub fn records(&self, account: Option<&str>) -> Vec<AuditRecord> {
-        self.records
-            .lock()
-            .iter()
-            .filter(|r| account.is_none_or(|a| r.recipient_account_id == a))
-            .cloned()
-            .collect()
+        match account {
+            Some(account) => self
+                .by_account
+                .get(account)
+                .map(|queue| queue.lock().iter().cloned().collect())
+                .unwrap_or_default(),
+            None => {
+                let mut all: Vec<AuditRecord> = self
+                    .by_account
+                    .iter()
+                    .flat_map(|queue| queue.lock().iter().cloned().collect::<Vec<_>>())
+                    .collect();
+                all.sort_by(|a, b| a.event_time.cmp(&b.event_time));
+                all
+            }
+        }
     }
 
     /// Forgets everything, or one account's records.
     pub fn reset(&self, account: Option<&str>) {
-        let mut records = self.records.lock();
         match account {
-            Some(account) => records.retain(|r| r.recipient_account_id != account),
-            None => records.clear(),
+            Some(account) => {
+                self.by_account.remove(account);
+            }
+            None => self.by_account.clear(),
         }
     }
 }
@@ -82,7 +104,8 @@ mod tests {
             log.record(record("111111111111"));
         }
         log.record(record("222222222222"));
-        assert_eq!(log.records(None).len(), CAPACITY);
+        assert_eq!(log.records(None).len(), CAPACITY + 1);
+        assert_eq!(log.records(Some("111111111111")).len(), CAPACITY);
         assert_eq!(log.records(Some("222222222222")).len(), 1);
         log.reset(Some("111111111111"));
         assert_eq!(log.records(None).len(), 1);

@@ -91,7 +91,8 @@ pub struct KmsCall {
 pub struct AuditRecord {
     event_version: &'static str,
     user_identity: UserIdentity,
-    event_time: String,
+    /// RFC 3339 time of the event (second precision).
+    pub event_time: String,
     event_source: &'static str,
     event_name: &'static str,
     aws_region: String,
