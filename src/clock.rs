@@ -83,9 +83,54 @@ impl Clock for VirtualClock {
     }
 }
 
+/// A lower bound (epoch seconds, rounded down) of the earliest time some work is due, so a
+/// check that finds `now` before it can skip a scan with one atomic load. Owners lower it with
+/// [`DueHint::note`] when they schedule work and recompute it with [`DueHint::reset_to`] after
+/// a scan, both while holding the lock that guards the scheduled items.
+#[derive(Debug)]
+pub struct DueHint(AtomicI64);
+
+impl Default for DueHint {
+    /// Nothing is scheduled.
+    fn default() -> Self {
+        DueHint(AtomicI64::new(i64::MAX))
+    }
+}
+
+impl DueHint {
+    /// Records that something is due at `date`.
+    pub fn note(&self, date: OffsetDateTime) {
+        self.0.fetch_min(date.unix_timestamp(), Ordering::AcqRel);
+    }
+
+    /// False when nothing can be due at `now`.
+    pub fn may_be_due(&self, now: OffsetDateTime) -> bool {
+        now.unix_timestamp() >= self.0.load(Ordering::Acquire)
+    }
+
+    /// Sets the hint to the earliest remaining due time (`None`: nothing scheduled).
+    pub fn reset_to(&self, earliest: Option<OffsetDateTime>) {
+        let seconds = earliest.map_or(i64::MAX, OffsetDateTime::unix_timestamp);
+        self.0.store(seconds, Ordering::Release);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn due_hints_skip_until_the_earliest_noted_time() {
+        let hint = DueHint::default();
+        let now = OffsetDateTime::UNIX_EPOCH + Duration::days(1);
+        assert!(!hint.may_be_due(now));
+        hint.note(now + Duration::hours(1));
+        hint.note(now + Duration::hours(3));
+        assert!(!hint.may_be_due(now));
+        assert!(hint.may_be_due(now + Duration::hours(1)));
+        hint.reset_to(None);
+        assert!(!hint.may_be_due(now + Duration::days(9)));
+    }
 
     #[test]
     fn advancing_moves_time_forward_and_never_back() {

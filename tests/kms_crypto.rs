@@ -6,30 +6,11 @@
 
 mod common;
 
+use common::kms::{NO_MESSAGE, encrypt, new_key};
+
 use aws_sdk_kms::primitives::Blob;
 use aws_sdk_kms::types::EncryptionAlgorithmSpec;
 use common::{assert_error, kms_client, kms_client_as, start};
-
-const NO_MESSAGE: &str = "<no message>";
-
-async fn new_key(kms: &aws_sdk_kms::Client) -> (String, String) {
-    let created = kms.create_key().send().await.unwrap();
-    let meta = created.key_metadata().unwrap();
-    (meta.key_id().to_owned(), meta.arn().unwrap().to_owned())
-}
-
-async fn encrypt(
-    kms: &aws_sdk_kms::Client,
-    key: &str,
-    plaintext: &[u8],
-    ctx: &[(&str, &str)],
-) -> Blob {
-    let mut call = kms.encrypt().key_id(key).plaintext(Blob::new(plaintext));
-    for (k, v) in ctx {
-        call = call.encryption_context(*k, *v);
-    }
-    call.send().await.unwrap().ciphertext_blob.unwrap()
-}
 
 #[tokio::test]
 async fn encrypt_then_decrypt_with_and_without_key_id() {

@@ -13,38 +13,14 @@
 //! skip the scan; the hint is lowered when a deletion is scheduled and recomputed only while
 //! the ring's locks are held for writing.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-
 use time::OffsetDateTime;
+
+use crate::clock::DueHint;
 
 use super::keys::KeyRing;
 
-/// A lower bound (epoch seconds) of the earliest deletion date in one key ring.
-#[derive(Debug)]
-pub struct DeletionHint(AtomicI64);
-
-impl Default for DeletionHint {
-    /// Nothing is scheduled in a new ring.
-    fn default() -> Self {
-        DeletionHint(AtomicI64::new(i64::MAX))
-    }
-}
-
-impl DeletionHint {
-    /// Records that a key of the ring is due at `date`.
-    pub fn note(&self, date: OffsetDateTime) {
-        self.0.fetch_min(date.unix_timestamp(), Ordering::AcqRel);
-    }
-
-    fn may_be_due(&self, now: OffsetDateTime) -> bool {
-        now.unix_timestamp() >= self.0.load(Ordering::Acquire)
-    }
-
-    fn reset_to(&self, earliest: Option<OffsetDateTime>) {
-        let seconds = earliest.map_or(i64::MAX, OffsetDateTime::unix_timestamp);
-        self.0.store(seconds, Ordering::Release);
-    }
-}
+/// A lower bound of the earliest deletion date in one key ring (see [`DueHint`]).
+pub type DeletionHint = DueHint;
 
 impl KeyRing {
     /// Deletes every key whose deletion date is not after `now`, and the aliases pointing at

@@ -11,38 +11,14 @@
 //! of its scheduled secrets (whole seconds, rounded down), so a check that finds `now` before
 //! the hint may skip the scan; the hint is lowered and recomputed only under the write lock.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-
 use time::OffsetDateTime;
+
+use crate::clock::DueHint;
 
 use super::secret::SecretTable;
 
-/// A lower bound (epoch seconds) of the earliest deletion date in one table.
-#[derive(Debug)]
-pub struct PurgeHint(AtomicI64);
-
-impl Default for PurgeHint {
-    /// Nothing is scheduled in a new table.
-    fn default() -> Self {
-        PurgeHint(AtomicI64::new(i64::MAX))
-    }
-}
-
-impl PurgeHint {
-    /// Records that a secret of the table is due at `date` (call under the write lock).
-    pub fn note(&self, date: OffsetDateTime) {
-        self.0.fetch_min(date.unix_timestamp(), Ordering::AcqRel);
-    }
-
-    fn may_be_due(&self, now: OffsetDateTime) -> bool {
-        now.unix_timestamp() >= self.0.load(Ordering::Acquire)
-    }
-
-    fn reset_to(&self, earliest: Option<OffsetDateTime>) {
-        let seconds = earliest.map_or(i64::MAX, OffsetDateTime::unix_timestamp);
-        self.0.store(seconds, Ordering::Release);
-    }
-}
+/// A lower bound of the earliest deletion date in one table (see [`DueHint`]).
+pub type PurgeHint = DueHint;
 
 impl SecretTable {
     /// Removes every secret whose deletion date is not after `now`; returns how many.

@@ -218,6 +218,7 @@ pub async fn advance_clock(server: &ServerHandle, amount: &str) -> serde_json::V
     answer
 }
 /// Helpers shared by the listing, batch and tag tests.
+pub mod kms;
 pub mod listing;
 
 /// A KMS client signing as `test`/`test` in us-east-1.
