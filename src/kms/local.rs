@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use super::keys::{Alias, Key, KeyManager, KeyPlace, KeyRing};
+use super::managed_key::{MANAGED_KEY_DESCRIPTION, managed_key_policy};
 use super::{
     DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, aead,
     crypto,
@@ -35,56 +36,12 @@ pub enum Accepts {
     KeyOnly,
 }
 
-/// Description AWS gives the `aws/secretsmanager` key.
-const MANAGED_KEY_DESCRIPTION: &str =
-    "Default key that protects my Secrets Manager data when no other key is defined";
-
 fn place(caller: KmsCaller<'_>) -> KeyPlace<'_> {
     KeyPlace {
         account: caller.account,
         region: caller.region,
         now: caller.now,
     }
-}
-
-/// The key policy of `aws/secretsmanager` (`auto-secretsmanager-2`, reference §4): usable
-/// through Secrets Manager by everyone in the account, metadata readable by the account.
-fn managed_key_policy(account: &str, region: &str) -> String {
-    let via = "Allow access through AWS Secrets Manager for all principals in the account that are authorized to use AWS Secrets Manager";
-    serde_json::to_string_pretty(&serde_json::json!({
-        "Version": "2012-10-17",
-        "Id": "auto-secretsmanager-2",
-        "Statement": [
-            {
-                "Sid": via,
-                "Effect": "Allow",
-                "Principal": {"AWS": "*"},
-                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:CreateGrant", "kms:DescribeKey"],
-                "Resource": "*",
-                "Condition": {"StringEquals": {
-                    "kms:CallerAccount": account,
-                    "kms:ViaService": format!("secretsmanager.{region}.amazonaws.com")}}
-            },
-            {
-                "Sid": via,
-                "Effect": "Allow",
-                "Principal": {"AWS": "*"},
-                "Action": "kms:GenerateDataKey*",
-                "Resource": "*",
-                "Condition": {
-                    "StringEquals": {"kms:CallerAccount": account},
-                    "StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}
-            },
-            {
-                "Sid": "Allow direct access to key metadata to the account",
-                "Effect": "Allow",
-                "Principal": {"AWS": format!("arn:aws:iam::{account}:root")},
-                "Action": ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
-                "Resource": "*"
-            }
-        ]
-    }))
-    .unwrap_or_default()
 }
 
 impl LocalKms {

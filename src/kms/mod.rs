@@ -14,6 +14,7 @@ pub mod fuzz_support;
 mod grants;
 mod keys;
 mod local;
+mod managed_key;
 pub mod model;
 mod ops;
 mod paging;
