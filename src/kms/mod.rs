@@ -18,6 +18,7 @@ pub mod model;
 mod ops;
 mod paging;
 mod rotation;
+mod seeding;
 mod service;
 
 use std::collections::BTreeMap;
@@ -30,6 +31,7 @@ use crate::protocol::ctx::RequestCtx;
 pub use crypto::key_id_of as ciphertext_key_id;
 pub use error::KmsError;
 pub use local::{Accepts, LocalKms};
+pub use seeding::{Applied, KeyExport, KeySeed, SeedMaterial};
 pub use service::Operation;
 
 /// Alias of the AWS managed key Secrets Manager uses by default.

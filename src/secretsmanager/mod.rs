@@ -15,9 +15,13 @@ mod ops;
 mod password;
 mod policy;
 pub mod purge;
+mod seeding;
 pub mod secret;
 mod tags;
 mod value;
+
+pub use seeding::{SecretExport, SecretSeed, SeedValue, ValueKind, VersionSeed};
+pub use value::SecretValue;
 
 use std::sync::Arc;
 
