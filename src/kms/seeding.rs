@@ -173,6 +173,7 @@ impl LocalKms {
             }
         }
         let mut keys = ring.keys.write();
+        let mut rotation_due = None;
         let outcome = match keys.get(&seed.key_id) {
             Some(existing) => match difference(existing, seed, &wanted) {
                 Some(what) => {
@@ -206,6 +207,12 @@ impl LocalKms {
                 if !wanted.is_empty() {
                     key.materials = wanted;
                 }
+                // AWS managed keys always rotate yearly, as when created lazily (local.rs).
+                if seed.aws_managed {
+                    key.rotation
+                        .enable(super::rotation::DEFAULT_PERIOD_DAYS, caller.now);
+                    rotation_due = key.rotation.next;
+                }
                 keys.insert(key.id.clone(), key);
                 Applied::Created
             }
@@ -217,6 +224,10 @@ impl LocalKms {
                 aliases.insert(alias.clone(), Alias::new(seed.key_id.clone(), caller.now));
                 added_alias = true;
             }
+        }
+        drop(aliases);
+        if let Some(at) = rotation_due {
+            self.schedule_rotation(at);
         }
         Ok(if added_alias { Applied::Created } else { outcome })
     }

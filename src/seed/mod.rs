@@ -15,6 +15,7 @@
 pub mod apply;
 pub mod export;
 pub mod model;
+pub mod remote;
 
 use std::path::Path;
 
