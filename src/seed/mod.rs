@@ -53,7 +53,9 @@ pub fn parse(bytes: &[u8], format: Format) -> Result<SeedDocument, String> {
                 format!("at {}: {}", e.path(), without_values(&e.inner().to_string()))
             })?
         }
-        Format::Yaml => serde_norway::from_slice(bytes).map_err(|e| e.to_string())?,
+        Format::Yaml => {
+            serde_norway::from_slice(bytes).map_err(|e| without_values(&e.to_string()))?
+        }
     };
     if document.version != model::DOCUMENT_VERSION {
         return Err(format!(
@@ -65,12 +67,42 @@ pub fn parse(bytes: &[u8], format: Format) -> Result<SeedDocument, String> {
     Ok(document)
 }
 
-/// serde_json quotes offending string values in some messages ("invalid value: string \"..\"");
-/// a malformed seed must not echo a secret, so such quotes are cut.
+/// serde quotes offending string values in some messages (`invalid type: string "..",
+/// expected ..`); a malformed seed must not echo a secret, so the quoted value is withheld
+/// and the rest of the message (what was expected, the position) is kept.
 fn without_values(message: &str) -> String {
-    match message.find("string \"") {
-        Some(at) => format!("{}string (value withheld)", &message[..at]),
-        None => message.to_owned(),
+    let Some(at) = message.find("string \"") else {
+        return message.to_owned();
+    };
+    let quoted = &message[at + "string \"".len()..];
+    let rest = quoted
+        .find("\", expected")
+        .map_or("", |end| &quoted[end + 1..]);
+    format!("{}string (value withheld){rest}", &message[..at])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_errors_never_echo_string_values() {
+        let json = br#"{"version": 1, "partitions": [{"account": "000000000000", "region": "r",
+            "secrets": [{"name": "s", "versions": [{"stages": "hunter2-secret"}]}]}]}"#;
+        let message = parse(json, Format::Json).unwrap_err();
+        assert!(!message.contains("hunter2"), "{message}");
+        assert!(message.contains("string (value withheld), expected a sequence"), "{message}");
+        let yaml = b"version: 1\npartitions:\n  - account: '000000000000'\n    region: r\n    secrets:\n      - name: s\n        versions: hunter2-secret\n";
+        let message = parse(yaml, Format::Yaml).unwrap_err();
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+
+    #[test]
+    fn the_format_follows_the_extension() {
+        assert_eq!(Format::of_path(Path::new("a/seed.YAML")), Format::Yaml);
+        assert_eq!(Format::of_path(Path::new("seed.yml")), Format::Yaml);
+        assert_eq!(Format::of_path(Path::new("seed.json")), Format::Json);
+        assert_eq!(Format::of_path(Path::new("seed")), Format::Json);
     }
 }
 
