@@ -87,7 +87,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_lockbox/events", get(admin::events))
         .route("/_lockbox/export", get(admin::transfer::export))
         .route(
-            "/_lockbox/import", post(admin::transfer::import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
+            "/_lockbox/import",
+            post(admin::transfer::import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
         )
         .route("/moto-api/reset", post(admin::reset))
         .route(

@@ -38,7 +38,11 @@ enum Command {
 #[derive(Debug, Args)]
 struct ExportArgs {
     /// The server, e.g. http://127.0.0.1:4566.
-    #[arg(long, env = "LOCKBOX_ENDPOINT", default_value = "http://127.0.0.1:4566")]
+    #[arg(
+        long,
+        env = "LOCKBOX_ENDPOINT",
+        default_value = "http://127.0.0.1:4566"
+    )]
     endpoint: String,
     /// Write secret values in plaintext instead of encrypted.
     #[arg(long)]
@@ -51,7 +55,11 @@ struct ExportArgs {
 #[derive(Debug, Args)]
 struct ImportArgs {
     /// The server, e.g. http://127.0.0.1:4566.
-    #[arg(long, env = "LOCKBOX_ENDPOINT", default_value = "http://127.0.0.1:4566")]
+    #[arg(
+        long,
+        env = "LOCKBOX_ENDPOINT",
+        default_value = "http://127.0.0.1:4566"
+    )]
     endpoint: String,
     /// The seed document to apply.
     file: PathBuf,

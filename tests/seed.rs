@@ -1,4 +1,5 @@
 //! Deterministic seeding (`--seed`), `/_lockbox/export`, `/_lockbox/import` and the
+#![allow(clippy::unwrap_used)]
 //! `lockbox export` / `lockbox import` commands, observed through the Rust SDKs.
 
 mod common;
@@ -37,7 +38,11 @@ async fn export(server: &ServerHandle, query: &str) -> String {
     response.text().await.unwrap()
 }
 
-async fn import(server: &ServerHandle, content_type: &str, body: String) -> (u16, serde_json::Value) {
+async fn import(
+    server: &ServerHandle,
+    content_type: &str,
+    body: String,
+) -> (u16, serde_json::Value) {
     let response = reqwest::Client::new()
         .post(format!("{}/_lockbox/import", server.endpoint_url()))
         .header("content-type", content_type)
@@ -46,7 +51,10 @@ async fn import(server: &ServerHandle, content_type: &str, body: String) -> (u16
         .await
         .unwrap();
     let status = response.status().as_u16();
-    (status, serde_json::from_str(&response.text().await.unwrap()).unwrap())
+    (
+        status,
+        serde_json::from_str(&response.text().await.unwrap()).unwrap(),
+    )
 }
 
 /// Value of one version: string, or binary bytes.
@@ -82,7 +90,12 @@ async fn observe(server: &ServerHandle) -> BTreeMap<String, SecretView> {
             .resource_policy()
             .map(str::to_owned);
         let mut versions = BTreeMap::new();
-        let ids = sm.list_secret_version_ids().secret_id(&name).send().await.unwrap();
+        let ids = sm
+            .list_secret_version_ids()
+            .secret_id(&name)
+            .send()
+            .await
+            .unwrap();
         for version in ids.versions() {
             let id = version.version_id().unwrap().to_owned();
             let got = sm
@@ -149,12 +162,20 @@ async fn seeding_creates_exactly_what_the_file_declares() {
 
     // No arn_suffix, version_id or stages: all derived, and AWSCURRENT on the only version.
     let tls = &state["app/tls-key"];
-    assert!(tls.arn.starts_with("arn:aws:secretsmanager:us-east-1:000000000000:secret:app/tls-key-"));
+    assert!(
+        tls.arn
+            .starts_with("arn:aws:secretsmanager:us-east-1:000000000000:secret:app/tls-key-")
+    );
     assert_eq!(tls.versions.len(), 1);
     let (stages, value) = tls.versions.values().next().unwrap();
     assert_eq!(stages, &vec!["AWSCURRENT".to_owned()]);
     assert_eq!(value, &Value::Bytes(vec![0xde, 0xad, 0xbe, 0xef]));
-    assert!(tls.policy.as_deref().unwrap().contains("secretsmanager:GetSecretValue"));
+    assert!(
+        tls.policy
+            .as_deref()
+            .unwrap()
+            .contains("secretsmanager:GetSecretValue")
+    );
 
     // The secret's value is sealed under the seeded key named by alias.
     let described = client(&server)
@@ -171,13 +192,23 @@ async fn seeding_creates_exactly_what_the_file_declares() {
     assert_eq!(app.key_id(), APP_KEY);
     assert_eq!(app.description(), Some("app data key"));
     assert!(app.enabled());
-    let tags = kms.list_resource_tags().key_id(APP_KEY).send().await.unwrap();
+    let tags = kms
+        .list_resource_tags()
+        .key_id(APP_KEY)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(tags.tags().len(), 1);
     assert_eq!(tags.tags()[0].tag_key(), "team");
     assert_eq!(tags.tags()[0].tag_value(), "payments");
     let retired = kms.describe_key().key_id(RETIRED_KEY).send().await.unwrap();
     assert_eq!(
-        retired.key_metadata().unwrap().key_state().unwrap().as_str(),
+        retired
+            .key_metadata()
+            .unwrap()
+            .key_state()
+            .unwrap()
+            .as_str(),
         "Disabled"
     );
     let aliases = kms.list_aliases().key_id(APP_KEY).send().await.unwrap();
@@ -230,7 +261,9 @@ async fn a_conflicting_existing_object_is_reported_and_left_alone() {
     assert_eq!(status, 400);
     assert_eq!(
         answer["error"],
-        format!("KMS key {APP_KEY} in 000000000000/us-east-1 already exists with a different description; reset the instance or change the seed")
+        format!(
+            "KMS key {APP_KEY} in 000000000000/us-east-1 already exists with a different description; reset the instance or change the seed"
+        )
     );
 }
 
@@ -240,7 +273,9 @@ async fn fixed_key_material_decrypts_ciphertexts_made_by_another_instance() {
     let encrypted = kms_client(&first)
         .encrypt()
         .key_id("alias/app")
-        .plaintext(aws_sdk_kms::primitives::Blob::new(b"made on the first instance".to_vec()))
+        .plaintext(aws_sdk_kms::primitives::Blob::new(
+            b"made on the first instance".to_vec(),
+        ))
         .send()
         .await
         .unwrap();
@@ -285,7 +320,12 @@ async fn busy_server() -> ServerHandle {
     sm.create_secret()
         .name("made/by-api")
         .secret_string("api-value-one")
-        .tags(aws_sdk_secretsmanager::types::Tag::builder().key("k").value("v").build())
+        .tags(
+            aws_sdk_secretsmanager::types::Tag::builder()
+                .key("k")
+                .value("v")
+                .build(),
+        )
         .send()
         .await
         .unwrap();
@@ -322,7 +362,10 @@ async fn an_encrypted_export_imports_into_a_fresh_instance() {
     assert_eq!(expected["made/by-api"].versions.len(), 3);
     let document = export(&source, "").await;
     for plaintext in PLAINTEXTS {
-        assert!(!document.contains(plaintext), "{plaintext} leaked into the export");
+        assert!(
+            !document.contains(plaintext),
+            "{plaintext} leaked into the export"
+        );
         let b64 = base64_of(plaintext.as_bytes());
         assert!(!document.contains(&b64), "{plaintext} leaked as base64");
     }
@@ -380,7 +423,11 @@ fn base64_of(bytes: &[u8]) -> String {
     const TABLE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -454,8 +501,15 @@ async fn a_malformed_seed_is_a_clear_error() {
     );
     assert!(!message.contains("top-secret-value"));
 
-    let message = bind_error("version: 1\npartitions:\n  - account: '42'\n    region: us-east-1\n", "account.yaml").await;
-    assert!(message.ends_with("partitions[0]: account '42' must be 12 digits"), "{message}");
+    let message = bind_error(
+        "version: 1\npartitions:\n  - account: '42'\n    region: us-east-1\n",
+        "account.yaml",
+    )
+    .await;
+    assert!(
+        message.ends_with("partitions[0]: account '42' must be 12 digits"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -496,7 +550,11 @@ async fn the_binary_refuses_a_bad_seed_and_its_export_and_import_commands_work()
         .output()
         .await
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(String::from_utf8_lossy(&output.stdout).contains("\"secrets_created\":3"));
     assert_eq!(observe(&target).await, expected);
 
@@ -508,7 +566,8 @@ async fn the_binary_refuses_a_bad_seed_and_its_export_and_import_commands_work()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("the server answered 400: invalid document:"),
+        String::from_utf8_lossy(&output.stderr)
+            .contains("the server answered 400: invalid document:"),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );

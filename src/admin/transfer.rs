@@ -29,7 +29,10 @@ fn error(status: StatusCode, message: String) -> Response {
 }
 
 /// `GET /_lockbox/export[?plaintext=true][&format=yaml]`.
-pub async fn export(State(app): State<Arc<AppState>>, Query(query): Query<ExportQuery>) -> Response {
+pub async fn export(
+    State(app): State<Arc<AppState>>,
+    Query(query): Query<ExportQuery>,
+) -> Response {
     let format = match query.format.as_deref() {
         None | Some("json") => Format::Json,
         Some("yaml") => Format::Yaml,
@@ -64,7 +67,12 @@ pub async fn import(State(app): State<Arc<AppState>>, headers: HeaderMap, body: 
     let format = if yaml { Format::Yaml } else { Format::Json };
     let document = match seed::parse(&body, format) {
         Ok(document) => document,
-        Err(message) => return error(StatusCode::BAD_REQUEST, format!("invalid document: {message}")),
+        Err(message) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("invalid document: {message}"),
+            );
+        }
     };
     match seed::apply(&app, &document) {
         Ok(report) => {

@@ -132,7 +132,8 @@ fn difference(existing: &Key, seed: &KeySeed, wanted: &[Material]) -> Option<&'s
     } else if !wanted.is_empty()
         && (wanted.len() != existing.materials.len()
             || wanted.iter().zip(&existing.materials).any(|(w, e)| {
-                w.id != e.id || !bool::from(subtle::ConstantTimeEq::ct_eq(&w.secret[..], &e.secret[..]))
+                w.id != e.id
+                    || !bool::from(subtle::ConstantTimeEq::ct_eq(&w.secret[..], &e.secret[..]))
             }))
     {
         Some("key material")
@@ -145,21 +146,25 @@ impl LocalKms {
     /// Creates the seeded key and its aliases in the caller's partition, or confirms that an
     /// identical key exists. Errors name the key and what differs.
     pub fn seed_key(&self, caller: KmsCaller<'_>, seed: &KeySeed) -> Result<Applied, String> {
-        let where_ = format!("KMS key {} in {}/{}", seed.key_id, caller.account, caller.region);
+        let where_ = format!(
+            "KMS key {} in {}/{}",
+            seed.key_id, caller.account, caller.region
+        );
         if uuid::Uuid::try_parse(&seed.key_id).is_err() || seed.key_id.len() != 36 {
             return Err(format!("{where_}: key_id must be a hyphenated UUID"));
         }
         for alias in &seed.aliases {
             let reserved = alias.starts_with("alias/aws/");
-            if !alias.starts_with("alias/") || alias.len() <= 6 || (reserved && !seed.aws_managed)
-            {
+            if !alias.starts_with("alias/") || alias.len() <= 6 || (reserved && !seed.aws_managed) {
                 return Err(format!(
                     "{where_}: alias '{alias}' must be alias/<name> (alias/aws/ is reserved for the AWS managed key)"
                 ));
             }
         }
         if seed.aws_managed && !seed.aliases.iter().any(|a| a == SECRETS_MANAGER_ALIAS) {
-            return Err(format!("{where_}: an AWS managed key needs the alias {SECRETS_MANAGER_ALIAS}"));
+            return Err(format!(
+                "{where_}: an AWS managed key needs the alias {SECRETS_MANAGER_ALIAS}"
+            ));
         }
         let wanted = seeded_materials(seed);
         let ring = self.ring(caller);
@@ -194,7 +199,12 @@ impl LocalKms {
                 } else {
                     KeyManager::Customer
                 };
-                let mut key = Key::new(place, manager, seed.description.clone(), seed.policy.clone());
+                let mut key = Key::new(
+                    place,
+                    manager,
+                    seed.description.clone(),
+                    seed.policy.clone(),
+                );
                 key.arn = format!(
                     "arn:aws:kms:{}:{}:key/{}",
                     caller.region, caller.account, seed.key_id
@@ -229,7 +239,11 @@ impl LocalKms {
         if let Some(at) = rotation_due {
             self.schedule_rotation(at);
         }
-        Ok(if added_alias { Applied::Created } else { outcome })
+        Ok(if added_alias {
+            Applied::Created
+        } else {
+            outcome
+        })
     }
 
     /// Every key of every partition, with its material (see the module doc), aliases sorted.

@@ -15,8 +15,8 @@ mod ops;
 mod password;
 mod policy;
 pub mod purge;
-mod seeding;
 pub mod secret;
+mod seeding;
 mod tags;
 mod value;
 

@@ -87,11 +87,7 @@ fn seed_ctx(account: &str, region: &str, now: OffsetDateTime) -> RequestCtx {
 }
 
 fn describe(error: &super::error::SmError) -> String {
-    format!(
-        "{}: {}",
-        error.code(),
-        error.message().unwrap_or_default()
-    )
+    format!("{}: {}", error.code(), error.message().unwrap_or_default())
 }
 
 fn tag_pairs(tags: Option<&Vec<Tag>>) -> Vec<(String, String)> {
@@ -199,15 +195,10 @@ impl SecretsManager {
                     ciphertext,
                     encrypted_data_key,
                 } => sealed_of(*kind, ciphertext, encrypted_data_key, &ctx),
-                SeedValue::Plain(_) => value::seal(
-                    &self.kms,
-                    &ctx,
-                    Some(&key_arn),
-                    &arn,
-                    &version.id,
-                    value,
-                )
-                .map_err(|e| format!("{where_}: {}", describe(&e)))?,
+                SeedValue::Plain(_) => {
+                    value::seal(&self.kms, &ctx, Some(&key_arn), &arn, &version.id, value)
+                        .map_err(|e| format!("{where_}: {}", describe(&e)))?
+                }
             };
             versions.push(Version {
                 id: version.id.clone(),
@@ -307,7 +298,9 @@ impl SecretsManager {
             for secret in secrets.iter().filter(|s| s.deleted.is_none()) {
                 let mut versions = Vec::new();
                 for version in &secret.versions {
-                    let Some(sealed) = &version.value else { continue };
+                    let Some(sealed) = &version.value else {
+                        continue;
+                    };
                     let value = if plaintext {
                         SeedValue::Plain(
                             value::open(&self.kms, &ctx, &secret.arn, &version.id, sealed)
@@ -333,12 +326,7 @@ impl SecretsManager {
                         value,
                     });
                 }
-                let arn_suffix = secret
-                    .arn
-                    .rsplit('-')
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
+                let arn_suffix = secret.arn.rsplit('-').next().unwrap_or_default().to_owned();
                 exported.push(SecretExport {
                     name: secret.name.clone(),
                     arn_suffix,
@@ -379,10 +367,6 @@ fn sealed_of(
         kind,
         ciphertext: ciphertext.to_vec(),
         encrypted_data_key: encrypted_data_key.to_vec(),
-        key_arn: format!(
-            "arn:aws:kms:{}:{}:key/{key_id}",
-            ctx.region,
-            ctx.account()
-        ),
+        key_arn: format!("arn:aws:kms:{}:{}:key/{key_id}", ctx.region, ctx.account()),
     }
 }

@@ -55,9 +55,7 @@ pub fn apply(state: &AppState, document: &SeedDocument) -> Result<ApplyReport, S
         .partitions
         .iter()
         .enumerate()
-        .map(|(index, partition)| {
-            plan(partition).map_err(|e| format!("partitions[{index}]: {e}"))
-        })
+        .map(|(index, partition)| plan(partition).map_err(|e| format!("partitions[{index}]: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
     let now = state.clock.now();
     let mut report = ApplyReport::default();
@@ -96,7 +94,10 @@ fn plan(partition: &PartitionDoc) -> Result<PartitionPlan, String> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !region_ok {
-        return Err(format!("region '{}' is not a region name", partition.region));
+        return Err(format!(
+            "region '{}' is not a region name",
+            partition.region
+        ));
     }
     let keys = partition
         .kms_keys
@@ -182,7 +183,12 @@ fn digest(parts: &[&[u8]]) -> [u8; 32] {
 /// Six alphanumerics derived from the secret's place and name.
 fn derived_suffix(account: &str, region: &str, name: &str) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let hash = digest(&[b"lockbox-seed-arn-suffix", account.as_bytes(), region.as_bytes(), name.as_bytes()]);
+    let hash = digest(&[
+        b"lockbox-seed-arn-suffix",
+        account.as_bytes(),
+        region.as_bytes(),
+        name.as_bytes(),
+    ]);
     hash.iter()
         .take(6)
         .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
@@ -201,7 +207,9 @@ fn derived_version_id(account: &str, region: &str, name: &str, position: usize) 
     ]);
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&hash[..16]);
-    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 fn secret_seed(account: &str, region: &str, doc: &SecretDoc) -> Result<SecretSeed, String> {

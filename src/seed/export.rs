@@ -28,7 +28,10 @@ pub fn export(state: &AppState, plaintext: bool) -> Result<SeedDocument, String>
         let doc = partitions.entry(key.clone()).or_insert_with(|| empty(&key));
         doc.kms_keys = keys.into_iter().map(key_doc).collect();
     }
-    for (key, secrets) in state.secrets_manager.export_secrets(state.clock.now(), plaintext)? {
+    for (key, secrets) in state
+        .secrets_manager
+        .export_secrets(state.clock.now(), plaintext)?
+    {
         let doc = partitions.entry(key.clone()).or_insert_with(|| empty(&key));
         doc.secrets = secrets.into_iter().map(secret_doc).collect();
     }

@@ -50,7 +50,11 @@ pub fn parse(bytes: &[u8], format: Format) -> Result<SeedDocument, String> {
         Format::Json => {
             let mut de = serde_json::Deserializer::from_slice(bytes);
             serde_path_to_error::deserialize(&mut de).map_err(|e| {
-                format!("at {}: {}", e.path(), without_values(&e.inner().to_string()))
+                format!(
+                    "at {}: {}",
+                    e.path(),
+                    without_values(&e.inner().to_string())
+                )
             })?
         }
         Format::Yaml => {
@@ -81,34 +85,10 @@ fn without_values(message: &str) -> String {
     format!("{}string (value withheld){rest}", &message[..at])
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parse_errors_never_echo_string_values() {
-        let json = br#"{"version": 1, "partitions": [{"account": "000000000000", "region": "r",
-            "secrets": [{"name": "s", "versions": [{"stages": "hunter2-secret"}]}]}]}"#;
-        let message = parse(json, Format::Json).unwrap_err();
-        assert!(!message.contains("hunter2"), "{message}");
-        assert!(message.contains("string (value withheld), expected a sequence"), "{message}");
-        let yaml = b"version: 1\npartitions:\n  - account: '000000000000'\n    region: r\n    secrets:\n      - name: s\n        versions: hunter2-secret\n";
-        let message = parse(yaml, Format::Yaml).unwrap_err();
-        assert!(!message.contains("hunter2"), "{message}");
-    }
-
-    #[test]
-    fn the_format_follows_the_extension() {
-        assert_eq!(Format::of_path(Path::new("a/seed.YAML")), Format::Yaml);
-        assert_eq!(Format::of_path(Path::new("seed.yml")), Format::Yaml);
-        assert_eq!(Format::of_path(Path::new("seed.json")), Format::Json);
-        assert_eq!(Format::of_path(Path::new("seed")), Format::Json);
-    }
-}
-
 /// Reads and parses a seed file, choosing the syntax by extension.
 pub fn load_file(path: &Path) -> Result<SeedDocument, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read seed file {}: {e}", path.display()))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("cannot read seed file {}: {e}", path.display()))?;
     parse(&bytes, Format::of_path(path))
         .map_err(|e| format!("invalid seed file {}: {e}", path.display()))
 }
@@ -120,5 +100,33 @@ pub fn render(document: &SeedDocument, format: Format) -> Result<Vec<u8>, String
         Format::Yaml => serde_norway::to_string(document)
             .map(String::into_bytes)
             .map_err(|e| e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_errors_never_echo_string_values() {
+        let json = br#"{"version": 1, "partitions": [{"account": "000000000000", "region": "r",
+            "secrets": [{"name": "s", "versions": [{"stages": "hunter2-secret"}]}]}]}"#;
+        let message = parse(json, Format::Json).unwrap_err();
+        assert!(!message.contains("hunter2"), "{message}");
+        assert!(
+            message.contains("string (value withheld), expected a sequence"),
+            "{message}"
+        );
+        let yaml = b"version: 1\npartitions:\n  - account: '000000000000'\n    region: r\n    secrets:\n      - name: s\n        versions: hunter2-secret\n";
+        let message = parse(yaml, Format::Yaml).unwrap_err();
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+
+    #[test]
+    fn the_format_follows_the_extension() {
+        assert_eq!(Format::of_path(Path::new("a/seed.YAML")), Format::Yaml);
+        assert_eq!(Format::of_path(Path::new("seed.yml")), Format::Yaml);
+        assert_eq!(Format::of_path(Path::new("seed.json")), Format::Json);
+        assert_eq!(Format::of_path(Path::new("seed")), Format::Json);
     }
 }

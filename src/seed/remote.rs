@@ -109,7 +109,10 @@ mod tests {
             b"HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
         )
         .unwrap();
-        assert_eq!((chunked.status, chunked.body.as_slice()), (400, &b"abcde"[..]));
+        assert_eq!(
+            (chunked.status, chunked.body.as_slice()),
+            (400, &b"abcde"[..])
+        );
         assert!(parse_response(b"garbage").is_none());
     }
 }

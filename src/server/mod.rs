@@ -35,7 +35,8 @@ impl Server {
         let seed = config.seed.clone();
         let state = Arc::new(AppState::new(config));
         if let Some(path) = seed {
-            let invalid = |message: String| std::io::Error::new(std::io::ErrorKind::InvalidData, message);
+            let invalid =
+                |message: String| std::io::Error::new(std::io::ErrorKind::InvalidData, message);
             let document = crate::seed::load_file(&path).map_err(invalid)?;
             let report = crate::seed::apply(&state, &document)
                 .map_err(|e| invalid(format!("seed file {}: {e}", path.display())))?;
