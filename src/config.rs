@@ -270,7 +270,7 @@ mod tests {
         let path = dir.join("lockbox.toml");
         std::fs::write(
             &path,
-            "listen = \"127.0.0.1:5000\"\ndefault_account = \"111111111111\"\nauth = \"off\"\n\
+            "listen = \"127.0.0.1:5000\"\ndefault_account = \"111111111111\"\nauth = \"off\"\nseed = \"seed.yaml\"\n\
              [[credentials]]\naccess_key_id = \"AKIDEXAMPLE\"\nsecret_access_key = \"s3cr3t\"\naccount_id = \"222222222222\"\n",
         )
         .unwrap();
@@ -284,6 +284,7 @@ mod tests {
         assert_eq!(config.default_account, "111111111111");
         assert_eq!(config.auth, AuthMode::Off);
         assert_eq!(config.credentials.len(), 1);
+        assert_eq!(config.seed, Some(PathBuf::from("seed.yaml")));
         assert!(!format!("{config:?}").contains("s3cr3t"));
     }
 

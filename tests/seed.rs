@@ -1,135 +1,14 @@
-//! Deterministic seeding (`--seed`), `/_lockbox/export`, `/_lockbox/import` and the
+//! Deterministic seeding (`--seed`): what a seed creates, idempotency, conflicts, fixed key
+//! material across instances and malformed documents, observed through the Rust SDKs.
 #![allow(clippy::unwrap_used)]
-//! `lockbox export` / `lockbox import` commands, observed through the Rust SDKs.
 
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use aws_sdk_secretsmanager::primitives::Blob;
-use common::{client, kms_client, start, start_with};
-use lockbox::{Config, Server, ServerHandle};
-
-const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docker/seed.example.yaml");
-const APP_KEY: &str = "0b6d8a3e-1f2c-4d5e-8a9b-0c1d2e3f4a5b";
-const RETIRED_KEY: &str = "5c3e2a1b-9d8f-4e7a-b6c5-d4e3f2a1b0c9";
-
-async fn seeded(path: &str) -> ServerHandle {
-    start_with(Config {
-        seed: Some(PathBuf::from(path)),
-        ..Config::for_tests()
-    })
-    .await
-}
-
-fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lockbox-seed-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
-}
-
-async fn export(server: &ServerHandle, query: &str) -> String {
-    let url = format!("{}/_lockbox/export{query}", server.endpoint_url());
-    let response = reqwest::get(url).await.unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    response.text().await.unwrap()
-}
-
-async fn import(
-    server: &ServerHandle,
-    content_type: &str,
-    body: String,
-) -> (u16, serde_json::Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/_lockbox/import", server.endpoint_url()))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (
-        status,
-        serde_json::from_str(&response.text().await.unwrap()).unwrap(),
-    )
-}
-
-/// Value of one version: string, or binary bytes.
-#[derive(Debug, PartialEq, Eq)]
-enum Value {
-    Text(String),
-    Bytes(Vec<u8>),
-}
-
-/// Everything a client can observe of the secrets of the default partition.
-#[derive(Debug, PartialEq, Eq)]
-struct SecretView {
-    arn: String,
-    description: Option<String>,
-    tags: BTreeMap<String, String>,
-    policy: Option<String>,
-    versions: BTreeMap<String, (Vec<String>, Value)>,
-}
-
-async fn observe(server: &ServerHandle) -> BTreeMap<String, SecretView> {
-    let sm = client(server);
-    let listed = sm.list_secrets().send().await.unwrap();
-    let mut out = BTreeMap::new();
-    for entry in listed.secret_list() {
-        let name = entry.name().unwrap().to_owned();
-        let described = sm.describe_secret().secret_id(&name).send().await.unwrap();
-        let policy = sm
-            .get_resource_policy()
-            .secret_id(&name)
-            .send()
-            .await
-            .unwrap()
-            .resource_policy()
-            .map(str::to_owned);
-        let mut versions = BTreeMap::new();
-        let ids = sm
-            .list_secret_version_ids()
-            .secret_id(&name)
-            .send()
-            .await
-            .unwrap();
-        for version in ids.versions() {
-            let id = version.version_id().unwrap().to_owned();
-            let got = sm
-                .get_secret_value()
-                .secret_id(&name)
-                .version_id(&id)
-                .send()
-                .await
-                .unwrap();
-            let value = match got.secret_string() {
-                Some(text) => Value::Text(text.to_owned()),
-                None => Value::Bytes(got.secret_binary().unwrap().as_ref().to_vec()),
-            };
-            let mut stages = version.version_stages().to_vec();
-            stages.sort();
-            versions.insert(id, (stages, value));
-        }
-        out.insert(
-            name,
-            SecretView {
-                arn: described.arn().unwrap().to_owned(),
-                description: described.description().map(str::to_owned),
-                tags: described
-                    .tags()
-                    .iter()
-                    .map(|t| (t.key().unwrap().to_owned(), t.value().unwrap().to_owned()))
-                    .collect(),
-                policy,
-                versions,
-            },
-        );
-    }
-    out
-}
+use common::seed::{APP_KEY, EXAMPLE, RETIRED_KEY, Value, import, observe, seeded, temp_file};
+use common::{client, kms_client};
+use lockbox::{Config, Server};
 
 #[tokio::test]
 async fn seeding_creates_exactly_what_the_file_declares() {
@@ -312,135 +191,6 @@ async fn fixed_key_material_decrypts_ciphertexts_made_by_another_instance() {
     assert!(refused.is_err());
 }
 
-/// A server with the example seed plus secrets made through the API (default key, a custom
-/// label, an update), and a KMS ciphertext under the managed key's partition.
-async fn busy_server() -> ServerHandle {
-    let server = seeded(EXAMPLE).await;
-    let sm = client(&server);
-    sm.create_secret()
-        .name("made/by-api")
-        .secret_string("api-value-one")
-        .tags(
-            aws_sdk_secretsmanager::types::Tag::builder()
-                .key("k")
-                .value("v")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    sm.put_secret_value()
-        .secret_id("made/by-api")
-        .secret_string("api-value-two")
-        .version_stages("AWSCURRENT")
-        .send()
-        .await
-        .unwrap();
-    sm.put_secret_value()
-        .secret_id("made/by-api")
-        .secret_binary(Blob::new(b"api-binary-three".to_vec()))
-        .version_stages("CANARY")
-        .send()
-        .await
-        .unwrap();
-    server
-}
-
-const PLAINTEXTS: [&str; 6] = [
-    "old-password",
-    "current-password",
-    "api-value-one",
-    "api-value-two",
-    "api-binary-three",
-    "3q2+7w==",
-];
-
-#[tokio::test]
-async fn an_encrypted_export_imports_into_a_fresh_instance() {
-    let source = busy_server().await;
-    let expected = observe(&source).await;
-    assert_eq!(expected["made/by-api"].versions.len(), 3);
-    let document = export(&source, "").await;
-    for plaintext in PLAINTEXTS {
-        assert!(
-            !document.contains(plaintext),
-            "{plaintext} leaked into the export"
-        );
-        let b64 = base64_of(plaintext.as_bytes());
-        assert!(!document.contains(&b64), "{plaintext} leaked as base64");
-    }
-    assert!(document.contains("\"encrypted\""));
-
-    let target = start().await;
-    let (status, report) = import(&target, "application/json", document.clone()).await;
-    assert_eq!(status, 200, "{report}");
-    assert_eq!(report["secrets_created"], 3);
-    assert_eq!(observe(&target).await, expected);
-    // Importing the same export again changes nothing.
-    let (status, report) = import(&target, "application/json", document).await;
-    assert_eq!(status, 200, "{report}");
-    assert_eq!(report["secrets_created"], 0);
-    assert_eq!(report["secrets_unchanged"], 3);
-}
-
-#[tokio::test]
-async fn a_plaintext_export_imports_into_a_fresh_instance_also_as_yaml() {
-    let source = busy_server().await;
-    let expected = observe(&source).await;
-    let document = export(&source, "?plaintext=true").await;
-    assert!(document.contains("current-password"));
-    assert!(!document.contains("\"encrypted\""));
-    let target = start().await;
-    let (status, report) = import(&target, "application/json", document).await;
-    assert_eq!(status, 200, "{report}");
-    assert_eq!(observe(&target).await, expected);
-
-    let yaml = export(&source, "?plaintext=true&format=yaml").await;
-    assert!(yaml.starts_with("version: 1"));
-    let yaml_target = start().await;
-    let (status, report) = import(&yaml_target, "application/yaml", yaml).await;
-    assert_eq!(status, 200, "{report}");
-    assert_eq!(observe(&yaml_target).await, expected);
-}
-
-#[tokio::test]
-async fn an_encrypted_value_without_its_key_is_refused() {
-    let source = busy_server().await;
-    let mut document: serde_json::Value = serde_json::from_str(&export(&source, "").await).unwrap();
-    document["partitions"][0]["kms_keys"] = serde_json::json!([]);
-    let target = start().await;
-    let (status, answer) = import(&target, "application/json", document.to_string()).await;
-    assert_eq!(status, 400);
-    let message = answer["error"].as_str().unwrap();
-    assert!(
-        message.starts_with("secret 'app/db' in 000000000000/us-east-1: KMS key: "),
-        "{message}"
-    );
-}
-
-fn base64_of(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    const TABLE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                let index = ((n >> (18 - 6 * i)) & 63) as usize;
-                out.write_char(char::from(TABLE[index])).unwrap();
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 async fn bind_error(contents: &str, name: &str) -> String {
     let path = temp_file(name, contents);
     let config = Config {
@@ -512,63 +262,80 @@ async fn a_malformed_seed_is_a_clear_error() {
     );
 }
 
+fn one_secret(body: &str) -> String {
+    format!(
+        "version: 1\npartitions:\n  - account: '000000000000'\n    region: us-east-1\n    secrets:\n      - name: s\n{body}"
+    )
+}
+
 #[tokio::test]
-async fn the_binary_refuses_a_bad_seed_and_its_export_and_import_commands_work() {
-    let binary = env!("CARGO_BIN_EXE_lockbox");
-    let bad = temp_file("bad.json", "{\"version\": 1, \"partitions\": 7}");
-    let output = tokio::process::Command::new(binary)
-        .args(["--listen", "127.0.0.1:0", "--seed"])
-        .arg(&bad)
-        .output()
-        .await
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("lockbox: invalid seed file"), "{stderr}");
-    assert!(!String::from_utf8_lossy(&output.stdout).contains("lockbox ready"));
+async fn seeded_secrets_follow_the_apis_limits() {
+    let cases = [
+        (
+            "        resource_policy: 'not json'\n        versions: [{secret_string: v}]\n",
+            "secret 's' in 000000000000/us-east-1: resource_policy: The policy document is not valid JSON.",
+        ),
+        (
+            "        tags: {'aws:x': y}\n        versions: [{secret_string: v}]\n",
+            "secret 's' in 000000000000/us-east-1: tag 'aws:x': the aws: prefix is reserved",
+        ),
+        (
+            "        versions:\n          - {secret_string: a, stages: [AWSCURRENT]}\n          - {secret_string: b, stages: [AWSCURRENT]}\n",
+            "label 'AWSCURRENT' must be 1-256 characters and on one version only",
+        ),
+        (
+            "        versions: [{secret_string: v, version_id: short}]\n",
+            "version id 'short' must be 32-64 characters and unique",
+        ),
+        (
+            "        versions: [{secret_string: ''}]\n",
+            "must be 1-65536 bytes",
+        ),
+        (
+            "        versions: []\n",
+            "a secret needs at least one version",
+        ),
+    ];
+    for (index, (body, expected)) in cases.into_iter().enumerate() {
+        let path = temp_file(&format!("rule-{index}.yaml"), &one_secret(body));
+        let config = Config {
+            seed: Some(path),
+            ..Config::for_tests()
+        };
+        let message = Server::bind(config).await.unwrap_err().to_string();
+        assert!(message.contains(expected), "case {index}: {message}");
+    }
+}
 
-    let source = busy_server().await;
-    let expected = observe(&source).await;
-    let exported = std::env::temp_dir()
-        .join(format!("lockbox-seed-{}", std::process::id()))
-        .join("cli-export.yaml");
-    let status = tokio::process::Command::new(binary)
-        .args(["export", "--endpoint", &source.endpoint_url(), "--output"])
-        .arg(&exported)
-        .status()
+#[tokio::test]
+async fn seeded_secrets_behave_like_any_other_through_the_api() {
+    let server = seeded(EXAMPLE).await;
+    let sm = client(&server);
+    let put = sm
+        .put_secret_value()
+        .secret_id("app/db")
+        .secret_string("rotated")
+        .send()
         .await
         .unwrap();
-    assert!(status.success());
-    let text = std::fs::read_to_string(&exported).unwrap();
-    assert!(text.starts_with("version: 1"));
-    assert!(!text.contains("current-password"));
-
-    let target = start().await;
-    let output = tokio::process::Command::new(binary)
-        .args(["import", "--endpoint", &target.endpoint_url()])
-        .arg(&exported)
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let state = observe(&server).await;
+    let versions = &state["app/db"].versions;
+    assert_eq!(
+        versions[put.version_id().unwrap()].0,
+        vec!["AWSCURRENT".to_owned()]
     );
-    assert!(String::from_utf8_lossy(&output.stdout).contains("\"secrets_created\":3"));
-    assert_eq!(observe(&target).await, expected);
-
-    let output = tokio::process::Command::new(binary)
-        .args(["import", "--endpoint", &target.endpoint_url()])
-        .arg(&bad)
-        .output()
+    assert_eq!(
+        versions["22222222-2222-4222-8222-222222222222"].0,
+        vec!["AWSPREVIOUS".to_owned()]
+    );
+    // The old AWSPREVIOUS version lost its last label (ListSecretVersionIds leaves it out).
+    assert!(!versions.contains_key("11111111-1111-4111-8111-111111111111"));
+    // The new version is sealed under the secret's seeded key.
+    let events = reqwest::get(format!("{}/_lockbox/events", server.endpoint_url()))
+        .await
+        .unwrap()
+        .text()
         .await
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&output.stderr)
-            .contains("the server answered 400: invalid document:"),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(events.contains(APP_KEY));
 }

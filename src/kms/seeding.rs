@@ -161,6 +161,27 @@ impl LocalKms {
                 ));
             }
         }
+        if seed.description.len() > 8192 {
+            return Err(format!(
+                "{where_}: the description must be at most 8192 characters"
+            ));
+        }
+        if let Some((key, _)) = seed
+            .tags
+            .iter()
+            .find(|(k, v)| k.is_empty() || k.len() > 128 || v.len() > 256)
+        {
+            return Err(format!(
+                "{where_}: tag '{key}': keys must be 1-128 characters and values at most 256"
+            ));
+        }
+        if let Some(policy) = &seed.policy {
+            if policy.len() > 32_768 || serde_json::from_str::<serde_json::Value>(policy).is_err() {
+                return Err(format!(
+                    "{where_}: the policy must be a JSON document of at most 32768 characters"
+                ));
+            }
+        }
         if seed.aws_managed && !seed.aliases.iter().any(|a| a == SECRETS_MANAGER_ALIAS) {
             return Err(format!(
                 "{where_}: an AWS managed key needs the alias {SECRETS_MANAGER_ALIAS}"

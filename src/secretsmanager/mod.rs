@@ -16,6 +16,7 @@ mod password;
 mod policy;
 pub mod purge;
 pub mod secret;
+mod seed_rules;
 mod seeding;
 mod tags;
 mod value;

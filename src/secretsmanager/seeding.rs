@@ -13,8 +13,8 @@ use time::OffsetDateTime;
 
 use super::SecretsManager;
 use super::model::Tag;
-use super::names::is_valid_name;
-use super::secret::{AWSCURRENT, AccessDay, SealedValue, Secret, Version};
+use super::secret::{AccessDay, SealedValue, Secret, Version};
+use super::seed_rules::check_shape;
 use super::value::{self, SecretValue};
 use crate::auth::Principal;
 use crate::kms::{self, Applied};
@@ -103,39 +103,6 @@ fn tag_pairs(tags: Option<&Vec<Tag>>) -> Vec<(String, String)> {
         .collect();
     pairs.sort();
     pairs
-}
-
-fn check_shape(seed: &SecretSeed) -> Result<(), String> {
-    if seed.name.is_empty() || seed.name.len() > 512 || !is_valid_name(&seed.name) {
-        return Err("the name must be 1-512 of [A-Za-z0-9/_+=.@!-]".to_owned());
-    }
-    if seed.arn_suffix.len() != 6 || !seed.arn_suffix.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err("arn_suffix must be 6 letters or digits".to_owned());
-    }
-    if seed.versions.is_empty() {
-        return Err("a secret needs at least one version".to_owned());
-    }
-    let mut ids = BTreeSet::new();
-    let mut labels = BTreeSet::new();
-    for version in &seed.versions {
-        if !(32..=64).contains(&version.id.len()) || !ids.insert(version.id.as_str()) {
-            return Err(format!(
-                "version id '{}' must be 32-64 characters and unique",
-                version.id
-            ));
-        }
-        for stage in &version.stages {
-            if stage.is_empty() || stage.len() > 256 || !labels.insert(stage.as_str()) {
-                return Err(format!(
-                    "label '{stage}' must be 1-256 characters and on one version only"
-                ));
-            }
-        }
-    }
-    if !labels.contains(AWSCURRENT) {
-        return Err("one version must carry AWSCURRENT".to_owned());
-    }
-    Ok(())
 }
 
 impl SecretsManager {
