@@ -1,5 +1,6 @@
 //! Helpers of the seeding and export/import tests: the example seed, admin export/import
 //! calls, and [`observe`], everything a client can see of the default partition's secrets.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
