@@ -1,7 +1,8 @@
 //! Emulated AWS KMS. [`KeyService`] is the in-process API Secrets Manager uses for envelope
 //! encryption (and, later, what the `TrentService` wire operations are served from).
 //!
-//! Invariants: key material never leaves this module except sealed in a ciphertext blob;
+//! Invariants: key material never leaves this module except sealed in a ciphertext blob, or
+//! through [`LocalKms::export_keys`] for `/_lockbox/export` (see `seeding.rs`);
 //! plaintext data keys are returned in zeroizing buffers; every ciphertext binds its
 //! encryption context as associated data, so a wrong context fails to decrypt.
 
