@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -75,12 +76,20 @@ impl AppState {
     }
 }
 
+/// Largest document `POST /_lockbox/import` accepts (a whole exported instance).
+const IMPORT_BODY_LIMIT: usize = 256 * 1024 * 1024;
+
 /// The HTTP surface: the admin endpoints, and the AWS JSON protocol for everything else.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/_lockbox/health", get(admin::health))
         .route("/_lockbox/reset", post(admin::reset))
         .route("/_lockbox/events", get(admin::events))
+        .route("/_lockbox/export", get(admin::transfer::export))
+        .route(
+            "/_lockbox/import",
+            post(admin::transfer::import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
+        )
         .route("/moto-api/reset", post(admin::reset))
         .route(
             "/_lockbox/clock",

@@ -104,6 +104,10 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes [default: 1048576].
     #[arg(long, env = "LOCKBOX_MAX_REQUEST_BYTES", value_name = "BYTES")]
     pub max_request_bytes: Option<usize>,
+    /// Seed document (JSON, or YAML for .yaml/.yml) applied at start-up before serving:
+    /// KMS keys with fixed ids/material, aliases, secrets with fixed versions. Idempotent.
+    #[arg(long, env = "LOCKBOX_SEED", value_name = "FILE")]
+    pub seed: Option<PathBuf>,
 }
 
 /// The settings file: the same names as the flags, in snake_case.
@@ -117,6 +121,7 @@ struct FileConfig {
     log_level: Option<String>,
     log_format: Option<LogFormat>,
     max_request_bytes: Option<usize>,
+    seed: Option<PathBuf>,
     #[serde(default)]
     credentials: Vec<CredentialConfig>,
 }
@@ -140,6 +145,8 @@ pub struct Config {
     pub max_request_bytes: usize,
     /// Access keys from the config file.
     pub credentials: Vec<CredentialConfig>,
+    /// Seed document applied when the server binds, if any.
+    pub seed: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -155,6 +162,7 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
             credentials: Vec::new(),
+            seed: None,
         }
     }
 }
@@ -200,6 +208,7 @@ impl Config {
                 .or(file.max_request_bytes)
                 .unwrap_or(defaults.max_request_bytes),
             credentials: file.credentials,
+            seed: args.seed.or(file.seed),
         };
         config.validate()?;
         Ok(config)
@@ -261,7 +270,7 @@ mod tests {
         let path = dir.join("lockbox.toml");
         std::fs::write(
             &path,
-            "listen = \"127.0.0.1:5000\"\ndefault_account = \"111111111111\"\nauth = \"off\"\n\
+            "listen = \"127.0.0.1:5000\"\ndefault_account = \"111111111111\"\nauth = \"off\"\nseed = \"seed.yaml\"\n\
              [[credentials]]\naccess_key_id = \"AKIDEXAMPLE\"\nsecret_access_key = \"s3cr3t\"\naccount_id = \"222222222222\"\n",
         )
         .unwrap();
@@ -275,6 +284,7 @@ mod tests {
         assert_eq!(config.default_account, "111111111111");
         assert_eq!(config.auth, AuthMode::Off);
         assert_eq!(config.credentials.len(), 1);
+        assert_eq!(config.seed, Some(PathBuf::from("seed.yaml")));
         assert!(!format!("{config:?}").contains("s3cr3t"));
     }
 

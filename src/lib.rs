@@ -16,6 +16,7 @@ pub mod config;
 pub mod kms;
 pub mod protocol;
 pub mod secretsmanager;
+pub mod seed;
 pub mod server;
 pub mod sigv4;
 pub mod storage;

@@ -1,9 +1,12 @@
-//! The `lockbox` command: parse flags, resolve configuration, start serving.
+//! The `lockbox` command: parse flags, resolve configuration, start serving; or, with
+//! `export` / `import`, move state to or from a running server through its admin endpoints.
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
 
 use lockbox::config::{Config, ServeArgs};
 use lockbox::server::{Server, shutdown_signal};
@@ -22,6 +25,44 @@ struct Cli {
 enum Command {
     /// Start the emulator (the default when no sub-command is given).
     Serve(ServeArgs),
+    /// Write a running server's state as a seed document (GET /_lockbox/export).
+    ///
+    /// Secret values stay encrypted (as stored, with the KMS keys' material so another
+    /// instance can import them) unless --plaintext is given. Treat the file as secret either way.
+    Export(ExportArgs),
+    /// Apply a seed document (JSON, or YAML for .yaml/.yml) to a running server
+    /// (POST /_lockbox/import). Idempotent; a conflicting existing object is an error.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// The server, e.g. http://127.0.0.1:4566.
+    #[arg(
+        long,
+        env = "LOCKBOX_ENDPOINT",
+        default_value = "http://127.0.0.1:4566"
+    )]
+    endpoint: String,
+    /// Write secret values in plaintext instead of encrypted.
+    #[arg(long)]
+    plaintext: bool,
+    /// Write to FILE (YAML when it ends in .yaml/.yml) instead of JSON on stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// The server, e.g. http://127.0.0.1:4566.
+    #[arg(
+        long,
+        env = "LOCKBOX_ENDPOINT",
+        default_value = "http://127.0.0.1:4566"
+    )]
+    endpoint: String,
+    /// The seed document to apply.
+    file: PathBuf,
 }
 
 fn main() -> ExitCode {
@@ -29,6 +70,8 @@ fn main() -> ExitCode {
     let args = match cli.command {
         Some(Command::Serve(args)) => args,
         None => cli.serve,
+        Some(Command::Export(args)) => return client_command(export(args)),
+        Some(Command::Import(args)) => return client_command(import(args)),
     };
     let config = match Config::resolve(args) {
         Ok(config) => config,
@@ -56,6 +99,10 @@ async fn run(config: Config) -> ExitCode {
     let auth = config.auth;
     let server = match Server::bind(config).await {
         Ok(server) => server,
+        Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
+            eprintln!("lockbox: {error}");
+            return ExitCode::from(2);
+        }
         Err(error) => {
             eprintln!("lockbox: cannot listen on {listen}: {error}");
             return ExitCode::FAILURE;
@@ -81,4 +128,78 @@ async fn run(config: Config) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs an admin-client sub-command on a small single-threaded runtime.
+fn client_command(work: impl std::future::Future<Output = Result<(), String>>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("lockbox: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(work) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("lockbox: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn server_error(status: u16, body: &[u8]) -> String {
+    let detail = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
+    format!("the server answered {status}: {detail}")
+}
+
+async fn export(args: ExportArgs) -> Result<(), String> {
+    let yaml = args
+        .output
+        .as_deref()
+        .is_some_and(|path| lockbox::seed::Format::of_path(path) == lockbox::seed::Format::Yaml);
+    let path = format!(
+        "/_lockbox/export?plaintext={}&format={}",
+        args.plaintext,
+        if yaml { "yaml" } else { "json" }
+    );
+    let response = lockbox::seed::remote::request(&args.endpoint, "GET", &path, None).await?;
+    if response.status != 200 {
+        return Err(server_error(response.status, &response.body));
+    }
+    match args.output {
+        Some(file) => std::fs::write(&file, &response.body)
+            .map_err(|e| format!("cannot write {}: {e}", file.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(&response.body)
+            .map_err(|e| format!("cannot write to stdout: {e}")),
+    }
+}
+
+async fn import(args: ImportArgs) -> Result<(), String> {
+    let body = std::fs::read(&args.file)
+        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+    let content_type = match lockbox::seed::Format::of_path(&args.file) {
+        lockbox::seed::Format::Yaml => "application/yaml",
+        lockbox::seed::Format::Json => "application/json",
+    };
+    let response = lockbox::seed::remote::request(
+        &args.endpoint,
+        "POST",
+        "/_lockbox/import",
+        Some((content_type, &body)),
+    )
+    .await?;
+    if response.status != 200 {
+        return Err(server_error(response.status, &response.body));
+    }
+    println!("{}", String::from_utf8_lossy(&response.body));
+    Ok(())
 }

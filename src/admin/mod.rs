@@ -3,6 +3,7 @@
 //! unchanged. Unsigned, like moto's and LocalStack's; the server listens on loopback by default.
 
 pub mod clock;
+pub mod transfer;
 
 use std::sync::Arc;
 

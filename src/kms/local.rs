@@ -22,7 +22,7 @@ use crate::storage::Partitions;
 /// The emulated KMS.
 #[derive(Debug, Default)]
 pub struct LocalKms {
-    rings: Partitions<KeyRing>,
+    pub(super) rings: Partitions<KeyRing>,
     /// No key rotates automatically before this time (`None`: no key rotates at all).
     rotation_hint: Mutex<Option<OffsetDateTime>>,
 }

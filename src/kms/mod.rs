@@ -1,7 +1,8 @@
 //! Emulated AWS KMS. [`KeyService`] is the in-process API Secrets Manager uses for envelope
 //! encryption (and, later, what the `TrentService` wire operations are served from).
 //!
-//! Invariants: key material never leaves this module except sealed in a ciphertext blob;
+//! Invariants: key material never leaves this module except sealed in a ciphertext blob, or
+//! through [`LocalKms::export_keys`] for `/_lockbox/export` (see `seeding.rs`);
 //! plaintext data keys are returned in zeroizing buffers; every ciphertext binds its
 //! encryption context as associated data, so a wrong context fails to decrypt.
 
@@ -19,6 +20,7 @@ pub mod model;
 mod ops;
 mod paging;
 mod rotation;
+mod seeding;
 mod service;
 
 use std::collections::BTreeMap;
@@ -31,6 +33,7 @@ use crate::protocol::ctx::RequestCtx;
 pub use crypto::key_id_of as ciphertext_key_id;
 pub use error::KmsError;
 pub use local::{Accepts, LocalKms};
+pub use seeding::{Applied, KeyExport, KeySeed, SeedMaterial};
 pub use service::Operation;
 
 /// Alias of the AWS managed key Secrets Manager uses by default.

@@ -16,8 +16,13 @@ mod password;
 mod policy;
 pub mod purge;
 pub mod secret;
+mod seed_rules;
+mod seeding;
 mod tags;
 mod value;
+
+pub use seeding::{SecretExport, SecretSeed, SeedValue, ValueKind, VersionSeed};
+pub use value::SecretValue;
 
 use std::sync::Arc;
 

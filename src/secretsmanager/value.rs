@@ -45,7 +45,8 @@ impl SecretValue {
         }
     }
 
-    fn bytes(&self) -> &[u8] {
+    /// The value's bytes (UTF-8 for text).
+    pub(crate) fn bytes(&self) -> &[u8] {
         match self {
             SecretValue::Text(text) => text.0.as_bytes(),
             SecretValue::Binary(blob) => blob.0.as_slice(),

@@ -27,13 +27,29 @@ pub struct Server {
 }
 
 impl Server {
-    /// Binds the configured address and builds fresh state.
+    /// Binds the configured address and builds fresh state, applying the configured seed
+    /// document if any. A seed that cannot be read, parsed or applied fails with
+    /// [`std::io::ErrorKind::InvalidData`] and a message naming the file and the problem.
     pub async fn bind(config: Config) -> std::io::Result<Server> {
         let listener = TcpListener::bind(config.listen).await?;
-        Ok(Server {
-            listener,
-            state: Arc::new(AppState::new(config)),
-        })
+        let seed = config.seed.clone();
+        let state = Arc::new(AppState::new(config));
+        if let Some(path) = seed {
+            let invalid =
+                |message: String| std::io::Error::new(std::io::ErrorKind::InvalidData, message);
+            let document = crate::seed::load_file(&path).map_err(invalid)?;
+            let report = crate::seed::apply(&state, &document)
+                .map_err(|e| invalid(format!("seed file {}: {e}", path.display())))?;
+            tracing::info!(
+                seed = %path.display(),
+                keys_created = report.keys_created,
+                keys_unchanged = report.keys_unchanged,
+                secrets_created = report.secrets_created,
+                secrets_unchanged = report.secrets_unchanged,
+                "seed applied"
+            );
+        }
+        Ok(Server { listener, state })
     }
 
     /// The address actually bound.

@@ -66,6 +66,17 @@ impl<T> Partitions<T> {
             .collect()
     }
 
+    /// Every partition that exists now with its key, in key order (a snapshot; for exports).
+    pub fn entries(&self) -> Vec<(PartitionKey, Arc<T>)> {
+        let mut entries: Vec<_> = self
+            .map
+            .iter()
+            .map(|entry| (entry.key().clone(), Arc::clone(entry.value())))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries
+    }
+
     /// Drops every partition.
     pub fn clear(&self) {
         self.map.clear();

@@ -242,3 +242,5 @@ pub fn kms_client_as(
         .build();
     aws_sdk_kms::Client::from_conf(conf)
 }
+/// Helpers of the seeding and export/import tests.
+pub mod seed;

@@ -1,0 +1,304 @@
+//! Deterministic seeding and export of KMS keys (issue 5: `--seed`, `/_lockbox/import`,
+//! `/_lockbox/export`).
+//!
+//! [`LocalKms::seed_key`] installs a key with a fixed id, fixed material and its aliases, or
+//! confirms that an identical one exists (idempotent); a differing existing key or alias is a
+//! conflict reported in words, never overwritten. [`LocalKms::export_keys`] is the ONE place
+//! key material leaves this module unsealed: exports must carry it so another instance can
+//! decrypt the same ciphertexts. It returns material in zeroizing buffers; nothing here logs it.
+
+use sha2::{Digest as _, Sha256};
+use zeroize::Zeroizing;
+
+use super::envelope::MATERIAL_ID_LEN;
+use super::keys::{Alias, Key, KeyManager, KeyPlace, KeyState, Material};
+use super::{KmsCaller, LocalKms, SECRETS_MANAGER_ALIAS};
+use crate::storage::PartitionKey;
+
+/// A key as a seed declares it (material already decoded).
+#[derive(Debug)]
+pub struct KeySeed {
+    /// Hyphenated UUID.
+    pub key_id: String,
+    /// Description.
+    pub description: String,
+    /// Enabled (else Disabled).
+    pub enabled: bool,
+    /// Key policy; `None` = default policy, not compared when the key exists.
+    pub policy: Option<String>,
+    /// Tags in order.
+    pub tags: Vec<(String, String)>,
+    /// The AWS managed key of Secrets Manager.
+    pub aws_managed: bool,
+    /// Material generations, oldest first; empty = fresh random material.
+    pub materials: Vec<SeedMaterial>,
+    /// Aliases (`alias/<name>`).
+    pub aliases: Vec<String>,
+}
+
+/// One generation of material.
+pub struct SeedMaterial {
+    /// Material id; `None` derives it from the key id and the secret.
+    pub id: Option<[u8; MATERIAL_ID_LEN]>,
+    /// The 256-bit secret.
+    pub secret: Zeroizing<[u8; 32]>,
+}
+
+impl std::fmt::Debug for SeedMaterial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SeedMaterial(**redacted**)")
+    }
+}
+
+/// What applying one object did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// It did not exist and was created.
+    Created,
+    /// An identical object existed; nothing changed.
+    Unchanged,
+}
+
+/// A key as exported.
+#[derive(Debug)]
+pub struct KeyExport {
+    /// Key id.
+    pub key_id: String,
+    /// Description.
+    pub description: String,
+    /// Enabled (a key pending deletion is exported as disabled).
+    pub enabled: bool,
+    /// Key policy.
+    pub policy: String,
+    /// Tags.
+    pub tags: Vec<(String, String)>,
+    /// AWS managed.
+    pub aws_managed: bool,
+    /// `(material id hex, secret)`, oldest first.
+    pub materials: Vec<(String, Zeroizing<[u8; 32]>)>,
+    /// Aliases pointing at the key.
+    pub aliases: Vec<String>,
+}
+
+/// The material id a seed gets when it gives none: SHA-256 over the key id and the secret,
+/// so the same seed always yields the same ciphertext headers.
+fn derived_material_id(key_id: &str, secret: &[u8; 32]) -> [u8; MATERIAL_ID_LEN] {
+    let mut hash = Sha256::new();
+    hash.update(b"lockbox-seed-material-id\0");
+    hash.update(key_id.as_bytes());
+    hash.update([0]);
+    hash.update(secret);
+    hash.finalize().into()
+}
+
+fn seeded_materials(seed: &KeySeed) -> Vec<Material> {
+    seed.materials
+        .iter()
+        .map(|m| Material {
+            id: m
+                .id
+                .unwrap_or_else(|| derived_material_id(&seed.key_id, &m.secret)),
+            secret: m.secret.clone(),
+        })
+        .collect()
+}
+
+/// Why an existing key differs from its seed, if it does.
+fn difference(existing: &Key, seed: &KeySeed, wanted: &[Material]) -> Option<&'static str> {
+    let manager = if seed.aws_managed {
+        KeyManager::Aws
+    } else {
+        KeyManager::Customer
+    };
+    let state = if seed.enabled {
+        KeyState::Enabled
+    } else {
+        KeyState::Disabled
+    };
+    let mut tags = existing.tags.clone();
+    tags.sort();
+    let mut wanted_tags = seed.tags.clone();
+    wanted_tags.sort();
+    if existing.manager != manager {
+        Some("key manager")
+    } else if existing.state != state {
+        Some("state")
+    } else if existing.description != seed.description {
+        Some("description")
+    } else if seed.policy.as_ref().is_some_and(|p| *p != existing.policy) {
+        Some("policy")
+    } else if tags != wanted_tags {
+        Some("tags")
+    } else if !wanted.is_empty()
+        && (wanted.len() != existing.materials.len()
+            || wanted.iter().zip(&existing.materials).any(|(w, e)| {
+                w.id != e.id
+                    || !bool::from(subtle::ConstantTimeEq::ct_eq(&w.secret[..], &e.secret[..]))
+            }))
+    {
+        Some("key material")
+    } else {
+        None
+    }
+}
+
+impl LocalKms {
+    /// Creates the seeded key and its aliases in the caller's partition, or confirms that an
+    /// identical key exists. Errors name the key and what differs.
+    pub fn seed_key(&self, caller: KmsCaller<'_>, seed: &KeySeed) -> Result<Applied, String> {
+        let where_ = format!(
+            "KMS key {} in {}/{}",
+            seed.key_id, caller.account, caller.region
+        );
+        if uuid::Uuid::try_parse(&seed.key_id).is_err() || seed.key_id.len() != 36 {
+            return Err(format!("{where_}: key_id must be a hyphenated UUID"));
+        }
+        for alias in &seed.aliases {
+            let reserved = alias.starts_with("alias/aws/");
+            if !alias.starts_with("alias/") || alias.len() <= 6 || (reserved && !seed.aws_managed) {
+                return Err(format!(
+                    "{where_}: alias '{alias}' must be alias/<name> (alias/aws/ is reserved for the AWS managed key)"
+                ));
+            }
+        }
+        if seed.description.len() > 8192 {
+            return Err(format!(
+                "{where_}: the description must be at most 8192 characters"
+            ));
+        }
+        if let Some((key, _)) = seed
+            .tags
+            .iter()
+            .find(|(k, v)| k.is_empty() || k.len() > 128 || v.len() > 256)
+        {
+            return Err(format!(
+                "{where_}: tag '{key}': keys must be 1-128 characters and values at most 256"
+            ));
+        }
+        if let Some(policy) = &seed.policy {
+            if policy.len() > 32_768 || serde_json::from_str::<serde_json::Value>(policy).is_err() {
+                return Err(format!(
+                    "{where_}: the policy must be a JSON document of at most 32768 characters"
+                ));
+            }
+        }
+        if seed.aws_managed && !seed.aliases.iter().any(|a| a == SECRETS_MANAGER_ALIAS) {
+            return Err(format!(
+                "{where_}: an AWS managed key needs the alias {SECRETS_MANAGER_ALIAS}"
+            ));
+        }
+        let wanted = seeded_materials(seed);
+        let ring = self.ring(caller);
+        let mut aliases = ring.aliases.write();
+        for alias in &seed.aliases {
+            if let Some(found) = aliases.get(alias).filter(|a| a.key_id != seed.key_id) {
+                return Err(format!(
+                    "{where_}: alias {alias} already points at key {}",
+                    found.key_id
+                ));
+            }
+        }
+        let mut keys = ring.keys.write();
+        let mut rotation_due = None;
+        let outcome = match keys.get(&seed.key_id) {
+            Some(existing) => match difference(existing, seed, &wanted) {
+                Some(what) => {
+                    return Err(format!(
+                        "{where_} already exists with a different {what}; reset the instance or change the seed"
+                    ));
+                }
+                None => Applied::Unchanged,
+            },
+            None => {
+                let place = KeyPlace {
+                    account: caller.account,
+                    region: caller.region,
+                    now: caller.now,
+                };
+                let manager = if seed.aws_managed {
+                    KeyManager::Aws
+                } else {
+                    KeyManager::Customer
+                };
+                let mut key = Key::new(
+                    place,
+                    manager,
+                    seed.description.clone(),
+                    seed.policy.clone(),
+                );
+                key.arn = format!(
+                    "arn:aws:kms:{}:{}:key/{}",
+                    caller.region, caller.account, seed.key_id
+                );
+                key.id = seed.key_id.clone();
+                key.tags = seed.tags.clone();
+                if !seed.enabled {
+                    key.state = KeyState::Disabled;
+                }
+                if !wanted.is_empty() {
+                    key.materials = wanted;
+                }
+                // AWS managed keys always rotate yearly, as when created lazily (local.rs).
+                if seed.aws_managed {
+                    key.rotation
+                        .enable(super::rotation::DEFAULT_PERIOD_DAYS, caller.now);
+                    rotation_due = key.rotation.next;
+                }
+                keys.insert(key.id.clone(), key);
+                Applied::Created
+            }
+        };
+        drop(keys);
+        let mut added_alias = false;
+        for alias in &seed.aliases {
+            if !aliases.contains_key(alias) {
+                aliases.insert(alias.clone(), Alias::new(seed.key_id.clone(), caller.now));
+                added_alias = true;
+            }
+        }
+        drop(aliases);
+        if let Some(at) = rotation_due {
+            self.schedule_rotation(at);
+        }
+        Ok(if added_alias {
+            Applied::Created
+        } else {
+            outcome
+        })
+    }
+
+    /// Every key of every partition, with its material (see the module doc), aliases sorted.
+    pub fn export_keys(&self) -> Vec<(PartitionKey, Vec<KeyExport>)> {
+        let mut out = Vec::new();
+        for (partition, ring) in self.rings.entries() {
+            let aliases = ring.aliases.read();
+            let keys = ring.keys.read();
+            let mut exported: Vec<KeyExport> = keys
+                .values()
+                .map(|key| KeyExport {
+                    key_id: key.id.clone(),
+                    description: key.description.clone(),
+                    enabled: key.state == KeyState::Enabled,
+                    policy: key.policy.clone(),
+                    tags: key.tags.clone(),
+                    aws_managed: key.manager == KeyManager::Aws,
+                    materials: key
+                        .materials
+                        .iter()
+                        .map(|m| (m.id_hex(), m.secret.clone()))
+                        .collect(),
+                    aliases: aliases
+                        .iter()
+                        .filter(|(_, alias)| alias.key_id == key.id)
+                        .map(|(name, _)| name.clone())
+                        .collect(),
+                })
+                .collect();
+            exported.sort_by(|a, b| a.key_id.cmp(&b.key_id));
+            if !exported.is_empty() {
+                out.push((partition, exported));
+            }
+        }
+        out
+    }
+}

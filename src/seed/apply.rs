@@ -1,0 +1,278 @@
+//! Applying a [`SeedDocument`] to a running instance.
+//!
+//! The whole document is checked and converted first (versions, account ids, base64, value
+//! forms), so a malformed document changes nothing. Then, per partition, KMS keys and their
+//! aliases are applied before secrets (secrets may name those keys, and imported ciphertexts
+//! need them). Each object is created or found identical ([`Applied`]); a differing existing
+//! object stops the application with a message naming it. Objects applied before a conflict
+//! stay (the in-memory store has no transactions); re-applying after fixing is safe because
+//! application is idempotent.
+//!
+//! Derived values are deterministic: a missing `arn_suffix` comes from SHA-256 over (account,
+//! region, name), a missing `version_id` from (account, region, name, position), a missing
+//! material id from (key id, material); a secret whose versions carry no `AWSCURRENT` gets it
+//! on its last version.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+use zeroize::Zeroizing;
+
+use super::model::{
+    EncryptedValueDoc, KeyDoc, KeyMaterialText, PartitionDoc, SecretDoc, SeedDocument,
+    ValueKindDoc, VersionDoc,
+};
+use crate::app::AppState;
+use crate::clock::Clock as _;
+use crate::config::is_account_id;
+use crate::kms::{Applied, KeySeed, KmsCaller, SeedMaterial};
+use crate::secretsmanager::{SecretSeed, SecretValue, SeedValue, ValueKind, VersionSeed};
+
+/// What an application did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ApplyReport {
+    /// KMS keys created (or given new aliases).
+    pub keys_created: usize,
+    /// KMS keys found identical.
+    pub keys_unchanged: usize,
+    /// Secrets created.
+    pub secrets_created: usize,
+    /// Secrets found identical.
+    pub secrets_unchanged: usize,
+}
+
+struct PartitionPlan {
+    account: String,
+    region: String,
+    keys: Vec<KeySeed>,
+    secrets: Vec<SecretSeed>,
+}
+
+/// Checks `document` and applies it to `state` at the instance's current (virtual) time.
+pub fn apply(state: &AppState, document: &SeedDocument) -> Result<ApplyReport, String> {
+    let plans = document
+        .partitions
+        .iter()
+        .enumerate()
+        .map(|(index, partition)| plan(partition).map_err(|e| format!("partitions[{index}]: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let now = state.clock.now();
+    let mut report = ApplyReport::default();
+    for plan in &plans {
+        let caller = KmsCaller {
+            account: &plan.account,
+            region: &plan.region,
+            now,
+        };
+        for key in &plan.keys {
+            match state.kms.seed_key(caller, key)? {
+                Applied::Created => report.keys_created += 1,
+                Applied::Unchanged => report.keys_unchanged += 1,
+            }
+        }
+        for secret in &plan.secrets {
+            match state
+                .secrets_manager
+                .seed_secret(&plan.account, &plan.region, now, secret)?
+            {
+                Applied::Created => report.secrets_created += 1,
+                Applied::Unchanged => report.secrets_unchanged += 1,
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn plan(partition: &PartitionDoc) -> Result<PartitionPlan, String> {
+    if !is_account_id(&partition.account) {
+        return Err(format!("account '{}' must be 12 digits", partition.account));
+    }
+    let region_ok = !partition.region.is_empty()
+        && partition
+            .region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !region_ok {
+        return Err(format!(
+            "region '{}' is not a region name",
+            partition.region
+        ));
+    }
+    let keys = partition
+        .kms_keys
+        .iter()
+        .map(|key| key_seed(key).map_err(|e| format!("KMS key {}: {e}", key.key_id)))
+        .collect::<Result<_, _>>()?;
+    let secrets = partition
+        .secrets
+        .iter()
+        .map(|secret| {
+            secret_seed(&partition.account, &partition.region, secret)
+                .map_err(|e| format!("secret '{}': {e}", secret.name))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(PartitionPlan {
+        account: partition.account.clone(),
+        region: partition.region.clone(),
+        keys,
+        secrets,
+    })
+}
+
+fn material(text: &KeyMaterialText) -> Result<Zeroizing<[u8; 32]>, String> {
+    let bytes = Zeroizing::new(
+        STANDARD
+            .decode(text.0.trim().as_bytes())
+            .map_err(|_| "key material must be base64".to_owned())?,
+    );
+    let secret: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| "key material must be exactly 32 bytes".to_owned())?;
+    Ok(Zeroizing::new(secret))
+}
+
+fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
+    let mut materials = Vec::new();
+    if let Some(text) = &doc.key_material {
+        if !doc.key_materials.is_empty() {
+            return Err("give key_material or key_materials, not both".to_owned());
+        }
+        materials.push(SeedMaterial {
+            id: None,
+            secret: material(text)?,
+        });
+    }
+    for generation in &doc.key_materials {
+        let id = match &generation.id {
+            None => None,
+            Some(hex_id) => Some(
+                hex::decode(hex_id)
+                    .ok()
+                    .and_then(|bytes| bytes.try_into().ok())
+                    .ok_or_else(|| format!("material id '{hex_id}' must be 64 hex characters"))?,
+            ),
+        };
+        materials.push(SeedMaterial {
+            id,
+            secret: material(&generation.material)?,
+        });
+    }
+    Ok(KeySeed {
+        key_id: doc.key_id.clone(),
+        description: doc.description.clone(),
+        enabled: doc.enabled,
+        policy: doc.policy.clone(),
+        tags: doc.tags.clone().into_iter().collect(),
+        aws_managed: doc.aws_managed,
+        materials,
+        aliases: doc.aliases.clone(),
+    })
+}
+
+fn digest(parts: &[&[u8]]) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update(part);
+        hash.update([0]);
+    }
+    hash.finalize().into()
+}
+
+/// Six alphanumerics derived from the secret's place and name.
+fn derived_suffix(account: &str, region: &str, name: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let hash = digest(&[
+        b"lockbox-seed-arn-suffix",
+        account.as_bytes(),
+        region.as_bytes(),
+        name.as_bytes(),
+    ]);
+    hash.iter()
+        .take(6)
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect()
+}
+
+/// A UUID-shaped version id derived from the secret's place, name and version position.
+fn derived_version_id(account: &str, region: &str, name: &str, position: usize) -> String {
+    let position = position.to_string();
+    let hash = digest(&[
+        b"lockbox-seed-version-id",
+        account.as_bytes(),
+        region.as_bytes(),
+        name.as_bytes(),
+        position.as_bytes(),
+    ]);
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&hash[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
+fn secret_seed(account: &str, region: &str, doc: &SecretDoc) -> Result<SecretSeed, String> {
+    let mut versions = doc
+        .versions
+        .iter()
+        .enumerate()
+        .map(|(position, version)| {
+            let id = version
+                .version_id
+                .clone()
+                .unwrap_or_else(|| derived_version_id(account, region, &doc.name, position));
+            let value = seed_value(version).map_err(|e| format!("versions[{position}]: {e}"))?;
+            Ok(VersionSeed {
+                id,
+                stages: version.stages.clone(),
+                value,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let has_current = versions
+        .iter()
+        .any(|v| v.stages.iter().any(|s| s == "AWSCURRENT"));
+    if !has_current {
+        if let Some(last) = versions.last_mut() {
+            last.stages.push("AWSCURRENT".to_owned());
+        }
+    }
+    Ok(SecretSeed {
+        name: doc.name.clone(),
+        arn_suffix: doc
+            .arn_suffix
+            .clone()
+            .unwrap_or_else(|| derived_suffix(account, region, &doc.name)),
+        description: doc.description.clone(),
+        kms_key_id: doc.kms_key_id.clone(),
+        tags: doc.tags.clone().into_iter().collect(),
+        resource_policy: doc.resource_policy.clone(),
+        versions,
+    })
+}
+
+fn seed_value(doc: &VersionDoc) -> Result<SeedValue, String> {
+    match (&doc.secret_string, &doc.secret_binary, &doc.encrypted) {
+        (Some(text), None, None) => Ok(SeedValue::Plain(SecretValue::Text(text.clone()))),
+        (None, Some(blob), None) => Ok(SeedValue::Plain(SecretValue::Binary(blob.clone()))),
+        (None, None, Some(encrypted)) => sealed(encrypted),
+        _ => Err("give exactly one of secret_string, secret_binary or encrypted".to_owned()),
+    }
+}
+
+fn sealed(doc: &EncryptedValueDoc) -> Result<SeedValue, String> {
+    let decode = |field: &str, text: &str| {
+        STANDARD
+            .decode(text.as_bytes())
+            .map_err(|_| format!("encrypted.{field} must be base64"))
+    };
+    Ok(SeedValue::Sealed {
+        kind: match doc.kind {
+            ValueKindDoc::String => ValueKind::Text,
+            ValueKindDoc::Binary => ValueKind::Binary,
+        },
+        ciphertext: decode("ciphertext", &doc.ciphertext)?,
+        encrypted_data_key: decode("encrypted_data_key", &doc.encrypted_data_key)?,
+    })
+}

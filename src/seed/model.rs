@@ -1,0 +1,177 @@
+//! The seed / export document (`version: 1`), shared by `--seed`, `/_lockbox/import` and
+//! `/_lockbox/export`. Plain serde types: JSON always, YAML by file extension (see
+//! [`super::parse`]).
+//!
+//! Invariants: secret values are held in [`SecretText`] / [`SecretBlob`] and key material in
+//! [`KeyMaterialText`], all zeroized on drop and redacted in `Debug`; unknown fields are
+//! rejected so a typo fails loudly instead of being ignored.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::protocol::json::{SecretBlob, SecretText};
+
+/// The only document version this build reads and writes.
+pub const DOCUMENT_VERSION: u32 = 1;
+
+/// A whole seed or export.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedDocument {
+    /// Must be [`DOCUMENT_VERSION`].
+    pub version: u32,
+    /// State per (account, region).
+    #[serde(default)]
+    pub partitions: Vec<PartitionDoc>,
+}
+
+/// Everything in one (account, region).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartitionDoc {
+    /// 12-digit account id.
+    pub account: String,
+    /// Region name, e.g. `us-east-1`.
+    pub region: String,
+    /// KMS keys (applied before secrets, so secrets can name them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kms_keys: Vec<KeyDoc>,
+    /// Secrets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<SecretDoc>,
+}
+
+/// A symmetric KMS key with a fixed id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyDoc {
+    /// The key id: a hyphenated UUID, fixed so ARNs and ciphertexts stay valid.
+    pub key_id: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// `false` makes the key `Disabled`.
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    /// Key policy; absent means KMS's default policy (and is not compared on re-apply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// Aliases (`alias/<name>`) pointing at this key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// True for the AWS managed key (`alias/aws/secretsmanager`); exports set it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub aws_managed: bool,
+    /// Shorthand for one generation of material: base64 of 32 bytes. Its material id is
+    /// derived from the key id and the material, so the same seed always makes the same key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_material: Option<KeyMaterialText>,
+    /// Every generation, oldest first (exports write this; the newest encrypts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_materials: Vec<MaterialDoc>,
+}
+
+/// One generation of key material.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialDoc {
+    /// `KeyMaterialId`: 64 hex characters; derived when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Base64 of the 32 secret bytes.
+    pub material: KeyMaterialText,
+}
+
+/// Base64 key material, zeroized on drop and never printed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct KeyMaterialText(pub Zeroizing<String>);
+
+impl std::fmt::Debug for KeyMaterialText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyMaterialText(**redacted**)")
+    }
+}
+
+/// A secret and its versions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretDoc {
+    /// The secret name.
+    pub name: String,
+    /// The 6 alphanumerics after `<name>-` in the ARN; derived from account, region and name
+    /// when absent, so the ARN is stable either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn_suffix: Option<String>,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// KMS key (id, ARN or alias) encrypting the values; absent means `aws/secretsmanager`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// Resource policy document (JSON text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_policy: Option<String>,
+    /// Versions, oldest first. When no version carries `AWSCURRENT`, the last one gets it.
+    #[serde(default)]
+    pub versions: Vec<VersionDoc>,
+}
+
+/// One version: its id, labels and exactly one of the value forms.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionDoc {
+    /// Version id (32-64 characters); derived from the secret and position when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// Staging labels.
+    #[serde(default)]
+    pub stages: Vec<String>,
+    /// Plaintext string value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_string: Option<SecretText>,
+    /// Plaintext binary value (base64).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_binary: Option<SecretBlob>,
+    /// The value as stored: only importable with the KMS key that sealed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<EncryptedValueDoc>,
+}
+
+/// A version's value sealed as Lockbox stores it (see `secretsmanager::value`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EncryptedValueDoc {
+    /// `string` or `binary`.
+    pub kind: ValueKindDoc,
+    /// Base64 of `nonce || ciphertext || tag` under the version's data key.
+    pub ciphertext: String,
+    /// Base64 KMS ciphertext blob of the data key (context {SecretARN, SecretVersionId}).
+    pub encrypted_data_key: String,
+}
+
+/// Which member a value came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueKindDoc {
+    /// `SecretString`.
+    String,
+    /// `SecretBinary`.
+    Binary,
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
