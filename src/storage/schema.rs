@@ -75,6 +75,12 @@ pub fn migrate(
         });
     }
     for step in &migrations[found as usize..] {
+        tracing::info!(
+            path,
+            version = step.version,
+            description = step.description,
+            "applying storage schema step"
+        );
         (step.apply)(&tx).map_err(|error| engine_error("migrating the schema", path, error))?;
     }
     if found != supported {
