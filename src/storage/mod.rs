@@ -23,6 +23,11 @@
 //!   put on the wire). Holding the partition lock across `apply` keeps the store's order of
 //!   writes equal to memory's order for each partition.
 //! - Admin resets map to `Mutation::DeleteAll` / `DeleteAccount` / `DeletePartition`.
+//! - Start-up with `--data-dir DIR`: create DIR if missing (mode 0700), `RootKey::resolve(
+//!   env LOCKBOX_ROOT_KEY, DIR)`, `SqliteStore::open_in(DIR)` (refuses a newer schema, a
+//!   foreign database, or a data dir another process holds), then compare the `Meta` record
+//!   `root-key-check` with `RootKey::matches_check` (write `RootKey::check_value` on first
+//!   use) so a wrong root key stops the start with a clear message.
 //! - At start-up, before the listener opens, each service calls `store.load(kind)` for its
 //!   kinds and rebuilds its partitions from the records (ordered by account, region, id), so
 //!   background sweeps (recovery windows, key deletion, rotation) resume from stored

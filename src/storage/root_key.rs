@@ -33,6 +33,8 @@ pub const ROOT_KEY_FILE: &str = "root.key";
 /// The first byte of everything `seal` produces.
 pub const SEAL_FORMAT_VERSION: u8 = 1;
 const KEY_LEN: usize = 32;
+const CHECK_PLAINTEXT: &[u8] = b"lockbox root key check";
+const CHECK_AAD: &[u8] = b"lockbox:root-key-check";
 
 /// Where the root key came from (for the start-up log line; never the key itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,6 +182,19 @@ impl RootKey {
             // Another process created it between our read and our link: use theirs.
             None => read_key_file(path).map(|key| (key, false)),
         }
+    }
+
+    /// A sealed marker to store beside the data (e.g. as a `Meta` record) when a data dir is
+    /// first used, so later starts can tell a wrong root key with [`RootKey::matches_check`]
+    /// before anything fails to decrypt.
+    pub fn check_value(&self) -> Result<Vec<u8>, RootKeyError> {
+        self.seal(CHECK_PLAINTEXT, CHECK_AAD)
+    }
+
+    /// Whether `check` was made by [`RootKey::check_value`] with this same key.
+    pub fn matches_check(&self, check: &[u8]) -> bool {
+        self.open(check, CHECK_AAD)
+            .is_ok_and(|plaintext| plaintext.as_slice() == CHECK_PLAINTEXT)
     }
 
     /// Encrypts `plaintext` bound to `aad` (e.g. the KMS key's ARN, so sealed material

@@ -244,3 +244,16 @@ fn seal_round_trips_and_binds_key_aad_and_version() {
         Err(RootKeyError::OpenFailed)
     ));
 }
+
+#[test]
+fn the_check_value_tells_the_right_key_from_a_wrong_one() {
+    let key = RootKey::from_bytes(&KEY_BYTES);
+    let check = key.check_value().expect("check value");
+    assert!(key.matches_check(&check));
+    assert!(!RootKey::from_bytes(&[9u8; 32]).matches_check(&check));
+    let sealed_elsewhere = key
+        .seal(b"lockbox root key check", b"other aad")
+        .expect("seal");
+    assert!(!key.matches_check(&sealed_elsewhere));
+    assert!(!key.matches_check(b""));
+}
