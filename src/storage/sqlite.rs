@@ -224,7 +224,13 @@ impl Store for SqliteStore {
             })
             .map_err(self.error("loading records"))?;
         rows.collect::<rusqlite::Result<Vec<Record>>>()
-            .map_err(|error| StoreError::Corrupt(format!("{kind} record: {error}")))
+            .map_err(|error| match error {
+                rusqlite::Error::FromSqlConversionFailure(..)
+                | rusqlite::Error::InvalidColumnType(..) => {
+                    StoreError::Corrupt(format!("{kind} record: {error}"))
+                }
+                other => engine_error("loading records", &self.display_path, other),
+            })
     }
 
     fn get(
