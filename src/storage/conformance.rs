@@ -271,6 +271,42 @@ pub fn large_values_round_trip(store: &dyn Store) {
     assert_eq!(loaded[1].value, smaller);
 }
 
+pub fn concurrent_batches_all_land(store: &dyn Store) {
+    std::thread::scope(|scope| {
+        for thread in 0..4 {
+            scope.spawn(move || {
+                for n in 0..25 {
+                    let id = format!("t{thread}-{n:02}");
+                    store
+                        .apply(&[
+                            put(RecordKind::Secret, &east(), &id, id.as_bytes()),
+                            put(
+                                RecordKind::Meta,
+                                &east(),
+                                &format!("last-{thread}"),
+                                id.as_bytes(),
+                            ),
+                        ])
+                        .expect("apply");
+                }
+            });
+        }
+    });
+    let secrets = store.load(RecordKind::Secret).expect("load");
+    assert_eq!(secrets.len(), 100);
+    assert!(
+        secrets
+            .iter()
+            .all(|record| record.value == record.id.as_bytes())
+    );
+    for thread in 0..4 {
+        assert_eq!(
+            value_of(store, RecordKind::Meta, &east(), &format!("last-{thread}")),
+            Some(format!("t{thread}-24").into_bytes())
+        );
+    }
+}
+
 /// Expands to one `#[test]` per conformance check for the backend `factory()` makes.
 macro_rules! store_conformance_tests {
     ($factory:expr) => {
@@ -285,6 +321,7 @@ macro_rules! store_conformance_tests {
             partitions_and_kinds_are_isolated,
             load_is_ordered_by_partition_then_id,
             large_values_round_trip,
+            concurrent_batches_all_land,
         );
     };
     (@tests $factory:expr; $($check:ident),+ $(,)?) => {
