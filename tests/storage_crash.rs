@@ -32,9 +32,9 @@ fn record_id(n: u64) -> String {
     format!("{n:012}")
 }
 
-/// Batch `n`'s record value: `n` repeated, 8 B to ~7 KiB so some batches span several pages.
+/// Batch `n`'s record value: `n` repeated, 8 B to ~4 KiB so batches span one or two pages.
 fn payload(n: u64) -> Vec<u8> {
-    let len = 8 + (n % 8) as usize * 1024;
+    let len = 8 + (n % 8) as usize * 600;
     n.to_le_bytes().iter().copied().cycle().take(len).collect()
 }
 
@@ -165,7 +165,7 @@ fn every_acknowledged_write_survives_sigkill() {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn child");
-        std::thread::sleep(Duration::from_millis(rng.random_range(0..250)));
+        std::thread::sleep(Duration::from_millis(rng.random_range(0..150)));
         child.kill().expect("SIGKILL");
         let mut stdout = String::new();
         let mut stderr = String::new();
