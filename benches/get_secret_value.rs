@@ -30,8 +30,14 @@ fn signed(host: &str, target: &str, body: &str) -> Vec<(String, String)> {
         .into();
     let headers = vec![
         ("host".to_owned(), host.to_owned()),
-        ("content-type".to_owned(), "application/x-amz-json-1.1".to_owned()),
-        ("x-amz-target".to_owned(), format!("secretsmanager.{target}")),
+        (
+            "content-type".to_owned(),
+            "application/x-amz-json-1.1".to_owned(),
+        ),
+        (
+            "x-amz-target".to_owned(),
+            format!("secretsmanager.{target}"),
+        ),
     ];
     let url = format!("http://{host}/");
     let signable = SignableRequest::new(
@@ -43,11 +49,20 @@ fn signed(host: &str, target: &str, body: &str) -> Vec<(String, String)> {
     .expect("signable");
     let (instructions, _) = sign(signable, &params).expect("sign").into_parts();
     let mut out: Vec<(String, String)> = headers.into_iter().filter(|(k, _)| k != "host").collect();
-    out.extend(instructions.headers().map(|(k, v)| (k.to_owned(), v.to_owned())));
+    out.extend(
+        instructions
+            .headers()
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+    );
     out
 }
 
-async fn send(http: &reqwest::Client, url: &str, headers: &[(String, String)], body: &'static str) -> u16 {
+async fn send(
+    http: &reqwest::Client,
+    url: &str,
+    headers: &[(String, String)],
+    body: &'static str,
+) -> u16 {
     let mut request = http.post(url).body(body);
     for (k, v) in headers {
         request = request.header(k, v);
@@ -59,19 +74,32 @@ async fn send(http: &reqwest::Client, url: &str, headers: &[(String, String)], b
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     let clients: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(8);
     let seconds: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(5);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(run(clients, Duration::from_secs(seconds)));
 }
 
 async fn run(clients: usize, duration: Duration) {
-    let server = Server::bind(Config::for_tests()).await.expect("bind").spawn().expect("spawn");
+    let server = Server::bind(Config::for_tests())
+        .await
+        .expect("bind")
+        .spawn()
+        .expect("spawn");
     let host = server.addr().to_string();
     let url = format!("{}/", server.endpoint_url());
     let http = reqwest::Client::new();
-    assert_eq!(send(&http, &url, &signed(&host, "CreateSecret", CREATE), CREATE).await, 200);
+    assert_eq!(
+        send(&http, &url, &signed(&host, "CreateSecret", CREATE), CREATE).await,
+        200
+    );
 
     let headers = signed(&host, "GetSecretValue", GET);
     let deadline = Instant::now() + duration;
@@ -94,7 +122,8 @@ async fn run(clients: usize, duration: Duration) {
     }
     latencies.sort();
     let count = latencies.len().max(1);
-    let at = |p: f64| latencies[((count as f64 * p) as usize).min(latencies.len().saturating_sub(1))];
+    let at =
+        |p: f64| latencies[((count as f64 * p) as usize).min(latencies.len().saturating_sub(1))];
     println!(
         "GetSecretValue over loopback: {clients} clients, {} s: {} requests, {:.0} req/s, p50 {:?}, p99 {:?}",
         duration.as_secs(),
