@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::local::Accepts;
 use super::super::{KmsCaller, KmsError, LocalKms};
-use super::{gone, refuse_aws_managed, validate_key_id, with_key};
+use super::{gone, read_key, refuse_aws_managed, validate_key_id, with_key};
 use crate::kms::paging;
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::validate::{Echo, Validator};
@@ -182,14 +182,8 @@ pub fn list_key_policies(
     validate_key_id(&mut v, input.key_id.as_ref());
     paging::validate(&mut v, input.limit, input.marker.as_deref());
     v.finish()?;
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    kms.resolve(
-        caller,
-        &ring,
-        input.key_id.as_deref().unwrap_or_default(),
-        Accepts::KeyOnly,
-    )?;
+    let key_id = input.key_id.as_deref().unwrap_or_default();
+    read_key(kms, ctx, key_id, Accepts::KeyOnly, |_| Ok(()))?;
     Ok(ListKeyPoliciesOutput {
         policy_names: [DEFAULT],
         truncated: false,

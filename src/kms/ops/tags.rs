@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::super::local::Accepts;
 use super::super::model::KmsTag;
 use super::super::paging::{self, Page};
-use super::super::{KmsCaller, KmsError, LocalKms};
+use super::super::{KmsError, LocalKms};
 use super::create_key::{check_tags, validate_tags};
-use super::{gone, refuse_aws_managed, validate_key_id, with_key};
+use super::{read_key, refuse_aws_managed, validate_key_id, with_key};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::validate::Validator;
 
@@ -131,21 +131,17 @@ pub fn list_resource_tags(
     validate_key_id(&mut v, input.key_id.as_ref());
     paging::validate(&mut v, input.limit, input.marker.as_deref());
     v.finish()?;
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
     let key_id = input.key_id.as_deref().unwrap_or_default();
-    let id = kms.resolve(caller, &ring, key_id, Accepts::KeyOnly)?;
-    let mut tags: Vec<KmsTag> = {
-        let keys = ring.keys.read();
-        let key = keys.get(&id).ok_or_else(|| gone(caller, &id))?;
-        key.tags
+    let mut tags: Vec<KmsTag> = read_key(kms, ctx, key_id, Accepts::KeyOnly, |key| {
+        Ok(key
+            .tags
             .iter()
             .map(|(tag_key, value)| KmsTag {
                 tag_key: Some(tag_key.clone()),
                 tag_value: Some(value.clone()),
             })
-            .collect()
-    };
+            .collect())
+    })?;
     tags.sort_by(|a, b| a.tag_key.cmp(&b.tag_key));
     let Page {
         items,
