@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::kms::{KeyService, LocalKms};
 use crate::protocol;
 use crate::secretsmanager::SecretsManager;
+use crate::storage::{self, Journal, Mutation, RecordKind, StoreError};
 
 /// Everything a request may touch.
 #[derive(Debug)]
@@ -31,10 +32,13 @@ pub struct AppState {
     pub audit: Arc<AuditLog>,
     /// Secrets Manager.
     pub secrets_manager: SecretsManager,
+    /// Where changes are stored: memory only, or the data dir's database.
+    pub journal: Journal,
 }
 
 impl AppState {
-    /// Fresh, empty state for `config`.
+    /// Fresh, empty state kept in memory only (`config.data_dir` is not consulted; see
+    /// [`AppState::open`]).
     pub fn new(config: Config) -> Self {
         let kms = Arc::new(LocalKms::new());
         let key_service: Arc<dyn KeyService> = kms.clone();
@@ -45,8 +49,75 @@ impl AppState {
             secrets_manager: SecretsManager::new(key_service, Arc::clone(&audit)),
             kms,
             audit,
+            journal: Journal::in_memory(),
             config,
         }
+    }
+
+    /// The state `config` asks for: in memory without a data dir; with one, opened from (or
+    /// created in) the data dir, every key, alias, secret, audit record and the clock offset
+    /// loaded, so deletion windows and rotation schedules resume where they were. The error
+    /// is one sentence for the start-up message.
+    pub fn open(config: Config) -> Result<Self, String> {
+        let Some(dir) = config.data_dir.clone() else {
+            return Ok(AppState::new(config));
+        };
+        let (journal, source) = storage::open_data_dir(&dir)?;
+        let Some(store) = journal.store().cloned() else {
+            return Err("the data dir's store did not open".into());
+        };
+        let loading = |e: StoreError| format!("data dir {}: {e}", dir.display());
+        let kms = Arc::new(LocalKms::with_journal(journal.clone()));
+        let keys = kms.load().map_err(loading)?;
+        let key_service: Arc<dyn KeyService> = kms.clone();
+        let audit = Arc::new(AuditLog::durable(Arc::clone(&store)).map_err(loading)?);
+        let secrets_manager =
+            SecretsManager::with_journal(key_service, Arc::clone(&audit), journal.clone());
+        let secrets = secrets_manager.load().map_err(loading)?;
+        let clock = Arc::new(VirtualClock::new());
+        if let Some(offset) = store
+            .get(
+                RecordKind::Meta,
+                &storage::meta_partition(),
+                storage::CLOCK_OFFSET,
+            )
+            .map_err(loading)?
+        {
+            let millis: i64 = std::str::from_utf8(&offset)
+                .ok()
+                .and_then(|text| text.parse().ok())
+                .ok_or_else(|| loading(StoreError::Corrupt("the clock offset".into())))?;
+            clock.advance(time::Duration::milliseconds(millis));
+        }
+        tracing::info!(
+            data_dir = %dir.display(),
+            root_key = %storage::describe_root_key_source(&source),
+            keys,
+            secrets,
+            audit_records = audit.len(),
+            "durable state loaded"
+        );
+        Ok(AppState {
+            auth: Authenticator::new(config.auth, Credentials::from_config(&config)),
+            clock,
+            secrets_manager,
+            kms,
+            audit,
+            journal,
+            config,
+        })
+    }
+
+    /// Stores the virtual clock's offset (after it moved), so time does not run back after a
+    /// restart.
+    pub fn store_clock(&self) -> Result<(), StoreError> {
+        let millis = self.clock.offset().whole_milliseconds().to_string();
+        self.journal.apply(&[Mutation::put(
+            RecordKind::Meta,
+            &storage::meta_partition(),
+            storage::CLOCK_OFFSET,
+            millis.into_bytes(),
+        )])
     }
 
     /// Does the time-based work that is due at the clock's current time: removing secrets
@@ -60,8 +131,16 @@ impl AppState {
         self.kms.rotate_due_keys(now);
     }
 
-    /// Forgets all state, or all state of one account.
-    pub fn reset(&self, account: Option<&str>) {
+    /// Forgets all state, or all state of one account (the virtual clock keeps its time).
+    pub fn reset(&self, account: Option<&str>) -> Result<(), String> {
+        self.audit.flush();
+        let batch = match account {
+            Some(account) => vec![Mutation::DeleteAccount {
+                account: account.to_owned(),
+            }],
+            None => storage::reset_all_batch(&self.journal)?,
+        };
+        self.journal.apply(&batch).map_err(|e| e.to_string())?;
         match account {
             Some(account) => {
                 self.secrets_manager.reset_account(account);
@@ -73,6 +152,7 @@ impl AppState {
             }
         }
         self.audit.reset(account);
+        Ok(())
     }
 }
 

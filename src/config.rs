@@ -225,12 +225,6 @@ impl Config {
         if self.max_request_bytes < 64 * 1024 + 1024 {
             return Err("max_request_bytes must be at least 66560 so a 64 KiB secret fits".into());
         }
-        if let Some(dir) = &self.data_dir {
-            return Err(format!(
-                "data_dir {}: durable storage is not available in this build yet; run without --data-dir (state is kept in memory)",
-                dir.display()
-            ));
-        }
         for (index, cred) in self.credentials.iter().enumerate() {
             if cred.access_key_id.is_empty() || cred.secret_access_key.is_empty() {
                 return Err(format!(

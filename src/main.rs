@@ -97,6 +97,10 @@ fn main() -> ExitCode {
 async fn run(config: Config) -> ExitCode {
     let listen = config.listen;
     let auth = config.auth;
+    let store = config
+        .data_dir
+        .as_ref()
+        .map_or_else(|| "memory".to_owned(), |dir| dir.display().to_string());
     let server = match Server::bind(config).await {
         Ok(server) => server,
         Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
@@ -112,12 +116,12 @@ async fn run(config: Config) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,
-        "lockbox ready: http://{addr} (auth: {auth}, store: memory)"
+        "lockbox ready: http://{addr} (auth: {auth}, store: {store})"
     )
     .ok();
     stdout.flush().ok();
     drop(stdout);
-    tracing::info!(%addr, %auth, store = "memory", "serving");
+    tracing::info!(%addr, %auth, %store, "serving");
     match server.serve(shutdown_signal()).await {
         Ok(()) => {
             tracing::info!("stopped");

@@ -42,6 +42,13 @@ pub async fn move_forward(
 ) -> (StatusCode, Json<Value>) {
     match apply(&app, &body) {
         Ok(()) => {
+            if let Err(error) = app.store_clock() {
+                tracing::error!(%error, "the clock offset could not be stored");
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(json!({"error": "the clock moved but its offset could not be stored"})),
+                );
+            }
             app.run_due_work();
             let now = snapshot(&app);
             tracing::info!(now = %now["now"], "virtual clock moved");

@@ -72,18 +72,26 @@ pub async fn reset(State(app): State<Arc<AppState>>, body: Bytes) -> (StatusCode
             }
         }
     };
-    match request.account {
-        Some(account) if !is_account_id(&account) => (
+    if let Some(account) = request.account.as_deref().filter(|a| !is_account_id(a)) {
+        tracing::debug!(%account, "reset refused");
+        return (
             StatusCode::BAD_REQUEST,
             Json(json!({"error": "account must be 12 digits"})),
-        ),
+        );
+    }
+    if let Err(error) = app.reset(request.account.as_deref()) {
+        tracing::error!(%error, "the reset could not be stored");
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({"error": format!("the reset could not be stored: {error}")})),
+        );
+    }
+    match request.account {
         Some(account) => {
-            app.reset(Some(&account));
             tracing::info!(%account, "state of one account reset");
             (StatusCode::OK, Json(json!({"reset": account})))
         }
         None => {
-            app.reset(None);
             tracing::info!("all state reset");
             (StatusCode::OK, Json(json!({"reset": "all"})))
         }

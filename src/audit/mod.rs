@@ -7,33 +7,122 @@
 //! the oldest records of an account are dropped beyond [`CAPACITY`].
 
 pub mod record;
+mod writer;
 
 pub use record::{AuditRecord, UserIdentity};
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use dashmap::DashMap;
 use parking_lot::Mutex;
+
+use crate::storage::{Mutation, PartitionKey, RecordKind, Store, StoreError, encode_json};
+use writer::AuditWriter;
 
 /// Most records kept in memory per account.
 pub const CAPACITY: usize = 10_000;
 
 /// The in-memory audit trail, one bounded queue per account so that recording (on the read
 /// path of every GetSecretValue) never takes a lock shared by all callers.
+///
+/// With a data dir, every record is also stored (`RecordKind::AuditRecord`, id = its sequence
+/// number, zero-padded so ids sort in recording order) by a background [`AuditWriter`], and a
+/// record dropped beyond [`CAPACITY`] is deleted from the store too.
 #[derive(Debug, Default)]
 pub struct AuditLog {
-    by_account: DashMap<String, Mutex<VecDeque<AuditRecord>>>,
+    by_account: DashMap<String, Mutex<VecDeque<(u64, AuditRecord)>>>,
+    next_sequence: AtomicU64,
+    writer: Option<AuditWriter>,
+}
+
+/// The record id of sequence number `sequence`.
+fn record_id(sequence: u64) -> String {
+    format!("{sequence:020}")
+}
+
+fn partition_of(record: &AuditRecord) -> PartitionKey {
+    PartitionKey::new(record.recipient_account_id.as_str(), record.aws_region())
 }
 
 impl AuditLog {
-    /// An empty trail.
+    /// An empty trail kept in memory only.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A trail that also stores its records in `store`, starting from the records already
+    /// there (the newest [`CAPACITY`] of each account).
+    pub fn durable(store: std::sync::Arc<dyn Store>) -> Result<Self, StoreError> {
+        let mut by_sequence = BTreeMap::new();
+        for stored in store.load(RecordKind::AuditRecord)? {
+            let sequence: u64 = stored.id.parse().map_err(|_| {
+                StoreError::Corrupt(format!("audit record id {} is not a number", stored.id))
+            })?;
+            let record: AuditRecord =
+                crate::storage::decode_json(&stored.value, "a stored audit record")?;
+            by_sequence.insert(sequence, record);
+        }
+        let writer = AuditWriter::start(store).map_err(|error| StoreError::Backend {
+            context: "starting the audit writer",
+            source: Box::new(error),
+        })?;
+        let log = AuditLog {
+            next_sequence: AtomicU64::new(by_sequence.keys().last().map_or(0, |last| last + 1)),
+            writer: Some(writer),
+            ..AuditLog::default()
+        };
+        for (sequence, record) in by_sequence {
+            log.push(sequence, record);
+        }
+        Ok(log)
+    }
+
+    /// How many records are held, in all accounts.
+    pub fn len(&self) -> usize {
+        self.by_account.iter().map(|queue| queue.lock().len()).sum()
+    }
+
+    /// True when no record is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Waits until every record so far is stored (a no-op in memory).
+    pub fn flush(&self) {
+        if let Some(writer) = &self.writer {
+            writer.flush();
+        }
     }
 
     /// Appends a record to its account's queue, dropping that account's oldest beyond
     /// [`CAPACITY`].
     pub fn record(&self, record: AuditRecord) {
+        let sequence = self.next_sequence.fetch_add(1, Ordering::Relaxed);
+        if let Some(writer) = &self.writer {
+            match encode_json(&record) {
+                Ok(value) => writer.write(Mutation::put(
+                    RecordKind::AuditRecord,
+                    &partition_of(&record),
+                    record_id(sequence),
+                    value,
+                )),
+                Err(error) => tracing::error!(%error, "an audit record could not be encoded"),
+            }
+        }
+        if let Some((dropped, old)) = self.push(sequence, record) {
+            if let Some(writer) = &self.writer {
+                writer.write(Mutation::delete(
+                    RecordKind::AuditRecord,
+                    &partition_of(&old),
+                    record_id(dropped),
+                ));
+            }
+        }
+    }
+
+    /// Appends to the account's queue; returns the record dropped beyond [`CAPACITY`].
+    fn push(&self, sequence: u64, record: AuditRecord) -> Option<(u64, AuditRecord)> {
         let queue = match self.by_account.get(&record.recipient_account_id) {
             Some(queue) => queue,
             None => self
@@ -43,10 +132,13 @@ impl AuditLog {
                 .downgrade(),
         };
         let mut records = queue.lock();
-        if records.len() == CAPACITY {
-            records.pop_front();
-        }
-        records.push_back(record);
+        let dropped = if records.len() >= CAPACITY {
+            records.pop_front()
+        } else {
+            None
+        };
+        records.push_back((sequence, record));
+        dropped
     }
 
     /// The records of `account` (or of every account), oldest first within an account.
@@ -55,13 +147,19 @@ impl AuditLog {
             Some(account) => self
                 .by_account
                 .get(account)
-                .map(|queue| queue.lock().iter().cloned().collect())
+                .map(|queue| queue.lock().iter().map(|(_, r)| r.clone()).collect())
                 .unwrap_or_default(),
             None => {
                 let mut all: Vec<AuditRecord> = self
                     .by_account
                     .iter()
-                    .flat_map(|queue| queue.lock().iter().cloned().collect::<Vec<_>>())
+                    .flat_map(|queue| {
+                        queue
+                            .lock()
+                            .iter()
+                            .map(|(_, r)| r.clone())
+                            .collect::<Vec<_>>()
+                    })
                     .collect();
                 all.sort_by(|a, b| a.event_time.cmp(&b.event_time));
                 all
@@ -69,7 +167,8 @@ impl AuditLog {
         }
     }
 
-    /// Forgets everything, or one account's records.
+    /// Forgets everything, or one account's records (in memory; the caller clears the store
+    /// after a [`AuditLog::flush`]).
     pub fn reset(&self, account: Option<&str>) {
         match account {
             Some(account) => {

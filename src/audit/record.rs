@@ -2,18 +2,23 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+/// A field that is usually a fixed name but may be read back from the store.
+pub type Text = Cow<'static, str>;
+
 /// Who made a call, as CloudTrail's `userIdentity`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct UserIdentity {
     /// `Root` for account credentials, `IAMUser` for configured users.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: Text,
     /// Principal id (the account id for root).
     pub principal_id: String,
     /// Principal ARN.
@@ -27,14 +32,14 @@ pub struct UserIdentity {
     pub user_name: Option<String>,
     /// The service that relayed the call, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invoked_by: Option<&'static str>,
+    pub invoked_by: Option<Text>,
 }
 
 impl UserIdentity {
     /// The root identity of `account`.
     pub fn root(account: &str, access_key_id: &str) -> Self {
         UserIdentity {
-            kind: "Root",
+            kind: Cow::Borrowed("Root"),
             principal_id: account.to_owned(),
             arn: format!("arn:aws:iam::{account}:root"),
             account_id: account.to_owned(),
@@ -48,7 +53,7 @@ impl UserIdentity {
     pub fn of(arn: &str, account: &str, access_key_id: &str) -> Self {
         match arn.rsplit_once(":user/") {
             Some((_, name)) => UserIdentity {
-                kind: "IAMUser",
+                kind: Cow::Borrowed("IAMUser"),
                 principal_id: access_key_id.to_owned(),
                 arn: arn.to_owned(),
                 account_id: account.to_owned(),
@@ -86,21 +91,21 @@ pub struct KmsCall {
 }
 
 /// A CloudTrail management-event record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditRecord {
-    event_version: &'static str,
+    event_version: Text,
     user_identity: UserIdentity,
     /// RFC 3339 time of the event (second precision).
     pub event_time: String,
-    event_source: &'static str,
-    event_name: &'static str,
+    event_source: Text,
+    event_name: Text,
     aws_region: String,
     #[serde(rename = "sourceIPAddress")]
-    source_ip_address: &'static str,
-    user_agent: &'static str,
+    source_ip_address: Text,
+    user_agent: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error_code: Option<&'static str>,
+    error_code: Option<Text>,
     request_parameters: Value,
     response_elements: Value,
     #[serde(rename = "requestID")]
@@ -109,11 +114,18 @@ pub struct AuditRecord {
     event_id: String,
     read_only: bool,
     resources: Value,
-    event_type: &'static str,
+    event_type: Text,
     management_event: bool,
     /// The account the record belongs to.
     pub recipient_account_id: String,
-    event_category: &'static str,
+    event_category: Text,
+}
+
+impl AuditRecord {
+    /// The region of the event.
+    pub fn aws_region(&self) -> &str {
+        &self.aws_region
+    }
 }
 
 /// The service that relays Secrets Manager's KMS calls.
@@ -133,9 +145,9 @@ impl AuditRecord {
         }
         let account = call.identity.account_id.clone();
         AuditRecord {
-            event_version: "1.11",
+            event_version: Cow::Borrowed("1.11"),
             user_identity: UserIdentity {
-                invoked_by: Some(SECRETS_MANAGER),
+                invoked_by: Some(Cow::Borrowed(SECRETS_MANAGER)),
                 ..call.identity
             },
             event_time: call
@@ -144,22 +156,22 @@ impl AuditRecord {
                 .unwrap_or(call.at)
                 .format(&Rfc3339)
                 .unwrap_or_default(),
-            event_source: "kms.amazonaws.com",
-            event_name: call.event_name,
+            event_source: Cow::Borrowed("kms.amazonaws.com"),
+            event_name: Cow::Borrowed(call.event_name),
             aws_region: call.region,
-            source_ip_address: SECRETS_MANAGER,
-            user_agent: SECRETS_MANAGER,
-            error_code: call.error_code,
+            source_ip_address: Cow::Borrowed(SECRETS_MANAGER),
+            user_agent: Cow::Borrowed(SECRETS_MANAGER),
+            error_code: call.error_code.map(Cow::Borrowed),
             request_parameters,
             response_elements: Value::Null,
             request_id: call.request_id,
             event_id: uuid::Uuid::new_v4().to_string(),
             read_only: true,
             resources: json!([{"ARN": call.key_arn, "accountId": account, "type": "AWS::KMS::Key"}]),
-            event_type: "AwsApiCall",
+            event_type: Cow::Borrowed("AwsApiCall"),
             management_event: true,
             recipient_account_id: account,
-            event_category: "Management",
+            event_category: Cow::Borrowed("Management"),
         }
     }
 }

@@ -7,7 +7,7 @@
 //! (`InvalidCiphertextException`), the key it names (AccessDenied "ciphertext refers to..."),
 //! the caller's own check (IncorrectKey, authorization), key state, then the material and tag.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use zeroize::Zeroizing;
 
@@ -68,7 +68,7 @@ pub fn key_id_of(blob: &[u8]) -> Result<&str, KmsError> {
 
 /// Decrypts a blob sealed in this partition with the same `context`.
 pub fn open(
-    keys: &HashMap<String, Key>,
+    keys: &BTreeMap<String, Key>,
     blob: &[u8],
     context: &EncryptionContext,
 ) -> Result<Opened, KmsError> {
@@ -78,7 +78,7 @@ pub fn open(
 /// Like [`open`], running `check` on the key the blob names before its state is checked (the
 /// place of `IncorrectKeyException` and authorization in KMS's order).
 pub fn open_checked(
-    keys: &HashMap<String, Key>,
+    keys: &BTreeMap<String, Key>,
     blob: &[u8],
     context: &EncryptionContext,
     check: impl FnOnce(&Key) -> Result<(), KmsError>,

@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 use crate::clock::DueHint;
 
 use super::keys::KeyRing;
+use crate::storage::{Journal, PartitionKey};
 
 /// A lower bound of the earliest deletion date in one key ring (see [`DueHint`]).
 pub type DeletionHint = DueHint;
@@ -25,24 +26,32 @@ pub type DeletionHint = DueHint;
 impl KeyRing {
     /// Deletes every key whose deletion date is not after `now`, and the aliases pointing at
     /// them; returns how many keys were deleted. Cheap (one atomic load) when nothing is due.
-    pub fn delete_due(&self, now: OffsetDateTime) -> usize {
+    /// The deletions are stored through `journal`; when the store refuses, nothing is
+    /// deleted (the next sweep retries).
+    pub fn delete_due(
+        &self,
+        journal: &Journal,
+        partition: &PartitionKey,
+        now: OffsetDateTime,
+    ) -> usize {
         if !self.deletion_hint.may_be_due(now) {
             return 0;
         }
-        let mut aliases = self.aliases.write();
-        let mut keys = self.keys.write();
-        let due: Vec<String> = keys
-            .values()
-            .filter(|key| key.deletion_due(now))
-            .map(|key| key.id.clone())
-            .collect();
-        for id in &due {
-            keys.remove(id);
-        }
-        aliases.retain(|_, alias| !due.contains(&alias.key_id));
-        let earliest = keys.values().filter_map(|key| key.deletion_date).min();
-        self.deletion_hint.reset_to(earliest);
-        due.len()
+        self.write(journal, partition, |aliases, keys| {
+            let due: Vec<String> = keys
+                .values()
+                .filter(|key| key.deletion_due(now))
+                .map(|key| key.id.clone())
+                .collect();
+            for id in &due {
+                keys.remove(id);
+            }
+            aliases.retain(|_, alias| !due.contains(&alias.key_id));
+            let earliest = keys.values().filter_map(|key| key.deletion_date).min();
+            self.deletion_hint.reset_to(earliest);
+            Ok(due.len())
+        })
+        .unwrap_or(0)
     }
 }
 
@@ -51,6 +60,10 @@ mod tests {
     use super::*;
     use crate::kms::keys::{Alias, Key, KeyManager, KeyPlace, KeyState};
     use time::Duration;
+
+    fn partition() -> PartitionKey {
+        PartitionKey::new("000000000000", "us-east-1")
+    }
 
     fn key(now: OffsetDateTime) -> Key {
         let place = KeyPlace {
@@ -76,9 +89,25 @@ mod tests {
                 .insert(format!("alias/{}", k.id), Alias::new(k.id.clone(), start));
             ids.push(k.id.clone());
             ring.keys.write().insert(k.id.clone(), k);
+            ring.keys.write().settle();
+            ring.aliases.write().settle();
         }
-        assert_eq!(ring.delete_due(start + Duration::days(6)), 0);
-        assert_eq!(ring.delete_due(start + Duration::days(7)), 1);
+        assert_eq!(
+            ring.delete_due(
+                &Journal::in_memory(),
+                &partition(),
+                start + Duration::days(6)
+            ),
+            0
+        );
+        assert_eq!(
+            ring.delete_due(
+                &Journal::in_memory(),
+                &partition(),
+                start + Duration::days(7)
+            ),
+            1
+        );
         assert!(!ring.keys.read().contains_key(&ids[0]));
         assert!(
             !ring
@@ -87,7 +116,14 @@ mod tests {
                 .contains_key(&format!("alias/{}", ids[0]))
         );
         assert_eq!(ring.aliases.read().len(), 2);
-        assert_eq!(ring.delete_due(start + Duration::days(31)), 1);
+        assert_eq!(
+            ring.delete_due(
+                &Journal::in_memory(),
+                &partition(),
+                start + Duration::days(31)
+            ),
+            1
+        );
         assert_eq!(ring.keys.read().len(), 1);
         assert!(ring.keys.read().contains_key(&ids[2]));
         assert!(
@@ -107,7 +143,15 @@ mod tests {
         assert_eq!(k.state, KeyState::Disabled);
         let id = k.id.clone();
         ring.keys.write().insert(id.clone(), k);
-        assert_eq!(ring.delete_due(start + Duration::days(8)), 0);
+        ring.keys.write().settle();
+        assert_eq!(
+            ring.delete_due(
+                &Journal::in_memory(),
+                &partition(),
+                start + Duration::days(8)
+            ),
+            0
+        );
         assert!(ring.keys.read().contains_key(&id));
     }
 
@@ -121,14 +165,16 @@ mod tests {
             now: start,
         };
         let kms = LocalKms::new();
-        let arn = kms.create_customer_key(caller);
+        let arn = kms.create_customer_key(caller).unwrap();
         let context = EncryptionContext::new();
         let data_key = kms.generate_data_key(caller, Some(&arn), &context).unwrap();
         let ring = kms.ring(caller);
         {
             let mut keys = ring.keys.write();
-            let key = keys.values_mut().next().unwrap();
+            let id = arn.rsplit('/').next().unwrap();
+            let key = keys.get_mut(id).unwrap();
             ring.deletion_hint.note(key.schedule_deletion(start, 7));
+            keys.settle();
         }
         assert_eq!(
             kms.decrypt(caller, &data_key.ciphertext_blob, &context),

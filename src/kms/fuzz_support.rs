@@ -14,7 +14,7 @@ pub fn parse_blob(bytes: &[u8]) -> Option<(String, usize)> {
 
 /// A partition with one enabled key, to open arbitrary blobs against.
 pub struct FuzzKeyRing {
-    keys: std::collections::HashMap<String, Key>,
+    keys: std::collections::BTreeMap<String, Key>,
     key_id: String,
 }
 

@@ -56,7 +56,7 @@ pub struct Grant {
     /// `IssuingAccount`: `arn:aws:iam::<account>:root`.
     pub issuing_account: String,
     /// SHA-256 of every token issued for it.
-    token_digests: Vec<[u8; 32]>,
+    pub(super) token_digests: Vec<[u8; 32]>,
 }
 
 impl Grant {

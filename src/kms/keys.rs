@@ -4,8 +4,6 @@
 //! every generation keeps decrypting); `deletion_date` is set exactly when the state is
 //! `PendingDeletion`; key material never leaves this module except inside ciphertext blobs.
 
-use std::collections::{BTreeMap, HashMap};
-
 use parking_lot::RwLock;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
@@ -17,7 +15,9 @@ use super::error::KmsError;
 use super::grants::Grant;
 use super::model::KeyMetadata;
 use super::rotation::KeyRotation;
+use super::stored::RingSection;
 use crate::protocol::json::EpochSeconds;
+use crate::storage::{Journal, PartitionKey, Tracked, commit_section};
 
 /// Who manages a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,7 @@ impl KeyState {
 }
 
 /// One generation of key material.
+#[derive(Clone)]
 pub struct Material {
     /// Identifies this material inside ciphertext blobs (`KeyMaterialId` is its hex form).
     pub id: [u8; MATERIAL_ID_LEN],
@@ -86,6 +87,7 @@ impl Material {
 }
 
 /// A symmetric encryption KMS key.
+#[derive(Clone)]
 pub struct Key {
     /// The key id (a UUID).
     pub id: String,
@@ -268,12 +270,35 @@ impl Alias {
 /// Lock order, wherever both are held: `aliases` before `keys`.
 #[derive(Debug, Default)]
 pub struct KeyRing {
-    /// Keys by key id.
-    pub keys: RwLock<HashMap<String, Key>>,
-    /// Aliases by name (`alias/...`), sorted so listings page stably.
-    pub aliases: RwLock<BTreeMap<String, Alias>>,
+    /// Keys by key id. Read with `keys.read()`; change only through [`KeyRing::write`].
+    pub keys: RwLock<Tracked<Key>>,
+    /// Aliases by name (`alias/...`), sorted so listings page stably. Read with
+    /// `aliases.read()`; change only through [`KeyRing::write`].
+    pub aliases: RwLock<Tracked<Alias>>,
     /// Lower bound of the earliest deletion date of a key pending deletion.
     pub deletion_hint: DeletionHint,
+}
+
+impl KeyRing {
+    /// Runs `section` on the aliases and keys under both exclusive locks (aliases first),
+    /// then commits what it changed to `journal` as one batch (records of `partition`)
+    /// before releasing them; a failed section, or one the store refuses, is undone.
+    pub fn write<T>(
+        &self,
+        journal: &Journal,
+        partition: &PartitionKey,
+        section: impl FnOnce(&mut Tracked<Alias>, &mut Tracked<Key>) -> Result<T, KmsError>,
+    ) -> Result<T, KmsError> {
+        let mut aliases = self.aliases.write();
+        let mut keys = self.keys.write();
+        let outcome = section(&mut aliases, &mut keys);
+        let mut changes = RingSection {
+            aliases: &mut aliases,
+            keys: &mut keys,
+            partition,
+        };
+        commit_section(journal, &mut changes, outcome, || KmsError::Internal)
+    }
 }
 
 #[cfg(test)]

@@ -13,16 +13,19 @@ use zeroize::Zeroizing;
 
 use super::keys::{Alias, Key, KeyManager, KeyPlace, KeyRing};
 use super::managed_key::{MANAGED_KEY_DESCRIPTION, managed_key_policy};
+use super::stored;
 use super::{
     DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, aead,
     crypto,
 };
-use crate::storage::Partitions;
+use crate::storage::{Journal, PartitionKey, Partitions, RecordKind, StoreError, Tracked};
 
 /// The emulated KMS.
 #[derive(Debug, Default)]
 pub struct LocalKms {
     pub(super) rings: Partitions<KeyRing>,
+    /// Where changes are stored (nowhere beyond memory without a data dir).
+    pub(super) journal: Journal,
     /// No key rotates automatically before this time (`None`: no key rotates at all).
     rotation_hint: Mutex<Option<OffsetDateTime>>,
 }
@@ -45,27 +48,91 @@ fn place(caller: KmsCaller<'_>) -> KeyPlace<'_> {
 }
 
 impl LocalKms {
-    /// An empty KMS.
+    /// An empty KMS that keeps nothing beyond process memory.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// An empty KMS whose every change is committed to `journal` before it is acknowledged.
+    pub fn with_journal(journal: Journal) -> Self {
+        LocalKms {
+            journal,
+            ..Self::default()
+        }
+    }
+
+    /// Rebuilds keys and aliases from the journal's store (start-up with a data dir), opening
+    /// key material with the root key; returns how many keys were loaded. Deletion windows
+    /// and rotation schedules resume from their stored dates.
+    pub fn load(&self) -> Result<usize, StoreError> {
+        let (Some(store), Some(root_key)) = (self.journal.store(), self.journal.root_key()) else {
+            return Ok(0);
+        };
+        let keys = store.load(RecordKind::KmsKey)?;
+        for record in &keys {
+            let key = stored::decode_key(&record.value, root_key)?;
+            let ring = self
+                .rings
+                .get_or_create(&record.partition.account, &record.partition.region);
+            if let Some(date) = key.deletion_date {
+                ring.deletion_hint.note(date);
+            }
+            if let Some(next) = key.rotation.next {
+                self.schedule_rotation(next);
+            }
+            let mut ring_keys = ring.keys.write();
+            ring_keys.insert(key.id.clone(), key);
+            ring_keys.settle();
+        }
+        for record in store.load(RecordKind::KmsAlias)? {
+            let alias = stored::decode_alias(&record.value)?;
+            let ring = self
+                .rings
+                .get_or_create(&record.partition.account, &record.partition.region);
+            let mut aliases = ring.aliases.write();
+            aliases.insert(record.id, alias);
+            aliases.settle();
+        }
+        Ok(keys.len())
+    }
+
+    /// Runs `section` on the caller's key ring under its write locks and stores what it
+    /// changed before they are released (see [`KeyRing::write`]).
+    pub(crate) fn write_ring<T>(
+        &self,
+        caller: KmsCaller<'_>,
+        ring: &KeyRing,
+        section: impl FnOnce(&mut Tracked<Alias>, &mut Tracked<Key>) -> Result<T, KmsError>,
+    ) -> Result<T, KmsError> {
+        let partition = PartitionKey::new(caller.account, caller.region);
+        ring.write(&self.journal, &partition, section)
+    }
+
     /// Creates an enabled symmetric customer managed key in the caller's partition and
     /// returns its ARN (the in-process core of KMS CreateKey).
-    pub fn create_customer_key(&self, caller: KmsCaller<'_>) -> String {
+    pub fn create_customer_key(&self, caller: KmsCaller<'_>) -> Result<String, KmsError> {
         let ring = self.ring(caller);
         let key = Key::new(place(caller), KeyManager::Customer, String::new(), None);
         let arn = key.arn.clone();
-        ring.keys.write().insert(key.id.clone(), key);
-        arn
+        self.write_ring(caller, &ring, |_, keys| {
+            keys.insert(key.id.clone(), key);
+            Ok(())
+        })
+        .map(|()| arn)
     }
 
     /// Points `alias` (`alias/<name>`) at the key `key_id` in the caller's partition.
-    pub fn create_alias(&self, caller: KmsCaller<'_>, alias: &str, key_id: &str) {
+    pub fn create_alias(
+        &self,
+        caller: KmsCaller<'_>,
+        alias: &str,
+        key_id: &str,
+    ) -> Result<(), KmsError> {
         let ring = self.ring(caller);
-        ring.aliases
-            .write()
-            .insert(alias.to_owned(), Alias::new(key_id.to_owned(), caller.now));
+        self.write_ring(caller, &ring, |aliases, _| {
+            aliases.insert(alias.to_owned(), Alias::new(key_id.to_owned(), caller.now));
+            Ok(())
+        })
     }
 
     /// The key id an identifier names, creating the managed key if that is what it names.
@@ -113,7 +180,7 @@ impl LocalKms {
                 return Err(KmsError::InvalidKeyId(key_id.to_owned()));
             }
             if alias == SECRETS_MANAGER_ALIAS {
-                return Ok(self.managed_key(caller, ring));
+                return self.managed_key(caller, ring);
             }
             return ring
                 .aliases
@@ -153,10 +220,25 @@ impl LocalKms {
             return;
         }
         let mut earliest: Option<OffsetDateTime> = None;
-        for ring in self.rings.all() {
-            let mut keys = ring.keys.write();
-            for key in keys.values_mut() {
-                key.run_due_rotation(now);
+        for (partition, ring) in self.rings.entries() {
+            let rotated = ring.write(&self.journal, &partition, |_, keys| {
+                let due: Vec<String> = keys
+                    .values()
+                    .filter(|key| key.rotation.next.is_some_and(|next| next <= now))
+                    .map(|key| key.id.clone())
+                    .collect();
+                for id in due {
+                    if let Some(key) = keys.get_mut(&id) {
+                        key.run_due_rotation(now);
+                    }
+                }
+                Ok(())
+            });
+            if rotated.is_err() {
+                // Not stored, so not done: retry at the next tick.
+                earliest = Some(now);
+            }
+            for key in ring.keys.read().values() {
                 if let Some(next) = key.rotation.next {
                     earliest = Some(earliest.map_or(next, |e| e.min(next)));
                 }
@@ -168,7 +250,8 @@ impl LocalKms {
     /// The caller's key ring, after deleting its keys whose deletion window has ended.
     pub(crate) fn ring(&self, caller: KmsCaller<'_>) -> std::sync::Arc<KeyRing> {
         let ring = self.rings.get_or_create(caller.account, caller.region);
-        ring.delete_due(caller.now);
+        let partition = PartitionKey::new(caller.account, caller.region);
+        ring.delete_due(&self.journal, &partition, caller.now);
         ring
     }
 
@@ -176,7 +259,12 @@ impl LocalKms {
     /// their aliases); returns how many keys were deleted. Run by the scheduler and after the
     /// clock moves.
     pub fn delete_expired(&self, now: OffsetDateTime) -> usize {
-        let deleted: usize = self.rings.all().iter().map(|r| r.delete_due(now)).sum();
+        let deleted: usize = self
+            .rings
+            .entries()
+            .iter()
+            .map(|(partition, ring)| ring.delete_due(&self.journal, partition, now))
+            .sum();
         if deleted > 0 {
             tracing::info!(deleted, "KMS keys past their deletion window deleted");
         }
@@ -184,35 +272,37 @@ impl LocalKms {
     }
 
     /// The id of `aws/secretsmanager` in this partition, created on first use.
-    fn managed_key(&self, caller: KmsCaller<'_>, ring: &KeyRing) -> String {
+    fn managed_key(&self, caller: KmsCaller<'_>, ring: &KeyRing) -> Result<String, KmsError> {
         if let Some(alias) = ring.aliases.read().get(SECRETS_MANAGER_ALIAS) {
-            return alias.key_id.clone();
+            return Ok(alias.key_id.clone());
         }
-        let mut aliases = ring.aliases.write();
-        if let Some(alias) = aliases.get(SECRETS_MANAGER_ALIAS) {
-            return alias.key_id.clone();
-        }
-        let mut key = Key::new(
-            place(caller),
-            KeyManager::Aws,
-            MANAGED_KEY_DESCRIPTION.to_owned(),
-            Some(managed_key_policy(caller.account, caller.region)),
-        );
-        // AWS managed keys always rotate, every year (reference §4).
-        key.rotation
-            .enable(super::rotation::DEFAULT_PERIOD_DAYS, caller.now);
-        let next = key.rotation.next;
-        let id = key.id.clone();
-        ring.keys.write().insert(id.clone(), key);
-        aliases.insert(
-            SECRETS_MANAGER_ALIAS.to_owned(),
-            Alias::new(id.clone(), caller.now),
-        );
-        drop(aliases);
+        let mut next = None;
+        let id = self.write_ring(caller, ring, |aliases, keys| {
+            if let Some(alias) = aliases.get(SECRETS_MANAGER_ALIAS) {
+                return Ok(alias.key_id.clone());
+            }
+            let mut key = Key::new(
+                place(caller),
+                KeyManager::Aws,
+                MANAGED_KEY_DESCRIPTION.to_owned(),
+                Some(managed_key_policy(caller.account, caller.region)),
+            );
+            // AWS managed keys always rotate, every year (reference §4).
+            key.rotation
+                .enable(super::rotation::DEFAULT_PERIOD_DAYS, caller.now);
+            next = key.rotation.next;
+            let id = key.id.clone();
+            keys.insert(id.clone(), key);
+            aliases.insert(
+                SECRETS_MANAGER_ALIAS.to_owned(),
+                Alias::new(id.clone(), caller.now),
+            );
+            Ok(id)
+        })?;
         if let Some(next) = next {
             self.schedule_rotation(next);
         }
-        id
+        Ok(id)
     }
 }
 

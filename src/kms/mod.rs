@@ -22,6 +22,7 @@ mod paging;
 mod rotation;
 mod seeding;
 mod service;
+mod stored;
 
 use std::collections::BTreeMap;
 

@@ -55,9 +55,9 @@ pub struct KeyRotation {
     /// The next automatic rotation; set exactly while enabled.
     pub next: Option<OffsetDateTime>,
     /// Where the current schedule counts from (enable date or last automatic rotation).
-    anchor: Option<OffsetDateTime>,
+    pub(super) anchor: Option<OffsetDateTime>,
     /// A rotation fell due while the key was not usable: rotate once it is.
-    overdue: bool,
+    pub(super) overdue: bool,
     /// Completed rotations, oldest first.
     pub history: Vec<RotationRecord>,
 }

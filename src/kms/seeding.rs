@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use super::envelope::MATERIAL_ID_LEN;
 use super::keys::{Alias, Key, KeyManager, KeyPlace, KeyState, Material};
 use super::{KmsCaller, LocalKms, SECRETS_MANAGER_ALIAS};
-use crate::storage::PartitionKey;
+use crate::storage::{PartitionKey, Tracked};
 
 /// A key as a seed declares it (material already decoded).
 #[derive(Debug)]
@@ -189,82 +189,17 @@ impl LocalKms {
         }
         let wanted = seeded_materials(seed);
         let ring = self.ring(caller);
-        let mut aliases = ring.aliases.write();
-        for alias in &seed.aliases {
-            if let Some(found) = aliases.get(alias).filter(|a| a.key_id != seed.key_id) {
-                return Err(format!(
-                    "{where_}: alias {alias} already points at key {}",
-                    found.key_id
-                ));
-            }
-        }
-        let mut keys = ring.keys.write();
-        let mut rotation_due = None;
-        let outcome = match keys.get(&seed.key_id) {
-            Some(existing) => match difference(existing, seed, &wanted) {
-                Some(what) => {
-                    return Err(format!(
-                        "{where_} already exists with a different {what}; reset the instance or change the seed"
-                    ));
-                }
-                None => Applied::Unchanged,
-            },
-            None => {
-                let place = KeyPlace {
-                    account: caller.account,
-                    region: caller.region,
-                    now: caller.now,
-                };
-                let manager = if seed.aws_managed {
-                    KeyManager::Aws
-                } else {
-                    KeyManager::Customer
-                };
-                let mut key = Key::new(
-                    place,
-                    manager,
-                    seed.description.clone(),
-                    seed.policy.clone(),
-                );
-                key.arn = format!(
-                    "arn:aws:kms:{}:{}:key/{}",
-                    caller.region, caller.account, seed.key_id
-                );
-                key.id = seed.key_id.clone();
-                key.tags = seed.tags.clone();
-                if !seed.enabled {
-                    key.state = KeyState::Disabled;
-                }
-                if !wanted.is_empty() {
-                    key.materials = wanted;
-                }
-                // AWS managed keys always rotate yearly, as when created lazily (local.rs).
-                if seed.aws_managed {
-                    key.rotation
-                        .enable(super::rotation::DEFAULT_PERIOD_DAYS, caller.now);
-                    rotation_due = key.rotation.next;
-                }
-                keys.insert(key.id.clone(), key);
-                Applied::Created
-            }
+        let installed = self.write_ring(caller, &ring, |aliases, keys| {
+            Ok(install_key(aliases, keys, caller, seed, wanted, &where_))
+        });
+        let (outcome, rotation_due) = match installed {
+            Ok(result) => result?,
+            Err(error) => return Err(format!("{where_}: the key could not be stored: {error}")),
         };
-        drop(keys);
-        let mut added_alias = false;
-        for alias in &seed.aliases {
-            if !aliases.contains_key(alias) {
-                aliases.insert(alias.clone(), Alias::new(seed.key_id.clone(), caller.now));
-                added_alias = true;
-            }
-        }
-        drop(aliases);
         if let Some(at) = rotation_due {
             self.schedule_rotation(at);
         }
-        Ok(if added_alias {
-            Applied::Created
-        } else {
-            outcome
-        })
+        Ok(outcome)
     }
 
     /// Every key of every partition, with its material (see the module doc), aliases sorted.
@@ -301,4 +236,85 @@ impl LocalKms {
         }
         out
     }
+}
+
+/// Installs the seeded key and its aliases in a write section (see [`LocalKms::seed_key`]).
+fn install_key(
+    aliases: &mut Tracked<Alias>,
+    keys: &mut Tracked<Key>,
+    caller: KmsCaller<'_>,
+    seed: &KeySeed,
+    wanted: Vec<Material>,
+    where_: &str,
+) -> Result<(Applied, Option<time::OffsetDateTime>), String> {
+    for alias in &seed.aliases {
+        if let Some(found) = aliases.get(alias).filter(|a| a.key_id != seed.key_id) {
+            return Err(format!(
+                "{where_}: alias {alias} already points at key {}",
+                found.key_id
+            ));
+        }
+    }
+    let mut rotation_due = None;
+    let outcome = match keys.get(&seed.key_id) {
+        Some(existing) => match difference(existing, seed, &wanted) {
+            Some(what) => {
+                return Err(format!(
+                    "{where_} already exists with a different {what}; reset the instance or change the seed"
+                ));
+            }
+            None => Applied::Unchanged,
+        },
+        None => {
+            let place = KeyPlace {
+                account: caller.account,
+                region: caller.region,
+                now: caller.now,
+            };
+            let manager = if seed.aws_managed {
+                KeyManager::Aws
+            } else {
+                KeyManager::Customer
+            };
+            let mut key = Key::new(
+                place,
+                manager,
+                seed.description.clone(),
+                seed.policy.clone(),
+            );
+            key.arn = format!(
+                "arn:aws:kms:{}:{}:key/{}",
+                caller.region, caller.account, seed.key_id
+            );
+            key.id = seed.key_id.clone();
+            key.tags = seed.tags.clone();
+            if !seed.enabled {
+                key.state = KeyState::Disabled;
+            }
+            if !wanted.is_empty() {
+                key.materials = wanted;
+            }
+            // AWS managed keys always rotate yearly, as when created lazily (local.rs).
+            if seed.aws_managed {
+                key.rotation
+                    .enable(super::rotation::DEFAULT_PERIOD_DAYS, caller.now);
+                rotation_due = key.rotation.next;
+            }
+            keys.insert(key.id.clone(), key);
+            Applied::Created
+        }
+    };
+    let mut added_alias = false;
+    for alias in &seed.aliases {
+        if !aliases.contains_key(alias) {
+            aliases.insert(alias.clone(), Alias::new(seed.key_id.clone(), caller.now));
+            added_alias = true;
+        }
+    }
+    let outcome = if added_alias {
+        Applied::Created
+    } else {
+        outcome
+    };
+    Ok((outcome, rotation_due))
 }

@@ -18,6 +18,7 @@ pub mod purge;
 pub mod secret;
 mod seed_rules;
 mod seeding;
+pub mod stored;
 mod tags;
 mod value;
 
@@ -34,7 +35,7 @@ use crate::audit::AuditLog;
 use crate::kms::KeyService;
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json;
-use crate::storage::Partitions;
+use crate::storage::{Journal, PartitionKey, Partitions, RecordKind, StoreError};
 use error::SmError;
 use kms_calls::KmsOnBehalf;
 use secret::{Secret, SecretTable};
@@ -137,6 +138,7 @@ impl Operation {
 pub struct SecretsManager {
     tables: Partitions<SecretTable>,
     kms: KmsOnBehalf,
+    journal: Journal,
 }
 
 impl std::fmt::Debug for SecretsManager {
@@ -147,11 +149,41 @@ impl std::fmt::Debug for SecretsManager {
 
 impl SecretsManager {
     /// A service with no secrets, encrypting through `kms` and recording its KMS calls in `audit`.
+    /// Nothing is stored beyond process memory.
     pub fn new(kms: Arc<dyn KeyService>, audit: Arc<AuditLog>) -> Self {
+        SecretsManager::with_journal(kms, audit, Journal::in_memory())
+    }
+
+    /// A service with no secrets whose every change is committed to `journal` before it is
+    /// acknowledged.
+    pub fn with_journal(kms: Arc<dyn KeyService>, audit: Arc<AuditLog>, journal: Journal) -> Self {
         SecretsManager {
             tables: Partitions::default(),
             kms: KmsOnBehalf::new(kms, audit),
+            journal,
         }
+    }
+
+    /// Rebuilds the secrets from the journal's store (start-up with a data dir); returns how
+    /// many were loaded. Deletion windows resume from their stored dates.
+    pub fn load(&self) -> Result<usize, StoreError> {
+        let Some(store) = self.journal.store() else {
+            return Ok(0);
+        };
+        let records = store.load(RecordKind::Secret)?;
+        for record in &records {
+            let secret = stored::decode(&record.value)?;
+            let table = self
+                .tables
+                .get_or_create(&record.partition.account, &record.partition.region);
+            if let Some(date) = secret.deletion_date {
+                table.purge_hint.note(date);
+            }
+            let mut secrets = table.secrets.write();
+            secrets.insert(secret);
+            secrets.settle();
+        }
+        Ok(records.len())
     }
 
     /// Runs `op` with the JSON `body`; returns the JSON response body (empty for operations
@@ -199,8 +231,32 @@ impl SecretsManager {
     /// (so no request ever sees an expired secret).
     fn table(&self, ctx: &RequestCtx) -> Arc<SecretTable> {
         let table = self.tables.get_or_create(ctx.account(), &ctx.region);
-        table.purge_due(ctx.now);
+        table.purge_due(&self.journal, &partition_of(ctx), ctx.now);
         table
+    }
+
+    /// Runs `section` on the caller's partition under its exclusive lock and stores what it
+    /// changed before the lock is released (see [`SecretTable::write`]).
+    fn write_table<T>(
+        &self,
+        ctx: &RequestCtx,
+        section: impl FnOnce(&mut secret::Secrets) -> Result<T, SmError>,
+    ) -> Result<T, SmError> {
+        self.table(ctx)
+            .write(&self.journal, &partition_of(ctx), section)
+    }
+
+    /// Stores `secret` again after a read moved its last-access day (at most once a day per
+    /// secret). Best effort: the read has succeeded either way.
+    fn store_access(&self, ctx: &RequestCtx, secret: &Secret) {
+        if self.journal.store().is_none() {
+            return;
+        }
+        let stored =
+            stored::put(&partition_of(ctx), secret).and_then(|put| self.journal.apply(&[put]));
+        if let Err(error) = stored {
+            tracing::warn!(%error, "a secret's last-access day could not be stored");
+        }
     }
 
     /// Removes, in every partition, the secrets whose deletion date is not after `now`;
@@ -208,9 +264,9 @@ impl SecretsManager {
     pub fn purge_expired(&self, now: OffsetDateTime) -> usize {
         let purged: usize = self
             .tables
-            .all()
+            .entries()
             .iter()
-            .map(|table| table.purge_due(now))
+            .map(|(partition, table)| table.purge_due(&self.journal, partition, now))
             .sum();
         if purged > 0 {
             tracing::info!(purged, "secrets past their recovery window deleted");
@@ -263,24 +319,29 @@ impl SecretsManager {
         secret_id: &str,
         write: impl FnOnce(&mut Secret) -> Result<T, SmError>,
     ) -> Result<T, SmError> {
-        let table = self.table(ctx);
-        let mut secrets = table.secrets.write();
-        let name = names::resolve_name(&secrets, ctx, secret_id)?.to_owned();
-        let secret = secrets
-            .get_mut(&name)
-            .ok_or_else(SmError::secret_not_found)?;
-        write(secret)
+        self.write_table(ctx, |secrets| {
+            let name = names::resolve_name(secrets, ctx, secret_id)?.to_owned();
+            let secret = secrets
+                .get_mut(&name)
+                .ok_or_else(SmError::secret_not_found)?;
+            write(secret)
+        })
     }
 
-    /// Forgets every secret.
+    /// Forgets every secret (the caller clears the store).
     pub fn reset_all(&self) {
         self.tables.clear();
     }
 
-    /// Forgets every secret of one account.
+    /// Forgets every secret of one account (the caller clears the store).
     pub fn reset_account(&self, account: &str) {
         self.tables.clear_account(account);
     }
+}
+
+/// The store partition of the caller's (account, region).
+fn partition_of(ctx: &RequestCtx) -> PartitionKey {
+    PartitionKey::new(ctx.account(), ctx.region.as_str())
 }
 
 fn run<I: DeserializeOwned, O: Serialize>(

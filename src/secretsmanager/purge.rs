@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 use crate::clock::DueHint;
 
 use super::secret::SecretTable;
+use crate::storage::{Journal, PartitionKey};
 
 /// A lower bound of the earliest deletion date in one table (see [`DueHint`]).
 pub type PurgeHint = DueHint;
@@ -23,25 +24,34 @@ pub type PurgeHint = DueHint;
 impl SecretTable {
     /// Removes every secret whose deletion date is not after `now`; returns how many.
     /// Cheap (one atomic load) when nothing can be due.
-    pub fn purge_due(&self, now: OffsetDateTime) -> usize {
+    /// The removals are stored through `journal`; when the store refuses, nothing is removed
+    /// (the next purge retries).
+    pub fn purge_due(
+        &self,
+        journal: &Journal,
+        partition: &PartitionKey,
+        now: OffsetDateTime,
+    ) -> usize {
         if !self.purge_hint.may_be_due(now) {
             return 0;
         }
-        let mut secrets = self.secrets.write();
-        let due: Vec<String> = secrets
-            .in_creation_order()
-            .filter(|secret| secret.deletion_due(now))
-            .map(|secret| secret.name.clone())
-            .collect();
-        for name in &due {
-            secrets.remove(name);
-        }
-        let earliest = secrets
-            .in_creation_order()
-            .filter_map(|secret| secret.deletion_date)
-            .min();
-        self.purge_hint.reset_to(earliest);
-        due.len()
+        self.write(journal, partition, |secrets| {
+            let due: Vec<String> = secrets
+                .in_creation_order()
+                .filter(|secret| secret.deletion_due(now))
+                .map(|secret| secret.name.clone())
+                .collect();
+            for name in &due {
+                secrets.remove(name);
+            }
+            let earliest = secrets
+                .in_creation_order()
+                .filter_map(|secret| secret.deletion_date)
+                .min();
+            self.purge_hint.reset_to(earliest);
+            Ok(due.len())
+        })
+        .unwrap_or(0)
     }
 }
 
@@ -50,6 +60,21 @@ mod tests {
     use super::*;
     use crate::secretsmanager::secret::Secret;
     use time::Duration;
+
+    fn purge(table: &SecretTable, now: OffsetDateTime) -> usize {
+        let partition = PartitionKey::new("000000000000", "us-east-1");
+        table.purge_due(&Journal::in_memory(), &partition, now)
+    }
+
+    fn insert(table: &SecretTable, secret: Secret) {
+        let partition = PartitionKey::new("000000000000", "us-east-1");
+        table
+            .write(&Journal::in_memory(), &partition, |secrets| {
+                secrets.insert(secret);
+                Ok(())
+            })
+            .unwrap();
+    }
 
     fn secret(name: &str) -> Secret {
         Secret::new(
@@ -63,23 +88,20 @@ mod tests {
     fn only_secrets_past_their_deletion_date_are_removed() {
         let table = SecretTable::default();
         let start = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
-        {
-            let mut secrets = table.secrets.write();
-            for (name, days) in [("seven", Some(7)), ("thirty", Some(30)), ("kept", None)] {
-                let mut s = secret(name);
-                if let Some(days) = days {
-                    table
-                        .purge_hint
-                        .note(s.schedule_deletion(start, Duration::days(days)));
-                }
-                secrets.insert(s);
+        for (name, days) in [("seven", Some(7)), ("thirty", Some(30)), ("kept", None)] {
+            let mut s = secret(name);
+            if let Some(days) = days {
+                table
+                    .purge_hint
+                    .note(s.schedule_deletion(start, Duration::days(days)));
             }
+            insert(&table, s);
         }
-        assert_eq!(table.purge_due(start + Duration::days(6)), 0);
-        assert_eq!(table.purge_due(start + Duration::days(8)), 1);
+        assert_eq!(purge(&table, start + Duration::days(6)), 0);
+        assert_eq!(purge(&table, start + Duration::days(8)), 1);
         assert!(table.secrets.read().get("seven").is_none());
         assert!(table.secrets.read().get("thirty").is_some());
-        assert_eq!(table.purge_due(start + Duration::days(30)), 1);
+        assert_eq!(purge(&table, start + Duration::days(30)), 1);
         assert_eq!(table.secrets.read().len(), 1);
         assert!(table.secrets.read().get("kept").is_some());
         assert!(!table.purge_hint.may_be_due(start + Duration::days(10_000)));
@@ -94,8 +116,8 @@ mod tests {
             .purge_hint
             .note(s.schedule_deletion(start, Duration::days(7)));
         s.restore();
-        table.secrets.write().insert(s);
-        assert_eq!(table.purge_due(start + Duration::days(8)), 0);
+        insert(&table, s);
+        assert_eq!(purge(&table, start + Duration::days(8)), 0);
         assert_eq!(table.secrets.read().len(), 1);
     }
 }

@@ -14,6 +14,8 @@ use time::OffsetDateTime;
 use super::error::{SmError, text};
 use super::model::Tag;
 use super::purge::PurgeHint;
+use super::stored::SecretsSection;
+use crate::storage::{Journal, PartitionKey, Tracked, commit_section};
 
 /// The label GetSecretValue reads by default.
 pub const AWSCURRENT: &str = "AWSCURRENT";
@@ -23,10 +25,31 @@ const SECONDS_PER_DAY: i64 = 86_400;
 /// All secrets of one (account, region), behind one reader-writer lock.
 #[derive(Debug, Default)]
 pub struct SecretTable {
-    /// The secrets and their indexes.
+    /// The secrets and their indexes. Read with `secrets.read()`; change them only through
+    /// [`SecretTable::write`], which stores the changes.
     pub secrets: RwLock<Secrets>,
     /// A lower bound of the earliest deletion date in this table (see [`super::purge`]).
     pub purge_hint: PurgeHint,
+}
+
+impl SecretTable {
+    /// Runs `section` on the secrets under the exclusive lock, then commits what it changed
+    /// to `journal` as one batch (records of `partition`) before releasing the lock; a failed
+    /// section, or one the store refuses, is undone.
+    pub fn write<T>(
+        &self,
+        journal: &Journal,
+        partition: &PartitionKey,
+        section: impl FnOnce(&mut Secrets) -> Result<T, SmError>,
+    ) -> Result<T, SmError> {
+        let mut secrets = self.secrets.write();
+        let outcome = section(&mut secrets);
+        let mut changes = SecretsSection {
+            secrets: &mut secrets,
+            partition,
+        };
+        commit_section(journal, &mut changes, outcome, || SmError::Internal)
+    }
 }
 
 /// Secrets keyed by their exact (case-sensitive) name, in name order, plus an index in
@@ -38,7 +61,7 @@ pub struct SecretTable {
 /// secret's name and creation time never change after insertion, so `get_mut` cannot break it.
 #[derive(Debug, Default)]
 pub struct Secrets {
-    by_name: BTreeMap<String, Secret>,
+    by_name: Tracked<Secret>,
     by_created: BTreeSet<CreationKey>,
 }
 
@@ -74,6 +97,38 @@ impl Secrets {
         self.by_created
             .insert((secret.created, secret.name.clone()));
         self.by_name.insert(secret.name.clone(), secret);
+    }
+
+    /// The secrets changed in the current write section: `(name, Some(secret))` when it
+    /// exists now, `(name, None)` when it was removed.
+    pub fn changes(&self) -> impl Iterator<Item = (&str, Option<&Secret>)> {
+        self.by_name.changes()
+    }
+
+    /// True when the current write section changed a secret.
+    pub fn is_changed(&self) -> bool {
+        self.by_name.is_changed()
+    }
+
+    /// Keeps the current write section's changes.
+    pub fn settle(&mut self) {
+        self.by_name.settle();
+    }
+
+    /// Undoes the current write section's changes, indexes included.
+    pub fn rollback(&mut self) {
+        let touched: Vec<String> = self.changes().map(|(name, _)| name.to_owned()).collect();
+        for name in &touched {
+            if let Some(now) = self.by_name.get(name) {
+                self.by_created.remove(&(now.created, name.clone()));
+            }
+        }
+        self.by_name.rollback();
+        for name in touched {
+            if let Some(before) = self.by_name.get(&name) {
+                self.by_created.insert((before.created, name));
+            }
+        }
     }
 
     /// Removes and returns the secret named `name`.
@@ -183,11 +238,28 @@ pub struct SealedValue {
 #[derive(Debug, Default)]
 pub struct AccessDay(AtomicI64);
 
+impl Clone for AccessDay {
+    fn clone(&self) -> Self {
+        AccessDay(AtomicI64::new(self.0.load(Ordering::Acquire)))
+    }
+}
+
 impl AccessDay {
+    /// The stored form: days since the epoch plus one, 0 for never.
+    pub fn raw(&self) -> i64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// The marker for a stored [`AccessDay::raw`] value.
+    pub fn from_raw(raw: i64) -> AccessDay {
+        AccessDay(AtomicI64::new(raw.max(0)))
+    }
+
     /// Records an access at `now` (only the day is kept).
-    pub fn touch(&self, now: OffsetDateTime) {
+    /// Returns true when that moved the day forward (so the new day is worth storing).
+    pub fn touch(&self, now: OffsetDateTime) -> bool {
         let day = now.unix_timestamp().div_euclid(SECONDS_PER_DAY) + 1;
-        self.0.fetch_max(day, Ordering::AcqRel);
+        self.0.fetch_max(day, Ordering::AcqRel) < day
     }
 
     /// Midnight UTC of the last access day, if any.
@@ -200,7 +272,7 @@ impl AccessDay {
 }
 
 /// One version of a secret.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Version {
     /// The version id (the ClientRequestToken that created it).
     pub id: String,
@@ -215,7 +287,7 @@ pub struct Version {
 }
 
 /// A secret.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Secret {
     /// Name, unique in its partition.
     pub name: String,

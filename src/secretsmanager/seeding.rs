@@ -189,12 +189,18 @@ impl SecretsManager {
                 .collect()
         });
         secret.versions = versions;
-        let mut secrets = table.secrets.write();
-        if secrets.contains_key(&seed.name) {
-            return Err(format!("{where_} was created concurrently; apply again"));
+        let created = self.write_table(&ctx, |secrets| {
+            if secrets.contains_key(&seed.name) {
+                return Ok(false);
+            }
+            secrets.insert(secret);
+            Ok(true)
+        });
+        match created {
+            Ok(true) => Ok(Applied::Created),
+            Ok(false) => Err(format!("{where_} was created concurrently; apply again")),
+            Err(error) => Err(format!("{where_}: {}", describe(&error))),
         }
-        secrets.insert(secret);
-        Ok(Applied::Created)
     }
 
     /// Why `existing` differs from `seed`, if it does.

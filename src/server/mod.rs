@@ -33,10 +33,10 @@ impl Server {
     pub async fn bind(config: Config) -> std::io::Result<Server> {
         let listener = TcpListener::bind(config.listen).await?;
         let seed = config.seed.clone();
-        let state = Arc::new(AppState::new(config));
+        let invalid =
+            |message: String| std::io::Error::new(std::io::ErrorKind::InvalidData, message);
+        let state = Arc::new(AppState::open(config).map_err(invalid)?);
         if let Some(path) = seed {
-            let invalid =
-                |message: String| std::io::Error::new(std::io::ErrorKind::InvalidData, message);
             let document = crate::seed::load_file(&path).map_err(invalid)?;
             let report = crate::seed::apply(&state, &document)
                 .map_err(|e| invalid(format!("seed file {}: {e}", path.display())))?;
@@ -69,6 +69,7 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop_scheduler, stop) = watch::channel(false);
+        let state = Arc::clone(&self.state);
         let scheduler = tokio::spawn(scheduler::run(Arc::clone(&self.state), stop));
         let served = axum::serve(self.listener, router(self.state))
             .with_graceful_shutdown(shutdown)
@@ -77,6 +78,7 @@ impl Server {
         if let Err(error) = scheduler.await {
             tracing::error!(%error, "the scheduler task failed");
         }
+        state.audit.flush();
         served
     }
 

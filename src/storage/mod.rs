@@ -33,18 +33,28 @@
 //!   background sweeps (recovery windows, key deletion, rotation) resume from stored
 //!   timestamps on the clock.
 
+pub mod codec;
 #[cfg(test)]
 mod conformance;
+mod data_dir;
+mod journal;
 mod memory;
 mod partitioned;
 mod root_key;
 mod schema;
 mod sqlite;
 mod store;
+mod tracked;
 
+pub use data_dir::{
+    CLOCK_OFFSET, ROOT_KEY_CHECK, describe as describe_root_key_source, meta_partition,
+    open_data_dir, reset_all_batch,
+};
+pub use journal::{Journal, Section, changed_records, commit_section, decode_json, encode_json};
 pub use memory::MemoryStore;
 pub use partitioned::{PartitionKey, Partitions};
 pub use root_key::{ROOT_KEY_ENV, ROOT_KEY_FILE, RootKey, RootKeyError, RootKeySource};
 pub use schema::SCHEMA_VERSION;
 pub use sqlite::{DATABASE_FILE, SqliteStore};
 pub use store::{MAX_ID_BYTES, MAX_VALUE_BYTES, Mutation, Record, RecordKind, Store, StoreError};
+pub use tracked::Tracked;

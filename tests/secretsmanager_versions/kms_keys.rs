@@ -43,7 +43,7 @@ async fn changing_the_key_re_encrypts_labelled_versions_transparently() {
         region: "us-east-1",
         now: time::OffsetDateTime::now_utc(),
     };
-    let key_arn = server.state().kms.create_customer_key(caller);
+    let key_arn = server.state().kms.create_customer_key(caller).unwrap();
     let key_id = key_arn.rsplit('/').next().unwrap().to_owned();
     for v in ["v2", "v3"] {
         put(&sm, "k", v, v, None).await;
@@ -127,7 +127,7 @@ async fn keys_can_be_named_by_alias_and_unknown_keys_are_refused() {
         region: "us-east-1",
         now: time::OffsetDateTime::now_utc(),
     };
-    let key_arn = server.state().kms.create_customer_key(caller);
+    let key_arn = server.state().kms.create_customer_key(caller).unwrap();
     let key_id = key_arn.rsplit('/').next().unwrap().to_owned();
     server
         .state()

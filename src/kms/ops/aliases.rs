@@ -84,19 +84,19 @@ pub fn create_alias(
     let ring = kms.ring(caller);
     let target = input.target_key_id.as_deref().unwrap_or_default();
     let id = kms.resolve(caller, &ring, target, Accepts::KeyOnly)?;
-    let mut aliases = ring.aliases.write();
-    let keys = ring.keys.read();
-    let key = keys.get(&id).ok_or_else(|| gone(caller, &id))?;
-    refuse_aws_managed(ctx, key, "CreateAlias")?;
-    key.check_not_pending_deletion()?;
-    if aliases.contains_key(&name) {
-        return Err(KmsError::AlreadyExists(format!(
-            "An alias with the name {} already exists",
-            alias_arn(caller, &name)
-        )));
-    }
-    aliases.insert(name, Alias::new(id, caller.now));
-    Ok(())
+    kms.write_ring(caller, &ring, |aliases, keys| {
+        let key = keys.get(&id).ok_or_else(|| gone(caller, &id))?;
+        refuse_aws_managed(ctx, key, "CreateAlias")?;
+        key.check_not_pending_deletion()?;
+        if aliases.contains_key(&name) {
+            return Err(KmsError::AlreadyExists(format!(
+                "An alias with the name {} already exists",
+                alias_arn(caller, &name)
+            )));
+        }
+        aliases.insert(name, Alias::new(id, caller.now));
+        Ok(())
+    })
 }
 
 /// Serves UpdateAlias: points an existing alias at another key. Works whatever the state of
@@ -115,17 +115,17 @@ pub fn update_alias(
         return Err(alias_not_found(caller, &name));
     }
     let id = kms.resolve(caller, &ring, target, Accepts::KeyOnly)?;
-    let mut aliases = ring.aliases.write();
-    let keys = ring.keys.read();
-    let key = keys.get(&id).ok_or_else(|| gone(caller, &id))?;
-    refuse_aws_managed(ctx, key, "UpdateAlias")?;
-    key.check_not_pending_deletion()?;
-    let alias = aliases
-        .get_mut(&name)
-        .ok_or_else(|| alias_not_found(caller, &name))?;
-    alias.key_id = id;
-    alias.last_updated_date = caller.now;
-    Ok(())
+    kms.write_ring(caller, &ring, |aliases, keys| {
+        let key = keys.get(&id).ok_or_else(|| gone(caller, &id))?;
+        refuse_aws_managed(ctx, key, "UpdateAlias")?;
+        key.check_not_pending_deletion()?;
+        let alias = aliases
+            .get_mut(&name)
+            .ok_or_else(|| alias_not_found(caller, &name))?;
+        alias.key_id = id;
+        alias.last_updated_date = caller.now;
+        Ok(())
+    })
 }
 
 /// Serves DeleteAlias.
@@ -142,8 +142,10 @@ pub fn delete_alias(
     check_alias_name(&name)?;
     let caller = KmsCaller::from(ctx);
     let ring = kms.ring(caller);
-    let removed = ring.aliases.write().remove(&name);
-    removed
-        .map(|_| ())
-        .ok_or_else(|| alias_not_found(caller, &name))
+    kms.write_ring(caller, &ring, |aliases, _| {
+        aliases
+            .remove(&name)
+            .map(|_| ())
+            .ok_or_else(|| alias_not_found(caller, &name))
+    })
 }

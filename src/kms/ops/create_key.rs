@@ -126,7 +126,11 @@ pub fn create_key(
     );
     key.tags = tags;
     let key_metadata = key.metadata();
-    kms.ring(caller).keys.write().insert(key.id.clone(), key);
+    let ring = kms.ring(caller);
+    kms.write_ring(caller, &ring, |_, keys| {
+        keys.insert(key.id.clone(), key);
+        Ok(())
+    })?;
     Ok(CreateKeyOutput { key_metadata })
 }
 

@@ -67,17 +67,18 @@ pub fn schedule_key_deletion(
     let ring = kms.ring(caller);
     let key_id = input.key_id.as_deref().unwrap_or_default();
     let id = kms.resolve(caller, &ring, key_id, Accepts::KeyOnly)?;
-    let mut keys = ring.keys.write();
-    let key = keys.get_mut(&id).ok_or_else(|| gone(caller, &id))?;
-    refuse_aws_managed(ctx, key, "ScheduleKeyDeletion")?;
-    key.check_not_pending_deletion()?;
-    let deletion_date = key.schedule_deletion(caller.now, days);
-    ring.deletion_hint.note(deletion_date);
-    Ok(ScheduleKeyDeletionOutput {
-        key_id: key.arn.clone(),
-        deletion_date: EpochSeconds(deletion_date),
-        key_state: key.state.as_str(),
-        pending_window_in_days: days,
+    kms.write_ring(caller, &ring, |_, keys| {
+        let key = keys.get_mut(&id).ok_or_else(|| gone(caller, &id))?;
+        refuse_aws_managed(ctx, key, "ScheduleKeyDeletion")?;
+        key.check_not_pending_deletion()?;
+        let deletion_date = key.schedule_deletion(caller.now, days);
+        ring.deletion_hint.note(deletion_date);
+        Ok(ScheduleKeyDeletionOutput {
+            key_id: key.arn.clone(),
+            deletion_date: EpochSeconds(deletion_date),
+            key_state: key.state.as_str(),
+            pending_window_in_days: days,
+        })
     })
 }
 

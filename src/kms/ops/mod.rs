@@ -60,7 +60,7 @@ fn validate_key_id(v: &mut Validator, key_id: Option<&String>) {
 }
 
 /// Resolves `key_id` (key id or key ARN only) in the caller's partition and runs `act` on the
-/// key under the ring's write lock.
+/// key under the ring's write locks; what it changes is stored before they are released.
 fn with_key<R>(
     kms: &LocalKms,
     ctx: &RequestCtx,
@@ -70,9 +70,10 @@ fn with_key<R>(
     let caller = KmsCaller::from(ctx);
     let ring = kms.ring(caller);
     let id = kms.resolve(caller, &ring, key_id, Accepts::KeyOnly)?;
-    let mut keys = ring.keys.write();
-    let key = keys.get_mut(&id).ok_or_else(|| gone(caller, &id))?;
-    act(key)
+    kms.write_ring(caller, &ring, |_, keys| {
+        let key = keys.get_mut(&id).ok_or_else(|| gone(caller, &id))?;
+        act(key)
+    })
 }
 
 /// Resolves `key_id` (in the forms `accepts` allows) in the caller's partition and runs `read`

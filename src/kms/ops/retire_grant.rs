@@ -53,20 +53,24 @@ pub fn retire_grant(
     let ring = kms.ring(caller);
     if let Some(token) = input.grant_token.as_deref() {
         let grant_id = grant_id_of_token(token).ok_or_else(invalid_grant_token)?;
-        let mut keys = ring.keys.write();
-        let key = keys
-            .values_mut()
-            .find(|k| {
-                k.grants
-                    .iter()
-                    .any(|g| g.id == grant_id && g.has_token(token))
-            })
-            .ok_or_else(invalid_grant_token)?;
-        if input.dry_run == Some(true) {
-            return Err(KmsError::DryRun);
-        }
-        key.grants.retain(|g| g.id != grant_id);
-        return Ok(());
+        let dry_run = input.dry_run == Some(true);
+        return kms.write_ring(caller, &ring, |_, keys| {
+            let key_id = keys
+                .values()
+                .find(|k| {
+                    k.grants
+                        .iter()
+                        .any(|g| g.id == grant_id && g.has_token(token))
+                })
+                .map(|k| k.id.clone())
+                .ok_or_else(invalid_grant_token)?;
+            if dry_run {
+                return Err(KmsError::DryRun);
+            }
+            let key = keys.get_mut(&key_id).ok_or(KmsError::Internal)?;
+            key.grants.retain(|g| g.id != grant_id);
+            Ok(())
+        });
     }
     let (Some(key_id), Some(grant_id)) = (input.key_id.as_deref(), input.grant_id.as_deref())
     else {
@@ -109,14 +113,15 @@ fn remove(
     let caller = KmsCaller::from(ctx);
     let ring = kms.ring(caller);
     let id = kms.resolve(caller, &ring, key_id, Accepts::KeyOnly)?;
-    let mut keys = ring.keys.write();
-    let key = keys.get_mut(&id).ok_or(KmsError::Internal)?;
-    if !key.grants.iter().any(|g| g.id == grant_id) {
-        return Err(invalid_grant_id(grant_id));
-    }
-    if dry_run == Some(true) {
-        return Err(KmsError::DryRun);
-    }
-    key.grants.retain(|g| g.id != grant_id);
-    Ok(())
+    kms.write_ring(caller, &ring, |_, keys| {
+        let key = keys.get_mut(&id).ok_or(KmsError::Internal)?;
+        if !key.grants.iter().any(|g| g.id == grant_id) {
+            return Err(invalid_grant_id(grant_id));
+        }
+        if dry_run == Some(true) {
+            return Err(KmsError::DryRun);
+        }
+        key.grants.retain(|g| g.id != grant_id);
+        Ok(())
+    })
 }

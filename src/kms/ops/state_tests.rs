@@ -34,7 +34,7 @@ fn input<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
 /// A key with a blob, a grant and rotation on, then put in `state`.
 fn key_in(kms: &LocalKms, state: KeyState) -> (String, String, String, String) {
     let ctx = ctx();
-    let arn = kms.create_customer_key(KmsCaller::from(&ctx));
+    let arn = kms.create_customer_key(KmsCaller::from(&ctx)).unwrap();
     let id = arn.rsplit('/').next().unwrap().to_owned();
     let blob = super::encrypt(kms, &ctx, input(json!({"KeyId": id, "Plaintext": "eA=="}))).unwrap();
     let blob = serde_json::to_value(blob).unwrap()["CiphertextBlob"]
@@ -53,7 +53,10 @@ fn key_in(kms: &LocalKms, state: KeyState) -> (String, String, String, String) {
         .to_owned();
     super::enable_key_rotation(kms, &ctx, input(json!({"KeyId": id}))).unwrap();
     let ring = kms.ring(KmsCaller::from(&ctx));
-    ring.keys.write().get_mut(&id).unwrap().state = state;
+    let mut keys = ring.keys.write();
+    keys.get_mut(&id).unwrap().state = state;
+    keys.settle();
+    drop(keys);
     (id, arn, blob, grant)
 }
 
@@ -150,7 +153,10 @@ fn a_key_disabled_when_rotation_falls_due_rotates_once_enabled_again() {
     kms.rotate_due_keys(later);
     let ring = kms.ring(KmsCaller::from(&ctx));
     assert_eq!(ring.keys.read()[&id].materials.len(), 1);
-    ring.keys.write().get_mut(&id).unwrap().state = KeyState::Enabled;
+    let mut keys = ring.keys.write();
+    keys.get_mut(&id).unwrap().state = KeyState::Enabled;
+    keys.settle();
+    drop(keys);
     let even_later = later + time::Duration::days(1);
     kms.rotate_due_keys(even_later);
     let keys = ring.keys.read();

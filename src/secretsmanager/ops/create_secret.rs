@@ -73,12 +73,14 @@ pub fn create_secret(
         ..Secret::new(name.clone(), arn.clone(), ctx.now)
     };
 
-    let mut secrets = table.secrets.write();
-    if secrets.contains_key(&name) {
-        // Another request created the name while we were encrypting.
-        return Err(already_exists(&name));
-    }
-    secrets.insert(secret);
+    sm.write_table(ctx, |secrets| {
+        if secrets.contains_key(&name) {
+            // Another request created the name while we were encrypting.
+            return Err(already_exists(&name));
+        }
+        secrets.insert(secret);
+        Ok(())
+    })?;
     Ok(CreateSecretOutput {
         arn,
         name,

@@ -68,37 +68,38 @@ pub fn delete_secret(
     }
 
     let table = sm.table(ctx);
-    let mut secrets = table.secrets.write();
-    let name = match names::resolve_name(&secrets, ctx, secret_id) {
-        Ok(name) => name.to_owned(),
-        // AWS: forcibly deleting a nonexistent secret is not a ResourceNotFoundException.
-        Err(SmError::ResourceNotFound(_)) if force => return Ok(never_existed(ctx, secret_id)),
-        Err(error) => return Err(error),
-    };
-    if force {
-        let removed = secrets
-            .remove(&name)
+    sm.write_table(ctx, |secrets| {
+        let name = match names::resolve_name(secrets, ctx, secret_id) {
+            Ok(name) => name.to_owned(),
+            // AWS: forcibly deleting a nonexistent secret is not a ResourceNotFoundException.
+            Err(SmError::ResourceNotFound(_)) if force => return Ok(never_existed(ctx, secret_id)),
+            Err(error) => return Err(error),
+        };
+        if force {
+            let removed = secrets
+                .remove(&name)
+                .ok_or_else(SmError::secret_not_found)?;
+            return Ok(DeleteSecretOutput {
+                arn: removed.arn,
+                name: removed.name,
+                deletion_date: EpochSeconds(ctx.now),
+            });
+        }
+        let secret = secrets
+            .get_mut(&name)
             .ok_or_else(SmError::secret_not_found)?;
-        return Ok(DeleteSecretOutput {
-            arn: removed.arn,
-            name: removed.name,
-            deletion_date: EpochSeconds(ctx.now),
-        });
-    }
-    let secret = secrets
-        .get_mut(&name)
-        .ok_or_else(SmError::secret_not_found)?;
-    if secret.deleted.is_some() {
-        // Decision (unverified on AWS; every peer emulator agrees): scheduling twice is
-        // refused rather than moving the deletion date.
-        return Err(SmError::InvalidRequest(text::ALREADY_SCHEDULED.to_owned()));
-    }
-    let deletion_date = secret.schedule_deletion(ctx.now, Duration::days(days));
-    table.purge_hint.note(deletion_date);
-    Ok(DeleteSecretOutput {
-        arn: secret.arn.clone(),
-        name: secret.name.clone(),
-        deletion_date: EpochSeconds(deletion_date),
+        if secret.deleted.is_some() {
+            // Decision (unverified on AWS; every peer emulator agrees): scheduling twice is
+            // refused rather than moving the deletion date.
+            return Err(SmError::InvalidRequest(text::ALREADY_SCHEDULED.to_owned()));
+        }
+        let deletion_date = secret.schedule_deletion(ctx.now, Duration::days(days));
+        table.purge_hint.note(deletion_date);
+        Ok(DeleteSecretOutput {
+            arn: secret.arn.clone(),
+            name: secret.name.clone(),
+            deletion_date: EpochSeconds(deletion_date),
+        })
     })
 }
 

@@ -67,8 +67,11 @@ pub(super) fn read_value(
                 .value
                 .clone()
                 .ok_or_else(|| not_found_for(id, stage))?;
-            secret.last_accessed.touch(ctx.now);
-            version.last_accessed.touch(ctx.now);
+            let secret_day_moved = secret.last_accessed.touch(ctx.now);
+            let version_day_moved = version.last_accessed.touch(ctx.now);
+            if secret_day_moved || version_day_moved {
+                sm.store_access(ctx, secret);
+            }
             Ok((
                 secret.arn.clone(),
                 secret.name.clone(),

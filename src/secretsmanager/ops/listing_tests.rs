@@ -56,7 +56,9 @@ fn service_with(names: &[&str]) -> SecretsManager {
 fn schedule_deletion(sm: &SecretsManager, name: &str) -> OffsetDateTime {
     let at = OffsetDateTime::now_utc();
     let table = sm.table(&ctx());
-    table.secrets.write().get_mut(name).unwrap().deleted = Some(at);
+    let mut secrets = table.secrets.write();
+    secrets.get_mut(name).unwrap().deleted = Some(at);
+    secrets.settle();
     at
 }
 
@@ -136,6 +138,7 @@ fn batch_reports_decryption_failures_per_secret() {
         let sealed = secret.versions[0].value.as_mut().unwrap();
         let last = sealed.ciphertext.len() - 1;
         sealed.ciphertext[last] ^= 1;
+        secrets.settle();
     }
     let out = batch(&sm, json!({"SecretIdList": ["broken", "fine"]}));
     assert_eq!(out["SecretValues"][0]["SecretString"], "value of fine");
@@ -231,7 +234,9 @@ fn pages_stay_exact_while_other_threads_create_and_delete() {
             while !done.load(Ordering::Acquire) {
                 let table = sm.table(&ctx());
                 if let Some(name) = churn.get(round) {
-                    table.secrets.write().remove(name);
+                    let mut secrets = table.secrets.write();
+                    secrets.remove(name);
+                    secrets.settle();
                 }
                 drop(table);
                 let name = format!("fresh-{round:04}");

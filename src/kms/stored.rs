@@ -1,0 +1,388 @@
+//! Stored forms of KMS state: a key (`RecordKind::KmsKey`, id = key id) with its metadata,
+//! policy, tags, rotation schedule and history, and grants (tokens only as digests); an alias
+//! (`RecordKind::KmsAlias`, id = `alias/<name>`).
+//!
+//! Key material is never stored in the clear: every generation's 32 bytes are concatenated
+//! and sealed as ONE blob with the root key, bound to the key's ARN (so sealed material cannot
+//! be moved to another key's record). Material ids are not secret and stay readable.
+//!
+//! Evolving the forms: add fields with `#[serde(default)]`; never rename or retype one.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use super::EncryptionContext;
+use super::envelope::MATERIAL_ID_LEN;
+use super::grants::{Constraints, Grant, GrantTerms};
+use super::keys::{Alias, Key, KeyManager, KeyState, Material};
+use super::rotation::{KeyRotation, RotationRecord, RotationType};
+use crate::storage::codec::{b64, nanos, opt_nanos};
+use crate::storage::{
+    Mutation, PartitionKey, RecordKind, RootKey, Section, StoreError, Tracked, changed_records,
+    decode_json, encode_json,
+};
+
+#[derive(Serialize, Deserialize)]
+struct StoredKey {
+    id: String,
+    arn: String,
+    account: String,
+    aws_managed: bool,
+    state: String,
+    description: String,
+    #[serde(with = "nanos")]
+    creation_date: OffsetDateTime,
+    #[serde(with = "opt_nanos", default)]
+    deletion_date: Option<OffsetDateTime>,
+    policy: String,
+    tags: Vec<(String, String)>,
+    /// Hex material ids, oldest first.
+    material_ids: Vec<String>,
+    /// The materials' secrets, concatenated in the same order, sealed with the root key.
+    #[serde(with = "b64")]
+    sealed_materials: Vec<u8>,
+    rotation: StoredRotation,
+    #[serde(default)]
+    grants: Vec<StoredGrant>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredRotation {
+    period_days: Option<i64>,
+    #[serde(with = "opt_nanos", default)]
+    next: Option<OffsetDateTime>,
+    #[serde(with = "opt_nanos", default)]
+    anchor: Option<OffsetDateTime>,
+    overdue: bool,
+    history: Vec<StoredRotationRecord>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredRotationRecord {
+    material_id: String,
+    #[serde(with = "nanos")]
+    date: OffsetDateTime,
+    on_demand: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredGrant {
+    id: String,
+    name: Option<String>,
+    grantee_principal: String,
+    retiring_principal: Option<String>,
+    operations: Vec<String>,
+    #[serde(default)]
+    context_subset: Option<EncryptionContext>,
+    #[serde(default)]
+    context_equals: Option<EncryptionContext>,
+    #[serde(default)]
+    has_constraints: bool,
+    #[serde(with = "nanos")]
+    creation_date: OffsetDateTime,
+    issuing_account: String,
+    /// Hex SHA-256 digests of the tokens issued (never the tokens).
+    token_digests: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredAlias {
+    key_id: String,
+    #[serde(with = "nanos")]
+    creation_date: OffsetDateTime,
+    #[serde(with = "nanos")]
+    last_updated_date: OffsetDateTime,
+}
+
+fn sealing_error(error: crate::storage::RootKeyError) -> StoreError {
+    StoreError::Backend {
+        context: "sealing key material with the root key",
+        source: Box::new(error),
+    }
+}
+
+fn material_id(hex_id: &str, what: &str) -> Result<[u8; MATERIAL_ID_LEN], StoreError> {
+    let mut id = [0u8; MATERIAL_ID_LEN];
+    hex::decode_to_slice(hex_id, &mut id)
+        .map_err(|_| StoreError::Corrupt(format!("{what}: a material id is not hex")))?;
+    Ok(id)
+}
+
+/// The record bytes of `key`, its material sealed with `root_key`.
+pub fn encode_key(key: &Key, root_key: &RootKey) -> Result<Vec<u8>, StoreError> {
+    let mut secrets = Zeroizing::new(Vec::with_capacity(32 * key.materials.len()));
+    for material in &key.materials {
+        secrets.extend_from_slice(material.secret.as_slice());
+    }
+    let sealed_materials = root_key
+        .seal(&secrets, key.arn.as_bytes())
+        .map_err(sealing_error)?;
+    encode_json(&StoredKey {
+        id: key.id.clone(),
+        arn: key.arn.clone(),
+        account: key.account.clone(),
+        aws_managed: key.manager == KeyManager::Aws,
+        state: key.state.as_str().to_owned(),
+        description: key.description.clone(),
+        creation_date: key.creation_date,
+        deletion_date: key.deletion_date,
+        policy: key.policy.clone(),
+        tags: key.tags.clone(),
+        material_ids: key.materials.iter().map(Material::id_hex).collect(),
+        sealed_materials,
+        rotation: StoredRotation {
+            period_days: key.rotation.period_days,
+            next: key.rotation.next,
+            anchor: key.rotation.anchor,
+            overdue: key.rotation.overdue,
+            history: key
+                .rotation
+                .history
+                .iter()
+                .map(|record| StoredRotationRecord {
+                    material_id: hex::encode(record.material_id),
+                    date: record.date,
+                    on_demand: record.kind == RotationType::OnDemand,
+                })
+                .collect(),
+        },
+        grants: key.grants.iter().map(stored_grant).collect(),
+    })
+}
+
+fn stored_grant(grant: &Grant) -> StoredGrant {
+    let constraints = grant.terms.constraints.as_ref();
+    StoredGrant {
+        id: grant.id.clone(),
+        name: grant.terms.name.clone(),
+        grantee_principal: grant.terms.grantee_principal.clone(),
+        retiring_principal: grant.terms.retiring_principal.clone(),
+        operations: grant.terms.operations.clone(),
+        context_subset: constraints.and_then(|c| c.subset.clone()),
+        context_equals: constraints.and_then(|c| c.equals.clone()),
+        has_constraints: constraints.is_some(),
+        creation_date: grant.creation_date,
+        issuing_account: grant.issuing_account.clone(),
+        token_digests: grant.token_digests.iter().map(hex::encode).collect(),
+    }
+}
+
+fn grant_from(stored: StoredGrant, what: &str) -> Result<Grant, StoreError> {
+    let token_digests = stored
+        .token_digests
+        .iter()
+        .map(|digest| {
+            let mut bytes = [0u8; 32];
+            hex::decode_to_slice(digest, &mut bytes)
+                .map_err(|_| StoreError::Corrupt(format!("{what}: a grant token digest")))?;
+            Ok(bytes)
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Grant {
+        id: stored.id,
+        terms: GrantTerms {
+            name: stored.name,
+            grantee_principal: stored.grantee_principal,
+            retiring_principal: stored.retiring_principal,
+            operations: stored.operations,
+            constraints: stored.has_constraints.then_some(Constraints {
+                subset: stored.context_subset,
+                equals: stored.context_equals,
+            }),
+        },
+        creation_date: stored.creation_date,
+        issuing_account: stored.issuing_account,
+        token_digests,
+    })
+}
+
+/// The key stored as `bytes`, its material opened with `root_key`.
+pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
+    let stored: StoredKey = decode_json(bytes, "a stored KMS key")?;
+    let what = format!("KMS key {}", stored.id);
+    let secrets = root_key
+        .open(&stored.sealed_materials, stored.arn.as_bytes())
+        .map_err(|error| StoreError::Corrupt(format!("{what}: material: {error}")))?;
+    if secrets.len() != 32 * stored.material_ids.len() || stored.material_ids.is_empty() {
+        return Err(StoreError::Corrupt(format!(
+            "{what}: material count does not match"
+        )));
+    }
+    let materials = stored
+        .material_ids
+        .iter()
+        .zip(secrets.chunks_exact(32))
+        .map(|(id, secret)| {
+            let mut bytes = Zeroizing::new([0u8; 32]);
+            bytes.copy_from_slice(secret);
+            Ok(Material {
+                id: material_id(id, &what)?,
+                secret: bytes,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let state = match stored.state.as_str() {
+        "Enabled" => KeyState::Enabled,
+        "Disabled" => KeyState::Disabled,
+        "PendingDeletion" => KeyState::PendingDeletion,
+        other => return Err(StoreError::Corrupt(format!("{what}: state {other}"))),
+    };
+    let history = stored
+        .rotation
+        .history
+        .iter()
+        .map(|record| {
+            Ok(RotationRecord {
+                material_id: material_id(&record.material_id, &what)?,
+                date: record.date,
+                kind: if record.on_demand {
+                    RotationType::OnDemand
+                } else {
+                    RotationType::Automatic
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let grants = stored
+        .grants
+        .into_iter()
+        .map(|grant| grant_from(grant, &what))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Key {
+        id: stored.id,
+        arn: stored.arn,
+        account: stored.account,
+        manager: if stored.aws_managed {
+            KeyManager::Aws
+        } else {
+            KeyManager::Customer
+        },
+        state,
+        description: stored.description,
+        creation_date: stored.creation_date,
+        deletion_date: stored.deletion_date,
+        policy: stored.policy,
+        tags: stored.tags,
+        materials,
+        rotation: KeyRotation {
+            period_days: stored.rotation.period_days,
+            next: stored.rotation.next,
+            anchor: stored.rotation.anchor,
+            overdue: stored.rotation.overdue,
+            history,
+        },
+        grants,
+    })
+}
+
+/// The record bytes of an alias.
+pub fn encode_alias(alias: &Alias) -> Result<Vec<u8>, StoreError> {
+    encode_json(&StoredAlias {
+        key_id: alias.key_id.clone(),
+        creation_date: alias.creation_date,
+        last_updated_date: alias.last_updated_date,
+    })
+}
+
+/// The alias stored as `bytes`.
+pub fn decode_alias(bytes: &[u8]) -> Result<Alias, StoreError> {
+    let stored: StoredAlias = decode_json(bytes, "a stored KMS alias")?;
+    Ok(Alias {
+        key_id: stored.key_id,
+        creation_date: stored.creation_date,
+        last_updated_date: stored.last_updated_date,
+    })
+}
+
+/// A write section over one partition's aliases and keys.
+pub struct RingSection<'a> {
+    /// The aliases, write-locked.
+    pub aliases: &'a mut Tracked<Alias>,
+    /// The keys, write-locked.
+    pub keys: &'a mut Tracked<Key>,
+    /// Which partition they are.
+    pub partition: &'a PartitionKey,
+}
+
+impl Section for RingSection<'_> {
+    fn is_changed(&self) -> bool {
+        self.aliases.is_changed() || self.keys.is_changed()
+    }
+
+    fn batch(&self, root_key: &RootKey) -> Result<Vec<Mutation>, StoreError> {
+        let mut batch = changed_records(self.keys, RecordKind::KmsKey, self.partition, |key| {
+            encode_key(key, root_key)
+        })?;
+        batch.extend(changed_records(
+            self.aliases,
+            RecordKind::KmsAlias,
+            self.partition,
+            encode_alias,
+        )?);
+        Ok(batch)
+    }
+
+    fn settle(&mut self) {
+        self.aliases.settle();
+        self.keys.settle();
+    }
+
+    fn rollback(&mut self) {
+        self.aliases.rollback();
+        self.keys.rollback();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kms::keys::KeyPlace;
+
+    #[test]
+    fn a_key_round_trips_and_its_material_is_sealed() {
+        let root = RootKey::from_bytes(&[7; 32]);
+        let place = KeyPlace {
+            account: "111122223333",
+            region: "us-east-1",
+            now: OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_000_000_001).unwrap(),
+        };
+        let mut key = Key::new(place, KeyManager::Customer, "d".into(), None);
+        key.rotation.enable(90, place.now);
+        key.rotate(RotationType::OnDemand, place.now);
+        key.tags.push(("k".into(), "v".into()));
+        let mut grant = Grant::new(
+            GrantTerms {
+                name: Some("g".into()),
+                grantee_principal: "arn:aws:iam::111122223333:role/r".into(),
+                retiring_principal: None,
+                operations: vec!["Decrypt".into()],
+                constraints: Some(Constraints::default()),
+            },
+            "111122223333",
+            place.now,
+        );
+        let token = grant.issue_token();
+        key.grants.push(grant);
+        let bytes = encode_key(&key, &root).unwrap();
+        for material in &key.materials {
+            let secret = material.secret.as_slice();
+            assert!(!bytes.windows(32).any(|w| w == secret));
+        }
+        let back = decode_key(&bytes, &root).unwrap();
+        assert_eq!(back.materials.len(), 2);
+        for (a, b) in back.materials.iter().zip(&key.materials) {
+            assert_eq!((a.id, a.secret.as_slice()), (b.id, b.secret.as_slice()));
+        }
+        assert_eq!(back.rotation.history, key.rotation.history);
+        assert_eq!(back.rotation.next, key.rotation.next);
+        assert_eq!(back.creation_date, key.creation_date);
+        assert!(back.grants[0].has_token(&token));
+        assert_eq!(back.grants[0].terms, key.grants[0].terms);
+        let wrong = RootKey::from_bytes(&[8; 32]);
+        assert!(matches!(
+            decode_key(&bytes, &wrong),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
+}

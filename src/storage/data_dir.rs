@@ -1,0 +1,138 @@
+//! Opening `--data-dir DIR` at start-up: the directory (created with mode 0700), the root key
+//! (`LOCKBOX_ROOT_KEY` or `DIR/root.key`), the database (`DIR/lockbox.db`) and the check that
+//! the root key is the one the data was sealed with. Every failure is one sentence naming the
+//! path or setting, for the start-up error; none carries key material.
+//!
+//! Emulator-wide settings live in `Meta` records of the partition [`meta_partition`]
+//! (`root-key-check`, `clock-offset`), which no account can name (accounts are 12 digits).
+
+use std::fs;
+use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _, PermissionsExt as _};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{
+    Journal, Mutation, PartitionKey, ROOT_KEY_ENV, RecordKind, RootKey, RootKeySource, SqliteStore,
+    Store,
+};
+
+/// Id of the `Meta` record that proves which root key sealed the data.
+pub const ROOT_KEY_CHECK: &str = "root-key-check";
+/// Id of the `Meta` record holding the virtual clock's offset (milliseconds, decimal text).
+pub const CLOCK_OFFSET: &str = "clock-offset";
+
+/// The partition of emulator-wide `Meta` records.
+pub fn meta_partition() -> PartitionKey {
+    PartitionKey::new("lockbox", "global")
+}
+
+/// A durable journal over `dir`, and where its root key came from.
+pub fn open_data_dir(dir: &Path) -> Result<(Journal, RootKeySource), String> {
+    let shown = dir.display();
+    if !dir.exists() {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("data dir {shown}: cannot create it: {e}"))?;
+    } else if !dir.is_dir() {
+        return Err(format!("data dir {shown}: exists and is not a directory"));
+    } else if let Ok(meta) = fs::metadata(dir) {
+        if meta.permissions().mode() & 0o077 != 0 {
+            tracing::warn!(
+                data_dir = %shown,
+                "the data dir is accessible to other users; consider chmod 700"
+            );
+        }
+    }
+    let env_key = std::env::var(ROOT_KEY_ENV).ok();
+    let (root_key, source) =
+        RootKey::resolve(env_key.as_deref(), dir).map_err(|e| format!("data dir {shown}: {e}"))?;
+    create_private(&dir.join(super::DATABASE_FILE))?;
+    let store = SqliteStore::open_in(dir).map_err(|e| e.to_string())?;
+    check_root_key(&store, &root_key, &source)?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    Ok((Journal::durable(store, root_key), source))
+}
+
+/// Creates `path` empty with mode 0600 when it does not exist, so the database (and the WAL
+/// and shared-memory files SQLite gives the same mode) are readable by this user only.
+fn create_private(path: &Path) -> Result<(), String> {
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(format!("{}: cannot create it: {e}", path.display())),
+    }
+}
+
+/// Compares the stored root-key check with `root_key`; stores one when there is none yet.
+fn check_root_key(
+    store: &SqliteStore,
+    root_key: &RootKey,
+    source: &RootKeySource,
+) -> Result<(), String> {
+    let partition = meta_partition();
+    let stored = store
+        .get(RecordKind::Meta, &partition, ROOT_KEY_CHECK)
+        .map_err(|e| e.to_string())?;
+    match stored {
+        Some(check) if root_key.matches_check(&check) => Ok(()),
+        Some(_) => Err(format!(
+            "the root key from {} is not the one this data dir was sealed with; set {ROOT_KEY_ENV} (or restore root.key) to the original key",
+            describe(source)
+        )),
+        None => {
+            let check = root_key.check_value().map_err(|e| e.to_string())?;
+            store
+                .apply(&[Mutation::put(
+                    RecordKind::Meta,
+                    &partition,
+                    ROOT_KEY_CHECK,
+                    check,
+                )])
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Where the root key came from, in words.
+pub fn describe(source: &RootKeySource) -> String {
+    match source {
+        RootKeySource::Environment => ROOT_KEY_ENV.to_owned(),
+        RootKeySource::ExistingFile(path) => path.display().to_string(),
+        RootKeySource::CreatedFile(path) => format!("{} (created now)", path.display()),
+    }
+}
+
+/// The batch that empties the store but keeps the emulator-wide `Meta` records (an admin
+/// reset of everything): the root-key check and the clock offset survive.
+pub fn reset_all_batch(journal: &Journal) -> Result<Vec<Mutation>, String> {
+    let (Some(store), Some(root_key)) = (journal.store(), journal.root_key()) else {
+        return Ok(Vec::new());
+    };
+    let partition = meta_partition();
+    let mut batch = vec![Mutation::DeleteAll];
+    batch.push(Mutation::put(
+        RecordKind::Meta,
+        &partition,
+        ROOT_KEY_CHECK,
+        root_key.check_value().map_err(|e| e.to_string())?,
+    ));
+    if let Some(offset) = store
+        .get(RecordKind::Meta, &partition, CLOCK_OFFSET)
+        .map_err(|e| e.to_string())?
+    {
+        batch.push(Mutation::put(
+            RecordKind::Meta,
+            &partition,
+            CLOCK_OFFSET,
+            offset,
+        ));
+    }
+    Ok(batch)
+}

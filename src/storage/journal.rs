@@ -1,0 +1,142 @@
+//! [`Journal`]: where services write their changes, and [`commit_section`], the one way a
+//! write section ends.
+//!
+//! Without `--data-dir` the journal is in-memory only: a section's changes are kept (or, when
+//! the section fails, undone) and nothing is serialized. With a data dir, every section that
+//! changed something becomes ONE [`Store::apply`] batch, made while the section's locks are
+//! still held; only when it is committed are the changes kept and the caller answered. When
+//! the store refuses, the changes are undone, the cause is logged (it never carries values)
+//! and the caller gets its service's internal error.
+
+use std::sync::Arc;
+
+use super::{Mutation, PartitionKey, RecordKind, RootKey, Store, StoreError, Tracked};
+
+/// The durable half of a journal.
+#[derive(Debug)]
+struct Durable {
+    store: Arc<dyn Store>,
+    root_key: RootKey,
+}
+
+/// A service's handle on durable storage; cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct Journal {
+    durable: Option<Arc<Durable>>,
+}
+
+impl Journal {
+    /// A journal that keeps nothing beyond process memory.
+    pub fn in_memory() -> Journal {
+        Journal::default()
+    }
+
+    /// A journal writing through to `store`, sealing key material with `root_key`.
+    pub fn durable(store: Arc<dyn Store>, root_key: RootKey) -> Journal {
+        Journal {
+            durable: Some(Arc::new(Durable { store, root_key })),
+        }
+    }
+
+    /// The store, when state is durable.
+    pub fn store(&self) -> Option<&Arc<dyn Store>> {
+        self.durable.as_ref().map(|durable| &durable.store)
+    }
+
+    /// The root key, when state is durable.
+    pub fn root_key(&self) -> Option<&RootKey> {
+        self.durable.as_ref().map(|durable| &durable.root_key)
+    }
+
+    /// Applies `batch` when durable (a no-op in memory); for writes outside a section.
+    pub fn apply(&self, batch: &[Mutation]) -> Result<(), StoreError> {
+        match self.store() {
+            Some(store) if !batch.is_empty() => store.apply(batch),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// State that a write section changes and that can keep or undo those changes.
+pub trait Section {
+    /// True when the section changed something.
+    fn is_changed(&self) -> bool;
+    /// The records the section's changes become, with `root_key` to seal what must be sealed.
+    fn batch(&self, root_key: &RootKey) -> Result<Vec<Mutation>, StoreError>;
+    /// Keeps the changes.
+    fn settle(&mut self);
+    /// Undoes the changes.
+    fn rollback(&mut self);
+}
+
+/// Ends a write section that produced `outcome`: a failed section is undone; a successful one
+/// that changed something is committed to the journal's store (in memory: kept at once).
+/// `internal` makes the service's internal error when the store refuses.
+pub fn commit_section<S: Section, T, E>(
+    journal: &Journal,
+    state: &mut S,
+    outcome: Result<T, E>,
+    internal: impl FnOnce() -> E,
+) -> Result<T, E> {
+    let value = match outcome {
+        Ok(value) => value,
+        Err(error) => {
+            state.rollback();
+            return Err(error);
+        }
+    };
+    if !state.is_changed() {
+        return Ok(value);
+    }
+    let Some(durable) = &journal.durable else {
+        state.settle();
+        return Ok(value);
+    };
+    match state
+        .batch(&durable.root_key)
+        .and_then(|batch| durable.store.apply(&batch))
+    {
+        Ok(()) => {
+            state.settle();
+            Ok(value)
+        }
+        Err(error) => {
+            tracing::error!(%error, "a change could not be stored; it was undone");
+            state.rollback();
+            Err(internal())
+        }
+    }
+}
+
+/// The records for the changed entries of `map`: a put of `encode(value)` for each entry
+/// present now, a delete for each removed one. Record ids are the map's keys.
+pub fn changed_records<V: Clone>(
+    map: &Tracked<V>,
+    kind: RecordKind,
+    partition: &PartitionKey,
+    mut encode: impl FnMut(&V) -> Result<Vec<u8>, StoreError>,
+) -> Result<Vec<Mutation>, StoreError> {
+    map.changes()
+        .map(|(id, value)| match value {
+            Some(value) => Ok(Mutation::put(kind, partition, id, encode(value)?)),
+            None => Ok(Mutation::delete(kind, partition, id)),
+        })
+        .collect()
+}
+
+/// Serializes a stored form as JSON (records are opaque to the store; JSON keeps them
+/// inspectable and lets fields be added with defaults).
+pub fn encode_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|error| StoreError::Backend {
+        context: "serializing a record",
+        source: Box::new(error),
+    })
+}
+
+/// Parses a stored form written by [`encode_json`]; `what` names the record in errors.
+pub fn decode_json<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    what: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt(format!("{what}: {error}")))
+}
