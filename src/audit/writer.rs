@@ -8,7 +8,7 @@
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use parking_lot::Mutex;
+use std::thread::JoinHandle;
 
 use crate::storage::{Mutation, Store};
 
@@ -20,10 +20,21 @@ enum Message {
     Flush(Sender<()>),
 }
 
-/// The sending side of the background writer; the thread ends when this is dropped.
+/// The sending side of the background writer. Dropping it stores what is queued, then ends
+/// the thread and waits for it (so the store is released when the writer is gone).
 #[derive(Debug)]
 pub struct AuditWriter {
-    sender: Mutex<Sender<Message>>,
+    sender: Option<Sender<Message>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for AuditWriter {
+    fn drop(&mut self) {
+        drop(self.sender.take());
+        if let Some(thread) = self.thread.take() {
+            thread.join().ok();
+        }
+    }
 }
 
 impl std::fmt::Debug for Message {
@@ -39,17 +50,22 @@ impl AuditWriter {
     /// Starts the writer thread for `store`.
     pub fn start(store: std::sync::Arc<dyn Store>) -> std::io::Result<AuditWriter> {
         let (sender, receiver) = channel();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("lockbox-audit-writer".into())
             .spawn(move || run(&*store, &receiver))?;
         Ok(AuditWriter {
-            sender: Mutex::new(sender),
+            sender: Some(sender),
+            thread: Some(thread),
         })
     }
 
     /// Queues `mutation` for the next batch.
     pub fn write(&self, mutation: Mutation) {
-        if self.sender.lock().send(Message::Write(mutation)).is_err() {
+        let sent = self
+            .sender
+            .as_ref()
+            .is_some_and(|sender| sender.send(Message::Write(mutation)).is_ok());
+        if !sent {
             tracing::error!("the audit writer has stopped; an audit record was not stored");
         }
     }
@@ -57,7 +73,11 @@ impl AuditWriter {
     /// Returns once everything queued before the call is committed (or failed and logged).
     pub fn flush(&self) {
         let (done, wait) = channel();
-        if self.sender.lock().send(Message::Flush(done)).is_ok() {
+        let sent = self
+            .sender
+            .as_ref()
+            .is_some_and(|sender| sender.send(Message::Flush(done)).is_ok());
+        if sent {
             wait.recv().ok();
         }
     }
