@@ -147,6 +147,41 @@ async fn a_conflicting_existing_object_is_reported_and_left_alone() {
 }
 
 #[tokio::test]
+async fn a_conflict_late_in_a_document_leaves_nothing_of_it_applied() {
+    let server = common::start().await;
+    common::create_string_secret(&client(&server), "taken", "first value").await;
+    let document = format!(
+        "version: 1\npartitions:\n  - account: \"000000000000\"\n    region: us-east-1\n    kms_keys:\n      - key_id: {APP_KEY}\n        aliases: [alias/early]\n    secrets:\n      - name: early\n        versions:\n          - secret_string: early value\n      - name: taken\n        versions:\n          - secret_string: another value\n"
+    );
+    let (status, answer) = import(&server, "application/yaml", document).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("secret 'taken'"),
+        "{answer}"
+    );
+    let sm = client(&server);
+    assert!(
+        sm.describe_secret()
+            .secret_id("early")
+            .send()
+            .await
+            .is_err()
+    );
+    let kms = kms_client(&server);
+    assert!(kms.describe_key().key_id(APP_KEY).send().await.is_err());
+    assert!(
+        kms.describe_key()
+            .key_id("alias/early")
+            .send()
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
 async fn fixed_key_material_decrypts_ciphertexts_made_by_another_instance() {
     let first = seeded(EXAMPLE).await;
     let encrypted = kms_client(&first)

@@ -4,14 +4,21 @@
 //! forms), so a malformed document changes nothing. Then, per partition, KMS keys and their
 //! aliases are applied before secrets (secrets may name those keys, and imported ciphertexts
 //! need them). Each object is created or found identical ([`Applied`]); a differing existing
-//! object stops the application with a message naming it. Objects applied before a conflict
-//! stay (the in-memory store has no transactions); re-applying after fixing is safe because
-//! application is idempotent.
+//! object stops the application with a message naming it.
+//!
+//! All or nothing: before touching the instance, the document is rehearsed on a scratch
+//! in-memory copy of the partitions it names (exported and imported, ciphertexts and key
+//! material included), so a conflict anywhere in the document is reported while nothing has
+//! changed. Secrets scheduled for deletion are not part of that copy: a seed naming one
+//! still stops at it, after the objects before it were applied; re-applying after a fix is
+//! safe because application is idempotent.
 //!
 //! Derived values are deterministic: a missing `arn_suffix` comes from SHA-256 over (account,
 //! region, name), a missing `version_id` from (account, region, name, position), a missing
 //! material id from (key id, material); a secret whose versions carry no `AWSCURRENT` gets it
 //! on its last version.
+
+use std::collections::BTreeSet;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -19,6 +26,7 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
+use super::export::export;
 use super::model::{
     EncryptedValueDoc, KeyDoc, KeyMaterialText, PartitionDoc, SecretDoc, SeedDocument,
     ValueKindDoc, VersionDoc,
@@ -57,9 +65,46 @@ pub fn apply(state: &AppState, document: &SeedDocument) -> Result<ApplyReport, S
         .enumerate()
         .map(|(index, partition)| plan(partition).map_err(|e| format!("partitions[{index}]: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
+    rehearse(state, document)?;
+    apply_plans(state, &plans)
+}
+
+/// Applies `document` to a scratch copy of the partitions it names; fails as the real
+/// application would on a conflict.
+fn rehearse(state: &AppState, document: &SeedDocument) -> Result<(), String> {
+    let named: BTreeSet<(&str, &str)> = document
+        .partitions
+        .iter()
+        .map(|p| (p.account.as_str(), p.region.as_str()))
+        .collect();
+    let mut current = export(state, false)?;
+    current
+        .partitions
+        .retain(|p| named.contains(&(p.account.as_str(), p.region.as_str())));
+    let scratch = AppState::new(state.config.clone());
+    let copy = current
+        .partitions
+        .iter()
+        .map(plan)
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(|plans| apply_plans(&scratch, &plans));
+    if let Err(error) = copy {
+        // Not the caller's fault: go on without a rehearsal rather than refuse the seed.
+        tracing::warn!(%error, "the seed could not be rehearsed; applying it directly");
+        return Ok(());
+    }
+    let plans = document
+        .partitions
+        .iter()
+        .map(plan)
+        .collect::<Result<Vec<_>, _>>()?;
+    apply_plans(&scratch, &plans).map(|_| ())
+}
+
+fn apply_plans(state: &AppState, plans: &[PartitionPlan]) -> Result<ApplyReport, String> {
     let now = state.clock.now();
     let mut report = ApplyReport::default();
-    for plan in &plans {
+    for plan in plans {
         let caller = KmsCaller {
             account: &plan.account,
             region: &plan.region,
