@@ -97,7 +97,7 @@ fn token() -> String {
 
 /// What the writers know: for each secret, the last acknowledged value and the value of a
 /// write that was in flight when the server died (it may or may not have been committed).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Ledger {
     acked: BTreeMap<String, String>,
     in_flight: BTreeMap<String, String>,
@@ -167,10 +167,8 @@ async fn sigkill_during_a_write_load_loses_no_acknowledged_write() {
     server.child.wait().unwrap();
     for round in 0..rounds {
         let mut server = start(dir.path());
-        {
-            let snapshot = ledger.lock();
-            check_all(&server.endpoint, &snapshot).await;
-        }
+        let snapshot = ledger.lock().clone();
+        check_all(&server.endpoint, &snapshot).await;
         ledger.lock().in_flight.clear();
         let writers: Vec<_> = (0..3)
             .map(|w| {
@@ -191,7 +189,7 @@ async fn sigkill_during_a_write_load_loses_no_acknowledged_write() {
         }
     }
     let server = start(dir.path());
-    let snapshot = ledger.lock();
+    let snapshot = ledger.lock().clone();
     assert!(
         snapshot.acked.len() > rounds,
         "the load should have written something each round ({} writes)",
@@ -202,7 +200,6 @@ async fn sigkill_during_a_write_load_loses_no_acknowledged_write() {
         "{rounds} kills; {} secrets acknowledged and present",
         snapshot.acked.len()
     );
-    drop(snapshot);
     let mut server = server;
     server.child.kill().unwrap();
     server.child.wait().unwrap();

@@ -12,32 +12,37 @@
 //!
 //! How services use a store (write-through, load at start-up):
 //! - Reads never touch the store: services keep answering from their in-memory state.
-//! - A mutating operation builds its new in-memory object(s), serializes each to a record
-//!   (`RecordKind::Secret` for a secret with its versions, tags, policy, rotation and deletion
-//!   state; `KmsKey` with material sealed by `RootKey::seal`, aad = the key ARN; `KmsAlias`;
-//!   `KmsGrant`; `AuditRecord`; `Principal`; `Meta` for emulator-wide settings such as the
-//!   clock offset), then calls `store.apply(&[...])` with every record the operation changes,
-//!   as ONE batch, while holding the partition's write lock. Only when `apply` returns `Ok` is
-//!   the in-memory state swapped and the response sent; on `Err` memory stays as it was and
-//!   the client gets the service's internal-failure error (a [`StoreError`] is logged, never
-//!   put on the wire). Holding the partition lock across `apply` keeps the store's order of
-//!   writes equal to memory's order for each partition.
-//! - Admin resets map to `Mutation::DeleteAll` / `DeleteAccount` / `DeletePartition`.
-//! - Start-up with `--data-dir DIR`: create DIR if missing (mode 0700), `RootKey::resolve(
-//!   env LOCKBOX_ROOT_KEY, DIR)`, `SqliteStore::open_in(DIR)` (refuses a newer schema, a
-//!   foreign database, or a data dir another process holds), then compare the `Meta` record
-//!   `root-key-check` with `RootKey::matches_check` (write `RootKey::check_value` on first
-//!   use) so a wrong root key stops the start with a clear message.
-//! - At start-up, before the listener opens, each service calls `store.load(kind)` for its
-//!   kinds and rebuilds its partitions from the records (ordered by account, region, id), so
-//!   background sweeps (recovery windows, key deletion, rotation) resume from stored
-//!   timestamps on the clock.
+//! - Service maps that change are [`Tracked`] maps: they note every entry a write section
+//!   changes (with its value before). A section is a closure run under the partition's write
+//!   lock(s) (`SecretTable::write`, `KeyRing::write`); [`commit_section`] then turns the noted
+//!   entries into ONE [`Store::apply`] batch of records (`Secret` with its versions, tags,
+//!   policy and deletion state; `KmsKey` with its material sealed by [`RootKey::seal`], aad =
+//!   the key ARN; `KmsAlias`) while the locks are still held, so the store's order of writes
+//!   equals memory's for each partition. Only when `apply` returns `Ok` are the changes kept
+//!   and the caller answered; on `Err` they are undone and the caller gets the service's
+//!   internal error (the [`StoreError`] is logged, never put on the wire). A section that
+//!   fails is undone too. Without a data dir the [`Journal`] has no store and sections end
+//!   without serializing anything.
+//! - Audit records are stored by a background writer in batches (see `crate::audit`); the
+//!   clock offset and the root-key check are `Meta` records ([`meta_partition`]).
+//! - Admin resets map to `Mutation::DeleteAll` (keeping the `Meta` records) / `DeleteAccount`.
+//! - Start-up with `--data-dir DIR` ([`open_data_dir`]): create DIR if missing (mode 0700),
+//!   `RootKey::resolve(env LOCKBOX_ROOT_KEY, DIR)`, `SqliteStore::open_in(DIR)` (refuses a
+//!   newer schema, a foreign database, or a data dir another process holds), then compare the
+//!   `Meta` record `root-key-check` with `RootKey::matches_check` (written on first use) so a
+//!   wrong root key stops the start with a clear message.
+//! - Then, before the listener serves, each service loads its kinds (`LocalKms::load`,
+//!   `SecretsManager::load`, `AuditLog::durable`) and rebuilds its partitions, noting deletion
+//!   dates and rotation schedules in its due-hints, so background sweeps (recovery windows,
+//!   key deletion, rotation) resume from stored timestamps on the clock.
 
 pub mod codec;
 #[cfg(test)]
 mod conformance;
 mod data_dir;
 mod journal;
+#[cfg(test)]
+mod journal_tests;
 mod memory;
 mod partitioned;
 mod root_key;

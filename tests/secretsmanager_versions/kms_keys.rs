@@ -132,7 +132,8 @@ async fn keys_can_be_named_by_alias_and_unknown_keys_are_refused() {
     server
         .state()
         .kms
-        .create_alias(caller, "alias/app", &key_id);
+        .create_alias(caller, "alias/app", &key_id)
+        .unwrap();
     sm.update_secret()
         .secret_id("ka")
         .kms_key_id("alias/app")
