@@ -18,7 +18,8 @@ use crate::app::AppState;
 use crate::config::is_account_id;
 use crate::protocol;
 
-/// `GET /_lockbox/health`: status, version and the services served.
+/// `GET /_lockbox/health`: status, version, auth mode, store (`memory` or `sqlite` with a
+/// data dir) and the services served.
 pub async fn health(State(app): State<Arc<AppState>>) -> Json<Value> {
     let services: serde_json::Map<String, Value> = protocol::served_services()
         .map(|service| (service.signing_name().to_owned(), json!("available")))
@@ -27,7 +28,7 @@ pub async fn health(State(app): State<Arc<AppState>>) -> Json<Value> {
         "status": "running",
         "version": env!("CARGO_PKG_VERSION"),
         "auth": app.auth.mode().to_string(),
-        "store": "memory",
+        "store": if app.journal.store().is_some() { "sqlite" } else { "memory" },
         "services": services,
     }))
 }

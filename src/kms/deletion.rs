@@ -51,7 +51,11 @@ impl KeyRing {
             self.deletion_hint.reset_to(earliest);
             Ok(due.len())
         })
-        .unwrap_or(0)
+        .unwrap_or_else(|_| {
+            // Undone: keep the hint due so the next sweep retries.
+            self.deletion_hint.note(now);
+            0
+        })
     }
 }
 

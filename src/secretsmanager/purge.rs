@@ -51,7 +51,11 @@ impl SecretTable {
             self.purge_hint.reset_to(earliest);
             Ok(due.len())
         })
-        .unwrap_or(0)
+        .unwrap_or_else(|_| {
+            // Undone: keep the hint due so the next purge retries.
+            self.purge_hint.note(now);
+            0
+        })
     }
 }
 

@@ -169,3 +169,21 @@ fn services_loaded_from_the_store_answer_as_before() {
     assert_eq!(again["CreatedDate"], described["CreatedDate"]);
     assert_eq!(again["VersionIdsToStages"], described["VersionIdsToStages"]);
 }
+
+#[test]
+fn a_purge_the_store_refused_is_retried() {
+    let store = Arc::new(FlakyStore::default());
+    let journal = journal(&store);
+    let (_, sm) = services(&journal);
+    let create = json!({"Name": "old", "SecretString": "v", "ClientRequestToken": "t".repeat(32)});
+    call(&sm, Operation::CreateSecret, create).unwrap();
+    let delete = json!({"SecretId": "old", "RecoveryWindowInDays": 7});
+    call(&sm, Operation::DeleteSecret, delete).unwrap();
+    let later = OffsetDateTime::now_utc() + time::Duration::days(8);
+    store.failing.store(true, Ordering::SeqCst);
+    assert_eq!(sm.purge_expired(later), 0);
+    assert_eq!(sm.secret_count(), 1);
+    store.failing.store(false, Ordering::SeqCst);
+    assert_eq!(sm.purge_expired(later), 1);
+    assert!(store.load(RecordKind::Secret).unwrap().is_empty());
+}
