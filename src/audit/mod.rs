@@ -73,7 +73,9 @@ impl AuditLog {
             ..AuditLog::default()
         };
         for (sequence, record) in by_sequence {
-            log.push(sequence, record);
+            if let Some((dropped, old)) = log.push(sequence, record) {
+                log.forget_stored(dropped, &old);
+            }
         }
         Ok(log)
     }
@@ -111,13 +113,18 @@ impl AuditLog {
             }
         }
         if let Some((dropped, old)) = self.push(sequence, record) {
-            if let Some(writer) = &self.writer {
-                writer.write(Mutation::delete(
-                    RecordKind::AuditRecord,
-                    &partition_of(&old),
-                    record_id(dropped),
-                ));
-            }
+            self.forget_stored(dropped, &old);
+        }
+    }
+
+    /// Deletes the stored copy of a record dropped beyond [`CAPACITY`].
+    fn forget_stored(&self, sequence: u64, record: &AuditRecord) {
+        if let Some(writer) = &self.writer {
+            writer.write(Mutation::delete(
+                RecordKind::AuditRecord,
+                &partition_of(record),
+                record_id(sequence),
+            ));
         }
     }
 
@@ -208,5 +215,28 @@ mod tests {
         assert_eq!(log.records(Some("222222222222")).len(), 1);
         log.reset(Some("111111111111"));
         assert_eq!(log.records(None).len(), 1);
+    }
+
+    #[test]
+    fn a_durable_trail_reloads_and_drops_old_records_from_the_store_too() {
+        let store: std::sync::Arc<dyn Store> =
+            std::sync::Arc::new(crate::storage::MemoryStore::new());
+        let log = AuditLog::durable(std::sync::Arc::clone(&store)).unwrap();
+        for _ in 0..CAPACITY + 3 {
+            log.record(record("111111111111"));
+        }
+        log.record(record("222222222222"));
+        log.flush();
+        assert_eq!(
+            store.load(RecordKind::AuditRecord).unwrap().len(),
+            CAPACITY + 1
+        );
+        let first = log.records(Some("111111111111"))[0].event_time.clone();
+        drop(log);
+        let reloaded = AuditLog::durable(store).unwrap();
+        assert_eq!(reloaded.len(), CAPACITY + 1);
+        assert_eq!(reloaded.records(Some("111111111111"))[0].event_time, first);
+        reloaded.record(record("222222222222"));
+        assert_eq!(reloaded.records(Some("222222222222")).len(), 2);
     }
 }
