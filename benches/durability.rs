@@ -1,6 +1,6 @@
-//! What `--data-dir` costs: PutSecretValue (every write committed and fsynced before the
+//! What `--data-dir` costs: CreateSecret (every write committed and fsynced before the
 //! answer) and GetSecretValue (served from memory) over loopback, in memory and with a data
-//! dir, N concurrent keep-alive clients each writing its own secret.
+//! dir, N concurrent keep-alive clients.
 //!
 //! Run: `cargo bench --bench durability -- <clients> <seconds>` (default 4 clients, 3 s).
 //! Prints figures; asserts nothing. The data dir is a temporary directory on the machine's
@@ -59,11 +59,12 @@ async fn run(label: &str, data_dir: Option<PathBuf>, clients: usize, duration: D
     }
 
     let writes = phase(clients, duration, |client, step| {
+        // A new secret per write: a secret holds at most 100 versions (AWS's quota).
         format!(
-            r#"{{"SecretId":"bench/{client}","SecretString":"value {step}","ClientRequestToken":"{}"}}"#,
+            r#"{{"Name":"bench/{client}/{step}","SecretString":"value {step}","ClientRequestToken":"{}"}}"#,
             uuid::Uuid::new_v4()
         )
-    }, "PutSecretValue", &http, &host, &url)
+    }, "CreateSecret", &http, &host, &url)
     .await;
     let reads = phase(
         clients,
@@ -75,7 +76,7 @@ async fn run(label: &str, data_dir: Option<PathBuf>, clients: usize, duration: D
         &url,
     )
     .await;
-    println!("{label:>8}: PutSecretValue {writes}");
+    println!("{label:>8}: CreateSecret   {writes}");
     println!("{label:>8}: GetSecretValue {reads}");
     server.shutdown().await.expect("shutdown");
 }

@@ -62,7 +62,10 @@ pub async fn send(
     }
     let response = request.send().await.expect("send");
     let status = response.status().as_u16();
-    response.bytes().await.expect("body");
+    let body = response.bytes().await.expect("body");
+    if status != 200 {
+        eprintln!("HTTP {status}: {}", String::from_utf8_lossy(&body));
+    }
     status
 }
 
