@@ -222,3 +222,8 @@ impl Emulator {
         self.handle.shutdown().await
     }
 }
+
+/// The Rust examples of the README, compiled with the doc-tests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
