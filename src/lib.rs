@@ -4,6 +4,9 @@
 //! `server` (bind, serve, shutdown) -> `app` (state, router) -> `protocol` (awsJson1_1 edge:
 //! body limit, `X-Amz-Target`, SigV4 via `auth`/`sigv4`, dispatch, error envelope) ->
 //! services (`secretsmanager`, `kms`) -> `storage`, `clock`.
+//!
+//! To run Lockbox inside a Rust test suite, start an [`Emulator`]: it serves on a free
+//! loopback port until dropped (see the [`emulator`] module for an example with the AWS SDK).
 
 #![warn(missing_docs)]
 
@@ -13,8 +16,11 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod emulator;
+pub mod healthcheck;
 pub mod kms;
 pub mod protocol;
+pub mod readiness;
 pub mod secretsmanager;
 pub mod seed;
 pub mod server;
@@ -24,4 +30,5 @@ pub mod telemetry;
 
 pub use app::{AppState, router};
 pub use config::Config;
+pub use emulator::{Emulator, EmulatorBuilder, EmulatorError};
 pub use server::{Server, ServerHandle};

@@ -1,5 +1,6 @@
 //! The `lockbox` command: parse flags, resolve configuration, start serving; or, with
-//! `export` / `import`, move state to or from a running server through its admin endpoints.
+//! `export` / `import`, move state to or from a running server through its admin endpoints;
+//! or, with `healthcheck`, probe a running server (for container health checks).
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -9,6 +10,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use lockbox::config::{Config, ServeArgs};
+use lockbox::healthcheck::HealthcheckArgs;
+use lockbox::readiness::{ReadinessArgs, ReadyFile};
 use lockbox::server::{Server, shutdown_signal};
 
 /// A local emulator of AWS Secrets Manager and KMS for tests, laptops and CI.
@@ -19,12 +22,19 @@ struct Cli {
     command: Option<Command>,
     #[command(flatten)]
     serve: ServeArgs,
+    #[command(flatten)]
+    readiness: ReadinessArgs,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Start the emulator (the default when no sub-command is given).
-    Serve(ServeArgs),
+    Serve {
+        #[command(flatten)]
+        serve: ServeArgs,
+        #[command(flatten)]
+        readiness: ReadinessArgs,
+    },
     /// Write a running server's state as a seed document (GET /_lockbox/export).
     ///
     /// Secret values stay encrypted (as stored, with the KMS keys' material so another
@@ -33,6 +43,9 @@ enum Command {
     /// Apply a seed document (JSON, or YAML for .yaml/.yml) to a running server
     /// (POST /_lockbox/import). Idempotent; a conflicting existing object is an error.
     Import(ImportArgs),
+    /// Exit 0 if a running server answers GET /_lockbox/health with 200, else 1 with the
+    /// reason (for container health checks: needs no shell or curl).
+    Healthcheck(HealthcheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -67,11 +80,14 @@ struct ImportArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let args = match cli.command {
-        Some(Command::Serve(args)) => args,
-        None => cli.serve,
+    let (args, readiness) = match cli.command {
+        Some(Command::Serve { serve, readiness }) => (serve, readiness),
+        None => (cli.serve, cli.readiness),
         Some(Command::Export(args)) => return client_command(export(args)),
         Some(Command::Import(args)) => return client_command(import(args)),
+        Some(Command::Healthcheck(args)) => {
+            return client_command(lockbox::healthcheck::run(args));
+        }
     };
     let config = match Config::resolve(args) {
         Ok(config) => config,
@@ -91,21 +107,34 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run(config))
+    runtime.block_on(run(config, readiness))
 }
 
-async fn run(config: Config) -> ExitCode {
+async fn run(config: Config, readiness: ReadinessArgs) -> ExitCode {
     let listen = config.listen;
     let auth = config.auth;
     let store = config
         .data_dir
         .as_ref()
         .map_or_else(|| "memory".to_owned(), |dir| dir.display().to_string());
+    let mut ready_file = match ReadyFile::new(readiness.ready_file) {
+        Ok(ready_file) => ready_file,
+        Err(message) => {
+            eprintln!("lockbox: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let server = match Server::bind(config).await {
         Ok(server) => server,
         Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
             eprintln!("lockbox: {error}");
             return ExitCode::from(2);
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
+            eprintln!(
+                "lockbox: cannot listen on {listen}: the address is already in use (is another Lockbox or emulator running?); choose another with --listen or LOCKBOX_LISTEN"
+            );
+            return ExitCode::FAILURE;
         }
         Err(error) => {
             eprintln!("lockbox: cannot listen on {listen}: {error}");
@@ -113,6 +142,10 @@ async fn run(config: Config) -> ExitCode {
         }
     };
     let addr = server.local_addr().unwrap_or(listen);
+    if let Err(message) = ready_file.publish(&lockbox::readiness::endpoint_url(addr)) {
+        eprintln!("lockbox: {message}");
+        return ExitCode::FAILURE;
+    }
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,

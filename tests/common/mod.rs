@@ -242,5 +242,7 @@ pub fn kms_client_as(
         .build();
     aws_sdk_kms::Client::from_conf(conf)
 }
+/// Helpers of the tests that run the `lockbox` binary as a process.
+pub mod process;
 /// Helpers of the seeding and export/import tests.
 pub mod seed;
