@@ -306,3 +306,39 @@ async fn no_secret_value_or_key_material_is_stored_in_plaintext() {
     );
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_seed_given_at_every_start_keeps_what_was_changed_since() {
+    let example = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docker/seed.example.yaml"
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path(), Some(example.clone())).await;
+    client(&server)
+        .put_secret_value()
+        .secret_id("app/db")
+        .secret_string("changed through the API")
+        .send()
+        .await
+        .unwrap();
+    server.shutdown().await.unwrap();
+
+    let server = start_in(dir.path(), Some(example)).await;
+    let value = client(&server)
+        .get_secret_value()
+        .secret_id("app/db")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(value.secret_string(), Some("changed through the API"));
+    // The rest of the seed is still there, unchanged.
+    let tls = client(&server)
+        .get_secret_value()
+        .secret_id("app/tls-key")
+        .send()
+        .await
+        .unwrap();
+    assert!(tls.secret_binary().is_some());
+    server.shutdown().await.unwrap();
+}

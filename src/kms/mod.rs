@@ -34,7 +34,7 @@ use crate::protocol::ctx::RequestCtx;
 pub use crypto::key_id_of as ciphertext_key_id;
 pub use error::KmsError;
 pub use local::{Accepts, LocalKms};
-pub use seeding::{Applied, KeyExport, KeySeed, SeedMaterial};
+pub use seeding::{Applied, KeyExport, KeySeed, SeedError, SeedMaterial};
 pub use service::Operation;
 
 /// Alias of the AWS managed key Secrets Manager uses by default.

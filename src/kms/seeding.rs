@@ -59,6 +59,29 @@ pub enum Applied {
     Unchanged,
 }
 
+/// Why an object of a seed was not applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeedError {
+    /// The object is malformed or cannot be applied here (a bad id, a missing KMS key...).
+    Invalid(String),
+    /// An existing object differs from the declared one (nothing was overwritten).
+    Conflict(String),
+}
+
+impl std::fmt::Display for SeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SeedError::Invalid(message) | SeedError::Conflict(message) => f.write_str(message),
+        }
+    }
+}
+
+impl From<String> for SeedError {
+    fn from(message: String) -> Self {
+        SeedError::Invalid(message)
+    }
+}
+
 /// A key as exported.
 #[derive(Debug)]
 pub struct KeyExport {
@@ -145,47 +168,49 @@ fn difference(existing: &Key, seed: &KeySeed, wanted: &[Material]) -> Option<&'s
 impl LocalKms {
     /// Creates the seeded key and its aliases in the caller's partition, or confirms that an
     /// identical key exists. Errors name the key and what differs.
-    pub fn seed_key(&self, caller: KmsCaller<'_>, seed: &KeySeed) -> Result<Applied, String> {
+    pub fn seed_key(&self, caller: KmsCaller<'_>, seed: &KeySeed) -> Result<Applied, SeedError> {
         let where_ = format!(
             "KMS key {} in {}/{}",
             seed.key_id, caller.account, caller.region
         );
         if uuid::Uuid::try_parse(&seed.key_id).is_err() || seed.key_id.len() != 36 {
-            return Err(format!("{where_}: key_id must be a hyphenated UUID"));
+            return Err(SeedError::Invalid(format!(
+                "{where_}: key_id must be a hyphenated UUID"
+            )));
         }
         for alias in &seed.aliases {
             let reserved = alias.starts_with("alias/aws/");
             if !alias.starts_with("alias/") || alias.len() <= 6 || (reserved && !seed.aws_managed) {
-                return Err(format!(
+                return Err(SeedError::Invalid(format!(
                     "{where_}: alias '{alias}' must be alias/<name> (alias/aws/ is reserved for the AWS managed key)"
-                ));
+                )));
             }
         }
         if seed.description.len() > 8192 {
-            return Err(format!(
+            return Err(SeedError::Invalid(format!(
                 "{where_}: the description must be at most 8192 characters"
-            ));
+            )));
         }
         if let Some((key, _)) = seed
             .tags
             .iter()
             .find(|(k, v)| k.is_empty() || k.len() > 128 || v.len() > 256)
         {
-            return Err(format!(
+            return Err(SeedError::Invalid(format!(
                 "{where_}: tag '{key}': keys must be 1-128 characters and values at most 256"
-            ));
+            )));
         }
         if let Some(policy) = &seed.policy {
             if policy.len() > 32_768 || serde_json::from_str::<serde_json::Value>(policy).is_err() {
-                return Err(format!(
+                return Err(SeedError::Invalid(format!(
                     "{where_}: the policy must be a JSON document of at most 32768 characters"
-                ));
+                )));
             }
         }
         if seed.aws_managed && !seed.aliases.iter().any(|a| a == SECRETS_MANAGER_ALIAS) {
-            return Err(format!(
+            return Err(SeedError::Invalid(format!(
                 "{where_}: an AWS managed key needs the alias {SECRETS_MANAGER_ALIAS}"
-            ));
+            )));
         }
         let wanted = seeded_materials(seed);
         let ring = self.ring(caller);
@@ -194,7 +219,11 @@ impl LocalKms {
         });
         let (outcome, rotation_due) = match installed {
             Ok(result) => result?,
-            Err(error) => return Err(format!("{where_}: the key could not be stored: {error}")),
+            Err(error) => {
+                return Err(SeedError::Invalid(format!(
+                    "{where_}: the key could not be stored: {error}"
+                )));
+            }
         };
         if let Some(at) = rotation_due {
             self.schedule_rotation(at);
@@ -246,22 +275,22 @@ fn install_key(
     seed: &KeySeed,
     wanted: Vec<Material>,
     where_: &str,
-) -> Result<(Applied, Option<time::OffsetDateTime>), String> {
+) -> Result<(Applied, Option<time::OffsetDateTime>), SeedError> {
     for alias in &seed.aliases {
         if let Some(found) = aliases.get(alias).filter(|a| a.key_id != seed.key_id) {
-            return Err(format!(
+            return Err(SeedError::Conflict(format!(
                 "{where_}: alias {alias} already points at key {}",
                 found.key_id
-            ));
+            )));
         }
     }
     let mut rotation_due = None;
     let outcome = match keys.get(&seed.key_id) {
         Some(existing) => match difference(existing, seed, &wanted) {
             Some(what) => {
-                return Err(format!(
+                return Err(SeedError::Conflict(format!(
                     "{where_} already exists with a different {what}; reset the instance or change the seed"
-                ));
+                )));
             }
             None => Applied::Unchanged,
         },

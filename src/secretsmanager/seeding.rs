@@ -17,7 +17,7 @@ use super::secret::{AccessDay, SealedValue, Secret, Version};
 use super::seed_rules::check_shape;
 use super::value::{self, SecretValue};
 use crate::auth::Principal;
-use crate::kms::{self, Applied};
+use crate::kms::{self, Applied, SeedError};
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::error::WireError as _;
 use crate::storage::PartitionKey;
@@ -113,7 +113,7 @@ impl SecretsManager {
         region: &str,
         now: OffsetDateTime,
         seed: &SecretSeed,
-    ) -> Result<Applied, String> {
+    ) -> Result<Applied, SeedError> {
         let where_ = format!("secret '{}' in {account}/{region}", seed.name);
         check_shape(seed).map_err(|e| format!("{where_}: {e}"))?;
         let ctx = seed_ctx(account, region, now);
@@ -148,9 +148,9 @@ impl SecretsManager {
         let table = self.table(&ctx);
         if let Some(existing) = table.secrets.read().get(&seed.name) {
             return match self.difference(&ctx, existing, seed, &arn, &plain) {
-                Some(what) => Err(format!(
+                Some(what) => Err(SeedError::Conflict(format!(
                     "{where_} already exists with a different {what}; reset the instance or change the seed"
-                )),
+                ))),
                 None => Ok(Applied::Unchanged),
             };
         }
@@ -198,8 +198,13 @@ impl SecretsManager {
         });
         match created {
             Ok(true) => Ok(Applied::Created),
-            Ok(false) => Err(format!("{where_} was created concurrently; apply again")),
-            Err(error) => Err(format!("{where_}: {}", describe(&error))),
+            Ok(false) => Err(SeedError::Conflict(format!(
+                "{where_} was created concurrently; apply again"
+            ))),
+            Err(error) => Err(SeedError::Invalid(format!(
+                "{where_}: {}",
+                describe(&error)
+            ))),
         }
     }
 

@@ -34,7 +34,7 @@ use super::model::{
 use crate::app::AppState;
 use crate::clock::Clock as _;
 use crate::config::is_account_id;
-use crate::kms::{Applied, KeySeed, KmsCaller, SeedMaterial};
+use crate::kms::{Applied, KeySeed, KmsCaller, SeedError, SeedMaterial};
 use crate::secretsmanager::{SecretSeed, SecretValue, SeedValue, ValueKind, VersionSeed};
 
 /// What an application did.
@@ -48,6 +48,24 @@ pub struct ApplyReport {
     pub secrets_created: usize,
     /// Secrets found identical.
     pub secrets_unchanged: usize,
+    /// Objects that differ from the document and were kept as they are
+    /// ([`OnConflict::KeepExisting`] only).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub conflicts_kept: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
+}
+
+/// What to do when an existing object differs from the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnConflict {
+    /// Stop with an error naming the object; nothing of the document is applied.
+    Fail,
+    /// Keep the existing object, log a warning, apply the rest (a seed given at start-up over a
+    /// data dir whose objects were changed through the API since).
+    KeepExisting,
 }
 
 struct PartitionPlan {
@@ -57,23 +75,40 @@ struct PartitionPlan {
     secrets: Vec<SecretSeed>,
 }
 
-/// Checks `document` and applies it to `state` at the instance's current (virtual) time.
+/// Checks `document` and applies it to `state` at the instance's current (virtual) time; a
+/// conflict with an existing object is an error and nothing is applied.
 pub fn apply(state: &AppState, document: &SeedDocument) -> Result<ApplyReport, String> {
-    let plans = document
+    apply_with(state, document, OnConflict::Fail)
+}
+
+/// [`apply`] with a choice of what a conflict does.
+pub fn apply_with(
+    state: &AppState,
+    document: &SeedDocument,
+    on_conflict: OnConflict,
+) -> Result<ApplyReport, String> {
+    let plans = plans_of(document)?;
+    rehearse(state, &plans, on_conflict)?;
+    apply_plans(state, &plans, on_conflict)
+}
+
+fn plans_of(document: &SeedDocument) -> Result<Vec<PartitionPlan>, String> {
+    document
         .partitions
         .iter()
         .enumerate()
         .map(|(index, partition)| plan(partition).map_err(|e| format!("partitions[{index}]: {e}")))
-        .collect::<Result<Vec<_>, _>>()?;
-    rehearse(state, document)?;
-    apply_plans(state, &plans)
+        .collect()
 }
 
 /// Applies `document` to a scratch copy of the partitions it names; fails as the real
 /// application would on a conflict.
-fn rehearse(state: &AppState, document: &SeedDocument) -> Result<(), String> {
-    let named: BTreeSet<(&str, &str)> = document
-        .partitions
+fn rehearse(
+    state: &AppState,
+    plans: &[PartitionPlan],
+    on_conflict: OnConflict,
+) -> Result<(), String> {
+    let named: BTreeSet<(&str, &str)> = plans
         .iter()
         .map(|p| (p.account.as_str(), p.region.as_str()))
         .collect();
@@ -82,26 +117,37 @@ fn rehearse(state: &AppState, document: &SeedDocument) -> Result<(), String> {
         .partitions
         .retain(|p| named.contains(&(p.account.as_str(), p.region.as_str())));
     let scratch = AppState::new(state.config.clone());
-    let copy = current
-        .partitions
-        .iter()
-        .map(plan)
-        .collect::<Result<Vec<_>, _>>()
-        .and_then(|plans| apply_plans(&scratch, &plans));
+    let copy = plans_of(&current).and_then(|copy| apply_plans(&scratch, &copy, OnConflict::Fail));
     if let Err(error) = copy {
         // Not the caller's fault: go on without a rehearsal rather than refuse the seed.
         tracing::warn!(%error, "the seed could not be rehearsed; applying it directly");
         return Ok(());
     }
-    let plans = document
-        .partitions
-        .iter()
-        .map(plan)
-        .collect::<Result<Vec<_>, _>>()?;
-    apply_plans(&scratch, &plans).map(|_| ())
+    apply_plans(&scratch, plans, on_conflict).map(|_| ())
 }
 
-fn apply_plans(state: &AppState, plans: &[PartitionPlan]) -> Result<ApplyReport, String> {
+/// What one object's application means for the report: `None` when a conflict was kept.
+fn settle(
+    result: Result<Applied, SeedError>,
+    on_conflict: OnConflict,
+    report: &mut ApplyReport,
+) -> Result<Option<Applied>, String> {
+    match result {
+        Ok(applied) => Ok(Some(applied)),
+        Err(SeedError::Conflict(message)) if on_conflict == OnConflict::KeepExisting => {
+            tracing::warn!(%message, "the seed differs from the stored object; the stored one is kept");
+            report.conflicts_kept += 1;
+            Ok(None)
+        }
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+fn apply_plans(
+    state: &AppState,
+    plans: &[PartitionPlan],
+    on_conflict: OnConflict,
+) -> Result<ApplyReport, String> {
     let now = state.clock.now();
     let mut report = ApplyReport::default();
     for plan in plans {
@@ -111,18 +157,21 @@ fn apply_plans(state: &AppState, plans: &[PartitionPlan]) -> Result<ApplyReport,
             now,
         };
         for key in &plan.keys {
-            match state.kms.seed_key(caller, key)? {
-                Applied::Created => report.keys_created += 1,
-                Applied::Unchanged => report.keys_unchanged += 1,
+            match settle(state.kms.seed_key(caller, key), on_conflict, &mut report)? {
+                Some(Applied::Created) => report.keys_created += 1,
+                Some(Applied::Unchanged) => report.keys_unchanged += 1,
+                None => {}
             }
         }
         for secret in &plan.secrets {
-            match state
-                .secrets_manager
-                .seed_secret(&plan.account, &plan.region, now, secret)?
-            {
-                Applied::Created => report.secrets_created += 1,
-                Applied::Unchanged => report.secrets_unchanged += 1,
+            let applied =
+                state
+                    .secrets_manager
+                    .seed_secret(&plan.account, &plan.region, now, secret);
+            match settle(applied, on_conflict, &mut report)? {
+                Some(Applied::Created) => report.secrets_created += 1,
+                Some(Applied::Unchanged) => report.secrets_unchanged += 1,
+                None => {}
             }
         }
     }

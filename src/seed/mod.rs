@@ -19,7 +19,7 @@ pub mod remote;
 
 use std::path::Path;
 
-pub use apply::{ApplyReport, apply};
+pub use apply::{ApplyReport, OnConflict, apply, apply_with};
 pub use export::export;
 pub use model::SeedDocument;
 

@@ -38,7 +38,13 @@ impl Server {
         let state = Arc::new(AppState::open(config).map_err(invalid)?);
         if let Some(path) = seed {
             let document = crate::seed::load_file(&path).map_err(invalid)?;
-            let report = crate::seed::apply(&state, &document)
+            // Over a data dir, objects changed through the API since the last start win.
+            let on_conflict = if state.journal.store().is_some() {
+                crate::seed::OnConflict::KeepExisting
+            } else {
+                crate::seed::OnConflict::Fail
+            };
+            let report = crate::seed::apply_with(&state, &document, on_conflict)
                 .map_err(|e| invalid(format!("seed file {}: {e}", path.display())))?;
             tracing::info!(
                 seed = %path.display(),
@@ -46,6 +52,7 @@ impl Server {
                 keys_unchanged = report.keys_unchanged,
                 secrets_created = report.secrets_created,
                 secrets_unchanged = report.secrets_unchanged,
+                conflicts_kept = report.conflicts_kept,
                 "seed applied"
             );
         }
