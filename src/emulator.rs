@@ -66,7 +66,8 @@ pub enum EmulatorError {
     /// A setting was rejected (the message names it).
     #[error("invalid Lockbox configuration: {0}")]
     Config(String),
-    /// The seed document could not be read, parsed or applied.
+    /// The seed document could not be read, parsed or applied, or the data dir could not be
+    /// opened (wrong root key, held by another server, newer schema...).
     #[error("{0}")]
     Seed(std::io::Error),
     /// Binding or spawning failed (e.g. called outside a Tokio runtime's context).
@@ -110,6 +111,13 @@ impl EmulatorBuilder {
     /// A seed document (JSON, or YAML for `.yaml`/`.yml`) applied before `start` returns.
     pub fn seed_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.config.seed = Some(path.into());
+        self
+    }
+
+    /// Keeps state in `dir` (created if missing), so it outlives the emulator: a later
+    /// emulator with the same dir starts where this one stopped. Default: memory only.
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.config.data_dir = Some(dir.into());
         self
     }
 

@@ -176,6 +176,36 @@ async fn a_seed_file_is_applied_before_start_returns() {
 }
 
 #[tokio::test]
+async fn a_data_dir_outlives_the_emulator() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Emulator::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap();
+    secrets_client(&first)
+        .create_secret()
+        .name("kept")
+        .secret_string("across emulators")
+        .send()
+        .await
+        .unwrap();
+    first.stop().await.unwrap();
+    let second = Emulator::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .unwrap();
+    let value = secrets_client(&second)
+        .get_secret_value()
+        .secret_id("kept")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(value.secret_string(), Some("across emulators"));
+}
+
+#[tokio::test]
 async fn bad_settings_and_bad_seeds_fail_start() {
     let error = Emulator::builder()
         .account("12345")
