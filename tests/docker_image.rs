@@ -66,8 +66,12 @@ fn parse_dockerfile(text: &str) -> Vec<Instruction> {
     instructions
 }
 
+fn dockerfile_text() -> String {
+    std::fs::read_to_string(repo_file("docker/Dockerfile")).unwrap()
+}
+
 fn dockerfile() -> Vec<Instruction> {
-    parse_dockerfile(&std::fs::read_to_string(repo_file("docker/Dockerfile")).unwrap())
+    parse_dockerfile(&dockerfile_text())
 }
 
 /// The instructions of the last (runtime) stage, its FROM first.
@@ -282,6 +286,11 @@ fn the_build_context_holds_what_the_dockerfile_copies() {
     for bench in manifest["bench"].as_array().unwrap() {
         let path = format!("benches/{}.rs", bench["name"].as_str().unwrap());
         assert!(is_allowed(&path), "{path} is excluded by .dockerignore");
+        // ... and the dependency layer's stub build needs a stub of each.
+        assert!(
+            dockerfile_text().contains(&format!("> {path}")),
+            "the dependency stub does not create {path}"
+        );
     }
     assert!(!is_allowed("target") && !is_allowed("compat-tests"));
 }
