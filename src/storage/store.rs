@@ -31,11 +31,11 @@ pub enum RecordKind {
     KmsKey,
     /// A KMS alias.
     KmsAlias,
-    /// A KMS grant.
+    /// A KMS grant. Reserved: grants are stored inside their key's `KmsKey` record today.
     KmsGrant,
     /// One audit trail record.
     AuditRecord,
-    /// An IAM principal known to the emulator.
+    /// An IAM principal known to the emulator (reserved for the IAM issue).
     Principal,
     /// Emulator-wide settings that outlive a restart (e.g. the virtual clock's offset).
     Meta,
