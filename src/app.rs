@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::kms::{KeyService, LocalKms};
 use crate::protocol;
 use crate::secretsmanager::SecretsManager;
-use crate::storage::{self, Journal, Mutation, RecordKind, StoreError};
+use crate::storage::{self, Journal, Mutation, StoreError};
 
 /// Everything a request may touch.
 #[derive(Debug)]
@@ -41,17 +41,9 @@ impl AppState {
     /// [`AppState::open`]).
     pub fn new(config: Config) -> Self {
         let kms = Arc::new(LocalKms::new());
-        let key_service: Arc<dyn KeyService> = kms.clone();
         let audit = Arc::new(AuditLog::new());
-        AppState {
-            auth: Authenticator::new(config.auth, Credentials::from_config(&config)),
-            clock: Arc::new(VirtualClock::new()),
-            secrets_manager: SecretsManager::new(key_service, Arc::clone(&audit)),
-            kms,
-            audit,
-            journal: Journal::in_memory(),
-            config,
-        }
+        let clock = Arc::new(VirtualClock::new());
+        AppState::assemble(config, kms, audit, clock, Journal::in_memory())
     }
 
     /// The state `config` asks for: in memory without a data dir; with one, opened from (or
@@ -69,55 +61,52 @@ impl AppState {
         let loading = |e: StoreError| format!("data dir {}: {e}", dir.display());
         let kms = Arc::new(LocalKms::with_journal(journal.clone()));
         let keys = kms.load().map_err(loading)?;
-        let key_service: Arc<dyn KeyService> = kms.clone();
         let audit = Arc::new(AuditLog::durable(Arc::clone(&store)).map_err(loading)?);
-        let secrets_manager =
-            SecretsManager::with_journal(key_service, Arc::clone(&audit), journal.clone());
-        let secrets = secrets_manager.load().map_err(loading)?;
         let clock = Arc::new(VirtualClock::new());
-        if let Some(offset) = store
-            .get(
-                RecordKind::Meta,
-                &storage::meta_partition(),
-                storage::CLOCK_OFFSET,
-            )
-            .map_err(loading)?
-        {
-            let millis: i64 = std::str::from_utf8(&offset)
-                .ok()
-                .and_then(|text| text.parse().ok())
-                .ok_or_else(|| loading(StoreError::Corrupt("the clock offset".into())))?;
+        if let Some(millis) = storage::stored_clock_offset(&*store).map_err(loading)? {
             clock.advance(time::Duration::milliseconds(millis));
         }
+        let state = AppState::assemble(config, kms, audit, clock, journal);
+        let secrets = state.secrets_manager.load().map_err(loading)?;
         tracing::info!(
             data_dir = %dir.display(),
             root_key = %storage::describe_root_key_source(&source),
             keys,
             secrets,
-            audit_records = audit.len(),
+            audit_records = state.audit.len(),
             "durable state loaded"
         );
-        Ok(AppState {
+        Ok(state)
+    }
+
+    fn assemble(
+        config: Config,
+        kms: Arc<LocalKms>,
+        audit: Arc<AuditLog>,
+        clock: Arc<VirtualClock>,
+        journal: Journal,
+    ) -> Self {
+        let key_service: Arc<dyn KeyService> = kms.clone();
+        AppState {
             auth: Authenticator::new(config.auth, Credentials::from_config(&config)),
             clock,
-            secrets_manager,
+            secrets_manager: SecretsManager::with_journal(
+                key_service,
+                Arc::clone(&audit),
+                journal.clone(),
+            ),
             kms,
             audit,
             journal,
             config,
-        })
+        }
     }
 
     /// Stores the virtual clock's offset (after it moved), so time does not run back after a
     /// restart.
     pub fn store_clock(&self) -> Result<(), StoreError> {
-        let millis = self.clock.offset().whole_milliseconds().to_string();
-        self.journal.apply(&[Mutation::put(
-            RecordKind::Meta,
-            &storage::meta_partition(),
-            storage::CLOCK_OFFSET,
-            millis.into_bytes(),
-        )])
+        let millis = i64::try_from(self.clock.offset().whole_milliseconds()).unwrap_or(i64::MAX);
+        self.journal.apply(&[storage::clock_offset_record(millis)])
     }
 
     /// Does the time-based work that is due at the clock's current time: removing secrets

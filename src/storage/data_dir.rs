@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use super::{
     Journal, Mutation, PartitionKey, ROOT_KEY_ENV, RecordKind, RootKey, RootKeySource, SqliteStore,
-    Store,
+    Store, StoreError,
 };
 
 /// Id of the `Meta` record that proves which root key sealed the data.
@@ -107,6 +107,29 @@ pub fn describe(source: &RootKeySource) -> String {
         RootKeySource::ExistingFile(path) => path.display().to_string(),
         RootKeySource::CreatedFile(path) => format!("{} (created now)", path.display()),
     }
+}
+
+/// The `Meta` record of the virtual clock's offset.
+pub fn clock_offset_record(millis: i64) -> Mutation {
+    Mutation::put(
+        RecordKind::Meta,
+        &meta_partition(),
+        CLOCK_OFFSET,
+        millis.to_string().into_bytes(),
+    )
+}
+
+/// The stored offset of the virtual clock, in milliseconds, if one was stored.
+pub fn stored_clock_offset(store: &dyn Store) -> Result<Option<i64>, StoreError> {
+    store
+        .get(RecordKind::Meta, &meta_partition(), CLOCK_OFFSET)?
+        .map(|bytes| {
+            std::str::from_utf8(&bytes)
+                .ok()
+                .and_then(|text| text.parse().ok())
+                .ok_or_else(|| StoreError::Corrupt("the clock offset is not a number".into()))
+        })
+        .transpose()
 }
 
 /// The batch that empties the store but keeps the emulator-wide `Meta` records (an admin

@@ -52,8 +52,8 @@ mod store;
 mod tracked;
 
 pub use data_dir::{
-    CLOCK_OFFSET, ROOT_KEY_CHECK, describe as describe_root_key_source, meta_partition,
-    open_data_dir, reset_all_batch,
+    CLOCK_OFFSET, ROOT_KEY_CHECK, clock_offset_record, describe as describe_root_key_source,
+    meta_partition, open_data_dir, reset_all_batch, stored_clock_offset,
 };
 pub use journal::{Journal, Section, changed_records, commit_section, decode_json, encode_json};
 pub use memory::MemoryStore;
