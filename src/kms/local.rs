@@ -224,7 +224,7 @@ impl LocalKms {
             let rotated = ring.write(&self.journal, &partition, |_, keys| {
                 let due: Vec<String> = keys
                     .values()
-                    .filter(|key| key.rotation.next.is_some_and(|next| next <= now))
+                    .filter(|key| key.rotation_would_change(now))
                     .map(|key| key.id.clone())
                     .collect();
                 for id in due {

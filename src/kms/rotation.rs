@@ -106,6 +106,14 @@ impl Key {
         self.materials.push(material);
     }
 
+    /// Whether [`Key::run_due_rotation`] at `now` would change the key (rotate it, or mark a
+    /// key that is not usable as overdue for the first time), so sweeps store only real changes.
+    pub fn rotation_would_change(&self, now: OffsetDateTime) -> bool {
+        let due = self.rotation.period_days.is_some()
+            && self.rotation.next.is_some_and(|next| next <= now);
+        due && (self.state == KeyState::Enabled || !self.rotation.overdue)
+    }
+
     /// Performs the automatic rotations due at `now` (one per period passed, each dated when
     /// it fell due); returns how many were made.
     pub fn run_due_rotation(&mut self, now: OffsetDateTime) -> usize {
@@ -172,8 +180,13 @@ mod tests {
         let mut key = key();
         key.rotation.enable(90, at(0));
         key.state = KeyState::Disabled;
+        assert!(!key.rotation_would_change(at(89)));
+        assert!(key.rotation_would_change(at(100)));
         assert_eq!(key.run_due_rotation(at(100)), 0);
+        // Marked overdue once: later sweeps while it stays disabled change (and store) nothing.
+        assert!(!key.rotation_would_change(at(120)));
         key.state = KeyState::Enabled;
+        assert!(key.rotation_would_change(at(150)));
         assert_eq!(key.run_due_rotation(at(150)), 1);
         assert_eq!(key.rotation.history[0].date, at(150));
         assert_eq!(key.rotation.next, Some(at(240)));
