@@ -22,11 +22,18 @@ pub struct Migration {
 }
 
 /// Every step, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "records table keyed by (kind, account, region, id)",
-    apply: create_records_table,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "records table keyed by (kind, account, region, id)",
+        apply: create_records_table,
+    },
+    Migration {
+        version: 2,
+        description: "records as a rowid table with a unique key, so values up to ~4 KB stay on their page",
+        apply: records_with_rowid,
+    },
+];
 
 /// The version this build writes (and the highest it can read).
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -44,6 +51,27 @@ fn create_records_table(tx: &Transaction<'_>) -> rusqlite::Result<()> {
              value   BLOB NOT NULL,
              PRIMARY KEY (kind, account, region, id)
          ) STRICT, WITHOUT ROWID;",
+    )
+}
+
+fn records_with_rowid(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    // A WITHOUT ROWID table is an index b-tree: a row over ~1 KB (most secrets and audit
+    // records) spills into an overflow page of its own, more than doubling the file. A rowid
+    // table keeps rows up to ~4 KB on their leaf; the UNIQUE key's index keeps `load` an
+    // ordered range scan and is the upsert's conflict target.
+    tx.execute_batch(
+        "CREATE TABLE records_v2 (
+             kind    TEXT NOT NULL,
+             account TEXT NOT NULL,
+             region  TEXT NOT NULL,
+             id      TEXT NOT NULL,
+             value   BLOB NOT NULL,
+             UNIQUE (kind, account, region, id)
+         ) STRICT;
+         INSERT INTO records_v2 (kind, account, region, id, value)
+             SELECT kind, account, region, id, value FROM records;
+         DROP TABLE records;
+         ALTER TABLE records_v2 RENAME TO records;",
     )
 }
 

@@ -24,6 +24,19 @@ fn raw_version(path: &Path) -> i64 {
         .expect("version row")
 }
 
+/// Every released step, then `next` (a synthetic newer version).
+fn current_plus(next: Migration) -> Vec<Migration> {
+    MIGRATIONS
+        .iter()
+        .map(|step| Migration {
+            version: step.version,
+            description: step.description,
+            apply: step.apply,
+        })
+        .chain(std::iter::once(next))
+        .collect()
+}
+
 fn add_extra_table(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch("CREATE TABLE extra (note TEXT NOT NULL) STRICT")
 }
@@ -182,21 +195,14 @@ fn an_older_database_is_migrated_by_newer_code_and_then_refused_by_older_code() 
         )])
         .expect("apply");
     }
-    let synthetic = [
-        Migration {
-            version: 1,
-            description: "records",
-            apply: MIGRATIONS[0].apply,
-        },
-        Migration {
-            version: 2,
-            description: "synthetic extra table",
-            apply: add_extra_table,
-        },
-    ];
+    let synthetic = current_plus(Migration {
+        version: SCHEMA_VERSION + 1,
+        description: "synthetic extra table",
+        apply: add_extra_table,
+    });
     {
         let v2 = SqliteStore::open_with_migrations(&path, &synthetic).expect("migrate to v2");
-        assert_eq!(v2.opened_from_version(), 1);
+        assert_eq!(v2.opened_from_version(), SCHEMA_VERSION);
         assert_eq!(
             v2.get(RecordKind::KmsKey, &east(), "k")
                 .expect("get")
@@ -207,16 +213,13 @@ fn an_older_database_is_migrated_by_newer_code_and_then_refused_by_older_code() 
             .execute("INSERT INTO extra (note) VALUES ('v2 ran')", [])
             .expect("v2 table exists");
     }
-    assert_eq!(raw_version(&path), 2);
-    let error = SqliteStore::open(&path).expect_err("v1 code refuses v2 data");
+    assert_eq!(raw_version(&path), i64::from(SCHEMA_VERSION + 1));
+    let error = SqliteStore::open(&path).expect_err("current code refuses newer data");
     assert!(
         matches!(
             error,
-            StoreError::SchemaTooNew {
-                found: 2,
-                supported: 1,
-                ..
-            }
+            StoreError::SchemaTooNew { found, supported, .. }
+                if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION
         ),
         "{error:?}"
     );
@@ -236,22 +239,15 @@ fn a_failing_migration_step_leaves_the_old_version_intact() {
         )])
         .expect("apply");
     }
-    let broken = [
-        Migration {
-            version: 1,
-            description: "records",
-            apply: MIGRATIONS[0].apply,
-        },
-        Migration {
-            version: 2,
-            description: "fails half-way",
-            apply: failing_step,
-        },
-    ];
+    let broken = current_plus(Migration {
+        version: SCHEMA_VERSION + 1,
+        description: "fails half-way",
+        apply: failing_step,
+    });
     let error = SqliteStore::open_with_migrations(&path, &broken).expect_err("step fails");
     assert!(matches!(error, StoreError::Backend { .. }), "{error:?}");
-    assert_eq!(raw_version(&path), 1);
-    let store = SqliteStore::open(&path).expect("v1 still opens");
+    assert_eq!(raw_version(&path), i64::from(SCHEMA_VERSION));
+    let store = SqliteStore::open(&path).expect("the current version still opens");
     let half_done: bool = store
         .connection()
         .query_row(
@@ -331,4 +327,51 @@ fn an_engine_failure_mid_batch_rolls_back_the_whole_batch() {
             b"y".to_vec(),
         )])
         .expect("the store stays usable after a rollback");
+}
+
+#[test]
+fn a_version_1_database_keeps_every_record_through_the_rowid_migration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("lockbox.db");
+    let values: Vec<Vec<u8>> = (0..50).map(|i| vec![i as u8; 100 + i * 97]).collect();
+    {
+        let v1 = SqliteStore::open_with_migrations(&path, &MIGRATIONS[..1]).expect("open v1");
+        let batch: Vec<Mutation> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Mutation::put(RecordKind::Secret, &east(), format!("s{i:03}"), v.clone()))
+            .collect();
+        v1.apply(&batch).expect("apply");
+    }
+    assert_eq!(raw_version(&path), 1);
+    let store = SqliteStore::open(&path).expect("open current");
+    assert_eq!(store.opened_from_version(), 1);
+    let loaded = store.load(RecordKind::Secret).expect("load");
+    assert_eq!(loaded.len(), values.len());
+    for (i, record) in loaded.iter().enumerate() {
+        assert_eq!(record.id, format!("s{i:03}"));
+        assert_eq!(record.value, values[i]);
+    }
+    // The upsert still finds its conflict target after the migration.
+    store
+        .apply(&[Mutation::put(
+            RecordKind::Secret,
+            &east(),
+            "s000",
+            b"new".to_vec(),
+        )])
+        .expect("upsert");
+    assert_eq!(
+        store
+            .get(RecordKind::Secret, &east(), "s000")
+            .expect("get")
+            .as_deref(),
+        Some(&b"new"[..])
+    );
+    assert_eq!(
+        store.load(RecordKind::Secret).expect("load").len(),
+        values.len()
+    );
+    drop(store);
+    assert_eq!(raw_version(&path), i64::from(SCHEMA_VERSION));
 }
