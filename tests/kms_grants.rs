@@ -1,6 +1,6 @@
 //! KMS grants through the official Rust SDK: CreateGrant (with name idempotency and
-//! constraints), ListGrants (filters and paging), RetireGrant (by token or by key and grant
-//! id) and RevokeGrant, with their errors.
+//! constraints), ListGrants (filters and paging), ListRetirableGrants, RetireGrant (by token
+//! or by key and grant id) and RevokeGrant, with their errors.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -230,6 +230,96 @@ async fn list_grants_filters_and_pages() {
         kms.list_grants().key_id(&id).limit(101).send().await,
         "ValidationException",
         "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100",
+    );
+}
+
+#[tokio::test]
+async fn retirable_grants_are_listed_across_the_accounts_keys() {
+    let server = start().await;
+    let kms = kms_client(&server);
+    const RETIRER: &str = "arn:aws:iam::000000000000:role/retirer";
+    let mut expected = Vec::new();
+    for _ in 0..2 {
+        let (id, arn) = new_key(&kms).await;
+        let out = kms
+            .create_grant()
+            .key_id(&id)
+            .grantee_principal(GRANTEE)
+            .retiring_principal(RETIRER)
+            .operations(GrantOperation::Decrypt)
+            .send()
+            .await
+            .unwrap();
+        expected.push((arn, out.grant_id().unwrap().to_owned()));
+        grant(&kms, &id).await; // no retiring principal: not listed
+    }
+    expected.sort();
+    let all = kms
+        .list_retirable_grants()
+        .retiring_principal(RETIRER)
+        .send()
+        .await
+        .unwrap();
+    assert!(!all.truncated());
+    assert!(all.next_marker().is_none());
+    let mut listed: Vec<(String, String)> = all
+        .grants()
+        .iter()
+        .map(|g| {
+            assert_eq!(g.retiring_principal(), Some(RETIRER));
+            assert_eq!(g.grantee_principal(), Some(GRANTEE));
+            assert_eq!(g.issuing_account(), Some("arn:aws:iam::000000000000:root"));
+            (
+                g.key_id().unwrap().to_owned(),
+                g.grant_id().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    listed.sort();
+    assert_eq!(listed, expected);
+
+    let first = kms
+        .list_retirable_grants()
+        .retiring_principal(RETIRER)
+        .limit(1)
+        .send()
+        .await
+        .unwrap();
+    assert!(first.truncated());
+    let second = kms
+        .list_retirable_grants()
+        .retiring_principal(RETIRER)
+        .limit(1)
+        .marker(first.next_marker().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(!second.truncated());
+    assert_ne!(first.grants()[0].grant_id(), second.grants()[0].grant_id());
+
+    let nobody = kms
+        .list_retirable_grants()
+        .retiring_principal("arn:aws:iam::000000000000:role/nobody")
+        .send()
+        .await
+        .unwrap();
+    assert!(nobody.grants().is_empty());
+    assert_error(
+        kms.list_retirable_grants()
+            .retiring_principal(RETIRER)
+            .marker("bogus")
+            .send()
+            .await,
+        "InvalidMarkerException",
+        "Invalid marker",
+    );
+    assert_error(
+        kms.list_retirable_grants()
+            .retiring_principal("not a principal")
+            .send()
+            .await,
+        "ValidationException",
+        "1 validation error detected: Value 'not a principal' at 'retiringPrincipal' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\w+=,.@:/-]+$",
     );
 }
 

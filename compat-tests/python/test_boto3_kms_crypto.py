@@ -293,6 +293,27 @@ def test_retire_and_revoke_grants(kms):
     assert grant_ids(kms, kid) == []
 
 
+def test_list_retirable_grants(kms):
+    retirer = f"arn:aws:iam::{h.DEFAULT_ACCOUNT}:role/{uniq('retirer')}"
+    expected = []
+    for _ in range(2):
+        meta = new_key(kms)
+        g = kms.create_grant(KeyId=meta["KeyId"], GranteePrincipal=PRINCIPAL, Operations=["Decrypt"],
+                             RetiringPrincipal=retirer)
+        expected.append((meta["Arn"], g["GrantId"]))
+        kms.create_grant(KeyId=meta["KeyId"], GranteePrincipal=PRINCIPAL, Operations=["Decrypt"])
+    out = kms.list_retirable_grants(RetiringPrincipal=retirer)
+    assert out["Truncated"] is False and "NextMarker" not in out, out
+    assert sorted((g["KeyId"], g["GrantId"]) for g in out["Grants"]) == sorted(expected)
+    assert all(g["RetiringPrincipal"] == retirer for g in out["Grants"])
+    first = kms.list_retirable_grants(RetiringPrincipal=retirer, Limit=1)
+    assert first["Truncated"] is True and len(first["Grants"]) == 1, first
+    rest = kms.list_retirable_grants(RetiringPrincipal=retirer, Limit=1, Marker=first["NextMarker"])
+    assert rest["Truncated"] is False and rest["Grants"][0]["GrantId"] != first["Grants"][0]["GrantId"]
+    fails("InvalidMarkerException", "Invalid marker", kms.list_retirable_grants,
+          RetiringPrincipal=retirer, Marker="bogus")
+
+
 # ---------------------------------------------------------------- Secrets Manager on a customer key
 def test_secret_on_a_customer_key_follows_the_key_state(kms, sm):
     meta = new_key(kms)

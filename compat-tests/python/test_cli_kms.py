@@ -250,6 +250,19 @@ def test_grants(cli, lockbox, kms):
     assert kms.list_grants(KeyId=kid)["Grants"] == []
 
 
+def test_list_retirable_grants(cli, lockbox, kms):
+    retirer = f"arn:aws:iam::{h.DEFAULT_ACCOUNT}:role/{uniq('cli-retirer')}"
+    meta = new_key(kms)
+    g = kms.create_grant(KeyId=meta["KeyId"], GranteePrincipal=PRINCIPAL, Operations=["Decrypt"],
+                         RetiringPrincipal=retirer)
+    out = cli.ok(lockbox, KMS, "list-retirable-grants", "--retiring-principal", retirer)
+    assert [(x["KeyId"], x["GrantId"]) for x in out["Grants"]] == [(meta["Arn"], g["GrantId"])], out
+    cli.fails(lockbox, "ValidationException", "ListRetirableGrants",
+              "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: "
+              "Member must have value less than or equal to 100",
+              KMS, "list-retirable-grants", "--retiring-principal", retirer, "--limit", "101")
+
+
 def test_secret_on_a_customer_key_follows_the_key_state(cli, lockbox, kms):
     meta = new_key(kms)
     alias = new_alias(kms, meta["KeyId"])

@@ -49,6 +49,8 @@ pub enum Operation {
     ListAliases,
     /// ListGrants.
     ListGrants,
+    /// ListRetirableGrants.
+    ListRetirableGrants,
     /// ListKeyPolicies.
     ListKeyPolicies,
     /// ListKeyRotations.
@@ -101,6 +103,7 @@ impl Operation {
         Operation::GetKeyRotationStatus,
         Operation::ListAliases,
         Operation::ListGrants,
+        Operation::ListRetirableGrants,
         Operation::ListKeyPolicies,
         Operation::ListKeyRotations,
         Operation::ListKeys,
@@ -139,6 +142,7 @@ impl Operation {
             Operation::GetKeyRotationStatus => "GetKeyRotationStatus",
             Operation::ListAliases => "ListAliases",
             Operation::ListGrants => "ListGrants",
+            Operation::ListRetirableGrants => "ListRetirableGrants",
             Operation::ListKeyPolicies => "ListKeyPolicies",
             Operation::ListKeyRotations => "ListKeyRotations",
             Operation::ListKeys => "ListKeys",
@@ -203,6 +207,9 @@ impl LocalKms {
             }
             Operation::ListAliases => run(body, |input| ops::list_aliases(self, ctx, input)),
             Operation::ListGrants => run(body, |input| ops::list_grants(self, ctx, input)),
+            Operation::ListRetirableGrants => {
+                run(body, |input| ops::list_retirable_grants(self, ctx, input))
+            }
             Operation::ListKeyPolicies => {
                 run(body, |input| ops::list_key_policies(self, ctx, input))
             }

@@ -24,6 +24,7 @@ import {
   ListKeyRotationsCommand,
   CreateGrantCommand,
   ListGrantsCommand,
+  ListRetirableGrantsCommand,
   RetireGrantCommand,
   RevokeGrantCommand,
 } from "@aws-sdk/client-kms";
@@ -271,6 +272,24 @@ describe("grants", () => {
     assert.deepEqual(keysOf(await send(RetireGrantCommand, { KeyId: m.Arn, GrantId: g2.GrantId })), []);
     assert.deepEqual(keysOf(await send(RevokeGrantCommand, { KeyId: m.KeyId, GrantId: g3.GrantId })), []);
     assert.deepEqual((await send(ListGrantsCommand, { KeyId: m.KeyId })).Grants, []);
+  }));
+
+  it("ListRetirableGrants lists the account's grants a principal may retire", t(async () => {
+    const retirer = `arn:aws:iam::${DEFAULT_ACCOUNT}:role/${uniq("js-retirer")}`;
+    const a = await newKey();
+    const b = await newKey();
+    const ga = await send(CreateGrantCommand, { KeyId: a.KeyId, GranteePrincipal: PRINCIPAL, RetiringPrincipal: retirer, Operations: ["Decrypt"] });
+    const gb = await send(CreateGrantCommand, { KeyId: b.KeyId, GranteePrincipal: PRINCIPAL, RetiringPrincipal: retirer, Operations: ["Decrypt"] });
+    await send(CreateGrantCommand, { KeyId: a.KeyId, GranteePrincipal: PRINCIPAL, Operations: ["Decrypt"] });
+    const out = await send(ListRetirableGrantsCommand, { RetiringPrincipal: retirer });
+    assert.equal(out.Truncated, false);
+    assert.deepEqual(out.Grants.map((g) => `${g.KeyId} ${g.GrantId}`).sort(),
+      [`${a.Arn} ${ga.GrantId}`, `${b.Arn} ${gb.GrantId}`].sort());
+    const first = await send(ListRetirableGrantsCommand, { RetiringPrincipal: retirer, Limit: 1 });
+    assert.equal(first.Truncated, true);
+    const rest = await send(ListRetirableGrantsCommand, { RetiringPrincipal: retirer, Limit: 1, Marker: first.NextMarker });
+    assert.equal(rest.Truncated, false);
+    assert.notEqual(rest.Grants[0].GrantId, first.Grants[0].GrantId);
   }));
 });
 

@@ -1,12 +1,16 @@
 //! ListGrants: the grants of a key (key id or key ARN, every key state), oldest first,
 //! optionally only the one with `GrantId` (unknown -> `InvalidGrantIdException`) or those of
-//! a `GranteePrincipal`. Entries omit `Name`, `RetiringPrincipal` and `Constraints` when the
-//! grant has none, as AWS's examples show.
+//! a `GranteePrincipal`. ListRetirableGrants: the grants of every key of the caller's account
+//! and Region whose `RetiringPrincipal` is the one given (keys by id, each key's grants
+//! oldest first). Entries omit `Name`, `RetiringPrincipal` and `Constraints` when the grant
+//! has none, as AWS's examples show; both answer `ListGrantsResponse`.
 
 use serde::{Deserialize, Serialize};
 
+use super::super::grants::Grant;
+use super::super::keys::Key;
 use super::super::local::Accepts;
-use super::super::{KmsError, LocalKms};
+use super::super::{KmsCaller, KmsError, LocalKms};
 use super::create_grant::GrantConstraintsShape;
 use super::support::{invalid_grant_id, page, validate_marker, validate_principal};
 use super::{read_key, validate_key_id};
@@ -23,6 +27,15 @@ pub struct ListGrantsInput {
     key_id: Option<String>,
     grant_id: Option<String>,
     grantee_principal: Option<String>,
+}
+
+/// ListRetirableGrants input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListRetirableGrantsInput {
+    limit: Option<i64>,
+    marker: Option<String>,
+    retiring_principal: Option<String>,
 }
 
 /// A `GrantListEntry`.
@@ -91,35 +104,71 @@ pub fn list_grants(
                         .as_ref()
                         .is_none_or(|p| &g.terms.grantee_principal == p)
                 })
-                .map(|g| {
-                    (
-                        g.id.clone(),
-                        GrantListEntry {
-                            key_id: key.arn.clone(),
-                            grant_id: g.id.clone(),
-                            name: g.terms.name.clone(),
-                            creation_date: EpochSeconds(g.creation_date),
-                            grantee_principal: g.terms.grantee_principal.clone(),
-                            retiring_principal: g.terms.retiring_principal.clone(),
-                            issuing_account: g.issuing_account.clone(),
-                            operations: g.terms.operations.clone(),
-                            constraints: g
-                                .terms
-                                .constraints
-                                .as_ref()
-                                .map(GrantConstraintsShape::from),
-                        },
-                    )
-                })
+                .map(|g| (g.id.clone(), entry(key, g)))
                 .collect();
-            let limit =
-                usize::try_from(input.limit.unwrap_or(50)).map_err(|_| KmsError::Internal)?;
-            let page = page(entries, limit, input.marker.as_deref())?;
-            Ok(ListGrantsOutput {
-                grants: page.items,
-                truncated: page.next_marker.is_some(),
-                next_marker: page.next_marker,
-            })
+            output(entries, input.limit, input.marker.as_deref())
         },
     )
+}
+
+/// Serves ListRetirableGrants.
+pub fn list_retirable_grants(
+    kms: &LocalKms,
+    ctx: &RequestCtx,
+    input: ListRetirableGrantsInput,
+) -> Result<ListGrantsOutput, KmsError> {
+    let mut v = Validator::new();
+    v.range("Limit", input.limit, 1, 100);
+    validate_marker(&mut v, input.marker.as_deref());
+    v.required("RetiringPrincipal", input.retiring_principal.as_ref());
+    validate_principal(
+        &mut v,
+        "RetiringPrincipal",
+        input.retiring_principal.as_deref(),
+    );
+    v.finish()?;
+    let principal = input.retiring_principal.unwrap_or_default();
+    let ring = kms.ring(KmsCaller::from(ctx));
+    let keys = ring.keys.read();
+    let entries = keys
+        .values()
+        .flat_map(|key| key.grants.iter().map(move |grant| (key, grant)))
+        .filter(|(_, grant)| grant.terms.retiring_principal.as_deref() == Some(principal.as_str()))
+        .map(|(key, grant)| (format!("{}/{}", key.id, grant.id), entry(key, grant)))
+        .collect();
+    output(entries, input.limit, input.marker.as_deref())
+}
+
+/// The listing of `grant` of `key`.
+fn entry(key: &Key, grant: &Grant) -> GrantListEntry {
+    GrantListEntry {
+        key_id: key.arn.clone(),
+        grant_id: grant.id.clone(),
+        name: grant.terms.name.clone(),
+        creation_date: EpochSeconds(grant.creation_date),
+        grantee_principal: grant.terms.grantee_principal.clone(),
+        retiring_principal: grant.terms.retiring_principal.clone(),
+        issuing_account: grant.issuing_account.clone(),
+        operations: grant.terms.operations.clone(),
+        constraints: grant
+            .terms
+            .constraints
+            .as_ref()
+            .map(GrantConstraintsShape::from),
+    }
+}
+
+/// One page of `entries` (each with the position its marker names), as both operations answer.
+fn output(
+    entries: Vec<(String, GrantListEntry)>,
+    limit: Option<i64>,
+    marker: Option<&str>,
+) -> Result<ListGrantsOutput, KmsError> {
+    let limit = usize::try_from(limit.unwrap_or(50)).map_err(|_| KmsError::Internal)?;
+    let page = page(entries, limit, marker)?;
+    Ok(ListGrantsOutput {
+        grants: page.items,
+        truncated: page.next_marker.is_some(),
+        next_marker: page.next_marker,
+    })
 }

@@ -40,7 +40,7 @@ pub use key_policy::{get_key_policy, list_key_policies, put_key_policy};
 pub use key_rotation::{disable_key_rotation, enable_key_rotation, get_key_rotation_status};
 pub use key_state::{disable_key, enable_key, update_key_description};
 pub use list_aliases::list_aliases;
-pub use list_grants::list_grants;
+pub use list_grants::{list_grants, list_retirable_grants};
 pub use list_keys::list_keys;
 pub use re_encrypt::re_encrypt;
 pub use retire_grant::{retire_grant, revoke_grant};
