@@ -21,6 +21,7 @@ pub mod healthcheck;
 pub mod kms;
 pub mod protocol;
 pub mod readiness;
+pub mod rekey;
 pub mod secretsmanager;
 pub mod seed;
 pub mod server;

@@ -46,6 +46,19 @@ enum Command {
     /// Exit 0 if a running server answers GET /_lockbox/health with 200, else 1 with the
     /// reason (for container health checks: needs no shell or curl).
     Healthcheck(HealthcheckArgs),
+    /// Re-seal a stopped server's data dir under a new root key.
+    ///
+    /// The current key is LOCKBOX_ROOT_KEY or DIR/root.key; the new one is
+    /// LOCKBOX_NEW_ROOT_KEY, or, when the current one is the file, a fresh key that replaces
+    /// the file. Crash-safe: the data is sealed with either key, never a mix.
+    Rekey(RekeyArgs),
+}
+
+#[derive(Debug, Args)]
+struct RekeyArgs {
+    /// The data dir of a stopped server.
+    #[arg(long, env = "LOCKBOX_DATA_DIR", value_name = "DIR")]
+    data_dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +101,7 @@ fn main() -> ExitCode {
         Some(Command::Healthcheck(args)) => {
             return client_command(lockbox::healthcheck::run(args));
         }
+        Some(Command::Rekey(args)) => return rekey(&args),
     };
     let config = match Config::resolve(args) {
         Ok(config) => config,
@@ -162,6 +176,26 @@ async fn run(config: Config, readiness: ReadinessArgs) -> ExitCode {
         }
         Err(error) => {
             eprintln!("lockbox: server error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `lockbox rekey`: the keys come from the environment only, never from flags (which other
+/// users could read in the process list).
+fn rekey(args: &RekeyArgs) -> ExitCode {
+    let current = std::env::var(lockbox::storage::ROOT_KEY_ENV).ok();
+    let new = std::env::var(lockbox::rekey::NEW_ROOT_KEY_ENV).ok();
+    match lockbox::rekey::rekey(&args.data_dir, current.as_deref(), new.as_deref()) {
+        Ok(report) => {
+            println!(
+                "re-sealed {} KMS keys; the root key is now {}",
+                report.keys, report.new_key_at
+            );
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("lockbox: {message}");
             ExitCode::FAILURE
         }
     }

@@ -46,7 +46,12 @@ fn command(dir: &Path) -> Command {
 
 /// Starts the server and waits for its ready line.
 fn start(dir: &Path) -> Running {
-    let mut child = command(dir).spawn().expect("spawn lockbox");
+    start_with(command(dir))
+}
+
+/// Starts `command` and waits for its ready line.
+fn start_with(mut command: Command) -> Running {
+    let mut child = command.spawn().expect("spawn lockbox");
     let stdout = child.stdout.take().unwrap();
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).unwrap();
@@ -73,9 +78,18 @@ async fn call(
     operation: &str,
     body: Value,
 ) -> Result<Value, String> {
+    call_target(http, endpoint, &format!("secretsmanager.{operation}"), body).await
+}
+
+async fn call_target(
+    http: &reqwest::Client,
+    endpoint: &str,
+    target: &str,
+    body: Value,
+) -> Result<Value, String> {
     let response = http
         .post(endpoint)
-        .header("x-amz-target", format!("secretsmanager.{operation}"))
+        .header("x-amz-target", target)
         .header("content-type", "application/x-amz-json-1.1")
         .body(body.to_string())
         .send()
@@ -280,6 +294,141 @@ fn the_data_dir_is_created_private() {
         .mode()
         & 0o777;
     assert_eq!(db_mode, 0o600);
+}
+
+/// `lockbox rekey --data-dir DIR` with the given root key variables.
+fn rekey_command(dir: &Path, current: Option<&str>, new: Option<&str>) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .args(["rekey", "--data-dir"])
+        .arg(dir)
+        .env_remove("LOCKBOX_ROOT_KEY")
+        .env_remove("LOCKBOX_NEW_ROOT_KEY");
+    if let Some(key) = current {
+        command.env("LOCKBOX_ROOT_KEY", key);
+    }
+    if let Some(key) = new {
+        command.env("LOCKBOX_NEW_ROOT_KEY", key);
+    }
+    command
+}
+
+/// Creates a secret and a KMS ciphertext; returns the ciphertext (base64).
+async fn write_sealed_state(endpoint: &str) -> String {
+    let http = reqwest::Client::new();
+    let body = json!({"Name": "sealed", "SecretString": "before the rekey", "ClientRequestToken": token()});
+    call(&http, endpoint, "CreateSecret", body).await.unwrap();
+    let key = call_target(&http, endpoint, "TrentService.CreateKey", json!({}))
+        .await
+        .unwrap();
+    let key_id = key["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned();
+    let body = json!({"KeyId": key_id, "Plaintext": "cGxhaW4="});
+    let encrypted = call_target(&http, endpoint, "TrentService.Encrypt", body)
+        .await
+        .unwrap();
+    encrypted["CiphertextBlob"].as_str().unwrap().to_owned()
+}
+
+/// Checks what `write_sealed_state` wrote.
+async fn read_sealed_state(endpoint: &str, blob: &str) {
+    let http = reqwest::Client::new();
+    let value = call(
+        &http,
+        endpoint,
+        "GetSecretValue",
+        json!({"SecretId": "sealed"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(value["SecretString"], "before the rekey");
+    let body = json!({"CiphertextBlob": blob});
+    let plain = call_target(&http, endpoint, "TrentService.Decrypt", body)
+        .await
+        .unwrap();
+    assert_eq!(plain["Plaintext"], "cGxhaW4=");
+}
+
+fn stop(mut server: Running) {
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn rekey_replaces_the_root_key_file_and_everything_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path());
+    let blob = write_sealed_state(&server.endpoint).await;
+    stop(server);
+    let before = std::fs::read(dir.path().join("root.key")).unwrap();
+
+    let output = rekey_command(dir.path(), None, None).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("re-sealed 2 KMS keys"), "{stdout}");
+    let after = std::fs::read(dir.path().join("root.key")).unwrap();
+    assert_ne!(before, after);
+    assert!(!dir.path().join("root.key.next").exists());
+    let mode = std::fs::metadata(dir.path().join("root.key"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    let server = start(dir.path());
+    read_sealed_state(&server.endpoint, &blob).await;
+    stop(server);
+}
+
+#[tokio::test]
+async fn rekey_from_one_environment_key_to_another() {
+    let (old, new) = ("a".repeat(64), "b".repeat(64));
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = command(dir.path());
+    first.env("LOCKBOX_ROOT_KEY", &old);
+    let server = start_with(first);
+    let blob = write_sealed_state(&server.endpoint).await;
+    stop(server);
+
+    let output = rekey_command(dir.path(), Some(&old), Some(&new))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("LOCKBOX_NEW_ROOT_KEY"), "{stdout}");
+    assert!(!stdout.contains(&new) && !stdout.contains(&old));
+
+    let mut with_old = command(dir.path());
+    with_old.env("LOCKBOX_ROOT_KEY", &old);
+    let (code, stderr) = run_to_exit(with_old);
+    assert_ne!(code, 0);
+    assert!(
+        stderr.contains("is not the one this data dir was sealed with"),
+        "{stderr}"
+    );
+    let mut with_new = command(dir.path());
+    with_new.env("LOCKBOX_ROOT_KEY", &new);
+    let server = start_with(with_new);
+    read_sealed_state(&server.endpoint, &blob).await;
+    stop(server);
+}
+
+#[test]
+fn rekey_refuses_a_data_dir_a_server_is_using() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path());
+    let (code, stderr) = run_to_exit(rekey_command(dir.path(), None, None));
+    stop(server);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("in use by another process"), "{stderr}");
+    assert!(!dir.path().join("root.key.next").exists());
 }
 
 trait ChildStdout {

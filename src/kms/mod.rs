@@ -36,6 +36,7 @@ pub use error::KmsError;
 pub use local::{Accepts, LocalKms};
 pub use seeding::{Applied, KeyExport, KeySeed, SeedError, SeedMaterial};
 pub use service::Operation;
+pub(crate) use stored::reseal_key;
 
 /// Alias of the AWS managed key Secrets Manager uses by default.
 pub const SECRETS_MANAGER_ALIAS: &str = "alias/aws/secretsmanager";

@@ -276,6 +276,21 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
     })
 }
 
+/// The stored key `bytes` with its material re-sealed from the root key `old` to `new`
+/// (`lockbox rekey`); everything else is kept as stored.
+pub fn reseal_key(bytes: &[u8], old: &RootKey, new: &RootKey) -> Result<Vec<u8>, StoreError> {
+    let mut stored: StoredKey = decode_json(bytes, "a stored KMS key")?;
+    let secrets = old
+        .open(&stored.sealed_materials, stored.arn.as_bytes())
+        .map_err(|error| {
+            StoreError::Corrupt(format!("KMS key {}: material: {error}", stored.id))
+        })?;
+    stored.sealed_materials = new
+        .seal(&secrets, stored.arn.as_bytes())
+        .map_err(sealing_error)?;
+    encode_json(&stored)
+}
+
 /// The record bytes of an alias.
 pub fn encode_alias(alias: &Alias) -> Result<Vec<u8>, StoreError> {
     encode_json(&StoredAlias {
@@ -384,5 +399,12 @@ mod tests {
             decode_key(&bytes, &wrong),
             Err(StoreError::Corrupt(_))
         ));
+        let resealed = reseal_key(&bytes, &root, &wrong).unwrap();
+        assert!(decode_key(&resealed, &root).is_err());
+        let moved = decode_key(&resealed, &wrong).unwrap();
+        assert_eq!(
+            moved.materials[1].secret.as_slice(),
+            key.materials[1].secret.as_slice()
+        );
     }
 }

@@ -159,3 +159,32 @@ pub fn reset_all_batch(journal: &Journal) -> Result<Vec<Mutation>, String> {
     }
     Ok(batch)
 }
+
+/// Finishes or forgets a `lockbox rekey` a crash interrupted (see `crate::rekey`): a `root.key.next` the data is sealed with
+/// becomes `root.key`; one it is not sealed with is removed. Nothing to do when the root key
+/// comes from the environment or no `root.key.next` exists.
+pub fn settle_interrupted_rekey(
+    dir: &Path,
+    store: &SqliteStore,
+    current_env: Option<&str>,
+) -> Result<(), String> {
+    if current_env.is_some() {
+        return Ok(());
+    }
+    let shown = dir.display();
+    let Some(next) = RootKey::read_next_file(dir).map_err(|e| format!("data dir {shown}: {e}"))?
+    else {
+        return Ok(());
+    };
+    let check = store
+        .get(RecordKind::Meta, &meta_partition(), ROOT_KEY_CHECK)
+        .map_err(|e| e.to_string())?;
+    if check.is_some_and(|check| next.matches_check(&check)) {
+        RootKey::promote_next_file(dir).map_err(|e| format!("data dir {shown}: {e}"))?;
+        tracing::warn!(data_dir = %shown, "an interrupted rekey was finished: root.key.next is the root key now");
+    } else {
+        RootKey::remove_files(dir, true, false).map_err(|e| format!("data dir {shown}: {e}"))?;
+        tracing::warn!(data_dir = %shown, "an interrupted rekey was undone: root.key.next was removed");
+    }
+    Ok(())
+}

@@ -53,12 +53,14 @@ mod tracked;
 
 pub use data_dir::{
     CLOCK_OFFSET, ROOT_KEY_CHECK, clock_offset_record, describe as describe_root_key_source,
-    meta_partition, open_data_dir, reset_all_batch, stored_clock_offset,
+    meta_partition, open_data_dir, reset_all_batch, settle_interrupted_rekey, stored_clock_offset,
 };
 pub use journal::{Journal, Section, changed_records, commit_section, decode_json, encode_json};
 pub use memory::MemoryStore;
 pub use partitioned::{PartitionKey, Partitions};
-pub use root_key::{ROOT_KEY_ENV, ROOT_KEY_FILE, RootKey, RootKeyError, RootKeySource};
+pub use root_key::{
+    NEXT_ROOT_KEY_FILE, ROOT_KEY_ENV, ROOT_KEY_FILE, RootKey, RootKeyError, RootKeySource,
+};
 pub use schema::SCHEMA_VERSION;
 pub use sqlite::{DATABASE_FILE, SqliteStore};
 pub use store::{MAX_ID_BYTES, MAX_VALUE_BYTES, Mutation, Record, RecordKind, Store, StoreError};

@@ -30,6 +30,9 @@ use crate::kms::aead;
 pub const ROOT_KEY_ENV: &str = "LOCKBOX_ROOT_KEY";
 /// The root key file's name inside the data dir.
 pub const ROOT_KEY_FILE: &str = "root.key";
+/// Where `lockbox rekey` writes the next root key before it re-seals the data; renamed to
+/// [`ROOT_KEY_FILE`] once the data is sealed with it (see `crate::rekey`).
+pub const NEXT_ROOT_KEY_FILE: &str = "root.key.next";
 /// The first byte of everything `seal` produces.
 pub const SEAL_FORMAT_VERSION: u8 = 1;
 const KEY_LEN: usize = 32;
@@ -184,6 +187,58 @@ impl RootKey {
         }
     }
 
+    /// Reads `data_dir/root.key`, which must exist (never creates it).
+    pub fn read_file(data_dir: &Path) -> Result<RootKey, RootKeyError> {
+        read_key_file(&data_dir.join(ROOT_KEY_FILE))
+    }
+
+    /// Creates `data_dir/root.key.next` (mode 0600, fsynced) with a fresh key; fails if it
+    /// exists (an earlier rekey was interrupted: start the server once to settle it).
+    pub fn create_next_file(data_dir: &Path) -> Result<RootKey, RootKeyError> {
+        let path = data_dir.join(NEXT_ROOT_KEY_FILE);
+        create_key_file(&path)?.ok_or_else(|| RootKeyError::Io {
+            path: path.display().to_string(),
+            source: io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "left by an interrupted rekey; start the server once, then rekey again",
+            ),
+        })
+    }
+
+    /// Reads `data_dir/root.key.next` if it exists.
+    pub fn read_next_file(data_dir: &Path) -> Result<Option<RootKey>, RootKeyError> {
+        match read_key_file(&data_dir.join(NEXT_ROOT_KEY_FILE)) {
+            Ok(key) => Ok(Some(key)),
+            Err(RootKeyError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Makes `root.key.next` the root key file (an atomic rename, then the directory is
+    /// fsynced).
+    pub fn promote_next_file(data_dir: &Path) -> Result<(), RootKeyError> {
+        let next = data_dir.join(NEXT_ROOT_KEY_FILE);
+        fs::rename(&next, data_dir.join(ROOT_KEY_FILE)).map_err(io_error(&next))?;
+        sync_dir(data_dir)
+    }
+
+    /// Removes `root.key.next` (a rekey that did not commit) and, with `current`, the root
+    /// key file too (the key now comes from the environment).
+    pub fn remove_files(data_dir: &Path, next: bool, current: bool) -> Result<(), RootKeyError> {
+        let names = [(next, NEXT_ROOT_KEY_FILE), (current, ROOT_KEY_FILE)];
+        for (_, name) in names.iter().filter(|(wanted, _)| *wanted) {
+            let path = data_dir.join(name);
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(error) => return Err(io_error(&path)(error)),
+            }
+        }
+        sync_dir(data_dir)
+    }
+
     /// A sealed marker to store beside the data (e.g. as a `Meta` record) when a data dir is
     /// first used, so later starts can tell a wrong root key with [`RootKey::matches_check`]
     /// before anything fails to decrypt.
@@ -287,10 +342,15 @@ fn create_key_file(path: &Path) -> Result<Option<RootKey>, RootKeyError> {
     if !linked? {
         return Ok(None);
     }
+    sync_dir(dir)?;
+    Ok(Some(key))
+}
+
+/// Makes a directory's entries (a new link, a rename) durable.
+fn sync_dir(dir: &Path) -> Result<(), RootKeyError> {
     fs::File::open(dir)
         .and_then(|handle| handle.sync_all())
-        .map_err(io_error(dir))?;
-    Ok(Some(key))
+        .map_err(io_error(dir))
 }
 
 #[cfg(test)]
