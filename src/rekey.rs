@@ -17,8 +17,8 @@ use std::path::Path;
 
 use crate::kms;
 use crate::storage::{
-    Mutation, ROOT_KEY_CHECK, ROOT_KEY_ENV, ROOT_KEY_FILE, RecordKind, RootKey, SqliteStore, Store,
-    meta_partition, settle_interrupted_rekey,
+    DATABASE_FILE, Mutation, ROOT_KEY_CHECK, ROOT_KEY_ENV, ROOT_KEY_FILE, RecordKind, RootKey,
+    SqliteStore, Store, meta_partition, settle_interrupted_rekey,
 };
 
 /// The environment variable that supplies the new root key to `lockbox rekey`.
@@ -41,6 +41,11 @@ pub fn rekey(
     new_env: Option<&str>,
 ) -> Result<RekeyReport, String> {
     let shown = dir.display();
+    if !dir.join(DATABASE_FILE).is_file() {
+        return Err(format!(
+            "data dir {shown} has no {DATABASE_FILE}: nothing to rekey"
+        ));
+    }
     let store = SqliteStore::open_in(dir).map_err(|e| e.to_string())?;
     settle_interrupted_rekey(dir, &store, current_env)?;
     let current = match current_env {
@@ -199,6 +204,10 @@ mod tests {
     fn a_rekey_needs_sealed_data_and_a_different_key() {
         let dir = tempfile::tempdir().unwrap();
         write_key(dir.path(), ROOT_KEY_FILE, &[1; 32]);
+        let missing = rekey(dir.path(), None, None).unwrap_err();
+        assert!(missing.contains("has no lockbox.db"), "{missing}");
+        assert!(!dir.path().join(DATABASE_FILE).exists());
+        drop(SqliteStore::open_in(dir.path()).unwrap());
         let empty = rekey(dir.path(), None, None).unwrap_err();
         assert!(empty.contains("nothing to rekey"), "{empty}");
         {
