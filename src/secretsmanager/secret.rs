@@ -418,4 +418,31 @@ mod tests {
         day.touch(noon - time::Duration::days(3));
         assert_eq!(day.get().unwrap().unix_timestamp(), 1_673_395_200);
     }
+
+    #[test]
+    fn a_rolled_back_section_restores_both_orders() {
+        let at = |seconds| OffsetDateTime::from_unix_timestamp(seconds).unwrap();
+        let secret = |name: &str, created| {
+            Secret::new(
+                name.into(),
+                format!("arn:aws:secretsmanager:us-east-1:000000000000:secret:{name}-AbCdEf"),
+                at(created),
+            )
+        };
+        let mut secrets = Secrets::default();
+        secrets.insert(secret("a", 1));
+        secrets.insert(secret("b", 2));
+        secrets.settle();
+        secrets.remove("a");
+        secrets.insert(secret("c", 0));
+        secrets.insert(secret("b", 5)); // replaced: moves in creation order
+        secrets.get_mut("c").unwrap().description = Some("x".into());
+        assert!(secrets.is_changed());
+        secrets.rollback();
+        let names = |it: Vec<&Secret>| it.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(secrets.in_creation_order().collect()), ["a", "b"]);
+        assert_eq!(names(secrets.iter().collect()), ["a", "b"]);
+        assert_eq!(secrets.get("b").unwrap().created, at(2));
+        assert!(!secrets.is_changed());
+    }
 }

@@ -165,4 +165,74 @@ mod tests {
         );
         assert!(!map.is_changed());
     }
+
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Insert(u8, u32),
+        Remove(u8),
+        Bump(u8),
+        RetainEven,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0u8..8, any::<u32>()).prop_map(|(k, v)| Op::Insert(k, v)),
+            (0u8..8).prop_map(Op::Remove),
+            (0u8..8).prop_map(Op::Bump),
+            Just(Op::RetainEven),
+        ]
+    }
+
+    fn apply(map: &mut Tracked<u32>, op: &Op) {
+        match op {
+            Op::Insert(k, v) => {
+                map.insert(k.to_string(), *v);
+            }
+            Op::Remove(k) => {
+                map.remove(&k.to_string());
+            }
+            Op::Bump(k) => {
+                if let Some(v) = map.get_mut(&k.to_string()) {
+                    *v = v.wrapping_add(1);
+                }
+            }
+            Op::RetainEven => map.retain(|_, v| v % 2 == 0),
+        }
+    }
+
+    proptest! {
+        /// Whatever a section does, `changes` names every entry that differs from before it
+        /// (so its batch stores them all), and `rollback` restores exactly the state before.
+        #[test]
+        fn changes_cover_every_difference_and_rollback_restores(
+            initial in proptest::collection::btree_map(0u8..8, any::<u32>(), 0..8),
+            ops in proptest::collection::vec(op(), 0..20),
+        ) {
+            let mut map: Tracked<u32> = Tracked::default();
+            for (k, v) in &initial {
+                map.insert(k.to_string(), *v);
+            }
+            map.settle();
+            let before: BTreeMap<String, u32> = map.iter().map(|(k, v)| (k.clone(), *v)).collect();
+            for op in &ops {
+                apply(&mut map, op);
+            }
+            let noted: Vec<String> = map.changes().map(|(k, _)| k.to_owned()).collect();
+            for key in before.keys().chain(map.keys()) {
+                if before.get(key) != map.get(key) {
+                    prop_assert!(noted.contains(key), "{key} changed but was not noted");
+                }
+            }
+            for (key, now) in map.changes() {
+                prop_assert_eq!(now, map.get(key));
+            }
+            map.rollback();
+            let after: BTreeMap<String, u32> = map.iter().map(|(k, v)| (k.clone(), *v)).collect();
+            prop_assert_eq!(after, before);
+            prop_assert!(!map.is_changed());
+        }
+    }
 }
