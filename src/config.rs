@@ -80,7 +80,7 @@ impl fmt::Debug for CredentialConfig {
 /// Flags of `lockbox serve` (also accepted with no sub-command).
 #[derive(Debug, Clone, Default, Args)]
 pub struct ServeArgs {
-    /// TOML file with any of the settings below plus [[credentials]] tables.
+    /// TOML file with any of the settings below plus `[[credentials]]` tables.
     #[arg(long, env = "LOCKBOX_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Address and port to listen on [default: 127.0.0.1:4566]; port 0 picks a free port.

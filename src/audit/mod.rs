@@ -27,7 +27,7 @@ pub const CAPACITY: usize = 10_000;
 /// path of every GetSecretValue) never takes a lock shared by all callers.
 ///
 /// With a data dir, every record is also stored (`RecordKind::AuditRecord`, id = its sequence
-/// number, zero-padded so ids sort in recording order) by a background [`AuditWriter`], and a
+/// number, zero-padded so ids sort in recording order) by a background `AuditWriter`, and a
 /// record dropped beyond [`CAPACITY`] is deleted from the store too.
 #[derive(Debug, Default)]
 pub struct AuditLog {

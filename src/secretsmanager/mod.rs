@@ -2,7 +2,7 @@
 //!
 //! [`Operation`] lists what is served; [`SecretsManager::handle`] decodes the input, runs the
 //! operation against the caller's (account, region) partition and encodes the output. Nothing
-//! here knows about HTTP; values are only ever stored sealed by [`value`] through the KeyService.
+//! here knows about HTTP; values are only ever stored sealed by `value.rs` through the KeyService.
 
 pub mod error;
 mod filter;

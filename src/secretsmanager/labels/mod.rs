@@ -11,7 +11,7 @@
 //!   loses its last label is *deprecated*, not deleted;
 //! - every function either succeeds completely or leaves the versions untouched.
 //!
-//! Decisions on behaviour the reference leaves open ([U]), each pinned in `tests.rs`:
+//! Decisions on behaviour the reference leaves open (`[U]`), each pinned in `tests.rs`:
 //! - rule 3: the first version placed while no version carries `AWSCURRENT` gets it
 //!   *appended* to explicit `VersionStages` (moto does the same; the doc says "attaches");
 //! - rule 7: whenever a *new or filled* version takes `AWSCURRENT`, the superseded version
