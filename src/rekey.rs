@@ -18,7 +18,7 @@ use std::path::Path;
 use crate::kms;
 use crate::storage::{
     DATABASE_FILE, Mutation, ROOT_KEY_CHECK, ROOT_KEY_ENV, ROOT_KEY_FILE, RecordKind, RootKey,
-    SqliteStore, Store, meta_partition, settle_interrupted_rekey,
+    SqliteStore, Store, meta_partition, root_key_check_record, settle_interrupted_rekey,
 };
 
 /// The environment variable that supplies the new root key to `lockbox rekey`.
@@ -119,13 +119,7 @@ fn reseal_all(store: &SqliteStore, current: &RootKey, new: &RootKey) -> Result<u
             value,
         ));
     }
-    let check = new.check_value().map_err(|e| e.to_string())?;
-    batch.push(Mutation::put(
-        RecordKind::Meta,
-        &meta_partition(),
-        ROOT_KEY_CHECK,
-        check,
-    ));
+    batch.push(root_key_check_record(new)?);
     store.apply(&batch).map_err(|e| e.to_string())?;
     Ok(records.len())
 }
@@ -152,15 +146,7 @@ mod tests {
     }
 
     fn seal_check(store: &SqliteStore, key: &RootKey) {
-        let check = key.check_value().unwrap();
-        store
-            .apply(&[Mutation::put(
-                RecordKind::Meta,
-                &meta_partition(),
-                ROOT_KEY_CHECK,
-                check,
-            )])
-            .unwrap();
+        store.apply(&[root_key_check_record(key).unwrap()]).unwrap();
     }
 
     #[test]

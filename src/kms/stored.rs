@@ -326,11 +326,14 @@ impl Section for RingSection<'_> {
     }
 
     fn batch(&self, root_key: &RootKey) -> Result<Vec<Mutation>, StoreError> {
-        let mut batch = changed_records(self.keys, RecordKind::KmsKey, self.partition, |key| {
-            encode_key(key, root_key)
-        })?;
+        let mut batch = changed_records(
+            self.keys.changes(),
+            RecordKind::KmsKey,
+            self.partition,
+            |key| encode_key(key, root_key),
+        )?;
         batch.extend(changed_records(
-            self.aliases,
+            self.aliases.changes(),
             RecordKind::KmsAlias,
             self.partition,
             encode_alias,

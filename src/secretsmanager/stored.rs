@@ -11,7 +11,8 @@ use super::model::Tag;
 use super::secret::{AccessDay, SealedValue, Secret, Secrets, ValueKind, Version};
 use crate::storage::codec::{b64, nanos, opt_nanos};
 use crate::storage::{
-    Mutation, PartitionKey, RecordKind, RootKey, Section, StoreError, decode_json, encode_json,
+    Mutation, PartitionKey, RecordKind, RootKey, Section, StoreError, changed_records, decode_json,
+    encode_json,
 };
 
 #[derive(Serialize, Deserialize)]
@@ -168,13 +169,12 @@ impl Section for SecretsSection<'_> {
     }
 
     fn batch(&self, _root_key: &RootKey) -> Result<Vec<Mutation>, StoreError> {
-        self.secrets
-            .changes()
-            .map(|(name, secret)| match secret {
-                Some(secret) => put(self.partition, secret),
-                None => Ok(Mutation::delete(RecordKind::Secret, self.partition, name)),
-            })
-            .collect()
+        changed_records(
+            self.secrets.changes(),
+            RecordKind::Secret,
+            self.partition,
+            encode,
+        )
     }
 
     fn settle(&mut self) {

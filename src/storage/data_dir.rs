@@ -86,17 +86,9 @@ fn check_root_key(
             "the root key from {} is not the one this data dir was sealed with; set {ROOT_KEY_ENV} (or restore root.key) to the original key",
             describe(source)
         )),
-        None => {
-            let check = root_key.check_value().map_err(|e| e.to_string())?;
-            store
-                .apply(&[Mutation::put(
-                    RecordKind::Meta,
-                    &partition,
-                    ROOT_KEY_CHECK,
-                    check,
-                )])
-                .map_err(|e| e.to_string())
-        }
+        None => store
+            .apply(&[root_key_check_record(root_key)?])
+            .map_err(|e| e.to_string()),
     }
 }
 
@@ -107,6 +99,17 @@ pub fn describe(source: &RootKeySource) -> String {
         RootKeySource::ExistingFile(path) => path.display().to_string(),
         RootKeySource::CreatedFile(path) => format!("{} (created now)", path.display()),
     }
+}
+
+/// The `Meta` record proving the data is sealed with `root_key`.
+pub fn root_key_check_record(root_key: &RootKey) -> Result<Mutation, String> {
+    let check = root_key.check_value().map_err(|e| e.to_string())?;
+    Ok(Mutation::put(
+        RecordKind::Meta,
+        &meta_partition(),
+        ROOT_KEY_CHECK,
+        check,
+    ))
 }
 
 /// The `Meta` record of the virtual clock's offset.
@@ -138,24 +141,9 @@ pub fn reset_all_batch(journal: &Journal) -> Result<Vec<Mutation>, String> {
     let (Some(store), Some(root_key)) = (journal.store(), journal.root_key()) else {
         return Ok(Vec::new());
     };
-    let partition = meta_partition();
-    let mut batch = vec![Mutation::DeleteAll];
-    batch.push(Mutation::put(
-        RecordKind::Meta,
-        &partition,
-        ROOT_KEY_CHECK,
-        root_key.check_value().map_err(|e| e.to_string())?,
-    ));
-    if let Some(offset) = store
-        .get(RecordKind::Meta, &partition, CLOCK_OFFSET)
-        .map_err(|e| e.to_string())?
-    {
-        batch.push(Mutation::put(
-            RecordKind::Meta,
-            &partition,
-            CLOCK_OFFSET,
-            offset,
-        ));
+    let mut batch = vec![Mutation::DeleteAll, root_key_check_record(root_key)?];
+    if let Some(millis) = stored_clock_offset(&**store).map_err(|e| e.to_string())? {
+        batch.push(clock_offset_record(millis));
     }
     Ok(batch)
 }

@@ -10,7 +10,9 @@
 
 use std::sync::Arc;
 
-use super::{Mutation, PartitionKey, RecordKind, RootKey, Store, StoreError, Tracked};
+#[cfg(doc)]
+use super::Tracked;
+use super::{Mutation, PartitionKey, RecordKind, RootKey, Store, StoreError};
 
 /// The durable half of a journal.
 #[derive(Debug)]
@@ -108,15 +110,16 @@ pub fn commit_section<S: Section, T, E>(
     }
 }
 
-/// The records for the changed entries of `map`: a put of `encode(value)` for each entry
-/// present now, a delete for each removed one. Record ids are the map's keys.
-pub fn changed_records<V: Clone>(
-    map: &Tracked<V>,
+/// The records for the changes of a section (as [`Tracked::changes`] lists them): a put of
+/// `encode(value)` for each entry present now, a delete for each removed one. Record ids are
+/// the entries' keys.
+pub fn changed_records<'a, V: 'a>(
+    changes: impl Iterator<Item = (&'a str, Option<&'a V>)>,
     kind: RecordKind,
     partition: &PartitionKey,
     mut encode: impl FnMut(&V) -> Result<Vec<u8>, StoreError>,
 ) -> Result<Vec<Mutation>, StoreError> {
-    map.changes()
+    changes
         .map(|(id, value)| match value {
             Some(value) => Ok(Mutation::put(kind, partition, id, encode(value)?)),
             None => Ok(Mutation::delete(kind, partition, id)),

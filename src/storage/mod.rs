@@ -53,7 +53,8 @@ mod tracked;
 
 pub use data_dir::{
     CLOCK_OFFSET, ROOT_KEY_CHECK, clock_offset_record, describe as describe_root_key_source,
-    meta_partition, open_data_dir, reset_all_batch, settle_interrupted_rekey, stored_clock_offset,
+    meta_partition, open_data_dir, reset_all_batch, root_key_check_record,
+    settle_interrupted_rekey, stored_clock_offset,
 };
 pub use journal::{Journal, Section, changed_records, commit_section, decode_json, encode_json};
 pub use memory::MemoryStore;

@@ -8,9 +8,9 @@
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
-use super::super::SecretsManager;
 use super::super::error::{SmError, text};
 use super::super::names::{self, check_secret_id, new_arn};
+use super::super::{SecretsManager, partition_of};
 use super::validate_secret_id;
 use crate::protocol::ctx::RequestCtx;
 use crate::protocol::json::EpochSeconds;
@@ -68,7 +68,7 @@ pub fn delete_secret(
     }
 
     let table = sm.table(ctx);
-    sm.write_table(ctx, |secrets| {
+    table.write(&sm.journal, &partition_of(ctx), |secrets| {
         let name = match names::resolve_name(secrets, ctx, secret_id) {
             Ok(name) => name.to_owned(),
             // AWS: forcibly deleting a nonexistent secret is not a ResourceNotFoundException.
