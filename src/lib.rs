@@ -11,11 +11,13 @@
 #![warn(missing_docs)]
 
 pub mod admin;
+pub mod api;
 pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod crypto;
 pub mod emulator;
 pub mod healthcheck;
 pub mod kms;

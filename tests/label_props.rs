@@ -15,7 +15,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use lockbox::protocol::error::WireError;
+use lockbox::api::error::WireError;
 use lockbox::secretsmanager::error::SmError;
 use lockbox::secretsmanager::labels;
 use lockbox::secretsmanager::secret::{AccessDay, Version};

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use crate::api::Principal;
 use crate::config::{Config, is_account_id};
 use crate::sigv4::SecretKey;
 
@@ -13,17 +14,6 @@ use crate::sigv4::SecretKey;
 const BUILT_IN_SECRET: &str = "test";
 /// The built-in access key id of the default account.
 const BUILT_IN_KEY: &str = "test";
-
-/// An authenticated caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    /// The 12-digit account the caller acts in.
-    pub account_id: String,
-    /// The caller's IAM ARN (`arn:aws:iam::<account>:root` for the built-in keys).
-    pub arn: String,
-    /// The access key id the request was signed with.
-    pub access_key_id: String,
-}
 
 struct Entry {
     secret: String,

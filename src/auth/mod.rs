@@ -9,12 +9,13 @@
 
 mod credentials;
 
-pub use credentials::{Credentials, Principal};
+pub use credentials::Credentials;
 
 use time::OffsetDateTime;
 
+use crate::api::Principal;
+use crate::api::error::CommonError;
 use crate::config::AuthMode;
-use crate::protocol::error::CommonError;
 use crate::sigv4::{self, ErrorKind};
 
 /// The region used when a request carries no credential scope at all (`--auth off` only).

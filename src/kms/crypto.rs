@@ -13,7 +13,8 @@ use zeroize::Zeroizing;
 
 use super::envelope::{self, associated_data, header};
 use super::keys::Key;
-use super::{EncryptionContext, KmsError, aead};
+use super::{EncryptionContext, KmsError};
+use crate::crypto::aead;
 
 /// AWS's answer when a ciphertext names a key the caller cannot see (it deliberately does not
 /// say whether the key exists).

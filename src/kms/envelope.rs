@@ -8,7 +8,7 @@
 //! another key, material or context fails to open.
 
 use super::EncryptionContext;
-use super::aead::{NONCE_LEN, TAG_LEN};
+use crate::crypto::aead::{NONCE_LEN, TAG_LEN};
 
 /// The only blob format version so far.
 pub const VERSION_1: u8 = 1;

@@ -6,9 +6,7 @@
 
 use std::borrow::Cow;
 
-use axum::http::StatusCode;
-
-use crate::protocol::error::{CommonError, WireError};
+use crate::api::error::{CommonError, WireError, status};
 
 /// A KMS failure, as KMS would report it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -128,11 +126,11 @@ impl WireError for KmsError {
         KmsError::code(self)
     }
 
-    fn status(&self) -> StatusCode {
+    fn status(&self) -> u16 {
         match self {
-            KmsError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            KmsError::Internal => status::INTERNAL_SERVER_ERROR,
             KmsError::Common(common) => common.status(),
-            _ => StatusCode::BAD_REQUEST,
+            _ => status::BAD_REQUEST,
         }
     }
 
@@ -154,7 +152,7 @@ impl WireError for KmsError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::error::error_body;
+    use crate::api::error::error_body;
 
     #[test]
     fn wire_forms_match_kms() {

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use super::EncryptionContext;
-use super::aead;
+use crate::crypto::aead;
 
 /// The first bytes of every grant token Lockbox issues.
 const TOKEN_MAGIC: &[u8; 4] = b"LBGT";

@@ -8,7 +8,6 @@ use parking_lot::RwLock;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use super::aead;
 use super::deletion::DeletionHint;
 use super::envelope::MATERIAL_ID_LEN;
 use super::error::KmsError;
@@ -16,7 +15,8 @@ use super::grants::Grant;
 use super::model::KeyMetadata;
 use super::rotation::KeyRotation;
 use super::stored::RingSection;
-use crate::protocol::json::EpochSeconds;
+use crate::api::json::EpochSeconds;
+use crate::crypto::aead;
 use crate::storage::{Journal, PartitionKey, Tracked, commit_section};
 
 /// Who manages a key.

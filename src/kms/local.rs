@@ -15,9 +15,9 @@ use super::keys::{Alias, Key, KeyManager, KeyPlace, KeyRing};
 use super::managed_key::{MANAGED_KEY_DESCRIPTION, managed_key_policy};
 use super::stored;
 use super::{
-    DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, aead,
-    crypto,
+    DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, crypto,
 };
+use crate::crypto::aead;
 use crate::storage::{Journal, PartitionKey, Partitions, RecordKind, StoreError, Tracked};
 
 /// The emulated KMS.

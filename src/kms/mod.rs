@@ -6,7 +6,6 @@
 //! plaintext data keys are returned in zeroizing buffers; every ciphertext binds its
 //! encryption context as associated data, so a wrong context fails to decrypt.
 
-pub mod aead;
 mod crypto;
 mod deletion;
 mod envelope;
@@ -29,7 +28,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use crate::protocol::ctx::RequestCtx;
+use crate::api::ctx::RequestCtx;
 
 pub use crypto::key_id_of as ciphertext_key_id;
 pub use error::KmsError;

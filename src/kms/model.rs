@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::json::EpochSeconds;
+use crate::api::json::EpochSeconds;
 
 /// `KeyMetadata` of a symmetric encryption key.
 #[derive(Debug, Clone, Serialize)]

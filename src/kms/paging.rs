@@ -10,7 +10,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::KmsError;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::validate::{Echo, Validator};
 
 /// `InvalidMarkerException` text (the model's description of the error).
 pub const INVALID_MARKER: &str = "The request was rejected because the marker that specifies where pagination should next begin is not valid.";

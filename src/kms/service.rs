@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{KmsError, LocalKms, ops};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json;
+use crate::api::ctx::RequestCtx;
+use crate::api::json;
 
 /// The KMS operations Lockbox serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,11 +4,7 @@
 //! (later) the audit record. Errors are logged once, in this layer, with their code; internal
 //! causes were logged where they happened and only a generic message is sent.
 
-pub mod ctx;
-pub mod error;
-pub mod json;
 pub mod target;
-pub mod validate;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -20,11 +16,11 @@ use axum::response::Response;
 use http_body_util::{BodyExt as _, Limited};
 use tracing::Instrument as _;
 
+use crate::api::RequestCtx;
+use crate::api::error::{CommonError, WireError, error_body};
 use crate::app::AppState;
 use crate::clock::Clock as _;
 use crate::sigv4;
-use ctx::RequestCtx;
-use error::{CommonError, WireError, error_body};
 use target::{Service, Target};
 
 /// Content type of every awsJson1_1 response.
@@ -39,7 +35,8 @@ pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Respo
         let (status, body) = match serve(&app, &request_id, request).await {
             Ok(body) => (StatusCode::OK, body),
             Err(error) => {
-                let status = error.status();
+                let status = StatusCode::from_u16(error.status())
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 let code = error.code();
                 if status.is_server_error() {
                     tracing::error!(code, status = status.as_u16(), "request failed");

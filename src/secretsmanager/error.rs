@@ -3,9 +3,7 @@
 
 use std::borrow::Cow;
 
-use axum::http::StatusCode;
-
-use crate::protocol::error::{CommonError, WireError};
+use crate::api::error::{CommonError, WireError, status};
 
 /// Canonical messages, copied from AWS (see shared/reference/secretsmanager.md §14).
 pub mod text {
@@ -112,11 +110,11 @@ impl WireError for SmError {
         }
     }
 
-    fn status(&self) -> StatusCode {
+    fn status(&self) -> u16 {
         match self {
-            SmError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            SmError::Internal => status::INTERNAL_SERVER_ERROR,
             SmError::Common(common) => common.status(),
-            _ => StatusCode::BAD_REQUEST,
+            _ => status::BAD_REQUEST,
         }
     }
 

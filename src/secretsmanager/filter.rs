@@ -17,7 +17,7 @@
 use super::error::SmError;
 use super::model::Filter;
 use super::secret::Secret;
-use crate::protocol::validate::Validator;
+use crate::api::validate::Validator;
 
 /// The model's `FilterNameStringType` enum, in the model's order.
 const KEYS: [&str; 7] = [

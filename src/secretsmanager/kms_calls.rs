@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
+use crate::api::ctx::RequestCtx;
 use crate::audit::{AuditLog, AuditRecord, UserIdentity, record::KmsCall};
 use crate::kms::{self, DataKey, EncryptionContext, KeyService, KmsCaller, KmsError};
-use crate::protocol::ctx::RequestCtx;
 
 /// The KeyService wrapped with the audit trail.
 pub struct KmsOnBehalf {

@@ -31,10 +31,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
+use crate::api::ctx::RequestCtx;
+use crate::api::json;
 use crate::audit::AuditLog;
 use crate::kms::KeyService;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json;
 use crate::storage::{Journal, PartitionKey, Partitions, RecordKind, StoreError};
 use error::SmError;
 use kms_calls::KmsOnBehalf;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::json::{EpochSeconds, SecretBlob, SecretText};
+use crate::api::json::{EpochSeconds, SecretBlob, SecretText};
 
 /// A resource tag.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

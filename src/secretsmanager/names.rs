@@ -10,7 +10,7 @@ use rand::distr::Alphanumeric;
 
 use super::error::SmError;
 use super::secret::{Secret, Secrets};
-use crate::protocol::ctx::RequestCtx;
+use crate::api::ctx::RequestCtx;
 
 const SUFFIX_LEN: usize = 6;
 
@@ -103,7 +103,7 @@ pub fn name_from_arn(arn: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::Principal;
+    use crate::api::Principal;
     use time::OffsetDateTime;
 
     fn ctx() -> RequestCtx {

@@ -16,10 +16,10 @@ use super::model::Tag;
 use super::secret::{AccessDay, SealedValue, Secret, Version};
 use super::seed_rules::check_shape;
 use super::value::{self, SecretValue};
-use crate::auth::Principal;
+use crate::api::Principal;
+use crate::api::ctx::RequestCtx;
+use crate::api::error::WireError as _;
 use crate::kms::{self, Applied, SeedError};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::error::WireError as _;
 use crate::storage::PartitionKey;
 
 pub use super::secret::ValueKind;

@@ -6,7 +6,7 @@
 
 use super::error::SmError;
 use super::model::Tag;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::validate::{Echo, Validator};
 
 /// Most user tags a secret may carry.
 pub const MAX_TAGS: usize = 50;

@@ -11,9 +11,10 @@ use zeroize::Zeroizing;
 use super::error::{SmError, text};
 use super::kms_calls::KmsOnBehalf;
 use super::secret::{SealedValue, ValueKind};
-use crate::kms::{EncryptionContext, KmsError, aead};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::{SecretBlob, SecretText};
+use crate::api::ctx::RequestCtx;
+use crate::api::json::{SecretBlob, SecretText};
+use crate::crypto::aead;
+use crate::kms::{EncryptionContext, KmsError};
 
 /// A plaintext secret value, as it arrived or is about to leave.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,10 +14,10 @@ use super::model::{
     DOCUMENT_VERSION, EncryptedValueDoc, KeyDoc, KeyMaterialText, MaterialDoc, PartitionDoc,
     SecretDoc, SeedDocument, ValueKindDoc, VersionDoc,
 };
+use crate::api::json::{SecretBlob, SecretText};
 use crate::app::AppState;
 use crate::clock::Clock as _;
 use crate::kms::KeyExport;
-use crate::protocol::json::{SecretBlob, SecretText};
 use crate::secretsmanager::{SecretExport, SecretValue, SeedValue, ValueKind};
 use crate::storage::PartitionKey;
 

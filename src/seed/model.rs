@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::protocol::json::{SecretBlob, SecretText};
+use crate::api::json::{SecretBlob, SecretText};
 
 /// The only document version this build reads and writes.
 pub const DOCUMENT_VERSION: u32 = 1;

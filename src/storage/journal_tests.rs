@@ -9,11 +9,11 @@ use time::OffsetDateTime;
 
 use super::StoreError;
 use super::{Journal, MemoryStore, Mutation, PartitionKey, Record, RecordKind, RootKey, Store};
+use crate::api::Principal;
+use crate::api::ctx::RequestCtx;
+use crate::api::error::WireError as _;
 use crate::audit::AuditLog;
-use crate::auth::Principal;
 use crate::kms::{KmsCaller, KmsError, LocalKms};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::error::WireError as _;
 use crate::secretsmanager::{Operation, SecretsManager};
 
 /// A memory store that refuses every batch while `failing` is set.

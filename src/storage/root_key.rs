@@ -12,7 +12,7 @@
 //!   reader ever sees a half-written file).
 //! - An existing `root.key` that group or others may read or write is refused, never used.
 //! - Sealed format: `version (1) || nonce || ciphertext || tag` (AES-256-GCM via
-//!   `crate::kms::aead`); the version byte is bound into the associated data.
+//!   `crate::crypto::aead`); the version byte is bound into the associated data.
 
 use std::fmt;
 use std::fs::{self, OpenOptions};
@@ -24,7 +24,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use zeroize::Zeroizing;
 
-use crate::kms::aead;
+use crate::crypto::aead;
 
 /// The environment variable that supplies the root key.
 pub const ROOT_KEY_ENV: &str = "LOCKBOX_ROOT_KEY";

@@ -14,8 +14,8 @@ use super::super::keys::Alias;
 use super::super::local::{Accepts, alias_arn, alias_not_found};
 use super::super::{KmsCaller, KmsError, LocalKms};
 use super::{gone, refuse_aws_managed};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 
 /// CreateAlias / UpdateAlias input.
 #[derive(Debug, Deserialize)]

@@ -11,8 +11,8 @@ use super::support::{
     check_grant_tokens, deny_aws_managed, validate_grant_tokens, validate_principal,
 };
 use super::{validate_key_id, with_key};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 
 /// `GrantOperation`, in the model's order.
 pub const GRANT_OPERATIONS: [&str; 17] = [

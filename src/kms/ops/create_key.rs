@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::super::keys::{Key, KeyManager, KeyPlace};
 use super::super::model::{KeyMetadata, KmsTag};
 use super::super::{KmsCaller, KmsError, LocalKms};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 
 const KEY_USAGES: [&str; 4] = [
     "SIGN_VERIFY",

@@ -7,8 +7,8 @@ use super::super::local::Accepts;
 use super::super::model::KeyMetadata;
 use super::super::{KmsError, LocalKms};
 use super::{read_key, validate_key_id};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::Validator;
 
 /// DescribeKey input.
 #[derive(Debug, Deserialize)]

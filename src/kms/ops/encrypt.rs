@@ -11,9 +11,9 @@ use super::support::{
     validate_grant_tokens,
 };
 use super::validate_key_id;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::SecretBlob;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::json::SecretBlob;
+use crate::api::validate::Validator;
 
 /// Encrypt input.
 #[derive(Debug, Deserialize)]

@@ -13,9 +13,9 @@ use super::super::{EncryptionContext, KmsCaller, KmsError, LocalKms, crypto};
 use super::decrypt::refuse_recipient;
 use super::support::{check_grant_tokens, deny_aws_managed, validate_grant_tokens};
 use super::validate_key_id;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::SecretBlob;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::json::SecretBlob;
+use crate::api::validate::Validator;
 
 const DATA_KEY_SPECS: [&str; 2] = ["AES_256", "AES_128"];
 

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::super::KmsError;
 use super::decrypt::refuse_recipient;
 use super::generate_data_key::random_bytes;
-use crate::protocol::json::SecretBlob;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::json::SecretBlob;
+use crate::api::validate::{Echo, Validator};
 
 /// GenerateRandom input.
 #[derive(Debug, Deserialize)]

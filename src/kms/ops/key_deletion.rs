@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::super::local::Accepts;
 use super::super::{KmsCaller, KmsError, LocalKms};
 use super::{gone, refuse_aws_managed, validate_key_id, with_key};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::EpochSeconds;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::json::EpochSeconds;
+use crate::api::validate::Validator;
 
 /// ScheduleKeyDeletion input.
 #[derive(Debug, Deserialize)]

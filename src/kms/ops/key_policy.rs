@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use super::super::local::Accepts;
 use super::super::{KmsCaller, KmsError, LocalKms};
 use super::{gone, read_key, refuse_aws_managed, validate_key_id, with_key};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 use crate::kms::paging;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
 
 /// The only key policy name.
 const DEFAULT: &str = "default";

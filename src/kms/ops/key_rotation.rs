@@ -11,9 +11,9 @@ use super::super::rotation::DEFAULT_PERIOD_DAYS;
 use super::super::{KmsCaller, KmsError, LocalKms};
 use super::support::deny_aws_managed;
 use super::{read_key, validate_key_id, with_key};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::EpochSeconds;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::json::EpochSeconds;
+use crate::api::validate::Validator;
 
 /// EnableKeyRotation input.
 #[derive(Debug, Deserialize)]

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use super::super::keys::KeyState;
 use super::super::{KmsError, LocalKms};
 use super::{refuse_aws_managed, validate_key_id, with_key};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 
 /// EnableKey / DisableKey input.
 #[derive(Debug, Deserialize)]

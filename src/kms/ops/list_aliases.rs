@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::super::local::{Accepts, alias_arn};
 use super::super::paging::{self, Page};
 use super::super::{KmsCaller, KmsError, LocalKms};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::EpochSeconds;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::json::EpochSeconds;
+use crate::api::validate::{Echo, Validator};
 
 /// ListAliases input.
 #[derive(Debug, Deserialize)]

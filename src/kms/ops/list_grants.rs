@@ -14,9 +14,9 @@ use super::super::{KmsCaller, KmsError, LocalKms};
 use super::create_grant::GrantConstraintsShape;
 use super::support::{invalid_grant_id, page, validate_marker, validate_principal};
 use super::{read_key, validate_key_id};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::EpochSeconds;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::json::EpochSeconds;
+use crate::api::validate::{Echo, Validator};
 
 /// ListGrants input.
 #[derive(Debug, Deserialize)]

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::super::paging::{self, Page};
 use super::super::{KmsCaller, KmsError, LocalKms};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::Validator;
 
 /// ListKeys input.
 #[derive(Debug, Deserialize)]

@@ -50,8 +50,8 @@ pub use tags::{list_resource_tags, tag_resource, untag_resource};
 use super::keys::{Key, KeyManager};
 use super::local::Accepts;
 use super::{KmsCaller, KmsError, LocalKms};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 
 /// Adds the model's `KeyIdType` constraints (required, 1-2048).
 fn validate_key_id(v: &mut Validator, key_id: Option<&String>) {

@@ -12,9 +12,9 @@ use super::support::{
     DRY_RUN_MODIFIERS, ENCRYPTION_ALGORITHMS, check_algorithm, check_grant_tokens,
     deny_aws_managed, validate_grant_tokens,
 };
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::SecretBlob;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::json::SecretBlob;
+use crate::api::validate::{Echo, Validator};
 
 /// ReEncrypt input.
 #[derive(Debug, Deserialize)]

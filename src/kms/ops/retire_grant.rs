@@ -9,8 +9,8 @@ use super::super::local::Accepts;
 use super::super::{KmsCaller, KmsError, LocalKms};
 use super::support::{invalid_grant_id, invalid_grant_token};
 use super::validate_key_id;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 
 /// RetireGrant input.
 #[derive(Debug, Deserialize)]

@@ -11,9 +11,9 @@ use super::super::{KmsError, LocalKms};
 use super::key_rotation::KeyIdInput;
 use super::support::{deny_aws_managed, page, validate_marker};
 use super::{read_key, validate_key_id, with_key};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::EpochSeconds;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::json::EpochSeconds;
+use crate::api::validate::Validator;
 
 const INCLUDE_KEY_MATERIAL: [&str; 2] = ["ALL_KEY_MATERIAL", "ROTATIONS_ONLY"];
 

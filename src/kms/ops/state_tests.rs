@@ -10,9 +10,9 @@ use time::OffsetDateTime;
 
 use super::super::keys::KeyState;
 use super::super::{KmsCaller, LocalKms};
-use crate::auth::Principal;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::decode;
+use crate::api::Principal;
+use crate::api::ctx::RequestCtx;
+use crate::api::json::decode;
 
 fn ctx() -> RequestCtx {
     RequestCtx {

@@ -4,8 +4,8 @@
 use super::super::KmsError;
 use super::super::grants::grant_id_of_token;
 use super::super::keys::{Key, KeyManager};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 
 /// The only encryption algorithm of a symmetric key.
 pub const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";

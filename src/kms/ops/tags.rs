@@ -15,8 +15,8 @@ use super::super::paging::{self, Page};
 use super::super::{KmsError, LocalKms};
 use super::create_key::{check_tags, validate_tags};
 use super::{read_key, refuse_aws_managed, validate_key_id, with_key};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::Validator;
 
 /// Tags per key.
 const MAX_TAGS: usize = 50;

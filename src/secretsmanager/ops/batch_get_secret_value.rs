@@ -15,9 +15,9 @@ use super::super::listing::{self, Cursor, SCAN_BUDGET, SortBy, Walk};
 use super::super::model::{Filter, GetSecretValueOutput};
 use super::get_secret_value::read_value;
 use super::list_secrets::{page_size, validate_next_token};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::error::WireError;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::error::WireError;
+use crate::api::validate::Validator;
 
 const MAX_IDS: usize = 20;
 /// Page size with `Filters` when `MaxResults` is absent [U: the model's maximum].

@@ -13,9 +13,9 @@ use super::super::tags;
 use super::super::value::{self, SecretValue};
 use super::new_version::{self, token_in_use, token_required};
 use super::{validate_metadata, validate_token};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 use crate::kms::SECRETS_MANAGER_ALIAS;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
 
 /// Serves CreateSecret.
 pub fn create_secret(

@@ -12,9 +12,9 @@ use super::super::error::{SmError, text};
 use super::super::names::{self, check_secret_id, new_arn};
 use super::super::{SecretsManager, partition_of};
 use super::validate_secret_id;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::EpochSeconds;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::json::EpochSeconds;
+use crate::api::validate::Validator;
 
 /// The recovery window when the caller gives none.
 const DEFAULT_WINDOW_DAYS: i64 = 30;

@@ -6,9 +6,9 @@ use super::super::error::SmError;
 use super::super::model::{DescribeSecretInput, DescribeSecretOutput, SecretMetadata};
 use super::super::secret::Secret;
 use super::validate_secret_id;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::EpochSeconds;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::json::EpochSeconds;
+use crate::api::validate::Validator;
 
 /// Serves DescribeSecret.
 pub fn describe_secret(

@@ -7,8 +7,8 @@ use zeroize::Zeroizing;
 
 use super::super::error::SmError;
 use super::super::password::{self, Infeasible, PasswordSpec};
-use crate::protocol::json::SecretText;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::json::SecretText;
+use crate::api::validate::{Echo, Validator};
 
 /// The length when the caller gives none.
 const DEFAULT_LENGTH: i64 = 32;

@@ -7,9 +7,9 @@ use super::super::model::{GetSecretValueInput, GetSecretValueOutput};
 use super::super::secret::{AWSCURRENT, Secret, Version};
 use super::super::value::{self, SecretValue};
 use super::validate_secret_id;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::EpochSeconds;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::json::EpochSeconds;
+use crate::api::validate::{Echo, Validator};
 
 /// Serves GetSecretValue.
 pub fn get_secret_value(

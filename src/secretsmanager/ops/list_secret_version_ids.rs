@@ -18,9 +18,9 @@ use super::super::error::SmError;
 use super::super::model::SecretVersionsListEntry;
 use super::super::secret::{Secret, Version};
 use super::validate_secret_id;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::EpochSeconds;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::json::EpochSeconds;
+use crate::api::validate::{Echo, Validator};
 
 /// ListSecretVersionIds input.
 #[derive(Debug, Deserialize)]

@@ -14,8 +14,8 @@ use super::super::listing::{
 };
 use super::super::model::{Filter, SecretListEntry};
 use super::describe_secret::metadata;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 
 /// Page size when `MaxResults` is absent [U: AWS does not document it; 100 is the maximum].
 const DEFAULT_MAX_RESULTS: usize = 100;

@@ -14,10 +14,10 @@ use super::batch_get_secret_value::BatchGetSecretValueInput;
 use super::list_secrets::ListSecretsInput;
 use super::tag_resource::{TagResourceInput, UntagResourceInput};
 use super::{batch_get_secret_value, create_secret, list_secrets, tag_resource, untag_resource};
-use crate::auth::Principal;
+use crate::api::Principal;
+use crate::api::ctx::RequestCtx;
+use crate::api::json::{SecretText, decode};
 use crate::kms::LocalKms;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::{SecretText, decode};
 
 fn ctx() -> RequestCtx {
     RequestCtx {

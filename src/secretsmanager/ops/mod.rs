@@ -33,7 +33,7 @@ pub use update_secret::update_secret;
 pub use update_secret_version_stage::update_secret_version_stage;
 pub use validate_resource_policy::validate_resource_policy;
 
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::validate::{Echo, Validator};
 
 /// Adds the model's `SecretIdType` constraints (required, 1-2048).
 fn validate_secret_id(v: &mut Validator, secret_id: Option<&String>) {

@@ -14,9 +14,9 @@ use super::super::error::{SmError, text};
 use super::super::labels;
 use super::super::secret::{AccessDay, SealedValue, Secret, Version};
 use super::super::value::{self, SecretValue};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::{SecretBlob, SecretText};
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::json::{SecretBlob, SecretText};
+use crate::api::validate::{Echo, Validator};
 
 /// Adds the model's constraints on `SecretString` / `SecretBinary` (1-65536, sensitive).
 pub fn validate_value(v: &mut Validator, string: Option<&SecretText>, binary: Option<&SecretBlob>) {

@@ -12,9 +12,9 @@ use super::super::error::SmError;
 use super::super::value::{self, SecretValue};
 use super::new_version::{self, Existing, Replay};
 use super::{validate_secret_id, validate_token};
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::{SecretBlob, SecretText};
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::json::{SecretBlob, SecretText};
+use crate::api::validate::{Echo, Validator};
 
 /// PutSecretValue input.
 #[derive(Debug, Deserialize)]

@@ -12,8 +12,8 @@ use super::super::SecretsManager;
 use super::super::error::{SmError, text};
 use super::super::policy;
 use super::validate_secret_id;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 
 /// The model's `NonEmptyResourcePolicyType` maximum.
 pub const MAX_POLICY_LENGTH: usize = 20_480;

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::validate_secret_id;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::Validator;
 
 /// RestoreSecret input.
 #[derive(Debug, Deserialize)]

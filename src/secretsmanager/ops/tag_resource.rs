@@ -18,8 +18,8 @@ use super::super::error::SmError;
 use super::super::model::Tag;
 use super::super::tags;
 use super::validate_secret_id;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::Validator;
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::Validator;
 
 /// TagResource input.
 #[derive(Debug, Deserialize)]

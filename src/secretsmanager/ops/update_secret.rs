@@ -17,10 +17,10 @@ use super::super::secret::{AWSCURRENT, SealedValue, Secret};
 use super::super::value::{self, SecretValue};
 use super::new_version::{self, Existing, Replay};
 use super::{validate_metadata, validate_secret_id, validate_token};
+use crate::api::ctx::RequestCtx;
+use crate::api::json::{SecretBlob, SecretText};
+use crate::api::validate::Validator;
 use crate::kms::SECRETS_MANAGER_ALIAS;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::json::{SecretBlob, SecretText};
-use crate::protocol::validate::Validator;
 
 /// UpdateSecret input.
 #[derive(Debug, Deserialize)]
@@ -205,7 +205,7 @@ fn re_encrypt(
                 sealed,
             }),
             Err(error) => tracing::warn!(
-                code = crate::protocol::error::WireError::code(&error),
+                code = crate::api::error::WireError::code(&error),
                 "a secret version was not re-encrypted under the new KMS key"
             ),
         }

@@ -8,8 +8,8 @@ use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::labels;
 use super::validate_secret_id;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 
 /// UpdateSecretVersionStage input.
 #[derive(Debug, Deserialize)]

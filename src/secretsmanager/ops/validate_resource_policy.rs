@@ -11,8 +11,8 @@ use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::policy::{self, Finding};
 use super::resource_policy::validate_policy_member;
-use crate::protocol::ctx::RequestCtx;
-use crate::protocol::validate::{Echo, Validator};
+use crate::api::ctx::RequestCtx;
+use crate::api::validate::{Echo, Validator};
 
 /// ValidateResourcePolicy input.
 #[derive(Debug, Deserialize)]

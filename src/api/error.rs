@@ -6,15 +6,27 @@
 
 use std::borrow::Cow;
 
-use axum::http::StatusCode;
 use serde::Serialize;
+
+/// HTTP status codes the JSON services answer with (data, so no layer below the edge needs
+/// an HTTP crate).
+pub mod status {
+    /// Every client error of an AWS JSON service.
+    pub const BAD_REQUEST: u16 = 400;
+    /// A path or method that is not part of the protocol.
+    pub const NOT_FOUND: u16 = 404;
+    /// A body over the configured cap.
+    pub const PAYLOAD_TOO_LARGE: u16 = 413;
+    /// A failure inside Lockbox.
+    pub const INTERNAL_SERVER_ERROR: u16 = 500;
+}
 
 /// What the AWS SDKs parse from a failed response.
 pub trait WireError {
     /// The bare shape name sent as `__type`, e.g. `ResourceNotFoundException`.
     fn code(&self) -> &'static str;
-    /// The HTTP status; AWS JSON services use 400 for every client error.
-    fn status(&self) -> StatusCode;
+    /// The HTTP status code; AWS JSON services use 400 for every client error.
+    fn status(&self) -> u16;
     /// The human-readable message, if the error carries one.
     fn message(&self) -> Option<Cow<'_, str>>;
     /// Modeled service exceptions carry `Message`; framework errors carry `message`.
@@ -62,12 +74,12 @@ impl WireError for CommonError {
         }
     }
 
-    fn status(&self) -> StatusCode {
+    fn status(&self) -> u16 {
         match self {
-            CommonError::RequestTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            CommonError::NotFound => StatusCode::NOT_FOUND,
-            CommonError::InternalFailure => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
+            CommonError::RequestTooLarge(_) => status::PAYLOAD_TOO_LARGE,
+            CommonError::NotFound => status::NOT_FOUND,
+            CommonError::InternalFailure => status::INTERNAL_SERVER_ERROR,
+            _ => status::BAD_REQUEST,
         }
     }
 

@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use crate::auth::Principal;
+use super::Principal;
 
 /// Per-request context, built once at the edge and passed down by reference.
 #[derive(Debug, Clone)]
