@@ -12,10 +12,11 @@ use crate::audit::AuditLog;
 use crate::auth::{Authenticator, Credentials};
 use crate::clock::{Clock as _, VirtualClock};
 use crate::config::Config;
+use crate::data_dir;
 use crate::kms::{KeyService, LocalKms};
 use crate::protocol;
 use crate::secretsmanager::SecretsManager;
-use crate::storage::{self, Journal, Mutation, StoreError};
+use crate::storage::{Journal, Mutation, StoreError};
 
 /// Everything a request may touch.
 #[derive(Debug)]
@@ -54,23 +55,27 @@ impl AppState {
         let Some(dir) = config.data_dir.clone() else {
             return Ok(AppState::new(config));
         };
-        let (journal, source) = storage::open_data_dir(&dir)?;
+        let data_dir::DataDir {
+            journal,
+            root_key,
+            source,
+        } = data_dir::open_data_dir(&dir)?;
         let Some(store) = journal.store().cloned() else {
             return Err("the data dir's store did not open".into());
         };
         let loading = |e: StoreError| format!("data dir {}: {e}", dir.display());
-        let kms = Arc::new(LocalKms::with_journal(journal.clone()));
+        let kms = Arc::new(LocalKms::durable(journal.clone(), root_key));
         let keys = kms.load().map_err(loading)?;
         let audit = Arc::new(AuditLog::durable(Arc::clone(&store)).map_err(loading)?);
         let clock = Arc::new(VirtualClock::new());
-        if let Some(millis) = storage::stored_clock_offset(&*store).map_err(loading)? {
+        if let Some(millis) = data_dir::stored_clock_offset(&*store).map_err(loading)? {
             clock.advance(time::Duration::milliseconds(millis));
         }
         let state = AppState::assemble(config, kms, audit, clock, journal);
         let secrets = state.secrets_manager.load().map_err(loading)?;
         tracing::info!(
             data_dir = %dir.display(),
-            root_key = %storage::describe_root_key_source(&source),
+            root_key = %data_dir::describe(&source),
             keys,
             secrets,
             audit_records = state.audit.len(),
@@ -106,7 +111,7 @@ impl AppState {
     /// restart.
     pub fn store_clock(&self) -> Result<(), StoreError> {
         let millis = i64::try_from(self.clock.offset().whole_milliseconds()).unwrap_or(i64::MAX);
-        self.journal.apply(&[storage::clock_offset_record(millis)])
+        self.journal.apply(&[data_dir::clock_offset_record(millis)])
     }
 
     /// Does the time-based work that is due at the clock's current time: removing secrets
@@ -127,7 +132,7 @@ impl AppState {
             Some(account) => vec![Mutation::DeleteAccount {
                 account: account.to_owned(),
             }],
-            None => storage::reset_all_batch(&self.journal)?,
+            None => data_dir::reset_all_batch(&self.journal)?,
         };
         self.journal.apply(&batch).map_err(|e| e.to_string())?;
         match account {

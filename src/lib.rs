@@ -18,6 +18,9 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod data_dir;
+#[cfg(test)]
+mod durable_services_tests;
 pub mod emulator;
 pub mod healthcheck;
 pub mod kms;

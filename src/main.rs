@@ -184,7 +184,7 @@ async fn run(config: Config, readiness: ReadinessArgs) -> ExitCode {
 /// `lockbox rekey`: the keys come from the environment only, never from flags (which other
 /// users could read in the process list).
 fn rekey(args: &RekeyArgs) -> ExitCode {
-    let current = std::env::var(lockbox::storage::ROOT_KEY_ENV).ok();
+    let current = std::env::var(lockbox::kms::ROOT_KEY_ENV).ok();
     let new = std::env::var(lockbox::rekey::NEW_ROOT_KEY_ENV).ok();
     match lockbox::rekey::rekey(&args.data_dir, current.as_deref(), new.as_deref()) {
         Ok(report) => {

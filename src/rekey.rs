@@ -15,11 +15,12 @@
 
 use std::path::Path;
 
-use crate::kms;
-use crate::storage::{
-    DATABASE_FILE, Mutation, ROOT_KEY_CHECK, ROOT_KEY_ENV, ROOT_KEY_FILE, RecordKind, RootKey,
-    SqliteStore, Store, meta_partition, root_key_check_record, settle_interrupted_rekey,
+use crate::data_dir::{
+    ROOT_KEY_CHECK, meta_partition, root_key_check_record, settle_interrupted_rekey,
 };
+use crate::kms;
+use crate::kms::{ROOT_KEY_ENV, ROOT_KEY_FILE, RootKey};
+use crate::storage::{DATABASE_FILE, Mutation, RecordKind, SqliteStore, Store};
 
 /// The environment variable that supplies the new root key to `lockbox rekey`.
 pub const NEW_ROOT_KEY_ENV: &str = "LOCKBOX_NEW_ROOT_KEY";
@@ -132,7 +133,7 @@ mod tests {
     use base64::engine::general_purpose::STANDARD;
 
     use super::*;
-    use crate::storage::NEXT_ROOT_KEY_FILE;
+    use crate::kms::NEXT_ROOT_KEY_FILE;
 
     fn write_key(dir: &Path, name: &str, bytes: &[u8; 32]) {
         use std::io::Write as _;

@@ -18,7 +18,8 @@ use time::OffsetDateTime;
 use crate::clock::DueHint;
 
 use super::keys::KeyRing;
-use crate::storage::{Journal, PartitionKey};
+use super::sealed_journal::SealedJournal;
+use crate::storage::PartitionKey;
 
 /// A lower bound of the earliest deletion date in one key ring (see [`DueHint`]).
 pub type DeletionHint = DueHint;
@@ -30,7 +31,7 @@ impl KeyRing {
     /// deleted (the next sweep retries).
     pub fn delete_due(
         &self,
-        journal: &Journal,
+        journal: &SealedJournal,
         partition: &PartitionKey,
         now: OffsetDateTime,
     ) -> usize {
@@ -98,7 +99,7 @@ mod tests {
         }
         assert_eq!(
             ring.delete_due(
-                &Journal::in_memory(),
+                &SealedJournal::in_memory(),
                 &partition(),
                 start + Duration::days(6)
             ),
@@ -106,7 +107,7 @@ mod tests {
         );
         assert_eq!(
             ring.delete_due(
-                &Journal::in_memory(),
+                &SealedJournal::in_memory(),
                 &partition(),
                 start + Duration::days(7)
             ),
@@ -122,7 +123,7 @@ mod tests {
         assert_eq!(ring.aliases.read().len(), 2);
         assert_eq!(
             ring.delete_due(
-                &Journal::in_memory(),
+                &SealedJournal::in_memory(),
                 &partition(),
                 start + Duration::days(31)
             ),
@@ -150,7 +151,7 @@ mod tests {
         ring.keys.write().settle();
         assert_eq!(
             ring.delete_due(
-                &Journal::in_memory(),
+                &SealedJournal::in_memory(),
                 &partition(),
                 start + Duration::days(8)
             ),

@@ -14,10 +14,11 @@ use super::error::KmsError;
 use super::grants::Grant;
 use super::model::KeyMetadata;
 use super::rotation::KeyRotation;
+use super::sealed_journal::SealedJournal;
 use super::stored::RingSection;
 use crate::api::json::EpochSeconds;
 use crate::crypto::aead;
-use crate::storage::{Journal, PartitionKey, Tracked, commit_section};
+use crate::storage::{PartitionKey, Tracked, commit_section};
 
 /// Who manages a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,7 +286,7 @@ impl KeyRing {
     /// before releasing them; a failed section, or one the store refuses, is undone.
     pub fn write<T>(
         &self,
-        journal: &Journal,
+        journal: &SealedJournal,
         partition: &PartitionKey,
         section: impl FnOnce(&mut Tracked<Alias>, &mut Tracked<Key>) -> Result<T, KmsError>,
     ) -> Result<T, KmsError> {
@@ -296,8 +297,11 @@ impl KeyRing {
             aliases: &mut aliases,
             keys: &mut keys,
             partition,
+            root_key: journal.root_key(),
         };
-        commit_section(journal, &mut changes, outcome, || KmsError::Internal)
+        commit_section(journal.journal(), &mut changes, outcome, || {
+            KmsError::Internal
+        })
     }
 }
 

@@ -13,6 +13,8 @@ use zeroize::Zeroizing;
 
 use super::keys::{Alias, Key, KeyManager, KeyPlace, KeyRing};
 use super::managed_key::{MANAGED_KEY_DESCRIPTION, managed_key_policy};
+use super::root_key::RootKey;
+use super::sealed_journal::SealedJournal;
 use super::stored;
 use super::{
     DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, crypto,
@@ -24,8 +26,9 @@ use crate::storage::{Journal, PartitionKey, Partitions, RecordKind, StoreError, 
 #[derive(Debug, Default)]
 pub struct LocalKms {
     pub(super) rings: Partitions<KeyRing>,
-    /// Where changes are stored (nowhere beyond memory without a data dir).
-    pub(super) journal: Journal,
+    /// Where changes are stored (nowhere beyond memory without a data dir), with the root key
+    /// that seals key material.
+    pub(super) journal: SealedJournal,
     /// No key rotates automatically before this time (`None`: no key rotates at all).
     rotation_hint: Mutex<Option<OffsetDateTime>>,
 }
@@ -53,10 +56,11 @@ impl LocalKms {
         Self::default()
     }
 
-    /// An empty KMS whose every change is committed to `journal` before it is acknowledged.
-    pub fn with_journal(journal: Journal) -> Self {
+    /// An empty KMS whose every change is committed to `journal` before it is acknowledged,
+    /// its key material sealed with `root_key`.
+    pub fn durable(journal: Journal, root_key: RootKey) -> Self {
         LocalKms {
-            journal,
+            journal: SealedJournal::durable(journal, root_key),
             ..Self::default()
         }
     }
@@ -65,7 +69,9 @@ impl LocalKms {
     /// key material with the root key; returns how many keys were loaded. Deletion windows
     /// and rotation schedules resume from their stored dates.
     pub fn load(&self) -> Result<usize, StoreError> {
-        let (Some(store), Some(root_key)) = (self.journal.store(), self.journal.root_key()) else {
+        let (Some(store), Some(root_key)) =
+            (self.journal.journal().store(), self.journal.root_key())
+        else {
             return Ok(0);
         };
         let keys = store.load(RecordKind::KmsKey)?;

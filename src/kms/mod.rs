@@ -18,7 +18,9 @@ mod managed_key;
 pub mod model;
 mod ops;
 mod paging;
+mod root_key;
 mod rotation;
+mod sealed_journal;
 mod seeding;
 mod service;
 mod stored;
@@ -33,6 +35,9 @@ use crate::api::ctx::RequestCtx;
 pub use crypto::key_id_of as ciphertext_key_id;
 pub use error::KmsError;
 pub use local::{Accepts, LocalKms};
+pub use root_key::{
+    NEXT_ROOT_KEY_FILE, ROOT_KEY_ENV, ROOT_KEY_FILE, RootKey, RootKeyError, RootKeySource,
+};
 pub use seeding::{Applied, KeyExport, KeySeed, SeedError, SeedMaterial};
 pub use service::Operation;
 pub(crate) use stored::reseal_key;

@@ -16,11 +16,12 @@ use super::EncryptionContext;
 use super::envelope::MATERIAL_ID_LEN;
 use super::grants::{Constraints, Grant, GrantTerms};
 use super::keys::{Alias, Key, KeyManager, KeyState, Material};
+use super::root_key::{RootKey, RootKeyError};
 use super::rotation::{KeyRotation, RotationRecord, RotationType};
 use crate::storage::codec::{b64, nanos, opt_nanos};
 use crate::storage::{
-    Mutation, PartitionKey, RecordKind, RootKey, Section, StoreError, Tracked, changed_records,
-    decode_json, encode_json,
+    Mutation, PartitionKey, RecordKind, Section, StoreError, Tracked, changed_records, decode_json,
+    encode_json,
 };
 
 #[derive(Serialize, Deserialize)]
@@ -95,7 +96,7 @@ struct StoredAlias {
     last_updated_date: OffsetDateTime,
 }
 
-fn sealing_error(error: crate::storage::RootKeyError) -> StoreError {
+fn sealing_error(error: RootKeyError) -> StoreError {
     StoreError::Backend {
         context: "sealing key material with the root key",
         source: Box::new(error),
@@ -318,6 +319,8 @@ pub struct RingSection<'a> {
     pub keys: &'a mut Tracked<Key>,
     /// Which partition they are.
     pub partition: &'a PartitionKey,
+    /// The key that seals key material (`None` in memory, where nothing is stored).
+    pub root_key: Option<&'a RootKey>,
 }
 
 impl Section for RingSection<'_> {
@@ -325,7 +328,10 @@ impl Section for RingSection<'_> {
         self.aliases.is_changed() || self.keys.is_changed()
     }
 
-    fn batch(&self, root_key: &RootKey) -> Result<Vec<Mutation>, StoreError> {
+    fn batch(&self) -> Result<Vec<Mutation>, StoreError> {
+        let root_key = self.root_key.ok_or_else(|| {
+            StoreError::Corrupt("key material to store but no root key to seal it".into())
+        })?;
         let mut batch = changed_records(
             self.keys.changes(),
             RecordKind::KmsKey,

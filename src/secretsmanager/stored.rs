@@ -11,7 +11,7 @@ use super::model::Tag;
 use super::secret::{AccessDay, SealedValue, Secret, Secrets, ValueKind, Version};
 use crate::storage::codec::{b64, nanos, opt_nanos};
 use crate::storage::{
-    Mutation, PartitionKey, RecordKind, RootKey, Section, StoreError, changed_records, decode_json,
+    Mutation, PartitionKey, RecordKind, Section, StoreError, changed_records, decode_json,
     encode_json,
 };
 
@@ -168,7 +168,7 @@ impl Section for SecretsSection<'_> {
         self.secrets.is_changed()
     }
 
-    fn batch(&self, _root_key: &RootKey) -> Result<Vec<Mutation>, StoreError> {
+    fn batch(&self) -> Result<Vec<Mutation>, StoreError> {
         changed_records(
             self.secrets.changes(),
             RecordKind::Secret,

@@ -12,19 +12,12 @@ use std::sync::Arc;
 
 #[cfg(doc)]
 use super::Tracked;
-use super::{Mutation, PartitionKey, RecordKind, RootKey, Store, StoreError};
-
-/// The durable half of a journal.
-#[derive(Debug)]
-struct Durable {
-    store: Arc<dyn Store>,
-    root_key: RootKey,
-}
+use super::{Mutation, PartitionKey, RecordKind, Store, StoreError};
 
 /// A service's handle on durable storage; cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub struct Journal {
-    durable: Option<Arc<Durable>>,
+    store: Option<Arc<dyn Store>>,
 }
 
 impl Journal {
@@ -33,21 +26,14 @@ impl Journal {
         Journal::default()
     }
 
-    /// A journal writing through to `store`, sealing key material with `root_key`.
-    pub fn durable(store: Arc<dyn Store>, root_key: RootKey) -> Journal {
-        Journal {
-            durable: Some(Arc::new(Durable { store, root_key })),
-        }
+    /// A journal writing through to `store`.
+    pub fn durable(store: Arc<dyn Store>) -> Journal {
+        Journal { store: Some(store) }
     }
 
     /// The store, when state is durable.
     pub fn store(&self) -> Option<&Arc<dyn Store>> {
-        self.durable.as_ref().map(|durable| &durable.store)
-    }
-
-    /// The root key, when state is durable.
-    pub fn root_key(&self) -> Option<&RootKey> {
-        self.durable.as_ref().map(|durable| &durable.root_key)
+        self.store.as_ref()
     }
 
     /// Applies `batch` when durable (a no-op in memory); for writes outside a section.
@@ -63,8 +49,8 @@ impl Journal {
 pub trait Section {
     /// True when the section changed something.
     fn is_changed(&self) -> bool;
-    /// The records the section's changes become, with `root_key` to seal what must be sealed.
-    fn batch(&self, root_key: &RootKey) -> Result<Vec<Mutation>, StoreError>;
+    /// The records the section's changes become (already sealed where they must be).
+    fn batch(&self) -> Result<Vec<Mutation>, StoreError>;
     /// Keeps the changes.
     fn settle(&mut self);
     /// Undoes the changes.
@@ -90,14 +76,11 @@ pub fn commit_section<S: Section, T, E>(
     if !state.is_changed() {
         return Ok(value);
     }
-    let Some(durable) = &journal.durable else {
+    let Some(store) = &journal.store else {
         state.settle();
         return Ok(value);
     };
-    match state
-        .batch(&durable.root_key)
-        .and_then(|batch| durable.store.apply(&batch))
-    {
+    match state.batch().and_then(|batch| store.apply(&batch)) {
         Ok(()) => {
             state.settle();
             Ok(value)

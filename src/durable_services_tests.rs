@@ -7,14 +7,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::StoreError;
-use super::{Journal, MemoryStore, Mutation, PartitionKey, Record, RecordKind, RootKey, Store};
 use crate::api::Principal;
 use crate::api::ctx::RequestCtx;
 use crate::api::error::WireError as _;
 use crate::audit::AuditLog;
+use crate::kms::RootKey;
 use crate::kms::{KmsCaller, KmsError, LocalKms};
 use crate::secretsmanager::{Operation, SecretsManager};
+use crate::storage::{
+    Journal, MemoryStore, Mutation, PartitionKey, Record, RecordKind, Store, StoreError,
+};
 
 /// A memory store that refuses every batch while `failing` is set.
 #[derive(Debug, Default)]
@@ -54,11 +56,14 @@ impl Store for FlakyStore {
 
 fn journal(store: &Arc<FlakyStore>) -> Journal {
     let store: Arc<dyn Store> = store.clone();
-    Journal::durable(store, RootKey::from_bytes(&[9; 32]))
+    Journal::durable(store)
 }
 
 fn services(journal: &Journal) -> (Arc<LocalKms>, SecretsManager) {
-    let kms = Arc::new(LocalKms::with_journal(journal.clone()));
+    let kms = Arc::new(LocalKms::durable(
+        journal.clone(),
+        RootKey::from_bytes(&[9; 32]),
+    ));
     kms.load().unwrap();
     let sm = SecretsManager::with_journal(kms.clone(), Arc::new(AuditLog::new()), journal.clone());
     sm.load().unwrap();

@@ -11,9 +11,9 @@ use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _, PermissionsExt 
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{
-    Journal, Mutation, PartitionKey, ROOT_KEY_ENV, RecordKind, RootKey, RootKeySource, SqliteStore,
-    Store, StoreError,
+use crate::kms::{ROOT_KEY_ENV, RootKey, RootKeySource};
+use crate::storage::{
+    DATABASE_FILE, Journal, Mutation, PartitionKey, RecordKind, SqliteStore, Store, StoreError,
 };
 
 /// Id of the `Meta` record that proves which root key sealed the data.
@@ -26,8 +26,20 @@ pub fn meta_partition() -> PartitionKey {
     PartitionKey::new("lockbox", "global")
 }
 
-/// A durable journal over `dir`, and where its root key came from.
-pub fn open_data_dir(dir: &Path) -> Result<(Journal, RootKeySource), String> {
+/// An opened data dir: the durable journal over its database and the root key its KMS key
+/// material is sealed with.
+#[derive(Debug)]
+pub struct DataDir {
+    /// Writes through to `DIR/lockbox.db`.
+    pub journal: Journal,
+    /// The key KMS seals key material with.
+    pub root_key: RootKey,
+    /// Where the root key came from.
+    pub source: RootKeySource,
+}
+
+/// Opens (or creates) the data dir `dir`.
+pub fn open_data_dir(dir: &Path) -> Result<DataDir, String> {
     let shown = dir.display();
     if !dir.exists() {
         fs::DirBuilder::new()
@@ -48,11 +60,15 @@ pub fn open_data_dir(dir: &Path) -> Result<(Journal, RootKeySource), String> {
     let env_key = std::env::var(ROOT_KEY_ENV).ok();
     let (root_key, source) =
         RootKey::resolve(env_key.as_deref(), dir).map_err(|e| format!("data dir {shown}: {e}"))?;
-    create_private(&dir.join(super::DATABASE_FILE))?;
+    create_private(&dir.join(DATABASE_FILE))?;
     let store = SqliteStore::open_in(dir).map_err(|e| e.to_string())?;
     check_root_key(&store, &root_key, &source)?;
     let store: Arc<dyn Store> = Arc::new(store);
-    Ok((Journal::durable(store, root_key), source))
+    Ok(DataDir {
+        journal: Journal::durable(store),
+        root_key,
+        source,
+    })
 }
 
 /// Creates `path` empty with mode 0600 when it does not exist, so the database (and the WAL
@@ -138,12 +154,22 @@ pub fn stored_clock_offset(store: &dyn Store) -> Result<Option<i64>, StoreError>
 /// The batch that empties the store but keeps the emulator-wide `Meta` records (an admin
 /// reset of everything): the root-key check and the clock offset survive.
 pub fn reset_all_batch(journal: &Journal) -> Result<Vec<Mutation>, String> {
-    let (Some(store), Some(root_key)) = (journal.store(), journal.root_key()) else {
+    let Some(store) = journal.store() else {
         return Ok(Vec::new());
     };
-    let mut batch = vec![Mutation::DeleteAll, root_key_check_record(root_key)?];
-    if let Some(millis) = stored_clock_offset(&**store).map_err(|e| e.to_string())? {
-        batch.push(clock_offset_record(millis));
+    let mut batch = vec![Mutation::DeleteAll];
+    for id in [ROOT_KEY_CHECK, CLOCK_OFFSET] {
+        let kept = store
+            .get(RecordKind::Meta, &meta_partition(), id)
+            .map_err(|e| e.to_string())?;
+        if let Some(value) = kept {
+            batch.push(Mutation::put(
+                RecordKind::Meta,
+                &meta_partition(),
+                id,
+                value,
+            ));
+        }
     }
     Ok(batch)
 }
