@@ -14,16 +14,6 @@ pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> OffsetDateTime;
 }
 
-/// Wall-clock time, as the operating system reports it.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc()
-    }
-}
-
 /// Real time shifted forward by an offset that can only increase.
 #[derive(Debug, Default)]
 pub struct VirtualClock {

@@ -2,8 +2,10 @@
 //!
 //! Request flow (one module per hop, arrows point down only):
 //! `server` (bind, serve, shutdown) -> `app` (state, router) -> `protocol` (awsJson1_1 edge:
-//! body limit, `X-Amz-Target`, SigV4 via `auth`/`sigv4`, dispatch, error envelope) ->
-//! services (`secretsmanager`, `kms`) -> `storage`, `clock`.
+//! body limit, `X-Amz-Target`, SigV4 via `auth`/`sigv4`, decode, dispatch, encode, audit
+//! record, error envelope) -> services (`secretsmanager`, `kms`, `audit`) -> `api` (request
+//! context, JSON codec, validation, wire errors) -> `storage`, `crypto`, `clock`, `sigv4`.
+//! The README's ARCHITECTURE section maps every module.
 //!
 //! To run Lockbox inside a Rust test suite, start an [`Emulator`]: it serves on a free
 //! loopback port until dropped (see the [`emulator`] module for an example with the AWS SDK).

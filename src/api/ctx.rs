@@ -7,7 +7,7 @@ use super::Principal;
 /// Per-request context, built once at the edge and passed down by reference.
 #[derive(Debug, Clone)]
 pub struct RequestCtx {
-    /// The id sent in `x-amzn-RequestId`, logged and (later) audited.
+    /// The id sent in `x-amzn-RequestId`, logged and put in the audit record.
     pub request_id: String,
     /// Who signed the request; carries the account.
     pub principal: Principal,

@@ -16,7 +16,7 @@ const BUILT_IN_SECRET: &str = "test";
 const BUILT_IN_KEY: &str = "test";
 
 struct Entry {
-    secret: String,
+    secret: SecretKey,
     principal: Principal,
 }
 
@@ -38,15 +38,6 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-impl Drop for Credentials {
-    fn drop(&mut self) {
-        use zeroize::Zeroize as _;
-        for entry in self.configured.values_mut() {
-            entry.secret.zeroize();
-        }
-    }
-}
-
 impl Credentials {
     /// The registry described by a configuration.
     pub fn from_config(config: &Config) -> Self {
@@ -64,7 +55,7 @@ impl Credentials {
                     access_key_id: cred.access_key_id.clone(),
                 };
                 let entry = Entry {
-                    secret: cred.secret_access_key.to_string(),
+                    secret: SecretKey::new(cred.secret_access_key.as_str()),
                     principal,
                 };
                 (cred.access_key_id.clone(), entry)
@@ -79,10 +70,7 @@ impl Credentials {
     /// The secret key and principal of an access key id, if it is known.
     pub fn lookup(&self, access_key_id: &str) -> Option<(SecretKey, Principal)> {
         if let Some(entry) = self.configured.get(access_key_id) {
-            return Some((
-                SecretKey::new(entry.secret.clone()),
-                entry.principal.clone(),
-            ));
+            return Some((entry.secret.clone(), entry.principal.clone()));
         }
         let account = if access_key_id == BUILT_IN_KEY {
             self.default_account.clone()

@@ -19,7 +19,7 @@ use super::stored;
 use super::{
     DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, crypto,
 };
-use crate::crypto::aead;
+use crate::crypto::{Sensitive, aead};
 use crate::storage::{Journal, PartitionKey, Partitions, RecordKind, StoreError, Tracked};
 
 /// The emulated KMS.
@@ -349,7 +349,7 @@ impl KeyService for LocalKms {
         let plaintext = aead::random_key();
         let sealed = crypto::seal(key, plaintext.as_slice(), context)?;
         Ok(DataKey {
-            plaintext,
+            plaintext: Sensitive::new(plaintext),
             ciphertext_blob: sealed.blob,
             key_arn: key.arn.clone(),
         })

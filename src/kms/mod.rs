@@ -1,5 +1,7 @@
-//! Emulated AWS KMS. [`KeyService`] is the in-process API Secrets Manager uses for envelope
-//! encryption (and, later, what the `TrentService` wire operations are served from).
+//! Emulated AWS KMS, served on the wire as `TrentService.*` (the operation table in
+//! `service.rs`, one handler per file in `ops/`) and used in-process by Secrets Manager through
+//! [`KeyService`] for envelope encryption. KMS owns the root key that seals key material at
+//! rest (`root_key.rs`, [`SealedJournal`](sealed_journal::SealedJournal)).
 //!
 //! Invariants: key material never leaves this module except sealed in a ciphertext blob, or
 //! through [`LocalKms::export_keys`] for `/_lockbox/export` (see `seeding.rs`);
@@ -31,6 +33,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::api::ctx::RequestCtx;
+use crate::crypto::Sensitive;
 
 pub use crypto::key_id_of as ciphertext_key_id;
 pub use error::KmsError;
@@ -69,23 +72,16 @@ impl<'a> From<&'a RequestCtx> for KmsCaller<'a> {
     }
 }
 
-/// A fresh 256-bit data key: the plaintext (zeroized on drop) and the same key encrypted under
-/// a KMS key.
+/// A fresh 256-bit data key: the plaintext (zeroized on drop, never printed) and the same key
+/// encrypted under a KMS key.
+#[derive(Debug)]
 pub struct DataKey {
     /// Plaintext key bytes; use at once and drop.
-    pub plaintext: Zeroizing<[u8; 32]>,
+    pub plaintext: Sensitive<Zeroizing<[u8; 32]>>,
     /// The key encrypted under `key_arn`, as a ciphertext blob.
     pub ciphertext_blob: Vec<u8>,
     /// ARN of the KMS key that encrypted it.
     pub key_arn: String,
-}
-
-impl std::fmt::Debug for DataKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DataKey")
-            .field("key_arn", &self.key_arn)
-            .finish_non_exhaustive()
-    }
 }
 
 /// The KMS operations other services call on a caller's behalf.

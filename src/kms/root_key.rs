@@ -4,7 +4,7 @@
 //! `root.key` in the data dir (same text format), created on first start.
 //!
 //! Invariants:
-//! - The key lives only in a zeroizing buffer; `Debug` prints `RootKey(<redacted>)`; no error
+//! - The key lives only in a zeroizing buffer; `Debug` prints `RootKey(**redacted**)`; no error
 //!   message ever contains the key or the text it was decoded from.
 //! - A created `root.key` has mode 0600 from the instant its name exists: it is written to a
 //!   temporary file opened with `O_CREAT|O_EXCL` and mode 0600, fsynced, then hard-linked to
@@ -14,7 +14,6 @@
 //! - Sealed format: `version (1) || nonce || ciphertext || tag` (AES-256-GCM via
 //!   `crate::crypto::aead`); the version byte is bound into the associated data.
 
-use std::fmt;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write as _};
 use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
@@ -24,7 +23,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use zeroize::Zeroizing;
 
-use crate::crypto::aead;
+use crate::crypto::{Sensitive, aead};
 
 /// The environment variable that supplies the root key.
 pub const ROOT_KEY_ENV: &str = "LOCKBOX_ROOT_KEY";
@@ -106,15 +105,8 @@ pub enum RootKeyError {
 }
 
 /// The root key. Not `Clone`: share it behind an `Arc`.
-pub struct RootKey {
-    key: Zeroizing<[u8; KEY_LEN]>,
-}
-
-impl fmt::Debug for RootKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("RootKey(<redacted>)")
-    }
-}
+#[derive(Debug)]
+pub struct RootKey(Sensitive<Zeroizing<[u8; KEY_LEN]>>);
 
 impl RootKey {
     /// The key from `env_value` (the value of `LOCKBOX_ROOT_KEY`, if set), else from
@@ -170,7 +162,7 @@ impl RootKey {
     pub fn from_bytes(bytes: &[u8; KEY_LEN]) -> RootKey {
         let mut key = Zeroizing::new([0u8; KEY_LEN]);
         key.copy_from_slice(bytes);
-        RootKey { key }
+        RootKey(Sensitive::new(key))
     }
 
     /// Reads the key file at `path`, or creates it with a fresh random key when it does not
@@ -255,7 +247,7 @@ impl RootKey {
     /// Encrypts `plaintext` bound to `aad` (e.g. the KMS key's ARN, so sealed material
     /// cannot be swapped between records).
     pub fn seal(&self, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>, RootKeyError> {
-        let sealed = aead::seal(&self.key, plaintext, &bound_aad(aad))
+        let sealed = aead::seal(self.0.expose(), plaintext, &bound_aad(aad))
             .map_err(|_| RootKeyError::SealFailed)?;
         let mut out = Vec::with_capacity(1 + sealed.len());
         out.push(SEAL_FORMAT_VERSION);
@@ -267,7 +259,8 @@ impl RootKey {
     pub fn open(&self, sealed: &[u8], aad: &[u8]) -> Result<Zeroizing<Vec<u8>>, RootKeyError> {
         match sealed.split_first() {
             Some((&SEAL_FORMAT_VERSION, body)) => {
-                aead::open(&self.key, body, &bound_aad(aad)).map_err(|_| RootKeyError::OpenFailed)
+                aead::open(self.0.expose(), body, &bound_aad(aad))
+                    .map_err(|_| RootKeyError::OpenFailed)
             }
             Some((&version, _)) => Err(RootKeyError::UnknownSealVersion(version)),
             None => Err(RootKeyError::OpenFailed),
@@ -310,7 +303,7 @@ fn read_key_file(path: &Path) -> Result<RootKey, RootKeyError> {
 /// Writes a fresh key to `path` atomically; `None` when `path` appeared meanwhile.
 fn create_key_file(path: &Path) -> Result<Option<RootKey>, RootKeyError> {
     let key = RootKey::from_bytes(&aead::random_key());
-    let mut text = Zeroizing::new(STANDARD.encode(key.key.as_slice()));
+    let mut text = Zeroizing::new(STANDARD.encode(key.0.expose().as_slice()));
     text.push('\n');
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,

@@ -9,7 +9,7 @@ const KEY_BYTES: [u8; 32] = [
 ];
 
 fn same_key(a: &RootKey, b: &RootKey) -> bool {
-    a.key.as_slice() == b.key.as_slice()
+    a.0.expose().as_slice() == b.0.expose().as_slice()
 }
 
 fn set_mode(path: &Path, mode: u32) {
@@ -75,7 +75,7 @@ fn text_that_is_neither_base64_nor_hex_is_refused() {
 fn debug_is_redacted() {
     let key = RootKey::from_bytes(&KEY_BYTES);
     let shown = format!("{key:?}");
-    assert_eq!(shown, "RootKey(<redacted>)");
+    assert_eq!(shown, "RootKey(**redacted**)");
 }
 
 #[test]

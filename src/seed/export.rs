@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use zeroize::Zeroizing;
 
 use super::model::{
     DOCUMENT_VERSION, EncryptedValueDoc, KeyDoc, KeyMaterialText, MaterialDoc, PartitionDoc,
@@ -65,7 +64,7 @@ fn key_doc(key: KeyExport) -> KeyDoc {
             .into_iter()
             .map(|(id, secret)| MaterialDoc {
                 id: Some(id),
-                material: KeyMaterialText(Zeroizing::new(STANDARD.encode(secret.as_slice()))),
+                material: KeyMaterialText::new(STANDARD.encode(secret.as_slice())),
             })
             .collect(),
     }

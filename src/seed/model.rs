@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::api::json::{SecretBlob, SecretText};
+use crate::crypto::Sensitive;
 
 /// The only document version this build reads and writes.
 pub const DOCUMENT_VERSION: u32 = 1;
@@ -88,13 +89,20 @@ pub struct MaterialDoc {
 }
 
 /// Base64 key material, zeroized on drop and never printed.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
-pub struct KeyMaterialText(pub Zeroizing<String>);
+pub struct KeyMaterialText(pub Sensitive<Zeroizing<String>>);
 
-impl std::fmt::Debug for KeyMaterialText {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("KeyMaterialText(**redacted**)")
+impl KeyMaterialText {
+    /// Wraps base64 text.
+    pub fn new(text: String) -> Self {
+        KeyMaterialText(Sensitive::new(Zeroizing::new(text)))
+    }
+}
+
+impl Serialize for KeyMaterialText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.expose())
     }
 }
 

@@ -1,6 +1,7 @@
 //! The one background scheduler: every tick it runs the time-based work that is due on the
-//! (virtual) clock — removing secrets whose recovery window has ended and KMS keys whose
-//! deletion window has ended ([`AppState::run_due_work`]). It stops when the server shuts down.
+//! (virtual) clock ([`AppState::run_due_work`]): removing secrets whose recovery window has
+//! ended, deleting KMS keys whose deletion window has ended and rotating KMS keys whose
+//! rotation date has come. It stops when the server shuts down.
 //!
 //! The tick is short so that users watching real time see deletions on time; requests never
 //! depend on it, because the purge also runs lazily before each request and right after the

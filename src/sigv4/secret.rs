@@ -1,31 +1,25 @@
 //! `SecretKey`: the secret access key, kept in a buffer that is wiped on drop and never printed.
 
-use std::fmt;
-
 use zeroize::Zeroizing;
+
+use crate::crypto::Sensitive;
 
 /// A secret access key.
 ///
 /// The bytes live in a zeroizing buffer (wiped when dropped). `Debug` prints
 /// `SecretKey(**redacted**)`; there is deliberately no `Display`, `Serialize` or `PartialEq`.
-#[derive(Clone)]
-pub struct SecretKey(Zeroizing<String>);
+#[derive(Clone, Debug)]
+pub struct SecretKey(Sensitive<Zeroizing<String>>);
 
 impl SecretKey {
     /// Wraps a secret access key.
     pub fn new(secret: impl Into<String>) -> Self {
-        SecretKey(Zeroizing::new(secret.into()))
+        SecretKey(Sensitive::new(Zeroizing::new(secret.into())))
     }
 
     /// The raw secret, for the signing-key derivation only.
     pub(crate) fn expose(&self) -> &str {
-        self.0.as_str()
-    }
-}
-
-impl fmt::Debug for SecretKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretKey(**redacted**)")
+        self.0.expose().as_str()
     }
 }
 
