@@ -61,8 +61,9 @@ struct RekeyArgs {
     data_dir: PathBuf,
 }
 
+/// Where a running server is, for the commands that talk to one.
 #[derive(Debug, Args)]
-struct ExportArgs {
+struct ServerArgs {
     /// The server, e.g. http://127.0.0.1:4566.
     #[arg(
         long,
@@ -70,6 +71,12 @@ struct ExportArgs {
         default_value = "http://127.0.0.1:4566"
     )]
     endpoint: String,
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    server: ServerArgs,
     /// Write secret values in plaintext instead of encrypted.
     #[arg(long)]
     plaintext: bool,
@@ -80,13 +87,8 @@ struct ExportArgs {
 
 #[derive(Debug, Args)]
 struct ImportArgs {
-    /// The server, e.g. http://127.0.0.1:4566.
-    #[arg(
-        long,
-        env = "LOCKBOX_ENDPOINT",
-        default_value = "http://127.0.0.1:4566"
-    )]
-    endpoint: String,
+    #[command(flatten)]
+    server: ServerArgs,
     /// The seed document to apply.
     file: PathBuf,
 }
@@ -240,7 +242,8 @@ async fn export(args: ExportArgs) -> Result<(), String> {
         args.plaintext,
         if yaml { "yaml" } else { "json" }
     );
-    let response = lockbox::seed::remote::request(&args.endpoint, "GET", &path, None).await?;
+    let response =
+        lockbox::seed::remote::request(&args.server.endpoint, "GET", &path, None).await?;
     if response.status != 200 {
         return Err(server_error(response.status, &response.body));
     }
@@ -262,7 +265,7 @@ async fn import(args: ImportArgs) -> Result<(), String> {
         lockbox::seed::Format::Json => "application/json",
     };
     let response = lockbox::seed::remote::request(
-        &args.endpoint,
+        &args.server.endpoint,
         "POST",
         "/_lockbox/import",
         Some((content_type, &body)),
