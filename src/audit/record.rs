@@ -2,14 +2,15 @@
 //! client made ([`ApiCall`], produced at the protocol edge) and the record of a KMS call
 //! Secrets Manager made on a caller's behalf ([`KmsCall`]).
 
-use std::collections::BTreeMap;
-
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+use crate::api::Principal;
 
 /// A field that is usually a fixed name but may be read back from the store.
 pub type Text = Cow<'static, str>;
@@ -68,6 +69,15 @@ impl UserIdentity {
                 ..UserIdentity::root(account, access_key_id)
             },
         }
+    }
+
+    /// The identity of an authenticated caller.
+    pub fn of_principal(principal: &Principal) -> Self {
+        UserIdentity::of(
+            &principal.arn,
+            &principal.account_id,
+            &principal.access_key_id,
+        )
     }
 }
 

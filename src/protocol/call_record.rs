@@ -39,7 +39,6 @@ fn call_record<Op: OperationTable>(
     body: &[u8],
     outcome: Result<&[u8], &dyn WireError>,
 ) -> AuditRecord {
-    let principal = &ctx.principal;
     let response_elements = match outcome {
         Ok(response) if !op.read_only() => allowed_members(
             response,
@@ -51,11 +50,7 @@ fn call_record<Op: OperationTable>(
         event_source: <Op::Service as JsonService>::EVENT_SOURCE,
         event_name: op.name(),
         read_only: op.read_only(),
-        identity: UserIdentity::of(
-            &principal.arn,
-            &principal.account_id,
-            &principal.access_key_id,
-        ),
+        identity: UserIdentity::of_principal(&ctx.principal),
         region: ctx.region.clone(),
         request_id: ctx.request_id.clone(),
         at: ctx.now,

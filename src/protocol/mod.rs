@@ -73,7 +73,6 @@ async fn serve(
     request: Request,
 ) -> Result<Vec<u8>, Box<dyn WireError + Send>> {
     let (parts, body) = request.into_parts();
-    let origin = origin_of(&parts);
     let limit = app.config.max_request_bytes;
     let body = read_body(body, limit).await.map_err(boxed)?;
     if parts.method != axum::http::Method::POST {
@@ -115,6 +114,7 @@ async fn serve(
         region: caller.region,
         now: app.clock.now(),
     };
+    let origin = origin_of(&parts);
     match target {
         Target::SecretsManager(op) => {
             serve_operation(app, &app.secrets_manager, op, &ctx, &origin, &body)

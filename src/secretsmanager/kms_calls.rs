@@ -84,17 +84,12 @@ impl KmsOnBehalf {
         context: &EncryptionContext,
         error: Option<&KmsError>,
     ) {
-        let principal = &ctx.principal;
         self.audit
             .record(AuditRecord::kms_call_via_secrets_manager(KmsCall {
                 event_name,
                 key_arn,
                 encryption_context: context.clone(),
-                identity: UserIdentity::of(
-                    &principal.arn,
-                    &principal.account_id,
-                    &principal.access_key_id,
-                ),
+                identity: UserIdentity::of_principal(&ctx.principal),
                 region: ctx.region.clone(),
                 request_id: ctx.request_id.clone(),
                 at: ctx.now,
