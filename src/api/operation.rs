@@ -44,7 +44,7 @@ pub trait JsonService: Sized + 'static {
     const AUDITED_RESPONSE_MEMBERS: &'static [&'static str];
 }
 
-/// An operation enum made by [`operations!`].
+/// An operation enum made by the `operations!` macro.
 pub trait OperationTable: Copy + Eq + Debug + Send + Sync + 'static {
     /// The service whose operations these are.
     type Service: JsonService;
