@@ -84,7 +84,7 @@ fn ctx() -> RequestCtx {
 }
 
 fn call(sm: &SecretsManager, op: Operation, body: Value) -> Result<Value, String> {
-    sm.handle(op, &ctx(), body.to_string().as_bytes())
+    crate::protocol::dispatch::call(sm, op, &ctx(), body.to_string().as_bytes())
         .map(|out| serde_json::from_slice(&out).unwrap_or(Value::Null))
         .map_err(|e| e.code().to_owned())
 }

@@ -373,3 +373,60 @@ async fn a_secrets_data_key_decrypts_through_kms_only_with_its_context() {
     let (code, _) = common::error_of(kms.decrypt().ciphertext_blob(data_key).send().await);
     assert_eq!(code, "InvalidCiphertextException");
 }
+
+#[tokio::test]
+async fn direct_calls_are_recorded_at_the_edge_and_shown_when_asked_for() {
+    let server = start().await;
+    let sm = client(&server);
+    let created = sm
+        .create_secret()
+        .name("edge")
+        .secret_string("Heron-7731-secret")
+        .send()
+        .await
+        .unwrap();
+    sm.get_secret_value()
+        .secret_id("edge")
+        .send()
+        .await
+        .unwrap();
+    let calls = |which: &'static str| {
+        let url = format!("{}/_lockbox/events?calls={which}", server.endpoint_url());
+        async move {
+            let response = reqwest::get(url).await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        }
+    };
+    let (status, direct) = calls("direct").await;
+    assert_eq!(status, 200);
+    let direct: Value = serde_json::from_str(&direct).unwrap();
+    let records = direct["Records"].as_array().unwrap();
+    let names: Vec<&str> = records
+        .iter()
+        .map(|r| r["eventName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["CreateSecret", "GetSecretValue"]);
+    for record in records {
+        assert_eq!(record["eventSource"], "secretsmanager.amazonaws.com");
+        assert_eq!(record["sourceIPAddress"], "127.0.0.1");
+        assert!(record["userAgent"].is_string());
+        assert!(record["userIdentity"].get("invokedBy").is_none());
+    }
+    assert_eq!(
+        records[0]["responseElements"]["arn"],
+        created.arn().unwrap()
+    );
+    assert_eq!(records[1]["requestParameters"]["secretId"], "edge");
+
+    let (_, all) = calls("all").await;
+    let all: Value = serde_json::from_str(&all).unwrap();
+    assert_eq!(all["Records"].as_array().unwrap().len(), 4);
+    assert!(!all.to_string().contains("Heron-7731-secret"));
+    assert_eq!(
+        events(&server).await.len(),
+        2,
+        "the default view is unchanged"
+    );
+    assert_eq!(calls("nope").await.0, 400);
+}

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::app::AppState;
+use crate::audit::Calls;
 use crate::config::is_account_id;
 use crate::protocol;
 
@@ -37,16 +38,20 @@ pub async fn health(State(app): State<Arc<AppState>>) -> Json<Value> {
 #[derive(Debug, Default, Deserialize)]
 pub struct EventsQuery {
     account: Option<String>,
+    #[serde(default)]
+    calls: Calls,
 }
 
-/// `GET /_lockbox/events[?account=<12 digits>]`: the audit trail as CloudTrail records
-/// (`{"Records": [...]}`, oldest first). Today it holds the KMS calls Secrets Manager made on
-/// callers' behalf; the CloudTrail LookupEvents API comes later.
+/// `GET /_lockbox/events[?account=<12 digits>][&calls=relayed|direct|all]`: the audit trail as
+/// CloudTrail records (`{"Records": [...]}`, oldest first). By default the KMS calls Secrets
+/// Manager made on callers' behalf (`relayed`), as before direct calls were recorded;
+/// `direct` gives every authenticated Secrets Manager and KMS call clients made, `all` both.
+/// The CloudTrail LookupEvents API comes later.
 pub async fn events(
     State(app): State<Arc<AppState>>,
     Query(query): Query<EventsQuery>,
 ) -> Json<Value> {
-    let records = app.audit.records(query.account.as_deref());
+    let records = app.audit.records(query.account.as_deref(), query.calls);
     Json(json!({ "Records": records }))
 }
 

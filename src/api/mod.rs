@@ -1,6 +1,7 @@
 //! The vocabulary every layer shares, with no HTTP in it: the request context and its
-//! principal, the JSON codec types of the awsJson1_1 protocol, model-constraint validation
-//! with AWS's texts, and the wire error types (code, status and message as data).
+//! principal, the JSON codec types of the awsJson1_1 protocol, the operation table every
+//! service declares its operations with, model-constraint validation with AWS's texts, and
+//! the wire error types (code, status and message as data).
 //!
 //! Services, authentication and the protocol edge all stand on this module; it imports
 //! nothing from them.
@@ -8,6 +9,7 @@
 pub mod ctx;
 pub mod error;
 pub mod json;
+pub mod operation;
 mod principal;
 pub mod validate;
 

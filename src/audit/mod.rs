@@ -1,15 +1,18 @@
 //! The audit trail: CloudTrail-shaped records (eventVersion 1.11) of API activity.
 //!
-//! Today it records the KMS calls Secrets Manager makes on a caller's behalf (the user's
-//! identity plus `invokedBy: secretsmanager.amazonaws.com`), as AWS logs them next to the
-//! Secrets Manager event. Records never contain secret values, plaintexts, data keys or
-//! ciphertexts — only key ARNs and encryption contexts, as CloudTrail does. The log is bounded:
-//! the oldest records of an account are dropped beyond [`CAPACITY`].
+//! Two kinds of record: every authenticated Secrets Manager and KMS call a client makes
+//! ([`Calls::Direct`], made at the protocol edge), and the KMS calls Secrets Manager makes on a
+//! caller's behalf ([`Calls::Relayed`]: the user's identity plus `invokedBy:
+//! secretsmanager.amazonaws.com`), as AWS logs them next to the Secrets Manager event. Records
+//! never contain secret values, plaintexts, data keys or ciphertexts — only identifiers, key
+//! ARNs, encryption contexts and options, as CloudTrail does (see [`members`]). The log is
+//! bounded: beyond [`CAPACITY`] records of one kind in an account, its oldest are dropped.
 
+pub mod members;
 pub mod record;
 mod writer;
 
-pub use record::{AuditRecord, UserIdentity};
+pub use record::{ApiCall, AuditRecord, UserIdentity};
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,18 +23,67 @@ use parking_lot::Mutex;
 use crate::storage::{Mutation, PartitionKey, RecordKind, Store, StoreError, encode_json};
 use writer::AuditWriter;
 
-/// Most records kept in memory per account.
+/// Most records of each kind kept in memory per account.
 pub const CAPACITY: usize = 10_000;
 
-/// The in-memory audit trail, one bounded queue per account so that recording (on the read
-/// path of every GetSecretValue) never takes a lock shared by all callers.
+/// Which records to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Calls {
+    /// The calls services made on callers' behalf (`invokedBy`): what the trail served before
+    /// it recorded direct calls, and still its default view.
+    #[default]
+    Relayed,
+    /// The calls clients made to the services.
+    Direct,
+    /// Both, in recording order.
+    All,
+}
+
+type Queue = VecDeque<(u64, AuditRecord)>;
+
+/// One account's records, one bounded queue per kind.
+#[derive(Debug, Default)]
+struct Trail {
+    relayed: Queue,
+    direct: Queue,
+}
+
+impl Trail {
+    fn queue_of(&mut self, record: &AuditRecord) -> &mut Queue {
+        if record.is_relayed() {
+            &mut self.relayed
+        } else {
+            &mut self.direct
+        }
+    }
+
+    /// The records `calls` selects, oldest first.
+    fn select(&self, calls: Calls) -> Vec<AuditRecord> {
+        let mut selected: Vec<&(u64, AuditRecord)> = match calls {
+            Calls::Relayed => self.relayed.iter().collect(),
+            Calls::Direct => self.direct.iter().collect(),
+            Calls::All => self.relayed.iter().chain(&self.direct).collect(),
+        };
+        if calls == Calls::All {
+            selected.sort_unstable_by_key(|(sequence, _)| *sequence);
+        }
+        selected
+            .into_iter()
+            .map(|(_, record)| record.clone())
+            .collect()
+    }
+}
+
+/// The in-memory audit trail, bounded queues per account so that recording (on the path of
+/// every call) never takes a lock shared by all callers.
 ///
 /// With a data dir, every record is also stored (`RecordKind::AuditRecord`, id = its sequence
 /// number, zero-padded so ids sort in recording order) by a background `AuditWriter`, and a
 /// record dropped beyond [`CAPACITY`] is deleted from the store too.
 #[derive(Debug, Default)]
 pub struct AuditLog {
-    by_account: DashMap<String, Mutex<VecDeque<(u64, AuditRecord)>>>,
+    by_account: DashMap<String, Mutex<Trail>>,
     next_sequence: AtomicU64,
     writer: Option<AuditWriter>,
 }
@@ -52,7 +104,7 @@ impl AuditLog {
     }
 
     /// A trail that also stores its records in `store`, starting from the records already
-    /// there (the newest [`CAPACITY`] of each account).
+    /// there (the newest [`CAPACITY`] of each kind in each account).
     pub fn durable(store: std::sync::Arc<dyn Store>) -> Result<Self, StoreError> {
         let mut by_sequence = BTreeMap::new();
         for stored in store.load(RecordKind::AuditRecord)? {
@@ -82,7 +134,13 @@ impl AuditLog {
 
     /// How many records are held, in all accounts.
     pub fn len(&self) -> usize {
-        self.by_account.iter().map(|queue| queue.lock().len()).sum()
+        self.by_account
+            .iter()
+            .map(|trail| {
+                let trail = trail.lock();
+                trail.relayed.len() + trail.direct.len()
+            })
+            .sum()
     }
 
     /// True when no record is held.
@@ -97,7 +155,7 @@ impl AuditLog {
         }
     }
 
-    /// Appends a record to its account's queue, dropping that account's oldest beyond
+    /// Appends a record to its account's queue of its kind, dropping that queue's oldest beyond
     /// [`CAPACITY`].
     pub fn record(&self, record: AuditRecord) {
         let sequence = self.next_sequence.fetch_add(1, Ordering::Relaxed);
@@ -128,17 +186,19 @@ impl AuditLog {
         }
     }
 
-    /// Appends to the account's queue; returns the record dropped beyond [`CAPACITY`].
+    /// Appends to the account's queue of the record's kind; returns the record dropped beyond
+    /// [`CAPACITY`].
     fn push(&self, sequence: u64, record: AuditRecord) -> Option<(u64, AuditRecord)> {
-        let queue = match self.by_account.get(&record.recipient_account_id) {
-            Some(queue) => queue,
+        let trail = match self.by_account.get(&record.recipient_account_id) {
+            Some(trail) => trail,
             None => self
                 .by_account
                 .entry(record.recipient_account_id.clone())
                 .or_default()
                 .downgrade(),
         };
-        let mut records = queue.lock();
+        let mut trail = trail.lock();
+        let records = trail.queue_of(&record);
         let dropped = if records.len() >= CAPACITY {
             records.pop_front()
         } else {
@@ -148,25 +208,19 @@ impl AuditLog {
         dropped
     }
 
-    /// The records of `account` (or of every account), oldest first within an account.
-    pub fn records(&self, account: Option<&str>) -> Vec<AuditRecord> {
+    /// The records `calls` selects of `account` (or of every account), oldest first.
+    pub fn records(&self, account: Option<&str>, calls: Calls) -> Vec<AuditRecord> {
         match account {
             Some(account) => self
                 .by_account
                 .get(account)
-                .map(|queue| queue.lock().iter().map(|(_, r)| r.clone()).collect())
+                .map(|trail| trail.lock().select(calls))
                 .unwrap_or_default(),
             None => {
                 let mut all: Vec<AuditRecord> = self
                     .by_account
                     .iter()
-                    .flat_map(|queue| {
-                        queue
-                            .lock()
-                            .iter()
-                            .map(|(_, r)| r.clone())
-                            .collect::<Vec<_>>()
-                    })
+                    .flat_map(|trail| trail.lock().select(calls))
                     .collect();
                 all.sort_by(|a, b| a.event_time.cmp(&b.event_time));
                 all
@@ -210,11 +264,55 @@ mod tests {
             log.record(record("111111111111"));
         }
         log.record(record("222222222222"));
-        assert_eq!(log.records(None).len(), CAPACITY + 1);
-        assert_eq!(log.records(Some("111111111111")).len(), CAPACITY);
-        assert_eq!(log.records(Some("222222222222")).len(), 1);
+        assert_eq!(log.records(None, Calls::Relayed).len(), CAPACITY + 1);
+        assert_eq!(
+            log.records(Some("111111111111"), Calls::Relayed).len(),
+            CAPACITY
+        );
+        assert_eq!(log.records(Some("222222222222"), Calls::Relayed).len(), 1);
         log.reset(Some("111111111111"));
-        assert_eq!(log.records(None).len(), 1);
+        assert_eq!(log.records(None, Calls::Relayed).len(), 1);
+    }
+
+    fn direct_call(account: &str) -> AuditRecord {
+        AuditRecord::api_call(ApiCall {
+            event_source: "secretsmanager.amazonaws.com",
+            event_name: "GetSecretValue",
+            read_only: true,
+            identity: UserIdentity::root(account, "test"),
+            region: "us-east-1".into(),
+            request_id: "r".into(),
+            at: time::OffsetDateTime::UNIX_EPOCH,
+            source_ip_address: None,
+            user_agent: None,
+            request_parameters: serde_json::Value::Null,
+            response_elements: serde_json::Value::Null,
+            error: None,
+        })
+    }
+
+    #[test]
+    fn direct_and_relayed_calls_are_kept_and_bounded_apart() {
+        let log = AuditLog::new();
+        let account = "111111111111";
+        log.record(direct_call(account));
+        log.record(record(account));
+        log.record(direct_call(account));
+        let kinds = |calls| -> Vec<bool> {
+            log.records(Some(account), calls)
+                .iter()
+                .map(AuditRecord::is_relayed)
+                .collect()
+        };
+        assert_eq!(kinds(Calls::Relayed), [true]);
+        assert_eq!(kinds(Calls::Direct), [false, false]);
+        assert_eq!(kinds(Calls::All), [false, true, false]);
+        for _ in 0..CAPACITY {
+            log.record(direct_call(account));
+        }
+        assert_eq!(log.records(Some(account), Calls::Direct).len(), CAPACITY);
+        assert_eq!(log.records(Some(account), Calls::Relayed).len(), 1);
+        assert_eq!(log.len(), CAPACITY + 1);
     }
 
     #[test]
@@ -231,12 +329,20 @@ mod tests {
             store.load(RecordKind::AuditRecord).unwrap().len(),
             CAPACITY + 1
         );
-        let first = log.records(Some("111111111111"))[0].event_time.clone();
+        let first = log.records(Some("111111111111"), Calls::Relayed)[0]
+            .event_time
+            .clone();
         drop(log);
         let reloaded = AuditLog::durable(store).unwrap();
         assert_eq!(reloaded.len(), CAPACITY + 1);
-        assert_eq!(reloaded.records(Some("111111111111"))[0].event_time, first);
+        assert_eq!(
+            reloaded.records(Some("111111111111"), Calls::Relayed)[0].event_time,
+            first
+        );
         reloaded.record(record("222222222222"));
-        assert_eq!(reloaded.records(Some("222222222222")).len(), 2);
+        assert_eq!(
+            reloaded.records(Some("222222222222"), Calls::Relayed).len(),
+            2
+        );
     }
 }

@@ -1,13 +1,16 @@
-//! One CloudTrail record and the `userIdentity` shapes Lockbox emits (reference §6.1-6.2).
-
-use std::collections::BTreeMap;
+//! One CloudTrail record and the `userIdentity` shapes Lockbox emits: the record of a call a
+//! client made ([`ApiCall`], produced at the protocol edge) and the record of a KMS call
+//! Secrets Manager made on a caller's behalf ([`KmsCall`]).
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+use crate::api::Principal;
 
 /// A field that is usually a fixed name but may be read back from the store.
 pub type Text = Cow<'static, str>;
@@ -67,6 +70,15 @@ impl UserIdentity {
             },
         }
     }
+
+    /// The identity of an authenticated caller.
+    pub fn of_principal(principal: &Principal) -> Self {
+        UserIdentity::of(
+            &principal.arn,
+            &principal.account_id,
+            &principal.access_key_id,
+        )
+    }
 }
 
 /// A KMS call Secrets Manager made for a caller.
@@ -90,6 +102,35 @@ pub struct KmsCall {
     pub error_code: Option<&'static str>,
 }
 
+/// A call a client made to a service, as the protocol edge saw it.
+#[derive(Debug, Clone)]
+pub struct ApiCall {
+    /// CloudTrail's `eventSource`, e.g. `secretsmanager.amazonaws.com`.
+    pub event_source: &'static str,
+    /// The operation, e.g. `GetSecretValue`.
+    pub event_name: &'static str,
+    /// True when the operation changes no state.
+    pub read_only: bool,
+    /// The caller.
+    pub identity: UserIdentity,
+    /// Region of the call.
+    pub region: String,
+    /// The request id sent in `x-amzn-RequestId`.
+    pub request_id: String,
+    /// When it happened (virtual clock).
+    pub at: OffsetDateTime,
+    /// The caller's address, when the server knows it.
+    pub source_ip_address: Option<String>,
+    /// The caller's `User-Agent`, if it sent one.
+    pub user_agent: Option<String>,
+    /// The audited request members (`null` when none); never a secret value.
+    pub request_parameters: Value,
+    /// The audited response members of a successful write (`null` otherwise).
+    pub response_elements: Value,
+    /// The error code and message, when the call failed.
+    pub error: Option<(&'static str, Option<String>)>,
+}
+
 /// A CloudTrail management-event record.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -101,11 +142,14 @@ pub struct AuditRecord {
     event_source: Text,
     event_name: Text,
     aws_region: String,
-    #[serde(rename = "sourceIPAddress")]
-    source_ip_address: Text,
-    user_agent: Text,
+    #[serde(rename = "sourceIPAddress", skip_serializing_if = "Option::is_none")]
+    source_ip_address: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_agent: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error_code: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_message: Option<String>,
     request_parameters: Value,
     response_elements: Value,
     #[serde(rename = "requestID")]
@@ -113,6 +157,7 @@ pub struct AuditRecord {
     #[serde(rename = "eventID")]
     event_id: String,
     read_only: bool,
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     resources: Value,
     event_type: Text,
     management_event: bool,
@@ -126,14 +171,45 @@ impl AuditRecord {
     pub fn aws_region(&self) -> &str {
         &self.aws_region
     }
+
+    /// True for a call a service made on a caller's behalf (`userIdentity.invokedBy`).
+    pub fn is_relayed(&self) -> bool {
+        self.user_identity.invoked_by.is_some()
+    }
 }
 
 /// The service that relays Secrets Manager's KMS calls.
 const SECRETS_MANAGER: &str = "secretsmanager.amazonaws.com";
 
 impl AuditRecord {
-    /// The KMS event behind a Secrets Manager call (reference §5): the caller's identity plus
-    /// `invokedBy`, source and user agent `secretsmanager.amazonaws.com`, key ARN and context.
+    /// The record of a call a client made: who, what, when, from where, the audited request
+    /// and response members, and how it failed if it did.
+    pub fn api_call(call: ApiCall) -> AuditRecord {
+        let (error_code, error_message) = match call.error {
+            Some((code, message)) => (Some(Cow::Borrowed(code)), message),
+            None => (None, None),
+        };
+        AuditRecord {
+            source_ip_address: call.source_ip_address.map(Cow::Owned),
+            user_agent: call.user_agent.map(Cow::Owned),
+            error_code,
+            error_message,
+            request_parameters: call.request_parameters,
+            response_elements: call.response_elements,
+            read_only: call.read_only,
+            ..AuditRecord::management_event(
+                call.identity,
+                call.at,
+                call.event_source,
+                call.event_name,
+                call.region,
+                call.request_id,
+            )
+        }
+    }
+
+    /// The KMS event behind a Secrets Manager call: the caller's identity plus `invokedBy`,
+    /// source and user agent `secretsmanager.amazonaws.com`, key ARN and context.
     pub fn kms_call_via_secrets_manager(call: KmsCall) -> AuditRecord {
         let mut request_parameters = json!({
             "keyId": call.key_arn,
@@ -144,33 +220,62 @@ impl AuditRecord {
             _ => request_parameters["encryptionAlgorithm"] = json!("SYMMETRIC_DEFAULT"),
         }
         let account = call.identity.account_id.clone();
+        let identity = UserIdentity {
+            invoked_by: Some(Cow::Borrowed(SECRETS_MANAGER)),
+            ..call.identity
+        };
         AuditRecord {
-            event_version: Cow::Borrowed("1.11"),
-            user_identity: UserIdentity {
-                invoked_by: Some(Cow::Borrowed(SECRETS_MANAGER)),
-                ..call.identity
-            },
-            event_time: call
-                .at
-                .replace_nanosecond(0)
-                .unwrap_or(call.at)
-                .format(&Rfc3339)
-                .unwrap_or_default(),
-            event_source: Cow::Borrowed("kms.amazonaws.com"),
-            event_name: Cow::Borrowed(call.event_name),
-            aws_region: call.region,
-            source_ip_address: Cow::Borrowed(SECRETS_MANAGER),
-            user_agent: Cow::Borrowed(SECRETS_MANAGER),
+            source_ip_address: Some(Cow::Borrowed(SECRETS_MANAGER)),
+            user_agent: Some(Cow::Borrowed(SECRETS_MANAGER)),
             error_code: call.error_code.map(Cow::Borrowed),
             request_parameters,
-            response_elements: Value::Null,
-            request_id: call.request_id,
-            event_id: uuid::Uuid::new_v4().to_string(),
             read_only: true,
             resources: json!([{"ARN": call.key_arn, "accountId": account, "type": "AWS::KMS::Key"}]),
+            ..AuditRecord::management_event(
+                identity,
+                call.at,
+                "kms.amazonaws.com",
+                call.event_name,
+                call.region,
+                call.request_id,
+            )
+        }
+    }
+
+    /// The fields every management event has, with no parameters, elements, error or
+    /// resources yet.
+    fn management_event(
+        identity: UserIdentity,
+        at: OffsetDateTime,
+        event_source: &'static str,
+        event_name: &'static str,
+        region: String,
+        request_id: String,
+    ) -> AuditRecord {
+        AuditRecord {
+            event_version: Cow::Borrowed("1.11"),
+            recipient_account_id: identity.account_id.clone(),
+            user_identity: identity,
+            event_time: at
+                .replace_nanosecond(0)
+                .unwrap_or(at)
+                .format(&Rfc3339)
+                .unwrap_or_default(),
+            event_source: Cow::Borrowed(event_source),
+            event_name: Cow::Borrowed(event_name),
+            aws_region: region,
+            source_ip_address: None,
+            user_agent: None,
+            error_code: None,
+            error_message: None,
+            request_parameters: Value::Null,
+            response_elements: Value::Null,
+            request_id,
+            event_id: uuid::Uuid::new_v4().to_string(),
+            read_only: false,
+            resources: Value::Null,
             event_type: Cow::Borrowed("AwsApiCall"),
             management_event: true,
-            recipient_account_id: account,
             event_category: Cow::Borrowed("Management"),
         }
     }

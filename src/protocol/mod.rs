@@ -1,16 +1,24 @@
-//! The awsJson1_1 edge: body limit -> `X-Amz-Target` -> SigV4 -> dispatch -> encode.
+//! The awsJson1_1 edge: body limit -> `X-Amz-Target` -> SigV4 -> decode -> call -> encode ->
+//! audit record.
 //!
 //! One request id is made here and used in the `x-amzn-RequestId` header, the log span and
-//! (later) the audit record. Errors are logged once, in this layer, with their code; internal
-//! causes were logged where they happened and only a generic message is sent.
+//! the audit record. Every authenticated call of a served operation is recorded in the audit
+//! trail, success or failure ([`call_record`]). Errors are logged once, in this layer, with
+//! their code; internal causes were logged where they happened and only a generic message is
+//! sent. This is the only layer below the app that knows HTTP.
 
+pub mod call_record;
+pub mod dispatch;
 pub mod target;
+
+#[cfg(test)]
+mod edge_tests;
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use http_body_util::{BodyExt as _, Limited};
@@ -18,9 +26,11 @@ use tracing::Instrument as _;
 
 use crate::api::RequestCtx;
 use crate::api::error::{CommonError, WireError, error_body};
+use crate::api::operation::OperationTable;
 use crate::app::AppState;
 use crate::clock::Clock as _;
 use crate::sigv4;
+use call_record::{Origin, record_call};
 use target::{Service, Target};
 
 /// Content type of every awsJson1_1 response.
@@ -104,18 +114,46 @@ async fn serve(
         region: caller.region,
         now: app.clock.now(),
     };
-    dispatch(app, target, &ctx, &body)
+    let origin = origin_of(&parts);
+    match target {
+        Target::SecretsManager(op) => {
+            serve_operation(app, &app.secrets_manager, op, &ctx, &origin, &body)
+        }
+        Target::Kms(op) => serve_operation(app, &*app.kms, op, &ctx, &origin, &body),
+    }
 }
 
-fn dispatch(
+/// Decodes, calls and encodes `op`, then records the call in the audit trail.
+fn serve_operation<Op: OperationTable>(
     app: &AppState,
-    target: Target,
+    service: &Op::Service,
+    op: Op,
     ctx: &RequestCtx,
+    origin: &Origin,
     body: &[u8],
 ) -> Result<Vec<u8>, Box<dyn WireError + Send>> {
-    match target {
-        Target::SecretsManager(op) => app.secrets_manager.handle(op, ctx, body).map_err(boxed),
-        Target::Kms(op) => app.kms.handle(op, ctx, body).map_err(boxed),
+    let outcome = dispatch::call(service, op, ctx, body);
+    let recorded = match &outcome {
+        Ok(response) => Ok(response.as_slice()),
+        Err(error) => Err(error as &dyn WireError),
+    };
+    record_call(&app.audit, op, ctx, origin, body, recorded);
+    outcome.map_err(boxed)
+}
+
+/// Where the request came from: the peer address (when the server passes it on) and the
+/// `User-Agent` header.
+fn origin_of(parts: &axum::http::request::Parts) -> Origin {
+    Origin {
+        source_ip_address: parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|ConnectInfo(peer)| peer.ip().to_string()),
+        user_agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned),
     }
 }
 

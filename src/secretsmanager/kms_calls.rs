@@ -56,18 +56,23 @@ impl KmsOnBehalf {
         result
     }
 
-    /// Decrypt for the caller, recorded.
+    /// Decrypt for the caller, recorded under `key_arn`: the key Secrets Manager already knows
+    /// made the blob (it keeps that ARN with every sealed value).
     pub fn decrypt(
         &self,
         ctx: &RequestCtx,
+        key_arn: &str,
         blob: &[u8],
         context: &EncryptionContext,
     ) -> Result<Zeroizing<Vec<u8>>, KmsError> {
         let result = self.service.decrypt(KmsCaller::from(ctx), blob, context);
-        let key_arn = kms::ciphertext_key_id(blob)
-            .map(|id| format!("arn:aws:kms:{}:{}:key/{id}", ctx.region, ctx.account()))
-            .unwrap_or_default();
-        self.record(ctx, "Decrypt", key_arn, context, result.as_ref().err());
+        self.record(
+            ctx,
+            "Decrypt",
+            key_arn.to_owned(),
+            context,
+            result.as_ref().err(),
+        );
         result
     }
 
@@ -79,17 +84,12 @@ impl KmsOnBehalf {
         context: &EncryptionContext,
         error: Option<&KmsError>,
     ) {
-        let principal = &ctx.principal;
         self.audit
             .record(AuditRecord::kms_call_via_secrets_manager(KmsCall {
                 event_name,
                 key_arn,
                 encryption_context: context.clone(),
-                identity: UserIdentity::of(
-                    &principal.arn,
-                    &principal.account_id,
-                    &principal.access_key_id,
-                ),
+                identity: UserIdentity::of_principal(&ctx.principal),
                 region: ctx.region.clone(),
                 request_id: ctx.request_id.clone(),
                 at: ctx.now,

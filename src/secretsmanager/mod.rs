@@ -1,8 +1,9 @@
 //! AWS Secrets Manager (`X-Amz-Target: secretsmanager.*`).
 //!
-//! [`Operation`] lists what is served; [`SecretsManager::handle`] decodes the input, runs the
-//! operation against the caller's (account, region) partition and encodes the output. Nothing
-//! here knows about HTTP; values are only ever stored sealed by `value.rs` through the KeyService.
+//! [`Operation`] (the table in `operations.rs`) lists what is served and which handler in
+//! `ops/` serves it; handlers take typed input, act on the caller's (account, region)
+//! partition and return typed output. Nothing here knows about HTTP or JSON bodies; values are
+//! only ever stored sealed by `value.rs` through the KeyService.
 
 pub mod error;
 mod filter;
@@ -11,6 +12,7 @@ pub mod labels;
 mod listing;
 pub mod model;
 mod names;
+mod operations;
 mod ops;
 mod password;
 mod policy;
@@ -22,117 +24,21 @@ pub mod stored;
 mod tags;
 mod value;
 
+pub use operations::Operation;
 pub use seeding::{SecretExport, SecretSeed, SeedValue, ValueKind, VersionSeed};
 pub use value::SecretValue;
 
 use std::sync::Arc;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
 use crate::api::ctx::RequestCtx;
-use crate::api::json;
 use crate::audit::AuditLog;
 use crate::kms::KeyService;
 use crate::storage::{Journal, PartitionKey, Partitions, RecordKind, StoreError};
 use error::SmError;
 use kms_calls::KmsOnBehalf;
 use secret::{Secret, SecretTable};
-
-/// The Secrets Manager operations Lockbox serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operation {
-    /// BatchGetSecretValue.
-    BatchGetSecretValue,
-    /// CreateSecret.
-    CreateSecret,
-    /// DescribeSecret.
-    DescribeSecret,
-    /// GetSecretValue.
-    GetSecretValue,
-    /// DeleteSecret.
-    DeleteSecret,
-    /// RestoreSecret.
-    RestoreSecret,
-    /// GetRandomPassword.
-    GetRandomPassword,
-    /// PutResourcePolicy.
-    PutResourcePolicy,
-    /// GetResourcePolicy.
-    GetResourcePolicy,
-    /// DeleteResourcePolicy.
-    DeleteResourcePolicy,
-    /// ValidateResourcePolicy.
-    ValidateResourcePolicy,
-    /// ListSecrets.
-    ListSecrets,
-    /// TagResource.
-    TagResource,
-    /// UntagResource.
-    UntagResource,
-    /// ListSecretVersionIds.
-    ListSecretVersionIds,
-    /// PutSecretValue.
-    PutSecretValue,
-    /// UpdateSecret.
-    UpdateSecret,
-    /// UpdateSecretVersionStage.
-    UpdateSecretVersionStage,
-}
-
-impl Operation {
-    /// Every served operation.
-    pub const ALL: &'static [Operation] = &[
-        Operation::BatchGetSecretValue,
-        Operation::CreateSecret,
-        Operation::DeleteResourcePolicy,
-        Operation::DeleteSecret,
-        Operation::DescribeSecret,
-        Operation::GetRandomPassword,
-        Operation::GetResourcePolicy,
-        Operation::GetSecretValue,
-        Operation::ListSecretVersionIds,
-        Operation::ListSecrets,
-        Operation::PutResourcePolicy,
-        Operation::PutSecretValue,
-        Operation::RestoreSecret,
-        Operation::TagResource,
-        Operation::UntagResource,
-        Operation::UpdateSecret,
-        Operation::UpdateSecretVersionStage,
-        Operation::ValidateResourcePolicy,
-    ];
-
-    /// The operation's model name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::BatchGetSecretValue => "BatchGetSecretValue",
-            Operation::CreateSecret => "CreateSecret",
-            Operation::DescribeSecret => "DescribeSecret",
-            Operation::GetSecretValue => "GetSecretValue",
-            Operation::DeleteSecret => "DeleteSecret",
-            Operation::RestoreSecret => "RestoreSecret",
-            Operation::GetRandomPassword => "GetRandomPassword",
-            Operation::PutResourcePolicy => "PutResourcePolicy",
-            Operation::GetResourcePolicy => "GetResourcePolicy",
-            Operation::DeleteResourcePolicy => "DeleteResourcePolicy",
-            Operation::ValidateResourcePolicy => "ValidateResourcePolicy",
-            Operation::ListSecrets => "ListSecrets",
-            Operation::TagResource => "TagResource",
-            Operation::UntagResource => "UntagResource",
-            Operation::ListSecretVersionIds => "ListSecretVersionIds",
-            Operation::PutSecretValue => "PutSecretValue",
-            Operation::UpdateSecret => "UpdateSecret",
-            Operation::UpdateSecretVersionStage => "UpdateSecretVersionStage",
-        }
-    }
-
-    /// The operation with model name `name`.
-    pub fn from_name(name: &str) -> Option<Operation> {
-        Operation::ALL.iter().copied().find(|op| op.name() == name)
-    }
-}
 
 /// The Secrets Manager service state.
 pub struct SecretsManager {
@@ -184,47 +90,6 @@ impl SecretsManager {
             secrets.settle();
         }
         Ok(records.len())
-    }
-
-    /// Runs `op` with the JSON `body`; returns the JSON response body (empty for operations
-    /// without an output shape, as AWS answers them).
-    pub fn handle(&self, op: Operation, ctx: &RequestCtx, body: &[u8]) -> Result<Vec<u8>, SmError> {
-        match op {
-            Operation::BatchGetSecretValue => {
-                run(body, |input| ops::batch_get_secret_value(self, ctx, input))
-            }
-            Operation::CreateSecret => run(body, |input| ops::create_secret(self, ctx, input)),
-            Operation::DescribeSecret => run(body, |input| ops::describe_secret(self, ctx, input)),
-            Operation::GetSecretValue => run(body, |input| ops::get_secret_value(self, ctx, input)),
-            Operation::DeleteSecret => run(body, |input| ops::delete_secret(self, ctx, input)),
-            Operation::RestoreSecret => run(body, |input| ops::restore_secret(self, ctx, input)),
-            Operation::GetRandomPassword => run(body, ops::get_random_password),
-            Operation::PutResourcePolicy => {
-                run(body, |input| ops::put_resource_policy(self, ctx, input))
-            }
-            Operation::GetResourcePolicy => {
-                run(body, |input| ops::get_resource_policy(self, ctx, input))
-            }
-            Operation::DeleteResourcePolicy => {
-                run(body, |input| ops::delete_resource_policy(self, ctx, input))
-            }
-            Operation::ValidateResourcePolicy => run(body, |input| {
-                ops::validate_resource_policy(self, ctx, input)
-            }),
-            Operation::ListSecrets => run(body, |input| ops::list_secrets(self, ctx, input)),
-            Operation::TagResource => run_unit(body, |input| ops::tag_resource(self, ctx, input)),
-            Operation::UntagResource => {
-                run_unit(body, |input| ops::untag_resource(self, ctx, input))
-            }
-            Operation::ListSecretVersionIds => {
-                run(body, |input| ops::list_secret_version_ids(self, ctx, input))
-            }
-            Operation::PutSecretValue => run(body, |input| ops::put_secret_value(self, ctx, input)),
-            Operation::UpdateSecret => run(body, |input| ops::update_secret(self, ctx, input)),
-            Operation::UpdateSecretVersionStage => run(body, |input| {
-                ops::update_secret_version_stage(self, ctx, input)
-            }),
-        }
     }
 
     /// The caller's partition, after purging its secrets whose recovery window has ended
@@ -342,23 +207,4 @@ impl SecretsManager {
 /// The store partition of the caller's (account, region).
 fn partition_of(ctx: &RequestCtx) -> PartitionKey {
     PartitionKey::new(ctx.account(), ctx.region.as_str())
-}
-
-fn run<I: DeserializeOwned, O: Serialize>(
-    body: &[u8],
-    operation: impl FnOnce(I) -> Result<O, SmError>,
-) -> Result<Vec<u8>, SmError> {
-    let input = json::decode(body)?;
-    let output = operation(input)?;
-    Ok(json::encode(&output)?)
-}
-
-/// Like [`run`] for operations with no output shape: success is an empty body.
-fn run_unit<I: DeserializeOwned>(
-    body: &[u8],
-    operation: impl FnOnce(I) -> Result<(), SmError>,
-) -> Result<Vec<u8>, SmError> {
-    let input = json::decode(body)?;
-    operation(input)?;
-    Ok(Vec::new())
 }

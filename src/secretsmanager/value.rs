@@ -121,7 +121,7 @@ pub fn check_key_access(
     let data_key = kms
         .generate_data_key(ctx, key_id, &probe)
         .map_err(encryption_error)?;
-    kms.decrypt(ctx, &data_key.ciphertext_blob, &probe)
+    kms.decrypt(ctx, &data_key.key_arn, &data_key.ciphertext_blob, &probe)
         .map_err(encryption_error)?;
     Ok(data_key.key_arn)
 }
@@ -165,7 +165,12 @@ pub fn open(
 ) -> Result<SecretValue, SmError> {
     let decryption_failure = || SmError::DecryptionFailure(text::DECRYPTION_FAILURE.to_owned());
     let data_key = kms
-        .decrypt(ctx, &sealed.encrypted_data_key, &context(arn, version_id))
+        .decrypt(
+            ctx,
+            &sealed.key_arn,
+            &sealed.encrypted_data_key,
+            &context(arn, version_id),
+        )
         .map_err(decryption_error)?;
     let key: Zeroizing<[u8; 32]> = Zeroizing::new(
         data_key

@@ -78,7 +78,8 @@ impl Server {
         let (stop_scheduler, stop) = watch::channel(false);
         let state = Arc::clone(&self.state);
         let scheduler = tokio::spawn(scheduler::run(Arc::clone(&self.state), stop));
-        let served = axum::serve(self.listener, router(self.state))
+        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         stop_scheduler.send(true).ok();
