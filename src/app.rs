@@ -1,20 +1,15 @@
-//! Application state and the one [`router`] that `main`, the in-process server and the tests use.
+//! Application state: the services, the audit trail, the clock, authentication and the journal,
+//! assembled in memory or from a data dir; the time-based work and admin resets over them.
+//! The HTTP surface over this state is `crate::server::router`.
 
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
-use tower_http::catch_panic::CatchPanicLayer;
-
-use crate::admin;
 use crate::audit::AuditLog;
 use crate::auth::{Authenticator, Credentials};
 use crate::clock::{Clock as _, VirtualClock};
 use crate::config::Config;
 use crate::data_dir;
 use crate::kms::{KeyService, LocalKms};
-use crate::protocol;
 use crate::secretsmanager::SecretsManager;
 use crate::storage::{Journal, Mutation, StoreError};
 
@@ -148,28 +143,4 @@ impl AppState {
         self.audit.reset(account);
         Ok(())
     }
-}
-
-/// Largest document `POST /_lockbox/import` accepts (a whole exported instance).
-const IMPORT_BODY_LIMIT: usize = 256 * 1024 * 1024;
-
-/// The HTTP surface: the admin endpoints, and the AWS JSON protocol for everything else.
-pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
-        .route("/_lockbox/health", get(admin::health))
-        .route("/_lockbox/reset", post(admin::reset))
-        .route("/_lockbox/events", get(admin::events))
-        .route("/_lockbox/export", get(admin::transfer::export))
-        .route(
-            "/_lockbox/import",
-            post(admin::transfer::import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
-        )
-        .route("/moto-api/reset", post(admin::reset))
-        .route(
-            "/_lockbox/clock",
-            get(admin::clock::read).post(admin::clock::move_forward),
-        )
-        .fallback(protocol::handle)
-        .layer(CatchPanicLayer::custom(protocol::panic_response))
-        .with_state(state)
 }

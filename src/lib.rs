@@ -26,6 +26,8 @@ mod durable_services_tests;
 pub mod emulator;
 pub mod healthcheck;
 pub mod kms;
+#[cfg(test)]
+mod layering_tests;
 pub mod protocol;
 pub mod readiness;
 pub mod rekey;
@@ -36,7 +38,7 @@ pub mod sigv4;
 pub mod storage;
 pub mod telemetry;
 
-pub use app::{AppState, router};
+pub use app::AppState;
 pub use config::Config;
 pub use emulator::{Emulator, EmulatorBuilder, EmulatorError};
-pub use server::{Server, ServerHandle};
+pub use server::{Server, ServerHandle, router};

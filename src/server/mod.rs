@@ -6,7 +6,10 @@
 //! runtime and returns a handle that shuts the server down when dropped — what tests use.
 //! While serving, the [`scheduler`] runs beside the listener and stops with it.
 
+mod router;
 pub mod scheduler;
+
+pub use router::router;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -16,7 +19,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
-use crate::app::{AppState, router};
+use crate::app::AppState;
 use crate::config::Config;
 
 /// A bound, not yet serving, server.

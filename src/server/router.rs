@@ -1,0 +1,38 @@
+//! The HTTP surface, the one [`router`] that `main`, the in-process server and the tests use:
+//! the admin endpoints under `/_lockbox/` (and moto's reset path), and the AWS protocol edge
+//! for everything else, with a layer that turns a panicking request into a generic 500.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::admin;
+use crate::app::AppState;
+use crate::protocol;
+
+/// Largest document `POST /_lockbox/import` accepts (a whole exported instance).
+const IMPORT_BODY_LIMIT: usize = 256 * 1024 * 1024;
+
+/// The HTTP surface: the admin endpoints, and the AWS JSON protocol for everything else.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/_lockbox/health", get(admin::health))
+        .route("/_lockbox/reset", post(admin::reset))
+        .route("/_lockbox/events", get(admin::events))
+        .route("/_lockbox/export", get(admin::transfer::export))
+        .route(
+            "/_lockbox/import",
+            post(admin::transfer::import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
+        )
+        .route("/moto-api/reset", post(admin::reset))
+        .route(
+            "/_lockbox/clock",
+            get(admin::clock::read).post(admin::clock::move_forward),
+        )
+        .fallback(protocol::handle)
+        .layer(CatchPanicLayer::custom(protocol::panic_response))
+        .with_state(state)
+}
