@@ -1,4 +1,4 @@
-//! Deterministic seeding, export and import of the whole emulator state (issue 5).
+//! Deterministic seeding, export and import of the whole emulator state.
 //!
 //! One document format ([`model::SeedDocument`], `version: 1`) serves three uses: a seed file
 //! applied at start-up (`--seed` / `LOCKBOX_SEED` / TOML `seed`), `POST /_lockbox/import`, and
