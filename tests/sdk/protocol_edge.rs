@@ -224,10 +224,116 @@ async fn admin_health_and_reset() {
     assert_eq!(bad.status(), 400);
 }
 
+/// Shutdown drains: a request whose body is still being uploaded when shutdown is triggered
+/// gets its full, successful response, and only then does the server stop. Fails if shutdown
+/// returned before the in-flight request finished, cut its connection, or never stopped.
 #[tokio::test]
 async fn graceful_shutdown_completes() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
     let server = start().await;
     let sm = client(&server);
-    sm.create_secret().name("x").send().await.unwrap();
-    server.shutdown().await.unwrap();
+    sm.create_secret()
+        .name("x")
+        .secret_string("in flight")
+        .send()
+        .await
+        .unwrap();
+
+    // A signed GetSecretValue sent by hand with `Expect: 100-continue`: the server answers
+    // "100 Continue" once its handler is reading the body, which proves the request is in
+    // flight (a connection that has not started a request would just be closed).
+    let addr = server.addr();
+    let host = addr.to_string();
+    let body = br#"{"SecretId":"x"}"#;
+    let headers = common::sign_headers(
+        &host,
+        vec![
+            ("host".to_owned(), host.clone()),
+            (
+                "content-type".to_owned(),
+                "application/x-amz-json-1.1".to_owned(),
+            ),
+            (
+                "x-amz-target".to_owned(),
+                "secretsmanager.GetSecretValue".to_owned(),
+            ),
+        ],
+        body,
+        std::time::SystemTime::now(),
+    );
+    let mut head = String::from("POST / HTTP/1.1\r\n");
+    for (name, value) in &headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "content-length: {}\r\nexpect: 100-continue\r\n\r\n",
+        body.len()
+    ));
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let (first_half, second_half) = body.split_at(body.len() / 2);
+    let mut interim = Vec::new();
+    while !interim.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8; 1];
+        let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut byte))
+            .await
+            .expect("the server answers the Expect header")
+            .unwrap();
+        assert_eq!(read, 1, "connection closed before 100 Continue");
+        interim.push(byte[0]);
+    }
+    assert!(
+        interim.starts_with(b"HTTP/1.1 100 Continue"),
+        "{}",
+        String::from_utf8_lossy(&interim)
+    );
+    stream.write_all(first_half).await.unwrap();
+    stream.flush().await.unwrap();
+
+    // Trigger shutdown while the body is half sent; it has begun once the listener is gone.
+    let mut shutdown = tokio::spawn(server.shutdown());
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(addr).await.is_ok() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still accepting after shutdown"
+        );
+        // Polls the server task closing its listener: a wait for a task, not for a time.
+        tokio::task::yield_now().await;
+    }
+    // The server must be waiting for the in-flight request, not finished.
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(300), &mut shutdown)
+            .await
+            .is_err(),
+        "shutdown finished while a request was still in flight"
+    );
+
+    // The rest of the body: the request completes with a full, successful response.
+    stream.write_all(second_half).await.unwrap();
+    stream.flush().await.unwrap();
+    let mut response = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut response),
+    )
+    .await
+    .expect("the response arrives")
+    .unwrap();
+    let response = String::from_utf8(response).unwrap();
+    let (status_and_headers, payload) = response.split_once("\r\n\r\n").expect("a response");
+    assert!(
+        status_and_headers.starts_with("HTTP/1.1 200 "),
+        "{status_and_headers}"
+    );
+    assert_eq!(json(payload)["SecretString"], "in flight", "{payload}");
+
+    // Then the server stops.
+    tokio::time::timeout(std::time::Duration::from_secs(10), shutdown)
+        .await
+        .expect("the server stops once the request is done")
+        .unwrap()
+        .unwrap();
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
