@@ -194,6 +194,8 @@ async fn sigkill_during_a_write_load_loses_no_acknowledged_write() {
                 ))
             })
             .collect();
+        // A real sleep, on purpose: the kill must land at a random moment of the real write
+        // load in the child process (no virtual time is involved).
         let pause = 40 + rand::random::<u64>() % 200;
         tokio::time::sleep(Duration::from_millis(pause)).await;
         server.child.kill().unwrap(); // SIGKILL

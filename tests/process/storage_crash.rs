@@ -179,6 +179,8 @@ fn every_acknowledged_write_survives_sigkill() {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn child");
+        // A real sleep, on purpose: the SIGKILL must land at a random moment of the child
+        // process's writes (no virtual time is involved).
         std::thread::sleep(Duration::from_millis(rng.random_range(0..150)));
         child.kill().expect("SIGKILL");
         let mut stdout = String::new();

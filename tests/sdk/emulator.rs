@@ -227,6 +227,8 @@ async fn bad_settings_and_bad_seeds_fail_start() {
     );
 }
 
+/// Polls (up to 2 s of real time) until nothing accepts connections at `addr`: the server task
+/// closes its listener asynchronously after the drop, so this waits for a task, not for a time.
 async fn refuses_connections(addr: std::net::SocketAddr) -> bool {
     for _ in 0..100 {
         if tokio::net::TcpStream::connect(addr).await.is_err() {

@@ -337,6 +337,8 @@ async fn the_background_scheduler_purges_without_any_request() {
         .unwrap();
     // Move the clock behind the admin API's back: only the scheduler can purge now.
     server.state().clock.advance(time::Duration::days(8));
+    // A real-time wait, on purpose: the virtual clock has already moved; what is awaited is the
+    // scheduler task, which looks for due work every real `TICK` (1 s).
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while server.state().secrets_manager.secret_count() > 0 {
         assert!(

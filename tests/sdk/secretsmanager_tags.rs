@@ -8,7 +8,7 @@ use crate::common;
 use aws_sdk_secretsmanager::Client;
 use aws_sdk_secretsmanager::types::Tag;
 use common::listing::tag;
-use common::{assert_error, client, create_string_secret, raw_call, start};
+use common::{advance_clock, assert_error, client, create_string_secret, raw_call, start};
 
 async fn tags_of(sm: &Client, id: &str) -> Vec<(String, String)> {
     sm.describe_secret()
@@ -315,7 +315,7 @@ async fn only_real_changes_move_last_changed_date() {
             .expect("date")
     };
     let created = changed(sm.clone()).await;
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    advance_clock(&server, "1s").await;
     sm.tag_resource()
         .secret_id("s")
         .tags(tag("k", "v"))
@@ -326,7 +326,7 @@ async fn only_real_changes_move_last_changed_date() {
     assert!(tagged > created, "{tagged:?} vs {created:?}");
 
     // Same value again, or untagging an absent key: the metadata is unchanged.
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    advance_clock(&server, "1s").await;
     sm.tag_resource()
         .secret_id("s")
         .tags(tag("k", "v"))
@@ -341,7 +341,7 @@ async fn only_real_changes_move_last_changed_date() {
         .expect("untag");
     assert_eq!(changed(sm.clone()).await, tagged);
 
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    advance_clock(&server, "1s").await;
     sm.untag_resource()
         .secret_id("s")
         .tag_keys("k")
