@@ -87,6 +87,7 @@ impl Running {
                 std::time::Instant::now() < deadline,
                 "lockbox did not stop within 10 s of SIGTERM"
             );
+            // Polls the child process's exit: a wait for a process, not for virtual time.
             std::thread::sleep(Duration::from_millis(20));
         };
         let stderr = self

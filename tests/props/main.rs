@@ -1,0 +1,7 @@
+//! Property tests and conformance suites of pure library code (SigV4 verification, the KMS
+//! ciphertext-blob parser) that need no server and no SDK client: one test binary, one module
+//! per area.
+
+mod kms_blob_props;
+mod sigv4_props;
+mod sigv4_suite;

@@ -1,0 +1,38 @@
+//! The integration tests driven through the official Rust SDKs (aws-sdk-secretsmanager,
+//! aws-sdk-kms) or raw HTTP against an in-process server, gathered into one test binary so the
+//! SDKs are linked once: one module per area. Tests that run the `lockbox` binary as a process
+//! are in `tests/process/`, the pure property and conformance suites in `tests/props/`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod admin_clock;
+mod auth;
+mod durability;
+mod emulator;
+mod kms_aliases;
+mod kms_crypto;
+mod kms_data_keys;
+mod kms_grants;
+mod kms_key_states;
+mod kms_keys;
+mod kms_managed_key;
+mod kms_managed_key_crypto;
+mod kms_management;
+mod kms_policies_tags;
+mod kms_rotation;
+mod label_props;
+mod protocol_edge;
+mod secretsmanager_batch;
+mod secretsmanager_first_ops;
+mod secretsmanager_kms;
+mod secretsmanager_lifecycle;
+mod secretsmanager_listing;
+mod secretsmanager_listing_filters;
+mod secretsmanager_passwords;
+mod secretsmanager_policies;
+mod secretsmanager_scheduled;
+mod secretsmanager_tags;
+mod secretsmanager_versions;
+mod seed;
+mod seed_transfer;
