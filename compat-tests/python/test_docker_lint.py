@@ -1,6 +1,6 @@
 """docker/Dockerfile through hadolint (pinned in requirements.txt; the wheel ships the
 binary), at the strictest threshold and with the OCI labels required. Docker itself is not
-available on CI; tests/docker_image.rs checks what hadolint does not (digest pins, the
+available on CI; tests/process/docker_image.rs checks what hadolint does not (digest pins, the
 runtime user and health check, and runs the binary as the image would)."""
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 //! Entry points for the ciphertext-blob fuzz target (`fuzz/fuzz_targets/ciphertext_blob.rs`)
-//! and the property tests (`tests/kms_blob_props.rs`): they feed arbitrary bytes to the blob
+//! and the property tests (`tests/props/kms_blob_props.rs`): they feed arbitrary bytes to the blob
 //! parser and to the full open path, which must answer with an error, never panic.
 
 use super::keys::{Key, KeyManager, KeyPlace};

@@ -1,6 +1,6 @@
 //! Tests of [`SqliteStore`] beyond the shared conformance suite: durability settings, reopen,
 //! exclusive ownership, schema versions and migrations, rollback on an engine failure.
-//! (The kill -9 crash test lives in `tests/storage_crash.rs`: it needs a child process.)
+//! (The kill -9 crash test lives in `tests/process/storage_crash.rs`: it needs a child process.)
 
 use super::*;
 use crate::storage::schema::Migration;
