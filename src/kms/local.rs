@@ -16,8 +16,7 @@ use super::managed_key::{MANAGED_KEY_DESCRIPTION, managed_key_policy};
 use super::ring::KeyRing;
 use super::stored;
 use super::{
-    DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, arn,
-    crypto,
+    DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, arn, crypto,
 };
 use crate::crypto::aead;
 use crate::storage::{Journal, PartitionKey, Partitions, RecordKind, StoreError, Tracked};
@@ -154,7 +153,8 @@ impl LocalKms {
             }
         }
         // What follows `arn:aws:kms:<region>:<account>:` in an ARN of the caller's partition.
-        let in_partition = key_id.strip_prefix(&arn::partition_prefix(caller.region, caller.account));
+        let in_partition =
+            key_id.strip_prefix(&arn::partition_prefix(caller.region, caller.account));
         let alias = match in_partition {
             Some(rest) if rest.starts_with("alias/") => Some(rest.to_owned()),
             _ if key_id.starts_with("alias/") => Some(key_id.to_owned()),

@@ -232,7 +232,13 @@ mod tests {
     #[test]
     fn foreign_markers_are_refused() {
         let page_of = |listing: Listing, marker: &str| {
-            page(listing, names(2), |s| s.as_str(), &request(Some(marker), None)).map(|_| ())
+            page(
+                listing,
+                names(2),
+                |s| s.as_str(),
+                &request(Some(marker), None),
+            )
+            .map(|_| ())
         };
         assert_eq!(
             page_of(Listing::Keys, "garbage!"),

@@ -104,16 +104,20 @@ pub fn create_alias(
     let AliasTarget { name, target } = input.validate()?;
     let partition = Partition::open(kms, ctx);
     let caller = partition.caller();
-    partition.write_key_and_aliases(&target, KeyRule::manage("kms:CreateAlias"), |key, aliases| {
-        if aliases.contains_key(&name) {
-            return Err(KmsError::AlreadyExists(format!(
-                "An alias with the name {} already exists",
-                caller.alias_arn(&name)
-            )));
-        }
-        aliases.insert(name, Alias::new(key.id.clone(), caller.now));
-        Ok(())
-    })
+    partition.write_key_and_aliases(
+        &target,
+        KeyRule::manage("kms:CreateAlias"),
+        |key, aliases| {
+            if aliases.contains_key(&name) {
+                return Err(KmsError::AlreadyExists(format!(
+                    "An alias with the name {} already exists",
+                    caller.alias_arn(&name)
+                )));
+            }
+            aliases.insert(name, Alias::new(key.id.clone(), caller.now));
+            Ok(())
+        },
+    )
 }
 
 /// Serves UpdateAlias: points an existing alias at another key. Works whatever the state of
@@ -129,14 +133,18 @@ pub fn update_alias(
     if !partition.ring().aliases().contains_key(&name) {
         return Err(alias_not_found(caller, &name));
     }
-    partition.write_key_and_aliases(&target, KeyRule::manage("kms:UpdateAlias"), |key, aliases| {
-        let alias = aliases
-            .get_mut(&name)
-            .ok_or_else(|| alias_not_found(caller, &name))?;
-        alias.key_id = key.id.clone();
-        alias.last_updated_date = caller.now;
-        Ok(())
-    })
+    partition.write_key_and_aliases(
+        &target,
+        KeyRule::manage("kms:UpdateAlias"),
+        |key, aliases| {
+            let alias = aliases
+                .get_mut(&name)
+                .ok_or_else(|| alias_not_found(caller, &name))?;
+            alias.key_id = key.id.clone();
+            alias.last_updated_date = caller.now;
+            Ok(())
+        },
+    )
 }
 
 /// Serves DeleteAlias.

@@ -118,8 +118,16 @@ impl CreateGrantInput {
         let mut v = Validator::new();
         validate_key_id(&mut v, self.key_id.as_ref());
         v.required("GranteePrincipal", self.grantee_principal.as_ref());
-        validate_principal(&mut v, "GranteePrincipal", self.grantee_principal.as_deref());
-        validate_principal(&mut v, "RetiringPrincipal", self.retiring_principal.as_deref());
+        validate_principal(
+            &mut v,
+            "GranteePrincipal",
+            self.grantee_principal.as_deref(),
+        );
+        validate_principal(
+            &mut v,
+            "RetiringPrincipal",
+            self.retiring_principal.as_deref(),
+        );
         v.required("Operations", self.operations.as_ref());
         let enum_set = format!(
             "Member must satisfy enum value set: [{}]",
@@ -139,10 +147,8 @@ impl CreateGrantInput {
             "^[a-zA-Z0-9:/_-]+$",
             is_grant_name,
         );
-        let (key_id, grantee_principal, mut operations) = finish(
-            v,
-            (self.key_id, self.grantee_principal, self.operations),
-        )?;
+        let (key_id, grantee_principal, mut operations) =
+            finish(v, (self.key_id, self.grantee_principal, self.operations))?;
         check_grant_tokens(self.grant_tokens.as_deref())?;
         operations.sort();
         operations.dedup();

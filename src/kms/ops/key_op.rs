@@ -85,7 +85,8 @@ impl KeyRule {
 
     /// Any key named by key id or key ARN, in every state, AWS managed keys included (reading
     /// a key, its policy, grants, rotations or tags; removing a grant).
-    pub const ANY_KEY: KeyRule = KeyRule::new(Accepts::KeyOnly, KeyStates::Any, AwsManaged::Allowed);
+    pub const ANY_KEY: KeyRule =
+        KeyRule::new(Accepts::KeyOnly, KeyStates::Any, AwsManaged::Allowed);
 
     /// Cryptographic use by `action` (e.g. `kms:Encrypt`): any identifier form, a usable
     /// customer managed key.
@@ -306,6 +307,10 @@ mod tests {
         let pending = key(KeyState::PendingDeletion);
         assert!(KeyStates::Any.check(&pending).is_ok());
         assert!(KeyStates::PendingDeletion.check(&pending).is_ok());
-        assert!(KeyStates::NotPendingDeletion.check(&key(KeyState::Disabled)).is_ok());
+        assert!(
+            KeyStates::NotPendingDeletion
+                .check(&key(KeyState::Disabled))
+                .is_ok()
+        );
     }
 }

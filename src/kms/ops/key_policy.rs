@@ -207,7 +207,12 @@ pub fn list_key_policies(
         marker: None,
         ..request
     };
-    let page = paging::page(Listing::KeyPolicies, vec![DEFAULT], |name| *name, &first_page)?;
+    let page = paging::page(
+        Listing::KeyPolicies,
+        vec![DEFAULT],
+        |name| *name,
+        &first_page,
+    )?;
     Ok(ListKeyPoliciesOutput {
         policy_names: page.items,
         truncated: page.truncated,

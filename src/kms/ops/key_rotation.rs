@@ -89,10 +89,11 @@ fn change(
     action: &'static str,
     apply: impl FnOnce(&mut Key),
 ) -> Result<(), KmsError> {
-    let next: Option<OffsetDateTime> = write_key(kms, ctx, key_id, KeyRule::usable(action), |key| {
-        apply(key);
-        Ok(key.rotation.next)
-    })?;
+    let next: Option<OffsetDateTime> =
+        write_key(kms, ctx, key_id, KeyRule::usable(action), |key| {
+            apply(key);
+            Ok(key.rotation.next)
+        })?;
     if let Some(next) = next {
         kms.schedule_rotation(next);
     }

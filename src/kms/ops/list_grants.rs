@@ -81,7 +81,11 @@ impl ListGrantsInput {
         let request = paging::validate(&mut v, Listing::Grants, self.limit, self.marker);
         validate_key_id(&mut v, self.key_id.as_ref());
         v.length("GrantId", self.grant_id.as_deref(), 1, 128, Echo::Value);
-        validate_principal(&mut v, "GranteePrincipal", self.grantee_principal.as_deref());
+        validate_principal(
+            &mut v,
+            "GranteePrincipal",
+            self.grantee_principal.as_deref(),
+        );
         Ok(GrantQuery {
             key_id: finish(v, self.key_id)?,
             grant_id: self.grant_id,
@@ -97,7 +101,11 @@ impl ListRetirableGrantsInput {
         let mut v = Validator::new();
         let request = paging::validate(&mut v, Listing::RetirableGrants, self.limit, self.marker);
         v.required("RetiringPrincipal", self.retiring_principal.as_ref());
-        validate_principal(&mut v, "RetiringPrincipal", self.retiring_principal.as_deref());
+        validate_principal(
+            &mut v,
+            "RetiringPrincipal",
+            self.retiring_principal.as_deref(),
+        );
         Ok((finish(v, self.retiring_principal)?, request))
     }
 }

@@ -83,7 +83,10 @@ impl ReEncryptInput {
             Echo::Value,
         );
         for (member, value) in [
-            ("SourceEncryptionAlgorithm", &self.source_encryption_algorithm),
+            (
+                "SourceEncryptionAlgorithm",
+                &self.source_encryption_algorithm,
+            ),
             (
                 "DestinationEncryptionAlgorithm",
                 &self.destination_encryption_algorithm,

@@ -30,18 +30,24 @@ pub fn rotate_key_on_demand(
     input: KeyIdInput,
 ) -> Result<RotateKeyOnDemandOutput, KmsError> {
     let key_id = input.validate()?;
-    write_key(kms, ctx, &key_id, KeyRule::usable("kms:RotateKeyOnDemand"), |key| {
-        if key.rotation.on_demand_count() >= ON_DEMAND_LIMIT {
-            return Err(KmsError::LimitExceeded(format!(
-                "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {}",
-                key.arn
-            )));
-        }
-        key.rotate(RotationType::OnDemand, ctx.now);
-        Ok(RotateKeyOnDemandOutput {
-            key_id: key.arn.clone(),
-        })
-    })
+    write_key(
+        kms,
+        ctx,
+        &key_id,
+        KeyRule::usable("kms:RotateKeyOnDemand"),
+        |key| {
+            if key.rotation.on_demand_count() >= ON_DEMAND_LIMIT {
+                return Err(KmsError::LimitExceeded(format!(
+                    "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {}",
+                    key.arn
+                )));
+            }
+            key.rotate(RotationType::OnDemand, ctx.now);
+            Ok(RotateKeyOnDemandOutput {
+                key_id: key.arn.clone(),
+            })
+        },
+    )
 }
 
 /// ListKeyRotations input.

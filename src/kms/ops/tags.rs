@@ -156,20 +156,26 @@ pub fn tag_resource(
     input: TagResourceInput,
 ) -> Result<(), KmsError> {
     let (key_id, new_tags) = input.validate()?;
-    write_key(kms, ctx, &key_id, KeyRule::manage("kms:TagResource"), |key| {
-        let mut tags = key.tags.clone();
-        for (tag_key, value) in new_tags {
-            match tags.iter_mut().find(|(existing, _)| *existing == tag_key) {
-                Some(tag) => tag.1 = value,
-                None => tags.push((tag_key, value)),
+    write_key(
+        kms,
+        ctx,
+        &key_id,
+        KeyRule::manage("kms:TagResource"),
+        |key| {
+            let mut tags = key.tags.clone();
+            for (tag_key, value) in new_tags {
+                match tags.iter_mut().find(|(existing, _)| *existing == tag_key) {
+                    Some(tag) => tag.1 = value,
+                    None => tags.push((tag_key, value)),
+                }
             }
-        }
-        if tags.len() > MAX_TAGS {
-            return Err(KmsError::Tag("Too many tags".into()));
-        }
-        key.tags = tags;
-        Ok(())
-    })
+            if tags.len() > MAX_TAGS {
+                return Err(KmsError::Tag("Too many tags".into()));
+            }
+            key.tags = tags;
+            Ok(())
+        },
+    )
 }
 
 /// Serves UntagResource.
@@ -179,10 +185,16 @@ pub fn untag_resource(
     input: UntagResourceInput,
 ) -> Result<(), KmsError> {
     let (key_id, remove) = input.validate()?;
-    write_key(kms, ctx, &key_id, KeyRule::manage("kms:UntagResource"), |key| {
-        key.tags.retain(|(tag_key, _)| !remove.contains(tag_key));
-        Ok(())
-    })
+    write_key(
+        kms,
+        ctx,
+        &key_id,
+        KeyRule::manage("kms:UntagResource"),
+        |key| {
+            key.tags.retain(|(tag_key, _)| !remove.contains(tag_key));
+            Ok(())
+        },
+    )
 }
 
 /// Serves ListResourceTags.
@@ -192,7 +204,9 @@ pub fn list_resource_tags(
     input: ListResourceTagsInput,
 ) -> Result<ListResourceTagsOutput, KmsError> {
     let (key_id, request) = input.validate()?;
-    let mut tags = read_key(kms, ctx, &key_id, KeyRule::ANY_KEY, |key| Ok(key.tags.clone()))?;
+    let mut tags = read_key(kms, ctx, &key_id, KeyRule::ANY_KEY, |key| {
+        Ok(key.tags.clone())
+    })?;
     tags.sort_by(|a, b| a.0.cmp(&b.0));
     let Page {
         items,
