@@ -22,7 +22,7 @@ pub struct Blob<'a> {
     pub key_id: &'a str,
     /// Which material of that key (rotation keeps older material for decryption).
     pub material_id: [u8; MATERIAL_ID_LEN],
-    /// `nonce || ciphertext || tag`, as [`super::aead::seal`] produced it.
+    /// `nonce || ciphertext || tag`, as [`crate::crypto::aead::seal`] produced it.
     pub sealed: &'a [u8],
 }
 

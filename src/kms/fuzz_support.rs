@@ -2,8 +2,8 @@
 //! and the property tests (`tests/props/kms_blob_props.rs`): they feed arbitrary bytes to the blob
 //! parser and to the full open path, which must answer with an error, never panic.
 
-use super::keys::{Key, KeyManager, KeyPlace};
-use super::{EncryptionContext, KmsError, crypto, envelope};
+use super::keys::{Key, KeyManager};
+use super::{EncryptionContext, KmsCaller, KmsError, crypto, envelope};
 
 /// Parses `bytes` as a ciphertext blob; `Some((key id, sealed length))` when well formed.
 pub fn parse_blob(bytes: &[u8]) -> Option<(String, usize)> {
@@ -35,12 +35,12 @@ impl Default for FuzzKeyRing {
 impl FuzzKeyRing {
     /// A ring with one fresh key.
     pub fn new() -> Self {
-        let place = KeyPlace {
+        let caller = KmsCaller {
             account: "000000000000",
             region: "us-east-1",
             now: time::OffsetDateTime::UNIX_EPOCH,
         };
-        let key = Key::new(place, KeyManager::Customer, String::new(), None);
+        let key = Key::new(caller, KeyManager::Customer, String::new(), None);
         let key_id = key.id.clone();
         let keys = [(key_id.clone(), key)].into_iter().collect();
         FuzzKeyRing { keys, key_id }

@@ -1,24 +1,20 @@
-//! A KMS key, its state machine and the key ring of one (account, region) partition.
+//! A KMS key, its state machine, and an alias.
 //!
 //! Invariants: a key always has at least one generation of material (the newest encrypts,
 //! every generation keeps decrypting); `deletion_date` is set exactly when the state is
 //! `PendingDeletion`; key material never leaves this module except inside ciphertext blobs.
 
-use parking_lot::RwLock;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use super::deletion::DeletionHint;
+use super::KmsCaller;
 use super::envelope::MATERIAL_ID_LEN;
 use super::error::KmsError;
 use super::grants::Grant;
 use super::model::KeyMetadata;
 use super::rotation::KeyRotation;
-use super::sealed_journal::SealedJournal;
-use super::stored::RingSection;
 use crate::api::json::EpochSeconds;
 use crate::crypto::aead;
-use crate::storage::{PartitionKey, Tracked, commit_section};
 
 /// Who manages a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,36 +124,26 @@ impl std::fmt::Debug for Key {
     }
 }
 
-/// Where a new key lives and when it is made.
-#[derive(Debug, Clone, Copy)]
-pub struct KeyPlace<'a> {
-    /// Owning account.
-    pub account: &'a str,
-    /// Region.
-    pub region: &'a str,
-    /// Creation time.
-    pub now: OffsetDateTime,
-}
-
 impl Key {
-    /// A new enabled key with fresh material; `policy` `None` gets KMS's default key policy.
+    /// A new enabled key with fresh material in the caller's partition, created now;
+    /// `policy` `None` gets KMS's default key policy.
     pub fn new(
-        place: KeyPlace<'_>,
+        caller: KmsCaller<'_>,
         manager: KeyManager,
         description: String,
         policy: Option<String>,
     ) -> Key {
         let id = uuid::Uuid::new_v4().to_string();
         Key {
-            arn: format!("arn:aws:kms:{}:{}:key/{id}", place.region, place.account),
+            arn: caller.key_arn(&id),
             id,
-            account: place.account.to_owned(),
+            account: caller.account.to_owned(),
             manager,
             state: KeyState::Enabled,
             description,
-            creation_date: place.now,
+            creation_date: caller.now,
             deletion_date: None,
-            policy: policy.unwrap_or_else(|| default_policy(place.account)),
+            policy: policy.unwrap_or_else(|| default_policy(caller.account)),
             tags: Vec::new(),
             materials: vec![Material::generate()],
             rotation: KeyRotation::default(),
@@ -237,14 +223,14 @@ impl Key {
 }
 
 /// KMS's default key policy, byte for byte as the API prints it (`" : "` separators,
-/// 2-space indent; reference §7.8).
+/// 2-space indent).
 pub fn default_policy(account: &str) -> String {
     format!(
         "{{\n  \"Version\" : \"2012-10-17\",\n  \"Id\" : \"key-default-1\",\n  \"Statement\" : [ {{\n    \"Sid\" : \"Enable IAM User Permissions\",\n    \"Effect\" : \"Allow\",\n    \"Principal\" : {{\n      \"AWS\" : \"arn:aws:iam::{account}:root\"\n    }},\n    \"Action\" : \"kms:*\",\n    \"Resource\" : \"*\"\n  }} ]\n}}"
     )
 }
 
-/// An alias: a name (`alias/...`, the map key in [`KeyRing::aliases`]) for one key.
+/// An alias: a name (`alias/...`, its key in the key ring) for one key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alias {
     /// Id of the key it points at.
@@ -266,56 +252,17 @@ impl Alias {
     }
 }
 
-/// Keys and aliases of one partition.
-///
-/// Lock order, wherever both are held: `aliases` before `keys`.
-#[derive(Debug, Default)]
-pub struct KeyRing {
-    /// Keys by key id. Read with `keys.read()`; change only through [`KeyRing::write`].
-    pub keys: RwLock<Tracked<Key>>,
-    /// Aliases by name (`alias/...`), sorted so listings page stably. Read with
-    /// `aliases.read()`; change only through [`KeyRing::write`].
-    pub aliases: RwLock<Tracked<Alias>>,
-    /// Lower bound of the earliest deletion date of a key pending deletion.
-    pub deletion_hint: DeletionHint,
-}
-
-impl KeyRing {
-    /// Runs `section` on the aliases and keys under both exclusive locks (aliases first),
-    /// then commits what it changed to `journal` as one batch (records of `partition`)
-    /// before releasing them; a failed section, or one the store refuses, is undone.
-    pub fn write<T>(
-        &self,
-        journal: &SealedJournal,
-        partition: &PartitionKey,
-        section: impl FnOnce(&mut Tracked<Alias>, &mut Tracked<Key>) -> Result<T, KmsError>,
-    ) -> Result<T, KmsError> {
-        let mut aliases = self.aliases.write();
-        let mut keys = self.keys.write();
-        let outcome = section(&mut aliases, &mut keys);
-        let mut changes = RingSection {
-            aliases: &mut aliases,
-            keys: &mut keys,
-            partition,
-            root_key: journal.root_key(),
-        };
-        commit_section(journal.journal(), &mut changes, outcome, || {
-            KmsError::Internal
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn key() -> Key {
-        let place = KeyPlace {
+        let caller = KmsCaller {
             account: "111122223333",
             region: "us-east-1",
             now: OffsetDateTime::UNIX_EPOCH,
         };
-        Key::new(place, KeyManager::Customer, String::new(), None)
+        Key::new(caller, KeyManager::Customer, String::new(), None)
     }
 
     #[test]

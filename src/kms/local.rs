@@ -11,13 +11,14 @@ use parking_lot::Mutex;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use super::keys::{Alias, Key, KeyManager, KeyPlace, KeyRing};
+use super::keys::{Alias, Key, KeyManager};
 use super::managed_key::{MANAGED_KEY_DESCRIPTION, managed_key_policy};
+use super::ring::KeyRing;
 use super::root_key::RootKey;
 use super::sealed_journal::SealedJournal;
 use super::stored;
 use super::{
-    DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, crypto,
+    DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, arn, crypto,
 };
 use crate::crypto::{Sensitive, aead};
 use crate::storage::{Journal, PartitionKey, Partitions, RecordKind, StoreError, Tracked};
@@ -33,21 +34,13 @@ pub struct LocalKms {
     rotation_hint: Mutex<Option<OffsetDateTime>>,
 }
 
-/// Which identifier forms an operation accepts (reference §2.1).
+/// Which identifier forms an operation accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Accepts {
     /// Key id, key ARN, alias name or alias ARN (Encrypt, Decrypt, GenerateDataKey, DescribeKey...).
     KeyOrAlias,
     /// Key id or key ARN only (EnableKey, TagResource, key policies, rotation, grants...).
     KeyOnly,
-}
-
-fn place(caller: KmsCaller<'_>) -> KeyPlace<'_> {
-    KeyPlace {
-        account: caller.account,
-        region: caller.region,
-        now: caller.now,
-    }
 }
 
 impl LocalKms {
@@ -80,24 +73,17 @@ impl LocalKms {
             let ring = self
                 .rings
                 .get_or_create(&record.partition.account, &record.partition.region);
-            if let Some(date) = key.deletion_date {
-                ring.deletion_hint.note(date);
-            }
             if let Some(next) = key.rotation.next {
                 self.schedule_rotation(next);
             }
-            let mut ring_keys = ring.keys.write();
-            ring_keys.insert(key.id.clone(), key);
-            ring_keys.settle();
+            ring.restore_key(key);
         }
         for record in store.load(RecordKind::KmsAlias)? {
             let alias = stored::decode_alias(&record.value)?;
             let ring = self
                 .rings
                 .get_or_create(&record.partition.account, &record.partition.region);
-            let mut aliases = ring.aliases.write();
-            aliases.insert(record.id, alias);
-            aliases.settle();
+            ring.restore_alias(record.id, alias);
         }
         Ok(keys.len())
     }
@@ -118,7 +104,7 @@ impl LocalKms {
     /// returns its ARN (the in-process core of KMS CreateKey).
     pub fn create_customer_key(&self, caller: KmsCaller<'_>) -> Result<String, KmsError> {
         let ring = self.ring(caller);
-        let key = Key::new(place(caller), KeyManager::Customer, String::new(), None);
+        let key = Key::new(caller, KeyManager::Customer, String::new(), None);
         let arn = key.arn.clone();
         self.write_ring(caller, &ring, |_, keys| {
             keys.insert(key.id.clone(), key);
@@ -166,20 +152,19 @@ impl LocalKms {
         key_id: &str,
         accepts: Accepts,
     ) -> Result<String, KmsError> {
-        let alias_prefix = format!("arn:aws:kms:{}:{}:alias/", caller.region, caller.account);
-        let key_prefix = format!("arn:aws:kms:{}:{}:key/", caller.region, caller.account);
         if let Some(rest) = key_id.strip_prefix("arn:aws:kms:") {
             let region = rest.split(':').next().unwrap_or_default();
             if region != caller.region {
                 return Err(KmsError::NotFound(format!("Invalid arn {region}")));
             }
         }
-        let alias = if let Some(name) = key_id.strip_prefix(&alias_prefix) {
-            Some(format!("alias/{name}"))
-        } else if key_id.starts_with("alias/") {
-            Some(key_id.to_owned())
-        } else {
-            None
+        // What follows `arn:aws:kms:<region>:<account>:` in an ARN of the caller's partition.
+        let in_partition =
+            key_id.strip_prefix(&arn::partition_prefix(caller.region, caller.account));
+        let alias = match in_partition {
+            Some(rest) if rest.starts_with("alias/") => Some(rest.to_owned()),
+            _ if key_id.starts_with("alias/") => Some(key_id.to_owned()),
+            _ => None,
         };
         if let Some(alias) = alias {
             if accepts == Accepts::KeyOnly {
@@ -189,23 +174,22 @@ impl LocalKms {
                 return self.managed_key(caller, ring);
             }
             return ring
-                .aliases
-                .read()
+                .aliases()
                 .get(&alias)
                 .map(|found| found.key_id.clone())
                 .ok_or_else(|| alias_not_found(caller, &alias));
         }
-        let id = key_id.strip_prefix(&key_prefix).unwrap_or(key_id);
-        // Key ids are hyphenated UUIDs; KMS calls the 32-hex-digit form malformed too [S].
+        let id = in_partition
+            .and_then(|rest| rest.strip_prefix("key/"))
+            .unwrap_or(key_id);
+        // Key ids are hyphenated UUIDs; KMS calls the 32-hex-digit form malformed too.
         if id.len() != 36 || uuid::Uuid::try_parse(id).is_err() {
             return Err(KmsError::InvalidKeyId(key_id.to_owned()));
         }
-        if ring.keys.read().contains_key(id) {
+        if ring.keys().contains_key(id) {
             Ok(id.to_owned())
         } else {
-            Err(KmsError::NotFound(format!(
-                "Key '{key_prefix}{id}' does not exist"
-            )))
+            Err(key_not_found(caller, id))
         }
     }
 
@@ -244,7 +228,7 @@ impl LocalKms {
                 // Not stored, so not done: retry at the next tick.
                 earliest = Some(now);
             }
-            for key in ring.keys.read().values() {
+            for key in ring.keys().values() {
                 if let Some(next) = key.rotation.next {
                     earliest = Some(earliest.map_or(next, |e| e.min(next)));
                 }
@@ -279,7 +263,7 @@ impl LocalKms {
 
     /// The id of `aws/secretsmanager` in this partition, created on first use.
     fn managed_key(&self, caller: KmsCaller<'_>, ring: &KeyRing) -> Result<String, KmsError> {
-        if let Some(alias) = ring.aliases.read().get(SECRETS_MANAGER_ALIAS) {
+        if let Some(alias) = ring.aliases().get(SECRETS_MANAGER_ALIAS) {
             return Ok(alias.key_id.clone());
         }
         let mut next = None;
@@ -288,12 +272,12 @@ impl LocalKms {
                 return Ok(alias.key_id.clone());
             }
             let mut key = Key::new(
-                place(caller),
+                caller,
                 KeyManager::Aws,
                 MANAGED_KEY_DESCRIPTION.to_owned(),
                 Some(managed_key_policy(caller.account, caller.region)),
             );
-            // AWS managed keys always rotate, every year (reference §4).
+            // AWS managed keys always rotate, every year.
             key.rotation
                 .enable(super::rotation::DEFAULT_PERIOD_DAYS, caller.now);
             next = key.rotation.next;
@@ -314,12 +298,13 @@ impl LocalKms {
 
 /// `NotFoundException: Alias <alias ARN> is not found.` for `alias` (`alias/<name>`).
 pub(crate) fn alias_not_found(caller: KmsCaller<'_>, alias: &str) -> KmsError {
-    KmsError::NotFound(format!("Alias {} is not found.", alias_arn(caller, alias)))
+    KmsError::NotFound(format!("Alias {} is not found.", caller.alias_arn(alias)))
 }
 
-/// The ARN of `alias` (`alias/<name>`) in the caller's partition.
-pub(crate) fn alias_arn(caller: KmsCaller<'_>, alias: &str) -> String {
-    format!("arn:aws:kms:{}:{}:{alias}", caller.region, caller.account)
+/// `NotFoundException: Key '<key ARN>' does not exist` for key `id` of the caller's partition
+/// (also the answer when a key is deleted between resolving its identifier and using it).
+pub(crate) fn key_not_found(caller: KmsCaller<'_>, id: &str) -> KmsError {
+    KmsError::NotFound(format!("Key '{}' does not exist", caller.key_arn(id)))
 }
 
 impl KeyService for LocalKms {
@@ -330,7 +315,7 @@ impl KeyService for LocalKms {
     ) -> Result<String, KmsError> {
         let ring = self.ring(caller);
         let id = self.resolve_id(caller, &ring, key_id)?;
-        let keys = ring.keys.read();
+        let keys = ring.keys();
         keys.get(&id)
             .map(|key| key.arn.clone())
             .ok_or(KmsError::Internal)
@@ -344,7 +329,7 @@ impl KeyService for LocalKms {
     ) -> Result<DataKey, KmsError> {
         let ring = self.ring(caller);
         let id = self.resolve_id(caller, &ring, key_id)?;
-        let keys = ring.keys.read();
+        let keys = ring.keys();
         let key = keys.get(&id).ok_or(KmsError::Internal)?;
         let plaintext = aead::random_key();
         let sealed = crypto::seal(key, plaintext.as_slice(), context)?;
@@ -362,7 +347,7 @@ impl KeyService for LocalKms {
         context: &EncryptionContext,
     ) -> Result<Zeroizing<Vec<u8>>, KmsError> {
         let ring = self.ring(caller);
-        let keys = ring.keys.read();
+        let keys = ring.keys();
         crypto::open(&keys, ciphertext_blob, context).map(|opened| opened.plaintext)
     }
 
@@ -412,7 +397,7 @@ mod tests {
             region: "us-east-1",
             now: time::OffsetDateTime::UNIX_EPOCH,
         };
-        // Another account cannot tell whether the key exists (reference §2.5 Decrypt).
+        // Another account cannot tell whether the key exists.
         assert_eq!(
             kms.decrypt(other, &key.ciphertext_blob, &ctx("a")),
             Err(KmsError::AccessDenied(

@@ -1,12 +1,12 @@
 //! The AWS managed key `aws/secretsmanager` as AWS defines it: its description and its key
-//! policy (`auto-secretsmanager-2`, reference §4). `LocalKms` creates the key lazily per
-//! (account, region) from these.
+//! policy (`auto-secretsmanager-2`). `LocalKms` creates the key lazily per (account, region)
+//! from these.
 
 /// Description AWS gives the `aws/secretsmanager` key.
 pub const MANAGED_KEY_DESCRIPTION: &str =
     "Default key that protects my Secrets Manager data when no other key is defined";
 
-/// The key policy of `aws/secretsmanager` (`auto-secretsmanager-2`, reference §4): usable
+/// The key policy of `aws/secretsmanager` (`auto-secretsmanager-2`): usable
 /// through Secrets Manager by everyone in the account, metadata readable by the account.
 pub fn managed_key_policy(account: &str, region: &str) -> String {
     let via = "Allow access through AWS Secrets Manager for all principals in the account that are authorized to use AWS Secrets Manager";

@@ -8,6 +8,7 @@
 //! plaintext data keys are returned in zeroizing buffers; every ciphertext binds its
 //! encryption context as associated data, so a wrong context fails to decrypt.
 
+mod arn;
 mod crypto;
 mod deletion;
 mod envelope;
@@ -20,6 +21,7 @@ mod managed_key;
 pub mod model;
 mod ops;
 mod paging;
+mod ring;
 mod root_key;
 mod rotation;
 mod sealed_journal;
@@ -35,6 +37,7 @@ use zeroize::Zeroizing;
 use crate::api::ctx::RequestCtx;
 use crate::crypto::Sensitive;
 
+pub use arn::{alias_arn, key_arn};
 pub use crypto::key_id_of as ciphertext_key_id;
 pub use error::KmsError;
 pub use local::{Accepts, LocalKms};

@@ -148,19 +148,20 @@ impl Key {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kms::keys::{KeyManager, KeyPlace};
+    use crate::kms::KmsCaller;
+    use crate::kms::keys::KeyManager;
 
     fn at(days: i64) -> OffsetDateTime {
         OffsetDateTime::UNIX_EPOCH + Duration::days(days)
     }
 
     fn key() -> Key {
-        let place = KeyPlace {
+        let caller = KmsCaller {
             account: "111122223333",
             region: "us-east-1",
             now: at(0),
         };
-        Key::new(place, KeyManager::Customer, String::new(), None)
+        Key::new(caller, KeyManager::Customer, String::new(), None)
     }
 
     #[test]

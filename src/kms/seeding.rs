@@ -11,7 +11,7 @@ use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
 use super::envelope::MATERIAL_ID_LEN;
-use super::keys::{Alias, Key, KeyManager, KeyPlace, KeyState, Material};
+use super::keys::{Alias, Key, KeyManager, KeyState, Material};
 use super::{KmsCaller, LocalKms, SECRETS_MANAGER_ALIAS};
 use crate::storage::{PartitionKey, Tracked};
 
@@ -235,8 +235,7 @@ impl LocalKms {
     pub fn export_keys(&self) -> Vec<(PartitionKey, Vec<KeyExport>)> {
         let mut out = Vec::new();
         for (partition, ring) in self.rings.entries() {
-            let aliases = ring.aliases.read();
-            let keys = ring.keys.read();
+            let (aliases, keys) = ring.read();
             let mut exported: Vec<KeyExport> = keys
                 .values()
                 .map(|key| KeyExport {
@@ -295,26 +294,18 @@ fn install_key(
             None => Applied::Unchanged,
         },
         None => {
-            let place = KeyPlace {
-                account: caller.account,
-                region: caller.region,
-                now: caller.now,
-            };
             let manager = if seed.aws_managed {
                 KeyManager::Aws
             } else {
                 KeyManager::Customer
             };
             let mut key = Key::new(
-                place,
+                caller,
                 manager,
                 seed.description.clone(),
                 seed.policy.clone(),
             );
-            key.arn = format!(
-                "arn:aws:kms:{}:{}:key/{}",
-                caller.region, caller.account, seed.key_id
-            );
+            key.arn = caller.key_arn(&seed.key_id);
             key.id = seed.key_id.clone();
             key.tags = seed.tags.clone();
             if !seed.enabled {

@@ -361,7 +361,7 @@ impl Section for RingSection<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kms::keys::KeyPlace;
+    use crate::kms::KmsCaller as KeyPlace;
 
     #[test]
     fn a_key_round_trips_and_its_material_is_sealed() {

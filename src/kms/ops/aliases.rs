@@ -1,19 +1,20 @@
 //! CreateAlias, UpdateAlias and DeleteAlias.
 //!
 //! Alias names follow the model (1-256, `^[a-zA-Z0-9:/_-]+$`), then KMS's own rules: the
-//! `alias/` prefix is required (ValidationException with the text recorded against AWS), and
+//! `alias/` prefix is required (ValidationException with the text AWS was seen sending), and
 //! the `alias/aws/` prefix is reserved for AWS managed keys: `NotAuthorizedException` with no
-//! message, as moto and local-kms answer (AWS's answer is not recorded) [I]. Targets are key
-//! ids or key ARNs only; an AWS managed key cannot be a target (AccessDenied) and neither can
-//! a key pending deletion (`KMSInvalidStateException`). Aliases carry their creation and
-//! last-update dates for ListAliases.
+//! message, as moto and local-kms answer (AWS's answer is not documented). Targets are key ids
+//! or key ARNs only; an AWS managed key cannot be a target (AccessDenied) and neither can a key
+//! pending deletion (`KMSInvalidStateException`). Aliases carry their creation and last-update
+//! dates for ListAliases.
 
 use serde::Deserialize;
 
 use super::super::keys::Alias;
-use super::super::local::{Accepts, alias_arn, alias_not_found};
-use super::super::{KmsCaller, KmsError, LocalKms};
-use super::{gone, refuse_aws_managed};
+use super::super::local::alias_not_found;
+use super::super::{KmsError, LocalKms};
+use super::input::finish;
+use super::key_op::{KeyRule, Partition};
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
 
@@ -32,8 +33,16 @@ pub struct DeleteAliasInput {
     alias_name: Option<String>,
 }
 
+/// A valid CreateAlias / UpdateAlias request.
+struct AliasTarget {
+    /// `alias/<name>`.
+    name: String,
+    /// Key id or key ARN of the target.
+    target: String,
+}
+
 /// Adds the model's `AliasNameType` constraints (1-256, `^[a-zA-Z0-9:/_-]+$`).
-pub(super) fn validate_alias_name(v: &mut Validator, name: Option<&String>) {
+fn validate_alias_name(v: &mut Validator, name: Option<&String>) {
     let name = name.map(String::as_str);
     v.length("AliasName", name, 1, 256, Echo::Value);
     v.pattern("AliasName", name, "^[a-zA-Z0-9:/_-]+$", |name| {
@@ -56,20 +65,34 @@ fn check_alias_name(name: &str) -> Result<(), KmsError> {
     Ok(())
 }
 
-fn validate_target(input: &AliasTargetInput) -> Result<(), KmsError> {
-    let mut v = Validator::new();
-    v.required("AliasName", input.alias_name.as_ref());
-    validate_alias_name(&mut v, input.alias_name.as_ref());
-    v.required("TargetKeyId", input.target_key_id.as_ref());
-    v.length(
-        "TargetKeyId",
-        input.target_key_id.as_deref(),
-        1,
-        2048,
-        Echo::Value,
-    );
-    v.finish()?;
-    check_alias_name(input.alias_name.as_deref().unwrap_or_default())
+impl AliasTargetInput {
+    fn validate(self) -> Result<AliasTarget, KmsError> {
+        let mut v = Validator::new();
+        v.required("AliasName", self.alias_name.as_ref());
+        validate_alias_name(&mut v, self.alias_name.as_ref());
+        v.required("TargetKeyId", self.target_key_id.as_ref());
+        v.length(
+            "TargetKeyId",
+            self.target_key_id.as_deref(),
+            1,
+            2048,
+            Echo::Value,
+        );
+        let (name, target) = finish(v, (self.alias_name, self.target_key_id))?;
+        check_alias_name(&name)?;
+        Ok(AliasTarget { name, target })
+    }
+}
+
+impl DeleteAliasInput {
+    fn validate(self) -> Result<String, KmsError> {
+        let mut v = Validator::new();
+        v.required("AliasName", self.alias_name.as_ref());
+        validate_alias_name(&mut v, self.alias_name.as_ref());
+        let name = finish(v, self.alias_name)?;
+        check_alias_name(&name)?;
+        Ok(name)
+    }
 }
 
 /// Serves CreateAlias.
@@ -78,54 +101,50 @@ pub fn create_alias(
     ctx: &RequestCtx,
     input: AliasTargetInput,
 ) -> Result<(), KmsError> {
-    validate_target(&input)?;
-    let name = input.alias_name.unwrap_or_default();
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let target = input.target_key_id.as_deref().unwrap_or_default();
-    let id = kms.resolve(caller, &ring, target, Accepts::KeyOnly)?;
-    kms.write_ring(caller, &ring, |aliases, keys| {
-        let key = keys.get(&id).ok_or_else(|| gone(caller, &id))?;
-        refuse_aws_managed(ctx, key, "CreateAlias")?;
-        key.check_not_pending_deletion()?;
-        if aliases.contains_key(&name) {
-            return Err(KmsError::AlreadyExists(format!(
-                "An alias with the name {} already exists",
-                alias_arn(caller, &name)
-            )));
-        }
-        aliases.insert(name, Alias::new(id, caller.now));
-        Ok(())
-    })
+    let AliasTarget { name, target } = input.validate()?;
+    let partition = Partition::open(kms, ctx);
+    let caller = partition.caller();
+    partition.write_key_and_aliases(
+        &target,
+        KeyRule::manage("kms:CreateAlias"),
+        |key, aliases| {
+            if aliases.contains_key(&name) {
+                return Err(KmsError::AlreadyExists(format!(
+                    "An alias with the name {} already exists",
+                    caller.alias_arn(&name)
+                )));
+            }
+            aliases.insert(name, Alias::new(key.id.clone(), caller.now));
+            Ok(())
+        },
+    )
 }
 
 /// Serves UpdateAlias: points an existing alias at another key. Works whatever the state of
-/// the old target; the new one must not be pending deletion (reference §2.2 note [10]).
+/// the old target; the new one must not be pending deletion.
 pub fn update_alias(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: AliasTargetInput,
 ) -> Result<(), KmsError> {
-    validate_target(&input)?;
-    let name = input.alias_name.unwrap_or_default();
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let target = input.target_key_id.as_deref().unwrap_or_default();
-    if !ring.aliases.read().contains_key(&name) {
+    let AliasTarget { name, target } = input.validate()?;
+    let partition = Partition::open(kms, ctx);
+    let caller = partition.caller();
+    if !partition.ring().aliases().contains_key(&name) {
         return Err(alias_not_found(caller, &name));
     }
-    let id = kms.resolve(caller, &ring, target, Accepts::KeyOnly)?;
-    kms.write_ring(caller, &ring, |aliases, keys| {
-        let key = keys.get(&id).ok_or_else(|| gone(caller, &id))?;
-        refuse_aws_managed(ctx, key, "UpdateAlias")?;
-        key.check_not_pending_deletion()?;
-        let alias = aliases
-            .get_mut(&name)
-            .ok_or_else(|| alias_not_found(caller, &name))?;
-        alias.key_id = id;
-        alias.last_updated_date = caller.now;
-        Ok(())
-    })
+    partition.write_key_and_aliases(
+        &target,
+        KeyRule::manage("kms:UpdateAlias"),
+        |key, aliases| {
+            let alias = aliases
+                .get_mut(&name)
+                .ok_or_else(|| alias_not_found(caller, &name))?;
+            alias.key_id = key.id.clone();
+            alias.last_updated_date = caller.now;
+            Ok(())
+        },
+    )
 }
 
 /// Serves DeleteAlias.
@@ -134,15 +153,10 @@ pub fn delete_alias(
     ctx: &RequestCtx,
     input: DeleteAliasInput,
 ) -> Result<(), KmsError> {
-    let mut v = Validator::new();
-    v.required("AliasName", input.alias_name.as_ref());
-    validate_alias_name(&mut v, input.alias_name.as_ref());
-    v.finish()?;
-    let name = input.alias_name.unwrap_or_default();
-    check_alias_name(&name)?;
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    kms.write_ring(caller, &ring, |aliases, _| {
+    let name = input.validate()?;
+    let partition = Partition::open(kms, ctx);
+    let caller = partition.caller();
+    partition.write(|aliases, _| {
         aliases
             .remove(&name)
             .map(|_| ())

@@ -7,12 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use super::super::grants::{Constraints, Grant, GrantTerms};
 use super::super::{EncryptionContext, KmsError, LocalKms};
-use super::support::{
-    check_grant_tokens, deny_aws_managed, validate_grant_tokens, validate_principal,
-};
-use super::{validate_key_id, with_key};
+use super::input::{finish, validate_grant_tokens, validate_key_id, validate_principal};
+use super::key_op::{KeyRule, write_key};
+use super::support::check_grant_tokens;
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
+
+/// What CreateGrant requires of the key.
+const CREATE_GRANT: KeyRule = KeyRule::usable("kms:CreateGrant");
 
 /// `GrantOperation`, in the model's order.
 pub const GRANT_OPERATIONS: [&str; 17] = [
@@ -95,6 +97,14 @@ pub struct CreateGrantOutput {
     grant_id: String,
 }
 
+/// A valid CreateGrant request.
+struct GrantRequest {
+    key_id: String,
+    /// The grant's terms, operations sorted and without duplicates.
+    terms: GrantTerms,
+    dry_run: bool,
+}
+
 /// The model's `GrantNameType` pattern.
 fn is_grant_name(name: &str) -> bool {
     !name.is_empty()
@@ -103,96 +113,103 @@ fn is_grant_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || ":/_-".contains(c))
 }
 
+impl CreateGrantInput {
+    fn validate(self) -> Result<GrantRequest, KmsError> {
+        let mut v = Validator::new();
+        validate_key_id(&mut v, self.key_id.as_ref());
+        v.required("GranteePrincipal", self.grantee_principal.as_ref());
+        validate_principal(
+            &mut v,
+            "GranteePrincipal",
+            self.grantee_principal.as_deref(),
+        );
+        validate_principal(
+            &mut v,
+            "RetiringPrincipal",
+            self.retiring_principal.as_deref(),
+        );
+        v.required("Operations", self.operations.as_ref());
+        let enum_set = format!(
+            "Member must satisfy enum value set: [{}]",
+            GRANT_OPERATIONS.join(", ")
+        );
+        v.list_members(
+            "Operations",
+            self.operations.as_deref(),
+            &[enum_set],
+            |op| GRANT_OPERATIONS.contains(&op),
+        );
+        validate_grant_tokens(&mut v, self.grant_tokens.as_deref());
+        v.length("Name", self.name.as_deref(), 1, 256, Echo::Value);
+        v.pattern(
+            "Name",
+            self.name.as_deref(),
+            "^[a-zA-Z0-9:/_-]+$",
+            is_grant_name,
+        );
+        let (key_id, grantee_principal, mut operations) =
+            finish(v, (self.key_id, self.grantee_principal, self.operations))?;
+        check_grant_tokens(self.grant_tokens.as_deref())?;
+        operations.sort();
+        operations.dedup();
+        Ok(GrantRequest {
+            key_id,
+            terms: GrantTerms {
+                name: self.name,
+                grantee_principal,
+                retiring_principal: self.retiring_principal,
+                operations,
+                constraints: self.constraints.map(Constraints::from),
+            },
+            dry_run: self.dry_run == Some(true),
+        })
+    }
+}
+
 /// Serves CreateGrant.
 pub fn create_grant(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: CreateGrantInput,
 ) -> Result<CreateGrantOutput, KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    v.required("GranteePrincipal", input.grantee_principal.as_ref());
-    validate_principal(
-        &mut v,
-        "GranteePrincipal",
-        input.grantee_principal.as_deref(),
-    );
-    validate_principal(
-        &mut v,
-        "RetiringPrincipal",
-        input.retiring_principal.as_deref(),
-    );
-    v.required("Operations", input.operations.as_ref());
-    let enum_set = format!(
-        "Member must satisfy enum value set: [{}]",
-        GRANT_OPERATIONS.join(", ")
-    );
-    v.list_members(
-        "Operations",
-        input.operations.as_deref(),
-        &[enum_set],
-        |op| GRANT_OPERATIONS.contains(&op),
-    );
-    validate_grant_tokens(&mut v, input.grant_tokens.as_deref());
-    v.length("Name", input.name.as_deref(), 1, 256, Echo::Value);
-    v.pattern(
-        "Name",
-        input.name.as_deref(),
-        "^[a-zA-Z0-9:/_-]+$",
-        is_grant_name,
-    );
-    v.finish()?;
-    check_grant_tokens(input.grant_tokens.as_deref())?;
-    let mut operations = input.operations.unwrap_or_default();
-    operations.sort();
-    operations.dedup();
-
-    with_key(
-        kms,
-        ctx,
-        input.key_id.as_deref().unwrap_or_default(),
-        |key| {
-            deny_aws_managed(ctx, key, "kms:CreateGrant")?;
-            key.check_usable()?;
-            let unsupported: Vec<&str> = operations
-                .iter()
-                .map(String::as_str)
-                .filter(|op| NOT_FOR_SYMMETRIC.contains(op))
-                .collect();
-            if !unsupported.is_empty() {
-                // [I] The model documents a validation error here; its wording is unverified.
-                return Err(KmsError::Validation(format!(
-                    "Grant operations [{}] are not supported by a symmetric encryption KMS key.",
-                    unsupported.join(", ")
-                )));
+    let GrantRequest {
+        key_id,
+        terms,
+        dry_run,
+    } = input.validate()?;
+    write_key(kms, ctx, &key_id, CREATE_GRANT, |key| {
+        let unsupported: Vec<&str> = terms
+            .operations
+            .iter()
+            .map(String::as_str)
+            .filter(|op| NOT_FOR_SYMMETRIC.contains(op))
+            .collect();
+        if !unsupported.is_empty() {
+            // The model documents a validation error here; AWS's wording is not documented.
+            return Err(KmsError::Validation(format!(
+                "Grant operations [{}] are not supported by a symmetric encryption KMS key.",
+                unsupported.join(", ")
+            )));
+        }
+        if dry_run {
+            return Err(KmsError::DryRun);
+        }
+        let existing = terms
+            .name
+            .is_some()
+            .then(|| key.grants.iter_mut().find(|g| g.terms == terms))
+            .flatten();
+        let grant = match existing {
+            Some(grant) => grant,
+            None => {
+                key.grants
+                    .push(Grant::new(terms, &ctx.principal.account_id, ctx.now));
+                key.grants.last_mut().ok_or(KmsError::Internal)?
             }
-            if input.dry_run == Some(true) {
-                return Err(KmsError::DryRun);
-            }
-            let terms = GrantTerms {
-                name: input.name,
-                grantee_principal: input.grantee_principal.unwrap_or_default(),
-                retiring_principal: input.retiring_principal,
-                operations,
-                constraints: input.constraints.map(Constraints::from),
-            };
-            let existing = terms
-                .name
-                .is_some()
-                .then(|| key.grants.iter_mut().find(|g| g.terms == terms))
-                .flatten();
-            let grant = match existing {
-                Some(grant) => grant,
-                None => {
-                    key.grants
-                        .push(Grant::new(terms, &ctx.principal.account_id, ctx.now));
-                    key.grants.last_mut().ok_or(KmsError::Internal)?
-                }
-            };
-            Ok(CreateGrantOutput {
-                grant_token: grant.issue_token(),
-                grant_id: grant.id.clone(),
-            })
-        },
-    )
+        };
+        Ok(CreateGrantOutput {
+            grant_token: grant.issue_token(),
+            grant_id: grant.id.clone(),
+        })
+    })
 }

@@ -5,9 +5,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::super::keys::{Key, KeyManager, KeyPlace};
+use super::super::keys::{Key, KeyManager};
 use super::super::model::{KeyMetadata, KmsTag};
 use super::super::{KmsCaller, KmsError, LocalKms};
+use super::input::finish;
+use super::key_policy::{check_policy, validate_policy};
+use super::tags::{check_tags, tag_pairs, validate_tags};
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
 
@@ -60,70 +63,83 @@ pub struct CreateKeyOutput {
     key_metadata: KeyMetadata,
 }
 
+/// A valid CreateKey request: what the new key gets.
+struct NewKey {
+    description: String,
+    policy: Option<String>,
+    tags: Vec<(String, String)>,
+}
+
+impl CreateKeyInput {
+    fn validate(self) -> Result<NewKey, KmsError> {
+        let mut v = Validator::new();
+        v.length(
+            "Description",
+            self.description.as_deref(),
+            0,
+            8192,
+            Echo::Value,
+        );
+        v.one_of("KeyUsage", self.key_usage.as_deref(), &KEY_USAGES);
+        v.one_of(
+            "CustomerMasterKeySpec",
+            self.customer_master_key_spec.as_deref(),
+            &KEY_SPECS,
+        );
+        v.one_of("KeySpec", self.key_spec.as_deref(), &KEY_SPECS);
+        v.one_of("Origin", self.origin.as_deref(), &ORIGINS);
+        validate_tags(&mut v, self.tags.as_deref());
+        validate_policy(&mut v, self.policy.as_deref());
+        // Tags are optional, but each given one has both members.
+        let tags = finish(v, self.tags.map_or(Some(Vec::new()), tag_pairs))?;
+
+        let spec = self
+            .key_spec
+            .as_deref()
+            .or(self.customer_master_key_spec.as_deref())
+            .unwrap_or("SYMMETRIC_DEFAULT");
+        if spec != "SYMMETRIC_DEFAULT" && self.key_usage.is_none() {
+            return Err(KmsError::Validation(
+                "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.".into(),
+            ));
+        }
+        let usage = self.key_usage.as_deref().unwrap_or("ENCRYPT_DECRYPT");
+        let origin = self.origin.as_deref().unwrap_or("AWS_KMS");
+        if spec != "SYMMETRIC_DEFAULT"
+            || usage != "ENCRYPT_DECRYPT"
+            || origin != "AWS_KMS"
+            || self.multi_region == Some(true)
+        {
+            return Err(KmsError::UnsupportedOperation(format!(
+                "Lockbox emulates symmetric encryption keys only (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT, Origin AWS_KMS, single-Region); got KeySpec {spec}, KeyUsage {usage}, Origin {origin}."
+            )));
+        }
+        let tags = check_tags(tags)?;
+        if let Some(policy) = &self.policy {
+            check_policy(policy)?;
+        }
+        Ok(NewKey {
+            // An absent description is the empty one, as KMS shows it.
+            description: self.description.unwrap_or_default(),
+            policy: self.policy,
+            tags,
+        })
+    }
+}
+
 /// Serves CreateKey.
 pub fn create_key(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: CreateKeyInput,
 ) -> Result<CreateKeyOutput, KmsError> {
-    let mut v = Validator::new();
-    v.length(
-        "Description",
-        input.description.as_deref(),
-        0,
-        8192,
-        Echo::Value,
-    );
-    v.one_of("KeyUsage", input.key_usage.as_deref(), &KEY_USAGES);
-    v.one_of(
-        "CustomerMasterKeySpec",
-        input.customer_master_key_spec.as_deref(),
-        &KEY_SPECS,
-    );
-    v.one_of("KeySpec", input.key_spec.as_deref(), &KEY_SPECS);
-    v.one_of("Origin", input.origin.as_deref(), &ORIGINS);
-    validate_tags(&mut v, input.tags.as_deref());
-    super::key_policy::validate_policy(&mut v, input.policy.as_deref());
-    v.finish()?;
-
-    let spec = input
-        .key_spec
-        .as_deref()
-        .or(input.customer_master_key_spec.as_deref())
-        .unwrap_or("SYMMETRIC_DEFAULT");
-    if spec != "SYMMETRIC_DEFAULT" && input.key_usage.is_none() {
-        return Err(KmsError::Validation(
-            "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.".into(),
-        ));
-    }
-    let usage = input.key_usage.as_deref().unwrap_or("ENCRYPT_DECRYPT");
-    let origin = input.origin.as_deref().unwrap_or("AWS_KMS");
-    if spec != "SYMMETRIC_DEFAULT"
-        || usage != "ENCRYPT_DECRYPT"
-        || origin != "AWS_KMS"
-        || input.multi_region == Some(true)
-    {
-        return Err(KmsError::UnsupportedOperation(format!(
-            "Lockbox emulates symmetric encryption keys only (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT, Origin AWS_KMS, single-Region); got KeySpec {spec}, KeyUsage {usage}, Origin {origin}."
-        )));
-    }
-    let tags = check_tags(input.tags.unwrap_or_default())?;
-    if let Some(policy) = &input.policy {
-        super::key_policy::check_policy(policy)?;
-    }
-
+    let NewKey {
+        description,
+        policy,
+        tags,
+    } = input.validate()?;
     let caller = KmsCaller::from(ctx);
-    let place = KeyPlace {
-        account: caller.account,
-        region: caller.region,
-        now: caller.now,
-    };
-    let mut key = Key::new(
-        place,
-        KeyManager::Customer,
-        input.description.unwrap_or_default(),
-        input.policy,
-    );
+    let mut key = Key::new(caller, KeyManager::Customer, description, policy);
     key.tags = tags;
     let key_metadata = key.metadata();
     let ring = kms.ring(caller);
@@ -132,53 +148,4 @@ pub fn create_key(
         Ok(())
     })?;
     Ok(CreateKeyOutput { key_metadata })
-}
-
-/// Adds the model's `Tag` constraints (`TagKey` 1-128 and `TagValue` 0-256, both required)
-/// for every entry of a `Tags` list.
-pub(crate) fn validate_tags(v: &mut Validator, tags: Option<&[KmsTag]>) {
-    for (index, tag) in tags.unwrap_or_default().iter().enumerate() {
-        let at = index + 1;
-        v.required(&format!("Tags.{at}.member.TagKey"), tag.tag_key.as_ref());
-        v.length(
-            &format!("Tags.{at}.member.TagKey"),
-            tag.tag_key.as_deref(),
-            1,
-            128,
-            Echo::Value,
-        );
-        v.required(
-            &format!("Tags.{at}.member.TagValue"),
-            tag.tag_value.as_ref(),
-        );
-        v.length(
-            &format!("Tags.{at}.member.TagValue"),
-            tag.tag_value.as_deref(),
-            0,
-            256,
-            Echo::Value,
-        );
-    }
-}
-
-/// KMS's tag rules with its `TagException` texts (reference §2.5): at most 50, no duplicate
-/// keys, no `aws:` prefix in any case.
-pub(crate) fn check_tags(tags: Vec<KmsTag>) -> Result<Vec<(String, String)>, KmsError> {
-    if tags.len() > 50 {
-        return Err(KmsError::Tag("Too many tags".into()));
-    }
-    let mut out: Vec<(String, String)> = Vec::with_capacity(tags.len());
-    for tag in tags {
-        let key = tag.tag_key.unwrap_or_default();
-        if key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(KmsError::Tag(
-                "Tags beginning with aws: are reserved".into(),
-            ));
-        }
-        if out.iter().any(|(existing, _)| existing == &key) {
-            return Err(KmsError::Tag("Duplicate tag keys".into()));
-        }
-        out.push((key, tag.tag_value.unwrap_or_default()));
-    }
-    Ok(out)
 }

@@ -4,17 +4,25 @@
 //! message; a blob naming a key the caller cannot see is the AccessDenied "ciphertext refers
 //! to..." answer. Output: `KeyId` (ARN), `Plaintext`, `EncryptionAlgorithm`, `KeyMaterialId`.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-use super::super::local::Accepts;
-use super::super::{EncryptionContext, KmsCaller, KmsError, LocalKms, crypto};
+use super::super::crypto::{self, Opened};
+use super::super::keys::Key;
+use super::super::{EncryptionContext, KmsError, LocalKms};
+use super::input::{finish, validate_grant_tokens};
+use super::key_op::{KeyRule, Partition};
 use super::support::{
-    DRY_RUN_MODIFIERS, ENCRYPTION_ALGORITHMS, check_algorithm, check_grant_tokens,
-    deny_aws_managed, validate_grant_tokens,
+    DRY_RUN_MODIFIERS, ENCRYPTION_ALGORITHMS, SYMMETRIC_DEFAULT, check_algorithm,
+    check_grant_tokens,
 };
 use crate::api::ctx::RequestCtx;
 use crate::api::json::SecretBlob;
 use crate::api::validate::{Echo, Validator};
+
+/// What Decrypt requires of the key.
+const DECRYPT: KeyRule = KeyRule::crypto("kms:Decrypt");
 
 /// Decrypt input.
 #[derive(Debug, Deserialize)]
@@ -49,7 +57,7 @@ pub(super) fn validate_ciphertext(v: &mut Validator, blob: Option<&SecretBlob>, 
 }
 
 /// `Recipient` (Nitro Enclaves attestation) cannot be emulated; refusing it beats answering
-/// without the `CiphertextForRecipient` the caller relies on. [I]
+/// without the `CiphertextForRecipient` the caller relies on.
 pub(super) fn refuse_recipient(recipient: Option<&serde_json::Value>) -> Result<(), KmsError> {
     match recipient {
         None => Ok(()),
@@ -59,70 +67,125 @@ pub(super) fn refuse_recipient(recipient: Option<&serde_json::Value>) -> Result<
     }
 }
 
+/// Opens `blob` for Decrypt or ReEncrypt in KMS's order: the key the blob names must be the
+/// `expected` one when the request names a key (`IncorrectKeyException`), then pass `rule`,
+/// then `algorithm` must be the symmetric one.
+pub(super) fn open_blob(
+    partition: &Partition<'_>,
+    keys: &BTreeMap<String, Key>,
+    blob: &[u8],
+    context: &EncryptionContext,
+    expected: Option<&str>,
+    rule: KeyRule,
+    algorithm: Option<&str>,
+) -> Result<Opened, KmsError> {
+    crypto::open_checked(keys, blob, context, |key| {
+        if expected.is_some_and(|id| id != key.id) {
+            return Err(KmsError::IncorrectKey);
+        }
+        partition.check(rule, key)?;
+        check_algorithm(algorithm).map(|_| ())
+    })
+}
+
+/// What a valid Decrypt request opens.
+enum Opening {
+    /// A dry run that ignores the ciphertext: only the key `KeyId` names is checked.
+    KeyOnly(String),
+    /// The blob, and the key `KeyId` names if given.
+    Blob(SecretBlob, Option<String>),
+}
+
+/// A valid Decrypt request.
+struct ValidDecrypt {
+    opening: Opening,
+    context: EncryptionContext,
+    algorithm: Option<String>,
+    dry_run: bool,
+}
+
+impl DecryptInput {
+    fn validate(self) -> Result<ValidDecrypt, KmsError> {
+        let dry_run = self.dry_run == Some(true);
+        let ignore_ciphertext = dry_run
+            && self
+                .dry_run_modifiers
+                .iter()
+                .flatten()
+                .any(|m| m == "IGNORE_CIPHERTEXT");
+        let key_only = ignore_ciphertext && self.key_id.is_some();
+        let mut v = Validator::new();
+        validate_ciphertext(&mut v, self.ciphertext_blob.as_ref(), !key_only);
+        v.length("KeyId", self.key_id.as_deref(), 1, 2048, Echo::Value);
+        validate_grant_tokens(&mut v, self.grant_tokens.as_deref());
+        v.one_of(
+            "EncryptionAlgorithm",
+            self.encryption_algorithm.as_deref(),
+            &ENCRYPTION_ALGORITHMS,
+        );
+        for modifier in self.dry_run_modifiers.iter().flatten() {
+            v.one_of("DryRunModifiers", Some(modifier), &DRY_RUN_MODIFIERS);
+        }
+        let opening = match (key_only, self.key_id) {
+            (true, Some(key_id)) => {
+                v.finish()?;
+                Opening::KeyOnly(key_id)
+            }
+            (_, key_id) => Opening::Blob(finish(v, self.ciphertext_blob)?, key_id),
+        };
+        refuse_recipient(self.recipient.as_ref())?;
+        check_grant_tokens(self.grant_tokens.as_deref())?;
+        Ok(ValidDecrypt {
+            opening,
+            context: self.encryption_context.unwrap_or_default(),
+            algorithm: self.encryption_algorithm,
+            dry_run,
+        })
+    }
+}
+
 /// Serves Decrypt.
 pub fn decrypt(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: DecryptInput,
 ) -> Result<DecryptOutput, KmsError> {
-    let ignore_ciphertext = input.dry_run == Some(true)
-        && input
-            .dry_run_modifiers
-            .iter()
-            .flatten()
-            .any(|m| m == "IGNORE_CIPHERTEXT");
-    let mut v = Validator::new();
-    validate_ciphertext(
-        &mut v,
-        input.ciphertext_blob.as_ref(),
-        !(ignore_ciphertext && input.key_id.is_some()),
-    );
-    v.length("KeyId", input.key_id.as_deref(), 1, 2048, Echo::Value);
-    validate_grant_tokens(&mut v, input.grant_tokens.as_deref());
-    v.one_of(
-        "EncryptionAlgorithm",
-        input.encryption_algorithm.as_deref(),
-        &ENCRYPTION_ALGORITHMS,
-    );
-    for modifier in input.dry_run_modifiers.iter().flatten() {
-        v.one_of("DryRunModifiers", Some(modifier), &DRY_RUN_MODIFIERS);
-    }
-    v.finish()?;
-    refuse_recipient(input.recipient.as_ref())?;
-    check_grant_tokens(input.grant_tokens.as_deref())?;
-
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let expected = match input.key_id.as_deref() {
-        Some(key_id) => Some(kms.resolve(caller, &ring, key_id, Accepts::KeyOrAlias)?),
-        None => None,
-    };
-    let keys = ring.keys.read();
-    let algorithm = input.encryption_algorithm.as_deref();
-    if let (true, Some(expected)) = (ignore_ciphertext, expected.as_deref()) {
-        let key = keys.get(expected).ok_or(KmsError::Internal)?;
-        deny_aws_managed(ctx, key, "kms:Decrypt")?;
-        key.check_usable()?;
-        check_algorithm(algorithm)?;
-        return Err(KmsError::DryRun);
-    }
-    let blob = input.ciphertext_blob.ok_or(KmsError::Internal)?;
-    let context = input.encryption_context.unwrap_or_default();
-    let opened = crypto::open_checked(&keys, &blob.0, &context, |key| {
-        if expected.as_deref().is_some_and(|id| id != key.id) {
-            return Err(KmsError::IncorrectKey);
+    let ValidDecrypt {
+        opening,
+        context,
+        algorithm,
+        dry_run,
+    } = input.validate()?;
+    let partition = Partition::open(kms, ctx);
+    let (blob, key_id) = match opening {
+        Opening::KeyOnly(key_id) => {
+            return partition.read_key(&key_id, DECRYPT, |_| {
+                check_algorithm(algorithm.as_deref())?;
+                Err(KmsError::DryRun)
+            });
         }
-        deny_aws_managed(ctx, key, "kms:Decrypt")?;
-        key.check_usable()?;
-        check_algorithm(algorithm).map(|_| ())
-    })?;
-    if input.dry_run == Some(true) {
+        Opening::Blob(blob, key_id) => (blob, key_id),
+    };
+    let expected = key_id
+        .map(|key_id| partition.resolve(&key_id, DECRYPT.accepts))
+        .transpose()?;
+    let keys = partition.ring().keys();
+    let opened = open_blob(
+        &partition,
+        &keys,
+        &blob.0,
+        &context,
+        expected.as_deref(),
+        DECRYPT,
+        algorithm.as_deref(),
+    )?;
+    if dry_run {
         return Err(KmsError::DryRun);
     }
     Ok(DecryptOutput {
         key_id: opened.key_arn,
         plaintext: SecretBlob(opened.plaintext),
-        encryption_algorithm: super::support::SYMMETRIC_DEFAULT,
+        encryption_algorithm: SYMMETRIC_DEFAULT,
         key_material_id: opened.key_material_id,
     })
 }

@@ -6,9 +6,13 @@ use serde::{Deserialize, Serialize};
 use super::super::local::Accepts;
 use super::super::model::KeyMetadata;
 use super::super::{KmsError, LocalKms};
-use super::{read_key, validate_key_id};
+use super::input::{finish, validate_key_id};
+use super::key_op::{AwsManaged, KeyRule, KeyStates, read_key};
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::Validator;
+
+/// What DescribeKey requires of the key: nothing but that it exists.
+const DESCRIBE: KeyRule = KeyRule::new(Accepts::KeyOrAlias, KeyStates::Any, AwsManaged::Allowed);
 
 /// DescribeKey input.
 #[derive(Debug, Deserialize)]
@@ -26,24 +30,24 @@ pub struct DescribeKeyOutput {
     key_metadata: KeyMetadata,
 }
 
+impl DescribeKeyInput {
+    fn validate(self) -> Result<String, KmsError> {
+        let mut v = Validator::new();
+        validate_key_id(&mut v, self.key_id.as_ref());
+        finish(v, self.key_id)
+    }
+}
+
 /// Serves DescribeKey.
 pub fn describe_key(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: DescribeKeyInput,
 ) -> Result<DescribeKeyOutput, KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    v.finish()?;
-    read_key(
-        kms,
-        ctx,
-        input.key_id.as_deref().unwrap_or_default(),
-        Accepts::KeyOrAlias,
-        |key| {
-            Ok(DescribeKeyOutput {
-                key_metadata: key.metadata(),
-            })
-        },
-    )
+    let key_id = input.validate()?;
+    read_key(kms, ctx, &key_id, DESCRIBE, |key| {
+        Ok(DescribeKeyOutput {
+            key_metadata: key.metadata(),
+        })
+    })
 }

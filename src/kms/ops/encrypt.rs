@@ -4,16 +4,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::super::local::Accepts;
-use super::super::{EncryptionContext, KmsCaller, KmsError, LocalKms, crypto};
-use super::support::{
-    ENCRYPTION_ALGORITHMS, check_algorithm, check_grant_tokens, deny_aws_managed,
-    validate_grant_tokens,
-};
-use super::validate_key_id;
+use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
+use super::input::{finish, validate_grant_tokens, validate_key_id};
+use super::key_op::{KeyRule, read_key};
+use super::support::{ENCRYPTION_ALGORITHMS, check_algorithm, check_grant_tokens};
 use crate::api::ctx::RequestCtx;
 use crate::api::json::SecretBlob;
 use crate::api::validate::Validator;
+
+/// What Encrypt requires of the key.
+const ENCRYPT: KeyRule = KeyRule::crypto("kms:Encrypt");
 
 /// Encrypt input.
 #[derive(Debug, Deserialize)]
@@ -36,52 +36,61 @@ pub struct EncryptOutput {
     encryption_algorithm: &'static str,
 }
 
+/// A valid Encrypt request.
+struct ValidEncrypt {
+    key_id: String,
+    plaintext: SecretBlob,
+    context: EncryptionContext,
+    algorithm: Option<String>,
+    dry_run: bool,
+}
+
+impl EncryptInput {
+    fn validate(self) -> Result<ValidEncrypt, KmsError> {
+        let mut v = Validator::new();
+        validate_key_id(&mut v, self.key_id.as_ref());
+        v.required("Plaintext", self.plaintext.as_ref());
+        v.blob_length(
+            "Plaintext",
+            self.plaintext.as_ref().map(|p| p.0.as_slice()),
+            1,
+            4096,
+        );
+        validate_grant_tokens(&mut v, self.grant_tokens.as_deref());
+        v.one_of(
+            "EncryptionAlgorithm",
+            self.encryption_algorithm.as_deref(),
+            &ENCRYPTION_ALGORITHMS,
+        );
+        let (key_id, plaintext) = finish(v, (self.key_id, self.plaintext))?;
+        check_grant_tokens(self.grant_tokens.as_deref())?;
+        Ok(ValidEncrypt {
+            key_id,
+            plaintext,
+            context: self.encryption_context.unwrap_or_default(),
+            algorithm: self.encryption_algorithm,
+            dry_run: self.dry_run == Some(true),
+        })
+    }
+}
+
 /// Serves Encrypt.
 pub fn encrypt(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: EncryptInput,
 ) -> Result<EncryptOutput, KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    v.required("Plaintext", input.plaintext.as_ref());
-    v.blob_length(
-        "Plaintext",
-        input.plaintext.as_ref().map(|p| p.0.as_slice()),
-        1,
-        4096,
-    );
-    validate_grant_tokens(&mut v, input.grant_tokens.as_deref());
-    v.one_of(
-        "EncryptionAlgorithm",
-        input.encryption_algorithm.as_deref(),
-        &ENCRYPTION_ALGORITHMS,
-    );
-    v.finish()?;
-    check_grant_tokens(input.grant_tokens.as_deref())?;
-
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let id = kms.resolve(
-        caller,
-        &ring,
-        input.key_id.as_deref().unwrap_or_default(),
-        Accepts::KeyOrAlias,
-    )?;
-    let keys = ring.keys.read();
-    let key = keys.get(&id).ok_or(KmsError::Internal)?;
-    deny_aws_managed(ctx, key, "kms:Encrypt")?;
-    key.check_usable()?;
-    let algorithm = check_algorithm(input.encryption_algorithm.as_deref())?;
-    if input.dry_run == Some(true) {
-        return Err(KmsError::DryRun);
-    }
-    let plaintext = input.plaintext.ok_or(KmsError::Internal)?;
-    let context = input.encryption_context.unwrap_or_default();
-    let sealed = crypto::seal(key, &plaintext.0, &context)?;
-    Ok(EncryptOutput {
-        ciphertext_blob: SecretBlob(sealed.blob.into()),
-        key_id: key.arn.clone(),
-        encryption_algorithm: algorithm,
+    let input = input.validate()?;
+    read_key(kms, ctx, &input.key_id, ENCRYPT, |key| {
+        let algorithm = check_algorithm(input.algorithm.as_deref())?;
+        if input.dry_run {
+            return Err(KmsError::DryRun);
+        }
+        let sealed = crypto::seal(key, &input.plaintext.0, &input.context)?;
+        Ok(EncryptOutput {
+            ciphertext_blob: SecretBlob(sealed.blob.into()),
+            key_id: key.arn.clone(),
+            encryption_algorithm: algorithm,
+        })
     })
 }

@@ -8,11 +8,11 @@ use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::super::local::Accepts;
-use super::super::{EncryptionContext, KmsCaller, KmsError, LocalKms, crypto};
+use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
 use super::decrypt::refuse_recipient;
-use super::support::{check_grant_tokens, deny_aws_managed, validate_grant_tokens};
-use super::validate_key_id;
+use super::input::{finish, validate_grant_tokens, validate_key_id};
+use super::key_op::{KeyRule, read_key};
+use super::support::check_grant_tokens;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::SecretBlob;
 use crate::api::validate::Validator;
@@ -68,56 +68,65 @@ pub fn generate_data_key_without_plaintext(
     )
 }
 
+/// A valid GenerateDataKey request.
+struct ValidGenerate {
+    key_id: String,
+    /// Bytes of data key.
+    length: usize,
+    context: EncryptionContext,
+    dry_run: bool,
+}
+
+impl GenerateDataKeyInput {
+    fn validate(self) -> Result<ValidGenerate, KmsError> {
+        let mut v = Validator::new();
+        validate_key_id(&mut v, self.key_id.as_ref());
+        v.range("NumberOfBytes", self.number_of_bytes, 1, 1024);
+        v.one_of("KeySpec", self.key_spec.as_deref(), &DATA_KEY_SPECS);
+        validate_grant_tokens(&mut v, self.grant_tokens.as_deref());
+        let key_id = finish(v, self.key_id)?;
+        let length = match (self.key_spec.as_deref(), self.number_of_bytes) {
+            (Some("AES_256"), None) => 32,
+            (Some(_), None) => 16,
+            (None, Some(bytes)) => usize::try_from(bytes).map_err(|_| KmsError::Internal)?,
+            // moto's wording; AWS's is not documented. Pinned in tests/kms_crypto.rs.
+            _ => {
+                return Err(KmsError::Validation(
+                    "Please specify either number of bytes or key spec.".into(),
+                ));
+            }
+        };
+        refuse_recipient(self.recipient.as_ref())?;
+        check_grant_tokens(self.grant_tokens.as_deref())?;
+        Ok(ValidGenerate {
+            key_id,
+            length,
+            context: self.encryption_context.unwrap_or_default(),
+            dry_run: self.dry_run == Some(true),
+        })
+    }
+}
+
 fn generate(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: GenerateDataKeyInput,
-    action: &str,
+    action: &'static str,
     with_plaintext: bool,
 ) -> Result<GenerateDataKeyOutput, KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    v.range("NumberOfBytes", input.number_of_bytes, 1, 1024);
-    v.one_of("KeySpec", input.key_spec.as_deref(), &DATA_KEY_SPECS);
-    validate_grant_tokens(&mut v, input.grant_tokens.as_deref());
-    v.finish()?;
-    let length = match (input.key_spec.as_deref(), input.number_of_bytes) {
-        (Some("AES_256"), None) => 32,
-        (Some(_), None) => 16,
-        (None, Some(bytes)) => usize::try_from(bytes).map_err(|_| KmsError::Internal)?,
-        // [Mo] wording; AWS's is unverified. Pinned in tests/kms_crypto.rs.
-        _ => {
-            return Err(KmsError::Validation(
-                "Please specify either number of bytes or key spec.".into(),
-            ));
+    let input = input.validate()?;
+    read_key(kms, ctx, &input.key_id, KeyRule::crypto(action), |key| {
+        if input.dry_run {
+            return Err(KmsError::DryRun);
         }
-    };
-    refuse_recipient(input.recipient.as_ref())?;
-    check_grant_tokens(input.grant_tokens.as_deref())?;
-
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let id = kms.resolve(
-        caller,
-        &ring,
-        input.key_id.as_deref().unwrap_or_default(),
-        Accepts::KeyOrAlias,
-    )?;
-    let keys = ring.keys.read();
-    let key = keys.get(&id).ok_or(KmsError::Internal)?;
-    deny_aws_managed(ctx, key, action)?;
-    key.check_usable()?;
-    if input.dry_run == Some(true) {
-        return Err(KmsError::DryRun);
-    }
-    let data_key = random_bytes(length);
-    let context = input.encryption_context.unwrap_or_default();
-    let sealed = crypto::seal(key, &data_key, &context)?;
-    Ok(GenerateDataKeyOutput {
-        ciphertext_blob: SecretBlob(sealed.blob.into()),
-        plaintext: with_plaintext.then_some(SecretBlob(data_key)),
-        key_id: key.arn.clone(),
-        key_material_id: sealed.key_material_id,
+        let data_key = random_bytes(input.length);
+        let sealed = crypto::seal(key, &data_key, &input.context)?;
+        Ok(GenerateDataKeyOutput {
+            ciphertext_blob: SecretBlob(sealed.blob.into()),
+            plaintext: with_plaintext.then_some(SecretBlob(data_key)),
+            key_id: key.arn.clone(),
+            key_material_id: sealed.key_material_id,
+        })
     })
 }
 

@@ -1,6 +1,6 @@
 //! GenerateRandom: 1-1024 random bytes. A missing `NumberOfBytes` is KMS's own
-//! `ValidationException: NumberOfBytes is required.` [S]; out of range is Coral's text. There
-//! are no custom key stores, so any `CustomKeyStoreId` names one that does not exist.
+//! `ValidationException: NumberOfBytes is required.`; out of range is Coral's text. There are
+//! no custom key stores, so any `CustomKeyStoreId` names one that does not exist.
 
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +42,7 @@ pub fn generate_random(input: GenerateRandomInput) -> Result<GenerateRandomOutpu
         return Err(KmsError::Validation("NumberOfBytes is required.".into()));
     };
     if let Some(store) = input.custom_key_store_id {
-        // [I] AWS's wording is unverified; pinned in tests/kms_crypto.rs.
+        // AWS's wording is not documented; this text is pinned in tests/kms_crypto.rs.
         return Err(KmsError::CustomKeyStoreNotFound(format!(
             "Custom key store '{store}' does not exist."
         )));

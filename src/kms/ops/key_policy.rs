@@ -1,21 +1,30 @@
 //! GetKeyPolicy, PutKeyPolicy and ListKeyPolicies. Every key has exactly one policy, named
 //! `default`; it is stored and returned byte for byte (evaluation comes with IAM).
 //!
-//! Decisions [I], pinned in tests: another policy name is `NotFoundException "No such policy
-//! exists"` (moto, LocalStack); a policy that is not a JSON object with a `Statement` is
-//! `MalformedPolicyDocumentException` with no message (what real KMS sent for a non-JSON
-//! policy [O]); a statement without a principal is the text real KMS sends for bad principals;
-//! over the 32 KB quota is `LimitExceededException`. The lockout safety check needs policy
-//! evaluation and is not done yet. AWS managed keys refuse PutKeyPolicy (AccessDenied).
+//! Choices where AWS's answer is not documented, pinned in tests: another policy name is
+//! `NotFoundException "No such policy exists"` (as moto and LocalStack answer); a policy that
+//! is not a JSON object with a `Statement` is `MalformedPolicyDocumentException` with no
+//! message (what real KMS was seen sending for a non-JSON policy); a statement without a
+//! principal is the text real KMS sends for bad principals; over the 32 KB quota is
+//! `LimitExceededException`. The lockout safety check needs policy evaluation and is not done
+//! yet. AWS managed keys refuse PutKeyPolicy (AccessDenied).
 
 use serde::{Deserialize, Serialize};
 
 use super::super::local::Accepts;
-use super::super::{KmsCaller, KmsError, LocalKms};
-use super::{gone, read_key, refuse_aws_managed, validate_key_id, with_key};
+use super::super::paging::{self, Listing, PageRequest};
+use super::super::{KmsError, LocalKms};
+use super::input::{finish, validate_key_id};
+use super::key_op::{AwsManaged, KeyRule, KeyStates, read_key, write_key};
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
-use crate::kms::paging;
+
+/// What PutKeyPolicy requires of the key (any state).
+const PUT_POLICY: KeyRule = KeyRule::new(
+    Accepts::KeyOnly,
+    KeyStates::Any,
+    AwsManaged::Refused("kms:PutKeyPolicy"),
+);
 
 /// The only key policy name.
 const DEFAULT: &str = "default";
@@ -62,7 +71,7 @@ pub struct ListKeyPoliciesInput {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ListKeyPoliciesOutput {
-    policy_names: [&'static str; 1],
+    policy_names: Vec<&'static str>,
     truncated: bool,
 }
 
@@ -120,26 +129,52 @@ fn check_policy_name(name: Option<&str>) -> Result<(), KmsError> {
     }
 }
 
+impl GetKeyPolicyInput {
+    /// The key and the policy name, if given.
+    fn validate(self) -> Result<(String, Option<String>), KmsError> {
+        let mut v = Validator::new();
+        validate_key_id(&mut v, self.key_id.as_ref());
+        validate_policy_name(&mut v, self.policy_name.as_deref());
+        Ok((finish(v, self.key_id)?, self.policy_name))
+    }
+}
+
+impl PutKeyPolicyInput {
+    /// The key, the policy name if given, and the policy.
+    fn validate(self) -> Result<(String, Option<String>, String), KmsError> {
+        let mut v = Validator::new();
+        validate_key_id(&mut v, self.key_id.as_ref());
+        validate_policy_name(&mut v, self.policy_name.as_deref());
+        v.required("Policy", self.policy.as_ref());
+        validate_policy(&mut v, self.policy.as_deref());
+        let (key_id, policy) = finish(v, (self.key_id, self.policy))?;
+        Ok((key_id, self.policy_name, policy))
+    }
+}
+
+impl ListKeyPoliciesInput {
+    /// The key and the page asked for.
+    fn validate(self) -> Result<(String, PageRequest), KmsError> {
+        let mut v = Validator::new();
+        validate_key_id(&mut v, self.key_id.as_ref());
+        let request = paging::validate(&mut v, Listing::KeyPolicies, self.limit, self.marker);
+        Ok((finish(v, self.key_id)?, request))
+    }
+}
+
 /// Serves GetKeyPolicy (every key state, AWS managed keys included).
 pub fn get_key_policy(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: GetKeyPolicyInput,
 ) -> Result<GetKeyPolicyOutput, KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    validate_policy_name(&mut v, input.policy_name.as_deref());
-    v.finish()?;
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let key_id = input.key_id.as_deref().unwrap_or_default();
-    let id = kms.resolve(caller, &ring, key_id, Accepts::KeyOnly)?;
-    let keys = ring.keys.read();
-    let key = keys.get(&id).ok_or_else(|| gone(caller, &id))?;
-    check_policy_name(input.policy_name.as_deref())?;
-    Ok(GetKeyPolicyOutput {
-        policy: key.policy.clone(),
-        policy_name: DEFAULT,
+    let (key_id, policy_name) = input.validate()?;
+    read_key(kms, ctx, &key_id, KeyRule::ANY_KEY, |key| {
+        check_policy_name(policy_name.as_deref())?;
+        Ok(GetKeyPolicyOutput {
+            policy: key.policy.clone(),
+            policy_name: DEFAULT,
+        })
     })
 }
 
@@ -149,43 +184,37 @@ pub fn put_key_policy(
     ctx: &RequestCtx,
     input: PutKeyPolicyInput,
 ) -> Result<(), KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    validate_policy_name(&mut v, input.policy_name.as_deref());
-    v.required("Policy", input.policy.as_ref());
-    validate_policy(&mut v, input.policy.as_deref());
-    v.finish()?;
-    let policy = input.policy.unwrap_or_default();
-    with_key(
-        kms,
-        ctx,
-        input.key_id.as_deref().unwrap_or_default(),
-        |key| {
-            refuse_aws_managed(ctx, key, "PutKeyPolicy")?;
-            check_policy_name(input.policy_name.as_deref())?;
-            check_policy(&policy)?;
-            key.policy = policy;
-            Ok(())
-        },
-    )
+    let (key_id, policy_name, policy) = input.validate()?;
+    write_key(kms, ctx, &key_id, PUT_POLICY, |key| {
+        check_policy_name(policy_name.as_deref())?;
+        check_policy(&policy)?;
+        key.policy = policy;
+        Ok(())
+    })
 }
 
-/// Serves ListKeyPolicies: always `["default"]` on one page (a marker is checked against the
-/// model and otherwise ignored: no page ever follows, and the operation declares no
+/// Serves ListKeyPolicies: always `["default"]` on one page. A marker is checked against the
+/// model and otherwise ignored (no page ever follows, and the operation declares no
 /// `InvalidMarkerException`).
 pub fn list_key_policies(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: ListKeyPoliciesInput,
 ) -> Result<ListKeyPoliciesOutput, KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    paging::validate(&mut v, input.limit, input.marker.as_deref());
-    v.finish()?;
-    let key_id = input.key_id.as_deref().unwrap_or_default();
-    read_key(kms, ctx, key_id, Accepts::KeyOnly, |_| Ok(()))?;
+    let (key_id, request) = input.validate()?;
+    read_key(kms, ctx, &key_id, KeyRule::ANY_KEY, |_| Ok(()))?;
+    let first_page = PageRequest {
+        marker: None,
+        ..request
+    };
+    let page = paging::page(
+        Listing::KeyPolicies,
+        vec![DEFAULT],
+        |name| *name,
+        &first_page,
+    )?;
     Ok(ListKeyPoliciesOutput {
-        policy_names: [DEFAULT],
-        truncated: false,
+        policy_names: page.items,
+        truncated: page.truncated,
     })
 }

@@ -5,12 +5,13 @@
 //! (`LocalKms::rotate_due_keys`).
 
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
-use super::super::local::Accepts;
+use super::super::keys::Key;
 use super::super::rotation::DEFAULT_PERIOD_DAYS;
-use super::super::{KmsCaller, KmsError, LocalKms};
-use super::support::deny_aws_managed;
-use super::{read_key, validate_key_id, with_key};
+use super::super::{KmsError, LocalKms};
+use super::input::{KeyIdInput, finish, validate_key_id};
+use super::key_op::{KeyRule, read_key, write_key};
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
 use crate::api::validate::Validator;
@@ -23,15 +24,8 @@ pub struct EnableKeyRotationInput {
     rotation_period_in_days: Option<i64>,
 }
 
-/// DisableKeyRotation and GetKeyRotationStatus input.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct KeyIdInput {
-    pub(super) key_id: Option<String>,
-}
-
 /// GetKeyRotationStatus output. `RotationPeriodInDays` and `NextRotationDate` appear only
-/// while automatic rotation is on [S]. On-demand rotations complete within the call, so
+/// while automatic rotation is on. On-demand rotations complete within the call, so
 /// `OnDemandRotationStartDate` (shown only while one is in progress) never appears.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -44,36 +38,35 @@ pub struct GetKeyRotationStatusOutput {
     next_rotation_date: Option<EpochSeconds>,
 }
 
+impl EnableKeyRotationInput {
+    /// The key and the rotation period in days.
+    fn validate(self) -> Result<(String, i64), KmsError> {
+        let mut v = Validator::new();
+        validate_key_id(&mut v, self.key_id.as_ref());
+        v.range(
+            "RotationPeriodInDays",
+            self.rotation_period_in_days,
+            90,
+            2560,
+        );
+        let key_id = finish(v, self.key_id)?;
+        Ok((
+            key_id,
+            self.rotation_period_in_days.unwrap_or(DEFAULT_PERIOD_DAYS),
+        ))
+    }
+}
+
 /// Serves EnableKeyRotation.
 pub fn enable_key_rotation(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: EnableKeyRotationInput,
 ) -> Result<(), KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    v.range(
-        "RotationPeriodInDays",
-        input.rotation_period_in_days,
-        90,
-        2560,
-    );
-    v.finish()?;
-    let period = input.rotation_period_in_days.unwrap_or(DEFAULT_PERIOD_DAYS);
-    let caller = KmsCaller::from(ctx);
-    let next = change(
-        kms,
-        ctx,
-        input.key_id.as_deref(),
-        "kms:EnableKeyRotation",
-        |key| {
-            key.rotation.enable(period, caller.now);
-        },
-    )?;
-    if let Some(next) = next {
-        kms.schedule_rotation(next);
-    }
-    Ok(())
+    let (key_id, period) = input.validate()?;
+    change(kms, ctx, &key_id, "kms:EnableKeyRotation", |key| {
+        key.rotation.enable(period, ctx.now);
+    })
 }
 
 /// Serves DisableKeyRotation.
@@ -82,58 +75,44 @@ pub fn disable_key_rotation(
     ctx: &RequestCtx,
     input: KeyIdInput,
 ) -> Result<(), KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    v.finish()?;
-    change(
-        kms,
-        ctx,
-        input.key_id.as_deref(),
-        "kms:DisableKeyRotation",
-        |key| {
-            key.rotation.disable();
-        },
-    )?;
-    Ok(())
-}
-
-/// Applies `apply` to a usable customer managed key; returns its next rotation date.
-fn change(
-    kms: &LocalKms,
-    ctx: &RequestCtx,
-    key_id: Option<&str>,
-    action: &str,
-    apply: impl FnOnce(&mut super::super::keys::Key),
-) -> Result<Option<time::OffsetDateTime>, KmsError> {
-    with_key(kms, ctx, key_id.unwrap_or_default(), |key| {
-        deny_aws_managed(ctx, key, action)?;
-        key.check_usable()?;
-        apply(key);
-        Ok(key.rotation.next)
+    let key_id = input.validate()?;
+    change(kms, ctx, &key_id, "kms:DisableKeyRotation", |key| {
+        key.rotation.disable();
     })
 }
 
-/// Serves GetKeyRotationStatus. `KeyId` is the key id, as AWS's examples show it [I].
+/// Applies `apply` to a usable customer managed key, then schedules its next rotation.
+fn change(
+    kms: &LocalKms,
+    ctx: &RequestCtx,
+    key_id: &str,
+    action: &'static str,
+    apply: impl FnOnce(&mut Key),
+) -> Result<(), KmsError> {
+    let next: Option<OffsetDateTime> =
+        write_key(kms, ctx, key_id, KeyRule::usable(action), |key| {
+            apply(key);
+            Ok(key.rotation.next)
+        })?;
+    if let Some(next) = next {
+        kms.schedule_rotation(next);
+    }
+    Ok(())
+}
+
+/// Serves GetKeyRotationStatus. `KeyId` is the key id, as AWS's examples show it.
 pub fn get_key_rotation_status(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: KeyIdInput,
 ) -> Result<GetKeyRotationStatusOutput, KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    v.finish()?;
-    read_key(
-        kms,
-        ctx,
-        input.key_id.as_deref().unwrap_or_default(),
-        Accepts::KeyOnly,
-        |key| {
-            Ok(GetKeyRotationStatusOutput {
-                key_rotation_enabled: key.rotation.period_days.is_some(),
-                key_id: key.id.clone(),
-                rotation_period_in_days: key.rotation.period_days,
-                next_rotation_date: key.rotation.next.map(EpochSeconds),
-            })
-        },
-    )
+    let key_id = input.validate()?;
+    read_key(kms, ctx, &key_id, KeyRule::ANY_KEY, |key| {
+        Ok(GetKeyRotationStatusOutput {
+            key_rotation_enabled: key.rotation.period_days.is_some(),
+            key_id: key.id.clone(),
+            rotation_period_in_days: key.rotation.period_days,
+            next_rotation_date: key.rotation.next.map(EpochSeconds),
+        })
+    })
 }

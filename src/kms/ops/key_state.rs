@@ -1,21 +1,15 @@
 //! EnableKey, DisableKey and UpdateKeyDescription: key id or key ARN only; idempotent;
 //! refused for AWS managed keys (AccessDenied) and for keys pending deletion
-//! (`KMSInvalidStateException "<arn> is pending deletion."`, reference §2.2).
+//! (`KMSInvalidStateException "<arn> is pending deletion."`).
 
 use serde::Deserialize;
 
 use super::super::keys::KeyState;
 use super::super::{KmsError, LocalKms};
-use super::{refuse_aws_managed, validate_key_id, with_key};
+use super::input::{KeyIdInput, finish, validate_key_id};
+use super::key_op::{KeyRule, write_key};
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
-
-/// EnableKey / DisableKey input.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct KeyIdInput {
-    key_id: Option<String>,
-}
 
 /// UpdateKeyDescription input.
 #[derive(Debug, Deserialize)]
@@ -25,37 +19,45 @@ pub struct UpdateKeyDescriptionInput {
     description: Option<String>,
 }
 
+impl UpdateKeyDescriptionInput {
+    /// The key and its new description.
+    fn validate(self) -> Result<(String, String), KmsError> {
+        let mut v = Validator::new();
+        validate_key_id(&mut v, self.key_id.as_ref());
+        v.required("Description", self.description.as_ref());
+        v.length(
+            "Description",
+            self.description.as_deref(),
+            0,
+            8192,
+            Echo::Value,
+        );
+        finish(v, (self.key_id, self.description))
+    }
+}
+
 /// Serves EnableKey.
 pub fn enable_key(kms: &LocalKms, ctx: &RequestCtx, input: KeyIdInput) -> Result<(), KmsError> {
-    set_state(kms, ctx, input, "EnableKey", KeyState::Enabled)
+    set_state(kms, ctx, input, "kms:EnableKey", KeyState::Enabled)
 }
 
 /// Serves DisableKey.
 pub fn disable_key(kms: &LocalKms, ctx: &RequestCtx, input: KeyIdInput) -> Result<(), KmsError> {
-    set_state(kms, ctx, input, "DisableKey", KeyState::Disabled)
+    set_state(kms, ctx, input, "kms:DisableKey", KeyState::Disabled)
 }
 
 fn set_state(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: KeyIdInput,
-    operation: &str,
+    action: &'static str,
     state: KeyState,
 ) -> Result<(), KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    v.finish()?;
-    with_key(
-        kms,
-        ctx,
-        input.key_id.as_deref().unwrap_or_default(),
-        |key| {
-            refuse_aws_managed(ctx, key, operation)?;
-            key.check_not_pending_deletion()?;
-            key.state = state;
-            Ok(())
-        },
-    )
+    let key_id = input.validate()?;
+    write_key(kms, ctx, &key_id, KeyRule::manage(action), |key| {
+        key.state = state;
+        Ok(())
+    })
 }
 
 /// Serves UpdateKeyDescription.
@@ -64,26 +66,10 @@ pub fn update_key_description(
     ctx: &RequestCtx,
     input: UpdateKeyDescriptionInput,
 ) -> Result<(), KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    v.required("Description", input.description.as_ref());
-    v.length(
-        "Description",
-        input.description.as_deref(),
-        0,
-        8192,
-        Echo::Value,
-    );
-    v.finish()?;
-    with_key(
-        kms,
-        ctx,
-        input.key_id.as_deref().unwrap_or_default(),
-        |key| {
-            refuse_aws_managed(ctx, key, "UpdateKeyDescription")?;
-            key.check_not_pending_deletion()?;
-            key.description = input.description.unwrap_or_default();
-            Ok(())
-        },
-    )
+    let (key_id, description) = input.validate()?;
+    let rule = KeyRule::manage("kms:UpdateKeyDescription");
+    write_key(kms, ctx, &key_id, rule, |key| {
+        key.description = description;
+        Ok(())
+    })
 }

@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use super::super::grants::Grant;
 use super::super::keys::Key;
-use super::super::local::Accepts;
-use super::super::{KmsCaller, KmsError, LocalKms};
+use super::super::paging::{self, Listing, PageRequest};
+use super::super::{KmsError, LocalKms};
 use super::create_grant::GrantConstraintsShape;
-use super::support::{invalid_grant_id, page, validate_marker, validate_principal};
-use super::{read_key, validate_key_id};
+use super::input::{finish, validate_key_id, validate_principal};
+use super::key_op::{KeyRule, Partition, read_key};
+use super::support::invalid_grant_id;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
 use crate::api::validate::{Echo, Validator};
@@ -66,49 +67,76 @@ pub struct ListGrantsOutput {
     truncated: bool,
 }
 
+/// A valid ListGrants request.
+struct GrantQuery {
+    key_id: String,
+    grant_id: Option<String>,
+    grantee_principal: Option<String>,
+    request: PageRequest,
+}
+
+impl ListGrantsInput {
+    fn validate(self) -> Result<GrantQuery, KmsError> {
+        let mut v = Validator::new();
+        let request = paging::validate(&mut v, Listing::Grants, self.limit, self.marker);
+        validate_key_id(&mut v, self.key_id.as_ref());
+        v.length("GrantId", self.grant_id.as_deref(), 1, 128, Echo::Value);
+        validate_principal(
+            &mut v,
+            "GranteePrincipal",
+            self.grantee_principal.as_deref(),
+        );
+        Ok(GrantQuery {
+            key_id: finish(v, self.key_id)?,
+            grant_id: self.grant_id,
+            grantee_principal: self.grantee_principal,
+            request,
+        })
+    }
+}
+
+impl ListRetirableGrantsInput {
+    /// `RetiringPrincipal` and the page asked for.
+    fn validate(self) -> Result<(String, PageRequest), KmsError> {
+        let mut v = Validator::new();
+        let request = paging::validate(&mut v, Listing::RetirableGrants, self.limit, self.marker);
+        v.required("RetiringPrincipal", self.retiring_principal.as_ref());
+        validate_principal(
+            &mut v,
+            "RetiringPrincipal",
+            self.retiring_principal.as_deref(),
+        );
+        Ok((finish(v, self.retiring_principal)?, request))
+    }
+}
+
 /// Serves ListGrants.
 pub fn list_grants(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: ListGrantsInput,
 ) -> Result<ListGrantsOutput, KmsError> {
-    let mut v = Validator::new();
-    v.range("Limit", input.limit, 1, 100);
-    validate_marker(&mut v, input.marker.as_deref());
-    validate_key_id(&mut v, input.key_id.as_ref());
-    v.length("GrantId", input.grant_id.as_deref(), 1, 128, Echo::Value);
-    validate_principal(
-        &mut v,
-        "GranteePrincipal",
-        input.grantee_principal.as_deref(),
-    );
-    v.finish()?;
-    read_key(
-        kms,
-        ctx,
-        input.key_id.as_deref().unwrap_or_default(),
-        Accepts::KeyOnly,
-        |key| {
-            if let Some(grant_id) = input.grant_id.as_deref() {
-                if !key.grants.iter().any(|g| g.id == grant_id) {
-                    return Err(invalid_grant_id(grant_id));
-                }
+    let query = input.validate()?;
+    read_key(kms, ctx, &query.key_id, KeyRule::ANY_KEY, |key| {
+        if let Some(grant_id) = query.grant_id.as_deref() {
+            if !key.grants.iter().any(|g| g.id == grant_id) {
+                return Err(invalid_grant_id(grant_id));
             }
-            let entries = key
-                .grants
-                .iter()
-                .filter(|g| input.grant_id.as_ref().is_none_or(|id| &g.id == id))
-                .filter(|g| {
-                    input
-                        .grantee_principal
-                        .as_ref()
-                        .is_none_or(|p| &g.terms.grantee_principal == p)
-                })
-                .map(|g| (g.id.clone(), entry(key, g)))
-                .collect();
-            output(entries, input.limit, input.marker.as_deref())
-        },
-    )
+        }
+        let entries = key
+            .grants
+            .iter()
+            .filter(|g| query.grant_id.as_ref().is_none_or(|id| &g.id == id))
+            .filter(|g| {
+                query
+                    .grantee_principal
+                    .as_ref()
+                    .is_none_or(|p| &g.terms.grantee_principal == p)
+            })
+            .map(|g| entry(key, g))
+            .collect();
+        output(Listing::Grants, entries, &query.request)
+    })
 }
 
 /// Serves ListRetirableGrants.
@@ -117,26 +145,16 @@ pub fn list_retirable_grants(
     ctx: &RequestCtx,
     input: ListRetirableGrantsInput,
 ) -> Result<ListGrantsOutput, KmsError> {
-    let mut v = Validator::new();
-    v.range("Limit", input.limit, 1, 100);
-    validate_marker(&mut v, input.marker.as_deref());
-    v.required("RetiringPrincipal", input.retiring_principal.as_ref());
-    validate_principal(
-        &mut v,
-        "RetiringPrincipal",
-        input.retiring_principal.as_deref(),
-    );
-    v.finish()?;
-    let principal = input.retiring_principal.unwrap_or_default();
-    let ring = kms.ring(KmsCaller::from(ctx));
-    let keys = ring.keys.read();
+    let (principal, request) = input.validate()?;
+    let partition = Partition::open(kms, ctx);
+    let keys = partition.ring().keys();
     let entries = keys
         .values()
         .flat_map(|key| key.grants.iter().map(move |grant| (key, grant)))
         .filter(|(_, grant)| grant.terms.retiring_principal.as_deref() == Some(principal.as_str()))
-        .map(|(key, grant)| (format!("{}/{}", key.id, grant.id), entry(key, grant)))
+        .map(|(key, grant)| entry(key, grant))
         .collect();
-    output(entries, input.limit, input.marker.as_deref())
+    output(Listing::RetirableGrants, entries, &request)
 }
 
 /// The listing of `grant` of `key`.
@@ -158,17 +176,17 @@ fn entry(key: &Key, grant: &Grant) -> GrantListEntry {
     }
 }
 
-/// One page of `entries` (each with the position its marker names), as both operations answer.
+/// One page of `entries` (grant ids are unique in a partition, so they name the positions
+/// markers resume after), as both operations answer.
 fn output(
-    entries: Vec<(String, GrantListEntry)>,
-    limit: Option<i64>,
-    marker: Option<&str>,
+    listing: Listing,
+    entries: Vec<GrantListEntry>,
+    request: &PageRequest,
 ) -> Result<ListGrantsOutput, KmsError> {
-    let limit = usize::try_from(limit.unwrap_or(50)).map_err(|_| KmsError::Internal)?;
-    let page = page(entries, limit, marker)?;
+    let page = paging::page(listing, entries, |entry| entry.grant_id.as_str(), request)?;
     Ok(ListGrantsOutput {
         grants: page.items,
-        truncated: page.next_marker.is_some(),
         next_marker: page.next_marker,
+        truncated: page.truncated,
     })
 }

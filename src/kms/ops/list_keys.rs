@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::super::paging::{self, Page};
+use super::super::paging::{self, Listing, Page};
 use super::super::{KmsCaller, KmsError, LocalKms};
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::Validator;
@@ -42,12 +42,11 @@ pub fn list_keys(
     input: ListKeysInput,
 ) -> Result<ListKeysOutput, KmsError> {
     let mut v = Validator::new();
-    paging::validate(&mut v, input.limit, input.marker.as_deref());
+    let request = paging::validate(&mut v, Listing::Keys, input.limit, input.marker);
     v.finish()?;
     let ring = kms.ring(KmsCaller::from(ctx));
     let mut entries: Vec<KeyListEntry> = ring
-        .keys
-        .read()
+        .keys()
         .values()
         .map(|key| KeyListEntry {
             key_id: key.id.clone(),
@@ -60,12 +59,10 @@ pub fn list_keys(
         next_marker,
         truncated,
     } = paging::page(
-        "keys",
+        Listing::Keys,
         entries,
         |entry| entry.key_id.as_str(),
-        input.marker.as_deref(),
-        input.limit,
-        (100, 1000),
+        &request,
     )?;
     Ok(ListKeysOutput {
         keys: items,

@@ -5,16 +5,22 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::super::local::Accepts;
-use super::super::{EncryptionContext, KmsCaller, KmsError, LocalKms, crypto};
-use super::decrypt::validate_ciphertext;
+use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
+use super::decrypt::{open_blob, validate_ciphertext};
+use super::input::{finish, validate_grant_tokens};
+use super::key_op::{KeyRule, Partition};
 use super::support::{
-    DRY_RUN_MODIFIERS, ENCRYPTION_ALGORITHMS, check_algorithm, check_grant_tokens,
-    deny_aws_managed, validate_grant_tokens,
+    DRY_RUN_MODIFIERS, ENCRYPTION_ALGORITHMS, SYMMETRIC_DEFAULT, check_algorithm,
+    check_grant_tokens,
 };
 use crate::api::ctx::RequestCtx;
 use crate::api::json::SecretBlob;
 use crate::api::validate::{Echo, Validator};
+
+/// What ReEncrypt requires of the key that made the blob.
+const REENCRYPT_FROM: KeyRule = KeyRule::crypto("kms:ReEncryptFrom");
+/// What ReEncrypt requires of the destination key.
+const REENCRYPT_TO: KeyRule = KeyRule::crypto("kms:ReEncryptTo");
 
 /// ReEncrypt input.
 #[derive(Debug, Deserialize)]
@@ -45,86 +51,105 @@ pub struct ReEncryptOutput {
     destination_key_material_id: String,
 }
 
+/// A valid ReEncrypt request.
+struct ValidReEncrypt {
+    blob: SecretBlob,
+    source_context: EncryptionContext,
+    source_key_id: Option<String>,
+    source_algorithm: Option<String>,
+    destination_key_id: String,
+    destination_context: EncryptionContext,
+    destination_algorithm: Option<String>,
+    dry_run: bool,
+}
+
+impl ReEncryptInput {
+    fn validate(self) -> Result<ValidReEncrypt, KmsError> {
+        let mut v = Validator::new();
+        validate_ciphertext(&mut v, self.ciphertext_blob.as_ref(), true);
+        v.length(
+            "SourceKeyId",
+            self.source_key_id.as_deref(),
+            1,
+            2048,
+            Echo::Value,
+        );
+        v.required("DestinationKeyId", self.destination_key_id.as_ref());
+        v.length(
+            "DestinationKeyId",
+            self.destination_key_id.as_deref(),
+            1,
+            2048,
+            Echo::Value,
+        );
+        for (member, value) in [
+            (
+                "SourceEncryptionAlgorithm",
+                &self.source_encryption_algorithm,
+            ),
+            (
+                "DestinationEncryptionAlgorithm",
+                &self.destination_encryption_algorithm,
+            ),
+        ] {
+            v.one_of(member, value.as_deref(), &ENCRYPTION_ALGORITHMS);
+        }
+        validate_grant_tokens(&mut v, self.grant_tokens.as_deref());
+        for modifier in self.dry_run_modifiers.iter().flatten() {
+            v.one_of("DryRunModifiers", Some(modifier), &DRY_RUN_MODIFIERS);
+        }
+        let (blob, destination_key_id) =
+            finish(v, (self.ciphertext_blob, self.destination_key_id))?;
+        check_grant_tokens(self.grant_tokens.as_deref())?;
+        Ok(ValidReEncrypt {
+            blob,
+            source_context: self.source_encryption_context.unwrap_or_default(),
+            source_key_id: self.source_key_id,
+            source_algorithm: self.source_encryption_algorithm,
+            destination_key_id,
+            destination_context: self.destination_encryption_context.unwrap_or_default(),
+            destination_algorithm: self.destination_encryption_algorithm,
+            dry_run: self.dry_run == Some(true),
+        })
+    }
+}
+
 /// Serves ReEncrypt.
 pub fn re_encrypt(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: ReEncryptInput,
 ) -> Result<ReEncryptOutput, KmsError> {
-    let mut v = Validator::new();
-    validate_ciphertext(&mut v, input.ciphertext_blob.as_ref(), true);
-    v.length(
-        "SourceKeyId",
-        input.source_key_id.as_deref(),
-        1,
-        2048,
-        Echo::Value,
-    );
-    v.required("DestinationKeyId", input.destination_key_id.as_ref());
-    v.length(
-        "DestinationKeyId",
-        input.destination_key_id.as_deref(),
-        1,
-        2048,
-        Echo::Value,
-    );
-    for (member, value) in [
-        (
-            "SourceEncryptionAlgorithm",
-            &input.source_encryption_algorithm,
-        ),
-        (
-            "DestinationEncryptionAlgorithm",
-            &input.destination_encryption_algorithm,
-        ),
-    ] {
-        v.one_of(member, value.as_deref(), &ENCRYPTION_ALGORITHMS);
-    }
-    validate_grant_tokens(&mut v, input.grant_tokens.as_deref());
-    for modifier in input.dry_run_modifiers.iter().flatten() {
-        v.one_of("DryRunModifiers", Some(modifier), &DRY_RUN_MODIFIERS);
-    }
-    v.finish()?;
-    check_grant_tokens(input.grant_tokens.as_deref())?;
-
-    let caller = KmsCaller::from(ctx);
-    let ring = kms.ring(caller);
-    let expected = match input.source_key_id.as_deref() {
-        Some(key_id) => Some(kms.resolve(caller, &ring, key_id, Accepts::KeyOrAlias)?),
-        None => None,
-    };
-    let destination_id = kms.resolve(
-        caller,
-        &ring,
-        input.destination_key_id.as_deref().unwrap_or_default(),
-        Accepts::KeyOrAlias,
+    let input = input.validate()?;
+    let partition = Partition::open(kms, ctx);
+    let expected = input
+        .source_key_id
+        .as_deref()
+        .map(|key_id| partition.resolve(key_id, REENCRYPT_FROM.accepts))
+        .transpose()?;
+    let destination_id = partition.resolve(&input.destination_key_id, REENCRYPT_TO.accepts)?;
+    let keys = partition.ring().keys();
+    let opened = open_blob(
+        &partition,
+        &keys,
+        &input.blob.0,
+        &input.source_context,
+        expected.as_deref(),
+        REENCRYPT_FROM,
+        input.source_algorithm.as_deref(),
     )?;
-    let keys = ring.keys.read();
-    let blob = input.ciphertext_blob.ok_or(KmsError::Internal)?;
-    let source_context = input.source_encryption_context.unwrap_or_default();
-    let source_algorithm = input.source_encryption_algorithm.as_deref();
-    let opened = crypto::open_checked(&keys, &blob.0, &source_context, |key| {
-        if expected.as_deref().is_some_and(|id| id != key.id) {
-            return Err(KmsError::IncorrectKey);
-        }
-        deny_aws_managed(ctx, key, "kms:ReEncryptFrom")?;
-        key.check_usable()?;
-        check_algorithm(source_algorithm).map(|_| ())
-    })?;
-    let destination = keys.get(&destination_id).ok_or(KmsError::Internal)?;
-    deny_aws_managed(ctx, destination, "kms:ReEncryptTo")?;
-    destination.check_usable()?;
-    let destination_algorithm = check_algorithm(input.destination_encryption_algorithm.as_deref())?;
-    if input.dry_run == Some(true) {
+    let destination = partition.find(&keys, &destination_id)?;
+    partition.check(REENCRYPT_TO, destination)?;
+    let destination_algorithm = check_algorithm(input.destination_algorithm.as_deref())?;
+    if input.dry_run {
         return Err(KmsError::DryRun);
     }
-    let context = input.destination_encryption_context.unwrap_or_default();
-    let sealed = crypto::seal(destination, &opened.plaintext, &context)?;
+    let sealed = crypto::seal(destination, &opened.plaintext, &input.destination_context)?;
     Ok(ReEncryptOutput {
         ciphertext_blob: SecretBlob(sealed.blob.into()),
         source_key_id: opened.key_arn,
         key_id: destination.arn.clone(),
-        source_encryption_algorithm: super::support::SYMMETRIC_DEFAULT,
+        source_encryption_algorithm: SYMMETRIC_DEFAULT,
         destination_encryption_algorithm: destination_algorithm,
         source_key_material_id: opened.key_material_id,
         destination_key_material_id: sealed.key_material_id,

@@ -5,12 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::super::local::Accepts;
+use super::super::paging::{self, Listing, PageRequest};
 use super::super::rotation::{ON_DEMAND_LIMIT, RotationType};
 use super::super::{KmsError, LocalKms};
-use super::key_rotation::KeyIdInput;
-use super::support::{deny_aws_managed, page, validate_marker};
-use super::{read_key, validate_key_id, with_key};
+use super::input::{KeyIdInput, finish, validate_key_id};
+use super::key_op::{KeyRule, read_key, write_key};
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
 use crate::api::validate::Validator;
@@ -30,16 +29,13 @@ pub fn rotate_key_on_demand(
     ctx: &RequestCtx,
     input: KeyIdInput,
 ) -> Result<RotateKeyOnDemandOutput, KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    v.finish()?;
-    with_key(
+    let key_id = input.validate()?;
+    write_key(
         kms,
         ctx,
-        input.key_id.as_deref().unwrap_or_default(),
+        &key_id,
+        KeyRule::usable("kms:RotateKeyOnDemand"),
         |key| {
-            deny_aws_managed(ctx, key, "kms:RotateKeyOnDemand")?;
-            key.check_usable()?;
             if key.rotation.on_demand_count() >= ON_DEMAND_LIMIT {
                 return Err(KmsError::LimitExceeded(format!(
                     "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {}",
@@ -87,69 +83,65 @@ pub struct ListKeyRotationsOutput {
     truncated: bool,
 }
 
-/// Serves ListKeyRotations (every key state; entries name the key by id [I]).
+impl ListKeyRotationsInput {
+    /// The key, whether to list its first material, and the page asked for.
+    fn validate(self) -> Result<(String, bool, PageRequest), KmsError> {
+        let mut v = Validator::new();
+        validate_key_id(&mut v, self.key_id.as_ref());
+        v.one_of(
+            "IncludeKeyMaterial",
+            self.include_key_material.as_deref(),
+            &INCLUDE_KEY_MATERIAL,
+        );
+        let request = paging::validate(&mut v, Listing::KeyRotations, self.limit, self.marker);
+        let all_material = self.include_key_material.as_deref() == Some("ALL_KEY_MATERIAL");
+        Ok((finish(v, self.key_id)?, all_material, request))
+    }
+}
+
+/// Serves ListKeyRotations (every key state; entries name the key by its id, as AWS's
+/// examples show).
 pub fn list_key_rotations(
     kms: &LocalKms,
     ctx: &RequestCtx,
     input: ListKeyRotationsInput,
 ) -> Result<ListKeyRotationsOutput, KmsError> {
-    let mut v = Validator::new();
-    validate_key_id(&mut v, input.key_id.as_ref());
-    v.one_of(
-        "IncludeKeyMaterial",
-        input.include_key_material.as_deref(),
-        &INCLUDE_KEY_MATERIAL,
-    );
-    v.range("Limit", input.limit, 1, 1000);
-    validate_marker(&mut v, input.marker.as_deref());
-    v.finish()?;
-    read_key(
-        kms,
-        ctx,
-        input.key_id.as_deref().unwrap_or_default(),
-        Accepts::KeyOnly,
-        |key| {
-            let current = key.current_material().map(|m| m.id);
-            let state = |material: &[u8; 32]| match Some(*material) == current {
-                true => "CURRENT",
-                false => "NON_CURRENT",
-            };
-            let mut entries = Vec::new();
-            if input.include_key_material.as_deref() == Some("ALL_KEY_MATERIAL") {
-                if let Some(first) = key.materials.first() {
-                    entries.push((
-                        first.id_hex(),
-                        RotationsListEntry {
-                            key_id: key.id.clone(),
-                            key_material_id: first.id_hex(),
-                            key_material_state: state(&first.id),
-                            rotation_date: None,
-                            rotation_type: None,
-                        },
-                    ));
-                }
-            }
-            for record in &key.rotation.history {
-                let material_id = hex::encode(record.material_id);
-                entries.push((
-                    material_id.clone(),
-                    RotationsListEntry {
-                        key_id: key.id.clone(),
-                        key_material_id: material_id,
-                        key_material_state: state(&record.material_id),
-                        rotation_date: Some(EpochSeconds(record.date)),
-                        rotation_type: Some(record.kind.as_str()),
-                    },
-                ));
-            }
-            let limit =
-                usize::try_from(input.limit.unwrap_or(100)).map_err(|_| KmsError::Internal)?;
-            let page = page(entries, limit, input.marker.as_deref())?;
-            Ok(ListKeyRotationsOutput {
-                rotations: page.items,
-                truncated: page.next_marker.is_some(),
-                next_marker: page.next_marker,
-            })
-        },
-    )
+    let (key_id, all_material, request) = input.validate()?;
+    read_key(kms, ctx, &key_id, KeyRule::ANY_KEY, |key| {
+        let current = key.current_material().map(|m| m.id);
+        let state = |material: &[u8; 32]| match Some(*material) == current {
+            true => "CURRENT",
+            false => "NON_CURRENT",
+        };
+        let mut entries = Vec::new();
+        if let (true, Some(first)) = (all_material, key.materials.first()) {
+            entries.push(RotationsListEntry {
+                key_id: key.id.clone(),
+                key_material_id: first.id_hex(),
+                key_material_state: state(&first.id),
+                rotation_date: None,
+                rotation_type: None,
+            });
+        }
+        for record in &key.rotation.history {
+            entries.push(RotationsListEntry {
+                key_id: key.id.clone(),
+                key_material_id: hex::encode(record.material_id),
+                key_material_state: state(&record.material_id),
+                rotation_date: Some(EpochSeconds(record.date)),
+                rotation_type: Some(record.kind.as_str()),
+            });
+        }
+        let page = paging::page(
+            Listing::KeyRotations,
+            entries,
+            |entry| entry.key_material_id.as_str(),
+            &request,
+        )?;
+        Ok(ListKeyRotationsOutput {
+            rotations: page.items,
+            next_marker: page.next_marker,
+            truncated: page.truncated,
+        })
+    })
 }

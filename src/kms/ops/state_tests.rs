@@ -1,4 +1,4 @@
-//! The §2.2 key-state table for the cryptographic, rotation and grant operations, driven
+//! The key-state table for the cryptographic, rotation and grant operations, driven
 //! in-process (EnableKey/DisableKey/ScheduleKeyDeletion are served elsewhere): a disabled key
 //! answers `DisabledException "<arn> is disabled."`, a key pending deletion
 //! `KMSInvalidStateException "<arn> is pending deletion."`, and the listing, status and
@@ -52,12 +52,20 @@ fn key_in(kms: &LocalKms, state: KeyState) -> (String, String, String, String) {
         .unwrap()
         .to_owned();
     super::enable_key_rotation(kms, &ctx, input(json!({"KeyId": id}))).unwrap();
-    let ring = kms.ring(KmsCaller::from(&ctx));
-    let mut keys = ring.keys.write();
-    keys.get_mut(&id).unwrap().state = state;
-    keys.settle();
-    drop(keys);
+    set_state(kms, &id, state);
     (id, arn, blob, grant)
+}
+
+/// Puts key `id` in `state` directly (as EnableKey/DisableKey/ScheduleKeyDeletion would).
+fn set_state(kms: &LocalKms, id: &str, state: KeyState) {
+    let ctx = ctx();
+    let caller = KmsCaller::from(&ctx);
+    let ring = kms.ring(caller);
+    kms.write_ring(caller, &ring, |_, keys| {
+        keys.get_mut(id).unwrap().state = state;
+        Ok(())
+    })
+    .unwrap();
 }
 
 #[test]
@@ -152,14 +160,11 @@ fn a_key_disabled_when_rotation_falls_due_rotates_once_enabled_again() {
     let later = OffsetDateTime::UNIX_EPOCH + time::Duration::days(400);
     kms.rotate_due_keys(later);
     let ring = kms.ring(KmsCaller::from(&ctx));
-    assert_eq!(ring.keys.read()[&id].materials.len(), 1);
-    let mut keys = ring.keys.write();
-    keys.get_mut(&id).unwrap().state = KeyState::Enabled;
-    keys.settle();
-    drop(keys);
+    assert_eq!(ring.keys()[&id].materials.len(), 1);
+    set_state(&kms, &id, KeyState::Enabled);
     let even_later = later + time::Duration::days(1);
     kms.rotate_due_keys(even_later);
-    let keys = ring.keys.read();
+    let keys = ring.keys();
     assert_eq!(keys[&id].materials.len(), 2);
     assert_eq!(keys[&id].rotation.history[0].date, even_later);
     drop(keys);
