@@ -21,7 +21,8 @@ use time::OffsetDateTime;
 
 use super::error::SmError;
 use super::filter::SecretFilters;
-use super::secret::{Secret, Secrets};
+use super::secret::Secret;
+use super::table::Secrets;
 
 /// Most secrets examined for one page.
 pub const SCAN_BUDGET: usize = 1000;

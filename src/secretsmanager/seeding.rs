@@ -146,7 +146,7 @@ impl SecretsManager {
             });
         }
         let table = self.table(&ctx);
-        if let Some(existing) = table.secrets.read().get(&seed.name) {
+        if let Some(existing) = table.read().get(&seed.name) {
             return match self.difference(&ctx, existing, seed, &arn, &plain) {
                 Some(what) => Err(SeedError::Conflict(format!(
                     "{where_} already exists with a different {what}; reset the instance or change the seed"
@@ -271,7 +271,7 @@ impl SecretsManager {
         let mut out = Vec::new();
         for (partition, table) in self.tables.entries() {
             let ctx = seed_ctx(&partition.account, &partition.region, now);
-            let secrets = table.secrets.read();
+            let secrets = table.read();
             let mut exported = Vec::new();
             for secret in secrets.iter().filter(|s| s.deleted.is_none()) {
                 let mut versions = Vec::new();

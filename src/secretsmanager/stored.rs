@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::model::Tag;
-use super::secret::{AccessDay, SealedValue, Secret, Secrets, ValueKind, Version};
+use super::secret::{AccessDay, SealedValue, Secret, ValueKind, Version};
+use super::table::Secrets;
 use crate::storage::codec::{b64, nanos, opt_nanos};
 use crate::storage::{
     Mutation, PartitionKey, RecordKind, RootKey, Section, StoreError, changed_records, decode_json,

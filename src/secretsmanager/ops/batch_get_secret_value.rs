@@ -141,7 +141,7 @@ fn filtered_page(
         .map(|token| Cursor::decode(token, walk.sort_by, walk.descending))
         .transpose()?;
     let table = sm.table(ctx);
-    let secrets = table.secrets.read();
+    let secrets = table.read();
     let page = listing::page(&secrets, &walk, cursor.as_ref());
     let arns = page.secrets.iter().map(|s| s.arn.clone()).collect();
     Ok((arns, page.next.map(|c| c.token())))

@@ -41,7 +41,7 @@ pub fn create_secret(
     }
 
     let table = sm.table(ctx);
-    if let Some(existing) = table.secrets.read().get(&name) {
+    if let Some(existing) = table.read().get(&name) {
         return replay(sm, ctx, existing, token.as_deref(), value.as_ref());
     }
 

@@ -8,9 +8,9 @@
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
+use super::super::SecretsManager;
 use super::super::error::{SmError, text};
 use super::super::names::{self, check_secret_id, new_arn};
-use super::super::{SecretsManager, partition_of};
 use super::validate_secret_id;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
@@ -67,8 +67,7 @@ pub fn delete_secret(
         return Err(SmError::InvalidParameter(text::WINDOW_RANGE.to_owned()));
     }
 
-    let table = sm.table(ctx);
-    table.write(&sm.journal, &partition_of(ctx), |secrets| {
+    sm.write_table(ctx, |secrets| {
         let name = match names::resolve_name(secrets, ctx, secret_id) {
             Ok(name) => name.to_owned(),
             // AWS: forcibly deleting a nonexistent secret is not a ResourceNotFoundException.
@@ -93,8 +92,8 @@ pub fn delete_secret(
             // refused rather than moving the deletion date.
             return Err(SmError::InvalidRequest(text::ALREADY_SCHEDULED.to_owned()));
         }
+        // The write section notes the deletion date for the purge.
         let deletion_date = secret.schedule_deletion(ctx.now, Duration::days(days));
-        table.purge_hint.note(deletion_date);
         Ok(DeleteSecretOutput {
             arn: secret.arn.clone(),
             name: secret.name.clone(),

@@ -71,7 +71,7 @@ pub fn list_secrets(
         .transpose()?;
 
     let table = sm.table(ctx);
-    let secrets = table.secrets.read();
+    let secrets = table.read();
     let page = listing::page(&secrets, &walk, cursor.as_ref());
     Ok(ListSecretsOutput {
         secret_list: page

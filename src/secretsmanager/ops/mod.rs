@@ -84,4 +84,6 @@ fn validate_metadata(
 }
 
 #[cfg(test)]
+mod access_tests;
+#[cfg(test)]
 mod listing_tests;
