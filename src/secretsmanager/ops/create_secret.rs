@@ -12,8 +12,9 @@ use super::super::secret::{AWSCURRENT, AccessDay, Secret, Version};
 use super::super::tags;
 use super::super::value::{self, SecretValue};
 use super::new_version::{self, token_in_use, token_required};
-use super::{validate_metadata, validate_token};
+use super::validation::{self, require};
 use crate::api::ctx::RequestCtx;
+use crate::api::json::{SecretBlob, SecretText};
 use crate::api::validate::{Echo, Validator};
 use crate::kms::SECRETS_MANAGER_ALIAS;
 
@@ -23,12 +24,12 @@ pub fn create_secret(
     ctx: &RequestCtx,
     input: CreateSecretInput,
 ) -> Result<CreateSecretOutput, SmError> {
-    validate(&input)?;
-    let name = input.name.unwrap_or_default();
+    let input = validate(input)?;
+    let name = input.name;
     if !is_valid_name(&name) {
         return Err(SmError::invalid_name());
     }
-    if input.add_replica_regions.is_some() {
+    if input.replicated {
         return Err(SmError::InvalidRequest(
             "Lockbox does not emulate multi-Region replication; create the secret without AddReplicaRegions.".into(),
         ));
@@ -88,16 +89,30 @@ pub fn create_secret(
     })
 }
 
-fn validate(input: &CreateSecretInput) -> Result<(), SmError> {
+/// CreateSecret's input once validated.
+struct ValidCreateSecret {
+    name: String,
+    client_request_token: Option<String>,
+    description: Option<String>,
+    kms_key_id: Option<String>,
+    secret_binary: Option<SecretBlob>,
+    secret_string: Option<SecretText>,
+    tags: Option<Vec<Tag>>,
+    /// `AddReplicaRegions` was given.
+    replicated: bool,
+    secret_type: Option<String>,
+}
+
+fn validate(input: CreateSecretInput) -> Result<ValidCreateSecret, SmError> {
     let mut v = Validator::new();
-    v.required("Name", input.name.as_ref());
-    v.length("Name", input.name.as_deref(), 1, 512, Echo::Value);
-    validate_token(&mut v, input.client_request_token.as_ref());
-    validate_metadata(
+    let name = require(&mut v, "Name", input.name);
+    v.length("Name", name.as_deref(), 1, 512, Echo::Value);
+    validation::token(&mut v, input.client_request_token.as_deref());
+    validation::metadata(
         &mut v,
-        input.description.as_ref(),
-        input.kms_key_id.as_ref(),
-        input.secret_type.as_ref(),
+        input.description.as_deref(),
+        input.kms_key_id.as_deref(),
+        input.secret_type.as_deref(),
     );
     new_version::validate_value(
         &mut v,
@@ -135,7 +150,18 @@ fn validate(input: &CreateSecretInput) -> Result<(), SmError> {
         );
     }
     tags::validate_tags(&mut v, "Tags", input.tags.as_deref());
-    Ok(v.finish()?)
+    v.finish()?;
+    Ok(ValidCreateSecret {
+        name: name.take()?,
+        client_request_token: input.client_request_token,
+        description: input.description,
+        kms_key_id: input.kms_key_id,
+        secret_binary: input.secret_binary,
+        secret_string: input.secret_string,
+        tags: input.tags,
+        replicated: input.add_replica_regions.is_some(),
+        secret_type: input.secret_type,
+    })
 }
 
 /// The model's region pattern `^([a-z]+-)+\d+$`.

@@ -6,7 +6,7 @@ use super::super::error::{SmError, text};
 use super::super::model::{GetSecretValueInput, GetSecretValueOutput};
 use super::super::secret::{AWSCURRENT, SealedValue, Secret, Version};
 use super::super::value::{self, SecretValue};
-use super::validate_secret_id;
+use super::validation;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
 use crate::api::validate::{Echo, Validator};
@@ -19,7 +19,7 @@ pub fn get_secret_value(
     input: GetSecretValueInput,
 ) -> Result<GetSecretValueOutput, SmError> {
     let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
+    let secret_id = validation::secret_id(&mut v, input.secret_id);
     v.length(
         "VersionId",
         input.version_id.as_deref(),
@@ -36,11 +36,10 @@ pub fn get_secret_value(
     );
     v.finish()?;
 
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
     read_value(
         sm,
         ctx,
-        secret_id,
+        &secret_id.take()?,
         input.version_id.as_deref(),
         input.version_stage.as_deref(),
     )

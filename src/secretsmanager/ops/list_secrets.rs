@@ -17,7 +17,7 @@ use super::describe_secret::metadata;
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
 
-/// Page size when `MaxResults` is absent [U: AWS does not document it; 100 is the maximum].
+/// Page size when `MaxResults` is absent (AWS does not document it; 100 is the maximum).
 const DEFAULT_MAX_RESULTS: usize = 100;
 
 /// ListSecrets input.

@@ -1,5 +1,5 @@
 //! UpdateSecretVersionStage: moves a staging label between versions, or removes it
-//! (reference §3.2 rules 4-6; the label engine in `labels` decides and words the errors).
+//! (rules 4-6 of [`labels`](super::super::labels), which decides and words the errors).
 //! Answers only `ARN` and `Name`, as AWS does.
 
 use serde::{Deserialize, Serialize};
@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::labels;
-use super::validate_secret_id;
+use super::validation::{self, require};
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
 
@@ -37,15 +37,9 @@ pub fn update_secret_version_stage(
     input: UpdateSecretVersionStageInput,
 ) -> Result<UpdateSecretVersionStageOutput, SmError> {
     let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
-    v.required("VersionStage", input.version_stage.as_ref());
-    v.length(
-        "VersionStage",
-        input.version_stage.as_deref(),
-        1,
-        256,
-        Echo::Value,
-    );
+    let secret_id = validation::secret_id(&mut v, input.secret_id);
+    let label = require(&mut v, "VersionStage", input.version_stage);
+    v.length("VersionStage", label.as_deref(), 1, 256, Echo::Value);
     for (member, id) in [
         ("RemoveFromVersionId", &input.remove_from_version_id),
         ("MoveToVersionId", &input.move_to_version_id),
@@ -53,14 +47,13 @@ pub fn update_secret_version_stage(
         v.length(member, id.as_deref(), 32, 64, Echo::Value);
     }
     v.finish()?;
+    let (secret_id, label) = (secret_id.take()?, label.take()?);
 
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
-    let label = input.version_stage.as_deref().unwrap_or_default();
-    sm.write_secret(ctx, secret_id, |secret| {
+    sm.write_secret(ctx, &secret_id, |secret| {
         secret.ensure_not_deleted()?;
         labels::update_stage(
             &mut secret.versions,
-            label,
+            &label,
             input.remove_from_version_id.as_deref(),
             input.move_to_version_id.as_deref(),
         )?;

@@ -46,12 +46,12 @@ pub fn validate_resource_policy(
 ) -> Result<ValidateResourcePolicyOutput, SmError> {
     let mut v = Validator::new();
     v.length("SecretId", input.secret_id.as_deref(), 1, 2048, Echo::Value);
-    validate_policy_member(&mut v, input.resource_policy.as_ref());
+    let document = validate_policy_member(&mut v, input.resource_policy);
     v.finish()?;
+    let document = document.take()?;
     if let Some(secret_id) = input.secret_id.as_deref() {
         sm.read_secret(ctx, secret_id, |_| Ok(()))?;
     }
-    let document = input.resource_policy.unwrap_or_default();
     let findings: Vec<Finding> = match policy::parse(&document) {
         Ok(parsed) => parsed.findings(),
         Err(finding) => vec![finding],
