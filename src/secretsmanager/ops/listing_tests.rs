@@ -227,11 +227,15 @@ fn pages_stay_exact_while_other_threads_create_and_delete() {
     let sm = Arc::new(service_with(&all));
     let done = Arc::new(AtomicBool::new(false));
 
+    // The churn is bounded: each new secret lands at the end of the ascending walks, so an
+    // unbounded churner that outruns a starved reader (a loaded machine) would keep the walk
+    // from ever reaching its end.
+    const MAX_ROUNDS: usize = 500;
     let churner = {
         let (sm, done, churn) = (Arc::clone(&sm), Arc::clone(&done), churn.clone());
         std::thread::spawn(move || {
             let mut round = 0;
-            while !done.load(Ordering::Acquire) {
+            while !done.load(Ordering::Acquire) && round < MAX_ROUNDS {
                 if let Some(name) = churn.get(round) {
                     sm.write_table(&ctx(), |secrets| {
                         secrets.remove(name);
