@@ -249,4 +249,33 @@ mod tests {
         day.touch(noon - time::Duration::days(3));
         assert_eq!(day.get().unwrap().unix_timestamp(), 1_673_395_200);
     }
+
+    #[test]
+    fn an_access_is_stale_until_recorded_for_its_day() {
+        let noon = OffsetDateTime::from_unix_timestamp(1_673_438_400).unwrap();
+        let mut secret = Secret::new("s".into(), "arn".into(), noon);
+        secret.versions.push(Version {
+            id: "v1".into(),
+            stages: vec![AWSCURRENT.into()],
+            created: noon,
+            last_accessed: AccessDay::default(),
+            value: None,
+        });
+        assert!(secret.access_is_stale("v1", noon));
+        secret.record_access("v1", noon);
+        assert!(!secret.access_is_stale("v1", noon + time::Duration::hours(11)));
+        assert!(!secret.access_is_stale("v1", noon - time::Duration::days(1)));
+        assert!(secret.access_is_stale("v1", noon + time::Duration::days(1)));
+        assert_eq!(secret.versions[0].last_accessed, secret.last_accessed);
+        // Another version read the same day is still stale: its own day has not moved.
+        secret.versions[0].id = "v2".into();
+        secret.versions.push(Version {
+            id: "v1".into(),
+            stages: Vec::new(),
+            created: noon,
+            last_accessed: AccessDay::default(),
+            value: None,
+        });
+        assert!(secret.access_is_stale("v1", noon));
+    }
 }

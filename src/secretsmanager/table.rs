@@ -197,21 +197,11 @@ impl Secrets {
         after: Option<&CreationKey>,
         descending: bool,
     ) -> Box<dyn Iterator<Item = &'a Secret> + 'a> {
-        let positions = match (after, descending) {
-            (None, _) => self.by_created.range::<CreationKey, _>(..),
-            (Some(at), false) => self
-                .by_created
-                .range::<CreationKey, _>((Bound::Excluded(at), Bound::Unbounded)),
-            (Some(at), true) => self
-                .by_created
-                .range::<CreationKey, _>((Bound::Unbounded, Bound::Excluded(at))),
-        };
+        let positions = self
+            .by_created
+            .range::<CreationKey, _>(strictly_beyond(after, descending));
         let secrets = positions.filter_map(|(_, name)| self.by_name.get(name));
-        if descending {
-            Box::new(secrets.rev())
-        } else {
-            Box::new(secrets)
-        }
+        in_direction(secrets, descending)
     }
 
     /// Secrets in name order strictly after `after` (or, `descending`, in reverse order and
@@ -221,26 +211,37 @@ impl Secrets {
         after: Option<&str>,
         descending: bool,
     ) -> Box<dyn Iterator<Item = &'a Secret> + 'a> {
-        let entries = match (after, descending) {
-            (None, _) => self.by_name.range::<str, _>(..),
-            (Some(at), false) => self
-                .by_name
-                .range::<str, _>((Bound::Excluded(at), Bound::Unbounded)),
-            (Some(at), true) => self
-                .by_name
-                .range::<str, _>((Bound::Unbounded, Bound::Excluded(at))),
-        };
-        let secrets = entries.map(|(_, secret)| secret);
-        if descending {
-            Box::new(secrets.rev())
-        } else {
-            Box::new(secrets)
-        }
+        let entries = self
+            .by_name
+            .range::<str, _>(strictly_beyond(after, descending));
+        in_direction(entries.map(|(_, secret)| secret), descending)
     }
 
     /// Every secret, in name order.
     pub fn iter(&self) -> impl Iterator<Item = &Secret> {
         self.by_name.values()
+    }
+}
+
+/// The range strictly after `at` (or, `descending`, strictly before it); everything when
+/// `at` is `None`.
+fn strictly_beyond<Q: ?Sized>(at: Option<&Q>, descending: bool) -> (Bound<&Q>, Bound<&Q>) {
+    match (at, descending) {
+        (None, _) => (Bound::Unbounded, Bound::Unbounded),
+        (Some(at), false) => (Bound::Excluded(at), Bound::Unbounded),
+        (Some(at), true) => (Bound::Unbounded, Bound::Excluded(at)),
+    }
+}
+
+/// `items` as they come, or reversed when `descending`.
+fn in_direction<'a, T: 'a>(
+    items: impl DoubleEndedIterator<Item = T> + 'a,
+    descending: bool,
+) -> Box<dyn Iterator<Item = T> + 'a> {
+    if descending {
+        Box::new(items.rev())
+    } else {
+        Box::new(items)
     }
 }
 

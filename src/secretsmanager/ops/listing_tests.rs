@@ -20,6 +20,11 @@ use crate::api::json::{SecretText, decode};
 use crate::kms::LocalKms;
 
 fn ctx() -> RequestCtx {
+    ctx_at(OffsetDateTime::now_utc())
+}
+
+/// A request of the root user of account 111111111111 in us-east-1, served at `now`.
+pub(super) fn ctx_at(now: OffsetDateTime) -> RequestCtx {
     RequestCtx {
         request_id: "r".into(),
         principal: Principal {
@@ -28,7 +33,7 @@ fn ctx() -> RequestCtx {
             access_key_id: "test".into(),
         },
         region: "us-east-1".into(),
-        now: OffsetDateTime::now_utc(),
+        now,
     }
 }
 
