@@ -14,7 +14,6 @@ use super::super::value::{self, SecretValue};
 use super::new_version::{self, token_in_use, token_required};
 use super::validation::{self, require};
 use crate::api::ctx::RequestCtx;
-use crate::api::json::{SecretBlob, SecretText};
 use crate::api::validate::{Echo, Validator};
 use crate::kms::SECRETS_MANAGER_ALIAS;
 
@@ -22,14 +21,13 @@ use crate::kms::SECRETS_MANAGER_ALIAS;
 pub fn create_secret(
     sm: &SecretsManager,
     ctx: &RequestCtx,
-    input: CreateSecretInput,
+    mut input: CreateSecretInput,
 ) -> Result<CreateSecretOutput, SmError> {
-    let input = validate(input)?;
-    let name = input.name;
+    let name = validate(&mut input)?;
     if !is_valid_name(&name) {
         return Err(SmError::invalid_name());
     }
-    if input.replicated {
+    if input.add_replica_regions.is_some() {
         return Err(SmError::InvalidRequest(
             "Lockbox does not emulate multi-Region replication; create the secret without AddReplicaRegions.".into(),
         ));
@@ -89,23 +87,10 @@ pub fn create_secret(
     })
 }
 
-/// CreateSecret's input once validated.
-struct ValidCreateSecret {
-    name: String,
-    client_request_token: Option<String>,
-    description: Option<String>,
-    kms_key_id: Option<String>,
-    secret_binary: Option<SecretBlob>,
-    secret_string: Option<SecretText>,
-    tags: Option<Vec<Tag>>,
-    /// `AddReplicaRegions` was given.
-    replicated: bool,
-    secret_type: Option<String>,
-}
-
-fn validate(input: CreateSecretInput) -> Result<ValidCreateSecret, SmError> {
+/// Checks `input` against the model and takes its `Name` out.
+fn validate(input: &mut CreateSecretInput) -> Result<String, SmError> {
     let mut v = Validator::new();
-    let name = require(&mut v, "Name", input.name);
+    let name = require(&mut v, "Name", input.name.take());
     v.length("Name", name.as_deref(), 1, 512, Echo::Value);
     validation::token(&mut v, input.client_request_token.as_deref());
     validation::metadata(
@@ -151,17 +136,7 @@ fn validate(input: CreateSecretInput) -> Result<ValidCreateSecret, SmError> {
     }
     tags::validate_tags(&mut v, "Tags", input.tags.as_deref());
     v.finish()?;
-    Ok(ValidCreateSecret {
-        name: name.take()?,
-        client_request_token: input.client_request_token,
-        description: input.description,
-        kms_key_id: input.kms_key_id,
-        secret_binary: input.secret_binary,
-        secret_string: input.secret_string,
-        tags: input.tags,
-        replicated: input.add_replica_regions.is_some(),
-        secret_type: input.secret_type,
-    })
+    name.take()
 }
 
 /// The model's region pattern `^([a-z]+-)+\d+$`.

@@ -48,10 +48,10 @@ const VALUE_REQUIRED: &str = "You must provide either SecretString or SecretBina
 pub fn put_secret_value(
     sm: &SecretsManager,
     ctx: &RequestCtx,
-    input: PutSecretValueInput,
+    mut input: PutSecretValueInput,
 ) -> Result<PutSecretValueOutput, SmError> {
-    let input = validate(input)?;
-    let secret_id = input.secret_id.as_str();
+    let secret_id = validate(&mut input)?;
+    let secret_id = secret_id.as_str();
     let value = SecretValue::from_members(input.secret_string, input.secret_binary)?
         .ok_or_else(|| SmError::InvalidRequest(VALUE_REQUIRED.to_owned()))?;
     let token = input
@@ -96,18 +96,10 @@ fn output(
     }
 }
 
-/// PutSecretValue's input once validated.
-struct ValidPutSecretValue {
-    secret_id: String,
-    client_request_token: Option<String>,
-    secret_binary: Option<SecretBlob>,
-    secret_string: Option<SecretText>,
-    version_stages: Option<Vec<String>>,
-}
-
-fn validate(input: PutSecretValueInput) -> Result<ValidPutSecretValue, SmError> {
+/// Checks `input` against the model and takes its `SecretId` out.
+fn validate(input: &mut PutSecretValueInput) -> Result<String, SmError> {
     let mut v = Validator::new();
-    let secret_id = validation::secret_id(&mut v, input.secret_id);
+    let secret_id = validation::secret_id(&mut v, input.secret_id.take());
     validation::token(&mut v, input.client_request_token.as_deref());
     new_version::validate_value(
         &mut v,
@@ -128,13 +120,7 @@ fn validate(input: PutSecretValueInput) -> Result<ValidPutSecretValue, SmError> 
         },
     );
     v.finish()?;
-    Ok(ValidPutSecretValue {
-        secret_id: secret_id.take()?,
-        client_request_token: input.client_request_token,
-        secret_binary: input.secret_binary,
-        secret_string: input.secret_string,
-        version_stages: input.version_stages,
-    })
+    secret_id.take()
 }
 
 /// The model's `SecretVersionStagesType`: 1-20 labels of 1-256 characters each.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::super::SecretsManager;
 use super::super::error::{SmError, text};
 use super::super::policy;
-use super::validation::{self, Required, require};
+use super::validation;
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
 
@@ -54,17 +54,10 @@ pub struct GetResourcePolicyOutput {
     resource_policy: Option<String>,
 }
 
-/// Adds the `ResourcePolicy` constraints (required, 1-20480).
-pub fn validate_policy_member(v: &mut Validator, policy: Option<String>) -> Required<String> {
-    let policy = require(v, "ResourcePolicy", policy);
-    v.length(
-        "ResourcePolicy",
-        policy.as_deref(),
-        1,
-        MAX_POLICY_LENGTH,
-        Echo::Value,
-    );
-    policy
+/// Adds the `ResourcePolicy` length constraint (1-20480); the member is also required.
+pub fn validate_policy_length(v: &mut Validator, policy: Option<&String>) {
+    let policy = policy.map(String::as_str);
+    v.length("ResourcePolicy", policy, 1, MAX_POLICY_LENGTH, Echo::Value);
 }
 
 /// Serves PutResourcePolicy.
@@ -73,11 +66,12 @@ pub fn put_resource_policy(
     ctx: &RequestCtx,
     input: PutResourcePolicyInput,
 ) -> Result<ArnAndName, SmError> {
-    let mut v = Validator::new();
-    let secret_id = validation::secret_id(&mut v, input.secret_id);
-    let document = validate_policy_member(&mut v, input.resource_policy);
-    v.finish()?;
-    let (secret_id, document) = (secret_id.take()?, document.take()?);
+    let (secret_id, document) = validation::secret_id_and(
+        input.secret_id,
+        "ResourcePolicy",
+        input.resource_policy,
+        validate_policy_length,
+    )?;
     let block_public = input.block_public_policy.unwrap_or(false);
     sm.write_secret(ctx, &secret_id, |secret| {
         secret.ensure_not_deleted()?;

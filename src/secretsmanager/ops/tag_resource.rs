@@ -18,9 +18,8 @@ use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::model::Tag;
 use super::super::tags;
-use super::validation::{self, require};
+use super::validation;
 use crate::api::ctx::RequestCtx;
-use crate::api::validate::Validator;
 
 /// TagResource input.
 #[derive(Debug, Deserialize)]
@@ -44,12 +43,10 @@ pub fn tag_resource(
     ctx: &RequestCtx,
     input: TagResourceInput,
 ) -> Result<(), SmError> {
-    let mut v = Validator::new();
-    let secret_id = validation::secret_id(&mut v, input.secret_id);
-    let new = require(&mut v, "Tags", input.tags);
-    tags::validate_tags(&mut v, "Tags", new.as_ref().map(Vec::as_slice));
-    v.finish()?;
-    let (secret_id, new) = (secret_id.take()?, new.take()?);
+    let (secret_id, new) =
+        validation::secret_id_and(input.secret_id, "Tags", input.tags, |v, new| {
+            tags::validate_tags(v, "Tags", new.map(Vec::as_slice));
+        })?;
 
     tags::check_keys_present(&new)?;
     tags::check_not_reserved(new.iter().filter_map(|tag| tag.key.as_deref()))?;
@@ -72,12 +69,10 @@ pub fn untag_resource(
     ctx: &RequestCtx,
     input: UntagResourceInput,
 ) -> Result<(), SmError> {
-    let mut v = Validator::new();
-    let secret_id = validation::secret_id(&mut v, input.secret_id);
-    let keys = require(&mut v, "TagKeys", input.tag_keys);
-    tags::validate_tag_keys(&mut v, "TagKeys", keys.as_ref().map(Vec::as_slice));
-    v.finish()?;
-    let (secret_id, keys) = (secret_id.take()?, keys.take()?);
+    let (secret_id, keys) =
+        validation::secret_id_and(input.secret_id, "TagKeys", input.tag_keys, |v, keys| {
+            tags::validate_tag_keys(v, "TagKeys", keys.map(Vec::as_slice));
+        })?;
 
     tags::check_not_reserved(keys.iter().map(String::as_str))?;
     sm.write_secret(ctx, &secret_id, |secret| {

@@ -70,10 +70,10 @@ struct Resealed {
 pub fn update_secret(
     sm: &SecretsManager,
     ctx: &RequestCtx,
-    input: UpdateSecretInput,
+    mut input: UpdateSecretInput,
 ) -> Result<UpdateSecretOutput, SmError> {
-    let input = validate(input)?;
-    let secret_id = input.secret_id.as_str();
+    let secret_id = validate(&mut input)?;
+    let secret_id = secret_id.as_str();
     let value = SecretValue::from_members(input.secret_string, input.secret_binary)?;
     let token = match (&value, input.client_request_token) {
         (Some(_), None) => return Err(new_version::token_required()),
@@ -221,20 +221,10 @@ fn output(snapshot: Snapshot, version_id: Option<String>) -> UpdateSecretOutput 
     }
 }
 
-/// UpdateSecret's input once validated.
-struct ValidUpdateSecret {
-    secret_id: String,
-    client_request_token: Option<String>,
-    description: Option<String>,
-    kms_key_id: Option<String>,
-    secret_binary: Option<SecretBlob>,
-    secret_string: Option<SecretText>,
-    secret_type: Option<String>,
-}
-
-fn validate(input: UpdateSecretInput) -> Result<ValidUpdateSecret, SmError> {
+/// Checks `input` against the model and takes its `SecretId` out.
+fn validate(input: &mut UpdateSecretInput) -> Result<String, SmError> {
     let mut v = Validator::new();
-    let secret_id = validation::secret_id(&mut v, input.secret_id);
+    let secret_id = validation::secret_id(&mut v, input.secret_id.take());
     validation::token(&mut v, input.client_request_token.as_deref());
     validation::metadata(
         &mut v,
@@ -248,13 +238,5 @@ fn validate(input: UpdateSecretInput) -> Result<ValidUpdateSecret, SmError> {
         input.secret_binary.as_ref(),
     );
     v.finish()?;
-    Ok(ValidUpdateSecret {
-        secret_id: secret_id.take()?,
-        client_request_token: input.client_request_token,
-        description: input.description,
-        kms_key_id: input.kms_key_id,
-        secret_binary: input.secret_binary,
-        secret_string: input.secret_string,
-        secret_type: input.secret_type,
-    })
+    secret_id.take()
 }

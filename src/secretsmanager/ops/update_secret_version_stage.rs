@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::labels;
-use super::validation::{self, require};
+use super::validation;
 use crate::api::ctx::RequestCtx;
-use crate::api::validate::{Echo, Validator};
+use crate::api::validate::Echo;
 
 /// UpdateSecretVersionStage input.
 #[derive(Debug, Deserialize)]
@@ -36,26 +36,35 @@ pub fn update_secret_version_stage(
     ctx: &RequestCtx,
     input: UpdateSecretVersionStageInput,
 ) -> Result<UpdateSecretVersionStageOutput, SmError> {
-    let mut v = Validator::new();
-    let secret_id = validation::secret_id(&mut v, input.secret_id);
-    let label = require(&mut v, "VersionStage", input.version_stage);
-    v.length("VersionStage", label.as_deref(), 1, 256, Echo::Value);
-    for (member, id) in [
-        ("RemoveFromVersionId", &input.remove_from_version_id),
-        ("MoveToVersionId", &input.move_to_version_id),
-    ] {
-        v.length(member, id.as_deref(), 32, 64, Echo::Value);
-    }
-    v.finish()?;
-    let (secret_id, label) = (secret_id.take()?, label.take()?);
+    let (remove_from, move_to) = (input.remove_from_version_id, input.move_to_version_id);
+    let (secret_id, label) = validation::secret_id_and(
+        input.secret_id,
+        "VersionStage",
+        input.version_stage,
+        |v, label| {
+            v.length(
+                "VersionStage",
+                label.map(String::as_str),
+                1,
+                256,
+                Echo::Value,
+            );
+            for (member, id) in [
+                ("RemoveFromVersionId", &remove_from),
+                ("MoveToVersionId", &move_to),
+            ] {
+                v.length(member, id.as_deref(), 32, 64, Echo::Value);
+            }
+        },
+    )?;
 
     sm.write_secret(ctx, &secret_id, |secret| {
         secret.ensure_not_deleted()?;
         labels::update_stage(
             &mut secret.versions,
             &label,
-            input.remove_from_version_id.as_deref(),
-            input.move_to_version_id.as_deref(),
+            remove_from.as_deref(),
+            move_to.as_deref(),
         )?;
         secret.record_change(ctx.now);
         Ok(UpdateSecretVersionStageOutput {

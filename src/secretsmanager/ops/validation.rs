@@ -55,6 +55,22 @@ pub fn only_secret_id(secret_id: Option<String>) -> Result<String, SmError> {
     secret_id.take()
 }
 
+/// Validates an input made of `SecretId` and one more required member, `member`, whose other
+/// constraints `check` adds; returns both values.
+pub fn secret_id_and<T>(
+    secret_id: Option<String>,
+    member: &str,
+    value: Option<T>,
+    check: impl FnOnce(&mut Validator, Option<&T>),
+) -> Result<(String, T), SmError> {
+    let mut v = Validator::new();
+    let secret_id = self::secret_id(&mut v, secret_id);
+    let value = require(&mut v, member, value);
+    check(&mut v, value.as_ref());
+    v.finish()?;
+    Ok((secret_id.take()?, value.take()?))
+}
+
 /// Adds the model's `ClientRequestTokenType` constraint (32-64).
 pub fn token(v: &mut Validator, token: Option<&str>) {
     v.length("ClientRequestToken", token, 32, 64, Echo::Value);
