@@ -163,7 +163,7 @@ impl Secret {
     }
 
     /// Schedules the secret for deletion at `now + window` (recording `now` as `DeletedDate`)
-    /// and returns that deletion date. The caller notes it in the table's [`PurgeHint`].
+    /// and returns that deletion date (the table's write section notes it for the purge).
     pub fn schedule_deletion(
         &mut self,
         now: OffsetDateTime,

@@ -3,7 +3,7 @@
 //!
 //! While scheduled the secret keeps its name: DescribeSecret shows `DeletedDate` (the time of
 //! this request) and everything but RestoreSecret and a forced delete is refused. The purge
-//! ([`crate::secretsmanager::purge`]) removes it once `DeletionDate` has passed.
+//! (`SecretTable::purge_due`) removes it once `DeletionDate` has passed.
 
 use serde::{Deserialize, Serialize};
 use time::Duration;

@@ -1,6 +1,5 @@
-//! ListSecrets: one page of the partition's secrets, filtered and sorted (see
-//! [`listing`](super::super::listing) for paging and [`filter`](super::super::filter) for
-//! matching). Entries carry DescribeSecret's metadata with the version map named
+//! ListSecrets: one page of the partition's secrets, filtered and sorted (see [`listing`] for
+//! paging and [`filter`] for matching). Entries carry DescribeSecret's metadata with the version map named
 //! `SecretVersionsToStages`; secrets scheduled for deletion are hidden unless
 //! `IncludePlannedDeletion` is true (they then show `DeletedDate`).
 

@@ -1,5 +1,5 @@
 //! UpdateSecretVersionStage: moves a staging label between versions, or removes it
-//! (rules 4-6 of [`labels`](super::super::labels), which decides and words the errors).
+//! (rules 4-6 of [`labels`], which decides and words the errors).
 //! Answers only `ARN` and `Name`, as AWS does.
 
 use serde::{Deserialize, Serialize};
