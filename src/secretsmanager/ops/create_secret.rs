@@ -40,8 +40,10 @@ pub fn create_secret(
     }
 
     let table = sm.table(ctx);
-    if let Some(existing) = table.read().get(&name) {
-        return replay(sm, ctx, existing, token.as_deref(), value.as_ref());
+    // A copy, so the replay decrypts with no lock held.
+    let existing = table.read().get(&name).cloned();
+    if let Some(existing) = existing {
+        return replay(sm, ctx, &existing, token.as_deref(), value.as_ref());
     }
 
     let kms_key_id = input
