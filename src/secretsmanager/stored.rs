@@ -146,16 +146,6 @@ pub fn decode(bytes: &[u8]) -> Result<Secret, StoreError> {
     })
 }
 
-/// The put of `secret`'s record in `partition`.
-pub fn put(partition: &PartitionKey, secret: &Secret) -> Result<Mutation, StoreError> {
-    Ok(Mutation::put(
-        RecordKind::Secret,
-        partition,
-        secret.name.clone(),
-        encode(secret)?,
-    ))
-}
-
 /// A write section over one partition's secrets.
 pub struct SecretsSection<'a> {
     /// The partition's secrets, write-locked.
