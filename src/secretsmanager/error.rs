@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use crate::api::error::{CommonError, WireError, status};
 
-/// Canonical messages, copied from AWS (see shared/reference/secretsmanager.md §14).
+/// Canonical messages, as AWS words them.
 pub mod text {
     /// ResourceNotFoundException for an unknown secret.
     pub const SECRET_NOT_FOUND: &str = "Secrets Manager can't find the specified secret.";

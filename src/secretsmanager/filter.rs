@@ -1,6 +1,6 @@
 //! The `Filters` of ListSecrets and BatchGetSecretValue: validation and matching.
 //!
-//! Matching rules (reference §6, observed on AWS):
+//! Matching rules (as observed on AWS):
 //! - `name`, `tag-key`, `tag-value`, `primary-region`: case-sensitive prefix of the whole
 //!   string (no word splitting: `"testing1 one"` matches no name);
 //! - `owning-service`: prefix, case-insensitive (model and user guide disagree; the guide wins);
@@ -8,7 +8,8 @@
 //!   case-insensitive prefix of some word of one attribute (`all` looks at the name, the
 //!   description, every tag key and every tag value) — see [`words`];
 //! - a leading `!` negates: the secret matches when the value without `!` does not match it
-//!   (decision [U]: so a secret with no tags or no description passes `!x` filters on them);
+//!   (decision, not observed on AWS: so a secret with no tags or no description passes `!x`
+//!   filters on them);
 //! - the values of one filter are ORed; separate filters (even with the same key) are ANDed.
 //!
 //! Invariant: a [`SecretFilters`] only exists for input that passed [`validate`] and
@@ -113,7 +114,8 @@ pub struct SecretFilters(Vec<OneFilter>);
 
 impl SecretFilters {
     /// The filters of a request that passed [`validate`]. A filter without `Key` or `Values`
-    /// (the model does not require them) is refused with `InvalidParameterException` [U text].
+    /// (the model does not require them) is refused with `InvalidParameterException` (our
+    /// text; AWS's is unrecorded).
     pub fn parse(filters: Option<&[Filter]>) -> Result<SecretFilters, SmError> {
         let mut parsed = Vec::new();
         for filter in filters.into_iter().flatten() {
@@ -212,7 +214,8 @@ fn words_match(filter: &str, attribute: &str) -> bool {
     })
 }
 
-/// Splits text into search words the way AWS was observed to (reference §6) [tokenizer U]:
+/// Splits text into search words the way AWS was observed to (the exact tokenizer is
+/// inferred from observations):
 /// 1. whitespace separates chunks;
 /// 2. a chunk containing exactly one kind of separator among `/ _ + = . @ -` is split on it;
 ///    a chunk mixing two kinds is not split at all, not even by case (`prod-AppBeta/x` stays

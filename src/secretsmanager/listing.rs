@@ -21,13 +21,14 @@ use time::OffsetDateTime;
 
 use super::error::SmError;
 use super::filter::SecretFilters;
-use super::secret::{Secret, Secrets};
+use super::secret::Secret;
+use super::table::Secrets;
 
 /// Most secrets examined for one page.
 pub const SCAN_BUDGET: usize = 1000;
 
-/// InvalidNextTokenException text for a token Lockbox did not issue [U: AWS's exact text is
-/// unrecorded; this follows its "You provided ..." wording].
+/// InvalidNextTokenException text for a token Lockbox did not issue (AWS's exact text is
+/// unrecorded; this follows its "You provided ..." wording).
 pub const INVALID_NEXT_TOKEN: &str = "You provided an invalid NextToken value.";
 
 /// ListSecrets' `SortBy`.
@@ -80,8 +81,8 @@ impl SortBy {
 pub struct Walk<'f> {
     /// Sort key.
     pub sort_by: SortBy,
-    /// Newest / last name first. Decision [U]: the default (no SortOrder) is ascending, the
-    /// order real-AWS traces show (oldest first).
+    /// Newest / last name first. Decision: the default (no SortOrder) is ascending, the order
+    /// AWS was observed to list in (oldest first).
     pub descending: bool,
     /// Include secrets scheduled for deletion.
     pub include_planned_deletion: bool,

@@ -16,11 +16,11 @@ mod operations;
 mod ops;
 mod password;
 mod policy;
-pub mod purge;
 pub mod secret;
 mod seed_rules;
 mod seeding;
 pub mod stored;
+mod table;
 mod tags;
 mod value;
 
@@ -38,7 +38,8 @@ use crate::kms::KeyService;
 use crate::storage::{Journal, PartitionKey, Partitions, RecordKind, StoreError};
 use error::SmError;
 use kms_calls::KmsOnBehalf;
-use secret::{Secret, SecretTable};
+use secret::Secret;
+use table::{SecretTable, Secrets};
 
 /// The Secrets Manager service state.
 pub struct SecretsManager {
@@ -79,15 +80,9 @@ impl SecretsManager {
         let records = store.load(RecordKind::Secret)?;
         for record in &records {
             let secret = stored::decode(&record.value)?;
-            let table = self
-                .tables
-                .get_or_create(&record.partition.account, &record.partition.region);
-            if let Some(date) = secret.deletion_date {
-                table.purge_hint.note(date);
-            }
-            let mut secrets = table.secrets.write();
-            secrets.insert(secret);
-            secrets.settle();
+            self.tables
+                .get_or_create(&record.partition.account, &record.partition.region)
+                .restore(&record.partition, secret);
         }
         Ok(records.len())
     }
@@ -105,22 +100,36 @@ impl SecretsManager {
     fn write_table<T>(
         &self,
         ctx: &RequestCtx,
-        section: impl FnOnce(&mut secret::Secrets) -> Result<T, SmError>,
+        section: impl FnOnce(&mut Secrets) -> Result<T, SmError>,
     ) -> Result<T, SmError> {
         self.table(ctx)
             .write(&self.journal, &partition_of(ctx), section)
     }
 
-    /// Stores `secret` again after a read moved its last-access day (at most once a day per
-    /// secret). Best effort: the read has succeeded either way.
-    fn store_access(&self, ctx: &RequestCtx, secret: &Secret) {
-        if self.journal.store().is_none() {
-            return;
-        }
-        let stored =
-            stored::put(&partition_of(ctx), secret).and_then(|put| self.journal.apply(&[put]));
-        if let Err(error) = stored {
-            tracing::warn!(%error, "a secret's last-access day could not be stored");
+    /// Records that a read at `ctx.now` returned version `version_id` of the secret `name`
+    /// (still the one with `arn`): moves the last-access days of the secret and the version,
+    /// through the write section like every other change. Called only after a read under
+    /// the shared lock found a day behind, with no lock held; the days are checked again under
+    /// the exclusive lock, so concurrent readers store a day once and a newer write is never
+    /// overwritten. Best effort: the read has succeeded either way.
+    fn record_access(&self, ctx: &RequestCtx, name: &str, arn: &str, version_id: &str) {
+        let recorded = self.write_table(ctx, |secrets| {
+            let stale = secrets
+                .get(name)
+                .is_some_and(|s| s.arn == arn && s.access_is_stale(version_id, ctx.now));
+            // `get_mut` marks the secret as changed: only call it when a day moves.
+            if stale {
+                if let Some(secret) = secrets.get_mut(name) {
+                    secret.record_access(version_id, ctx.now);
+                }
+            }
+            Ok(())
+        });
+        if let Err(error) = recorded {
+            tracing::warn!(
+                code = crate::api::error::WireError::code(&error),
+                "a secret's last-access day could not be stored"
+            );
         }
     }
 
@@ -144,7 +153,7 @@ impl SecretsManager {
         self.tables
             .all()
             .iter()
-            .map(|table| table.secrets.read().len())
+            .map(|table| table.read().len())
             .sum()
     }
 
@@ -154,7 +163,7 @@ impl SecretsManager {
     pub fn stored_value_bytes(&self) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
         for table in self.tables.all() {
-            for secret in table.secrets.read().iter() {
+            for secret in table.read().iter() {
                 for sealed in secret.versions.iter().filter_map(|v| v.value.as_ref()) {
                     out.push(sealed.ciphertext.clone());
                     out.push(sealed.encrypted_data_key.clone());
@@ -172,7 +181,7 @@ impl SecretsManager {
         read: impl FnOnce(&Secret) -> Result<T, SmError>,
     ) -> Result<T, SmError> {
         let table = self.table(ctx);
-        let secrets = table.secrets.read();
+        let secrets = table.read();
         read(names::resolve(&secrets, ctx, secret_id)?)
     }
 

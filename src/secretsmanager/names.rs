@@ -9,7 +9,8 @@ use rand::Rng as _;
 use rand::distr::Alphanumeric;
 
 use super::error::SmError;
-use super::secret::{Secret, Secrets};
+use super::secret::Secret;
+use super::table::Secrets;
 use crate::api::ctx::RequestCtx;
 
 const SUFFIX_LEN: usize = 6;

@@ -20,7 +20,7 @@ pub const PUBLIC_ACCESS_CHECK: &str = "PUBLIC_ACCESS_CHECK";
 /// Check name of findings about Secrets Manager actions that do not exist.
 pub const ACTION_CHECK: &str = "SECRETSMANAGER_ACTION_CHECK";
 
-/// Every IAM action of Secrets Manager (the service authorization reference).
+/// Every IAM action Secrets Manager defines.
 pub const SECRETS_MANAGER_ACTIONS: [&str; 23] = [
     "BatchGetSecretValue",
     "CancelRotateSecret",

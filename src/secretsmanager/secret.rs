@@ -1,215 +1,21 @@
 //! The state of one secret: metadata plus versions carrying staging labels.
 //!
 //! Invariants: a label is attached to at most one version; versions are kept in creation
-//! order; a version's value is stored only as ciphertext ([`SealedValue`]). Last-access days
-//! are atomics so reads update them under a shared lock.
+//! order; a version's value is stored only as ciphertext ([`SealedValue`]). Nothing here has
+//! interior mutability: a secret changes only through `&mut`, that is inside a table's write
+//! section, including its last-access days (see [`Secret::record_access`]).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Bound;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::collections::BTreeMap;
 
-use parking_lot::RwLock;
 use time::OffsetDateTime;
 
 use super::error::{SmError, text};
 use super::model::Tag;
-use super::purge::PurgeHint;
-use super::stored::SecretsSection;
-use crate::storage::{Journal, PartitionKey, Tracked, commit_section};
 
 /// The label GetSecretValue reads by default.
 pub const AWSCURRENT: &str = "AWSCURRENT";
 
 const SECONDS_PER_DAY: i64 = 86_400;
-
-/// All secrets of one (account, region), behind one reader-writer lock.
-#[derive(Debug, Default)]
-pub struct SecretTable {
-    /// The secrets and their indexes. Read with `secrets.read()`; change them only through
-    /// [`SecretTable::write`], which stores the changes.
-    pub secrets: RwLock<Secrets>,
-    /// A lower bound of the earliest deletion date in this table (see [`super::purge`]).
-    pub purge_hint: PurgeHint,
-}
-
-impl SecretTable {
-    /// Runs `section` on the secrets under the exclusive lock, then commits what it changed
-    /// to `journal` as one batch (records of `partition`) before releasing the lock; a failed
-    /// section, or one the store refuses, is undone.
-    pub fn write<T>(
-        &self,
-        journal: &Journal,
-        partition: &PartitionKey,
-        section: impl FnOnce(&mut Secrets) -> Result<T, SmError>,
-    ) -> Result<T, SmError> {
-        let mut secrets = self.secrets.write();
-        let outcome = section(&mut secrets);
-        let mut changes = SecretsSection {
-            secrets: &mut secrets,
-            partition,
-        };
-        commit_section(journal, &mut changes, outcome, || SmError::Internal)
-    }
-}
-
-/// Secrets keyed by their exact (case-sensitive) name, in name order, plus an index in
-/// creation order. Both orders support starting a walk at a position with a range query, so a
-/// ListSecrets page costs O(log n + page) whatever the number of secrets.
-///
-/// Invariant: `by_created` holds exactly one `(created, name)` entry per secret in `by_name`.
-/// Every insertion and removal goes through [`Secrets::insert`] / [`Secrets::remove`]; a
-/// secret's name and creation time never change after insertion, so `get_mut` cannot break it.
-#[derive(Debug, Default)]
-pub struct Secrets {
-    by_name: Tracked<Secret>,
-    by_created: BTreeSet<CreationKey>,
-}
-
-/// A secret's position in creation order: `(created, name)` (names break ties).
-pub type CreationKey = (OffsetDateTime, String);
-
-impl Secrets {
-    /// The secret named `name`.
-    pub fn get(&self, name: &str) -> Option<&Secret> {
-        self.by_name.get(name)
-    }
-
-    /// The secret named `name`, with its stored key.
-    pub fn get_key_value(&self, name: &str) -> Option<(&String, &Secret)> {
-        self.by_name.get_key_value(name)
-    }
-
-    /// The secret named `name`, mutably (name and creation time must not be changed).
-    pub fn get_mut(&mut self, name: &str) -> Option<&mut Secret> {
-        self.by_name.get_mut(name)
-    }
-
-    /// True when a secret (possibly scheduled for deletion) has this name.
-    pub fn contains_key(&self, name: &str) -> bool {
-        self.by_name.contains_key(name)
-    }
-
-    /// Adds a secret whose name is not taken (an existing one of that name is replaced).
-    pub fn insert(&mut self, secret: Secret) {
-        if let Some(old) = self.by_name.remove(&secret.name) {
-            self.by_created.remove(&(old.created, old.name));
-        }
-        self.by_created
-            .insert((secret.created, secret.name.clone()));
-        self.by_name.insert(secret.name.clone(), secret);
-    }
-
-    /// The secrets changed in the current write section: `(name, Some(secret))` when it
-    /// exists now, `(name, None)` when it was removed.
-    pub fn changes(&self) -> impl Iterator<Item = (&str, Option<&Secret>)> {
-        self.by_name.changes()
-    }
-
-    /// True when the current write section changed a secret.
-    pub fn is_changed(&self) -> bool {
-        self.by_name.is_changed()
-    }
-
-    /// Keeps the current write section's changes.
-    pub fn settle(&mut self) {
-        self.by_name.settle();
-    }
-
-    /// Undoes the current write section's changes, indexes included.
-    pub fn rollback(&mut self) {
-        let touched: Vec<String> = self.changes().map(|(name, _)| name.to_owned()).collect();
-        for name in &touched {
-            if let Some(now) = self.by_name.get(name) {
-                self.by_created.remove(&(now.created, name.clone()));
-            }
-        }
-        self.by_name.rollback();
-        for name in touched {
-            if let Some(before) = self.by_name.get(&name) {
-                self.by_created.insert((before.created, name));
-            }
-        }
-    }
-
-    /// Removes and returns the secret named `name`.
-    pub fn remove(&mut self, name: &str) -> Option<Secret> {
-        let secret = self.by_name.remove(name)?;
-        self.by_created
-            .remove(&(secret.created, secret.name.clone()));
-        Some(secret)
-    }
-
-    /// Number of secrets, including those scheduled for deletion.
-    pub fn len(&self) -> usize {
-        self.by_name.len()
-    }
-
-    /// True when there are no secrets.
-    pub fn is_empty(&self) -> bool {
-        self.by_name.is_empty()
-    }
-
-    /// All secrets in creation order (oldest first; ties by name).
-    pub fn in_creation_order(&self) -> impl DoubleEndedIterator<Item = &Secret> {
-        self.by_created
-            .iter()
-            .filter_map(|(_, name)| self.by_name.get(name))
-    }
-
-    /// Secrets in creation order strictly after `after` (or, `descending`, newest first and
-    /// strictly before it); from the start when `after` is `None`. A range query: the cost
-    /// does not depend on how many secrets precede the position.
-    pub fn in_creation_order_after<'a>(
-        &'a self,
-        after: Option<&CreationKey>,
-        descending: bool,
-    ) -> Box<dyn Iterator<Item = &'a Secret> + 'a> {
-        let positions = match (after, descending) {
-            (None, _) => self.by_created.range::<CreationKey, _>(..),
-            (Some(at), false) => self
-                .by_created
-                .range::<CreationKey, _>((Bound::Excluded(at), Bound::Unbounded)),
-            (Some(at), true) => self
-                .by_created
-                .range::<CreationKey, _>((Bound::Unbounded, Bound::Excluded(at))),
-        };
-        let secrets = positions.filter_map(|(_, name)| self.by_name.get(name));
-        if descending {
-            Box::new(secrets.rev())
-        } else {
-            Box::new(secrets)
-        }
-    }
-
-    /// Secrets in name order strictly after `after` (or, `descending`, in reverse order and
-    /// strictly before it); from the start when `after` is `None`. A range query, as above.
-    pub fn in_name_order_after<'a>(
-        &'a self,
-        after: Option<&str>,
-        descending: bool,
-    ) -> Box<dyn Iterator<Item = &'a Secret> + 'a> {
-        let entries = match (after, descending) {
-            (None, _) => self.by_name.range::<str, _>(..),
-            (Some(at), false) => self
-                .by_name
-                .range::<str, _>((Bound::Excluded(at), Bound::Unbounded)),
-            (Some(at), true) => self
-                .by_name
-                .range::<str, _>((Bound::Unbounded, Bound::Excluded(at))),
-        };
-        let secrets = entries.map(|(_, secret)| secret);
-        if descending {
-            Box::new(secrets.rev())
-        } else {
-            Box::new(secrets)
-        }
-    }
-
-    /// Every secret, in name order.
-    pub fn iter(&self) -> impl Iterator<Item = &Secret> {
-        self.by_name.values()
-    }
-}
 
 /// Which member the value came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,37 +40,44 @@ pub struct SealedValue {
     pub key_arn: String,
 }
 
-/// A day-resolution "last accessed" marker that reads can bump under a shared lock.
-#[derive(Debug, Default)]
-pub struct AccessDay(AtomicI64);
-
-impl Clone for AccessDay {
-    fn clone(&self) -> Self {
-        AccessDay(AtomicI64::new(self.0.load(Ordering::Acquire)))
-    }
-}
+/// A day-resolution "last accessed" marker: days since the epoch plus one, 0 for never.
+/// It only moves forward.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccessDay(i64);
 
 impl AccessDay {
     /// The stored form: days since the epoch plus one, 0 for never.
     pub fn raw(&self) -> i64 {
-        self.0.load(Ordering::Acquire)
+        self.0
     }
 
     /// The marker for a stored [`AccessDay::raw`] value.
     pub fn from_raw(raw: i64) -> AccessDay {
-        AccessDay(AtomicI64::new(raw.max(0)))
+        AccessDay(raw.max(0))
     }
 
-    /// Records an access at `now` (only the day is kept).
-    /// Returns true when that moved the day forward (so the new day is worth storing).
-    pub fn touch(&self, now: OffsetDateTime) -> bool {
-        let day = now.unix_timestamp().div_euclid(SECONDS_PER_DAY) + 1;
-        self.0.fetch_max(day, Ordering::AcqRel) < day
+    fn day_of(now: OffsetDateTime) -> i64 {
+        now.unix_timestamp().div_euclid(SECONDS_PER_DAY) + 1
+    }
+
+    /// True when an access at `now` falls on a later day than the one recorded.
+    pub fn is_before(&self, now: OffsetDateTime) -> bool {
+        self.0 < AccessDay::day_of(now)
+    }
+
+    /// Records an access at `now` (only the day is kept; an earlier day changes nothing).
+    /// Returns true when that moved the day forward.
+    pub fn touch(&mut self, now: OffsetDateTime) -> bool {
+        let moved = self.is_before(now);
+        if moved {
+            self.0 = AccessDay::day_of(now);
+        }
+        moved
     }
 
     /// Midnight UTC of the last access day, if any.
     pub fn get(&self) -> Option<OffsetDateTime> {
-        match self.0.load(Ordering::Acquire) {
+        match self.0 {
             0 => None,
             day => OffsetDateTime::from_unix_timestamp((day - 1) * SECONDS_PER_DAY).ok(),
         }
@@ -350,7 +163,7 @@ impl Secret {
     }
 
     /// Schedules the secret for deletion at `now + window` (recording `now` as `DeletedDate`)
-    /// and returns that deletion date. The caller notes it in the table's [`PurgeHint`].
+    /// and returns that deletion date (the table's write section notes it for the purge).
     pub fn schedule_deletion(
         &mut self,
         now: OffsetDateTime,
@@ -378,6 +191,24 @@ impl Secret {
     pub fn record_change(&mut self, now: OffsetDateTime) {
         let next = self.last_changed + time::Duration::milliseconds(1);
         self.last_changed = now.max(next);
+    }
+
+    /// True when a read of version `version_id` at `now` would move the last-access day of
+    /// the secret or of that version (at most once per UTC day each).
+    pub fn access_is_stale(&self, version_id: &str, now: OffsetDateTime) -> bool {
+        self.last_accessed.is_before(now)
+            || self
+                .version(version_id)
+                .is_some_and(|version| version.last_accessed.is_before(now))
+    }
+
+    /// Records a read of version `version_id` at `now` on the secret and on the version;
+    /// days only move forward, so a later write is never undone.
+    pub fn record_access(&mut self, version_id: &str, now: OffsetDateTime) {
+        self.last_accessed.touch(now);
+        if let Some(version) = self.versions.iter_mut().find(|v| v.id == version_id) {
+            version.last_accessed.touch(now);
+        }
     }
 
     /// The version with `id`.
@@ -410,7 +241,7 @@ mod tests {
 
     #[test]
     fn access_days_truncate_to_midnight_and_only_grow() {
-        let day = AccessDay::default();
+        let mut day = AccessDay::default();
         assert!(day.get().is_none());
         let noon = OffsetDateTime::from_unix_timestamp(1_673_438_400).unwrap();
         day.touch(noon);
@@ -420,29 +251,31 @@ mod tests {
     }
 
     #[test]
-    fn a_rolled_back_section_restores_both_orders() {
-        let at = |seconds| OffsetDateTime::from_unix_timestamp(seconds).unwrap();
-        let secret = |name: &str, created| {
-            Secret::new(
-                name.into(),
-                format!("arn:aws:secretsmanager:us-east-1:000000000000:secret:{name}-AbCdEf"),
-                at(created),
-            )
-        };
-        let mut secrets = Secrets::default();
-        secrets.insert(secret("a", 1));
-        secrets.insert(secret("b", 2));
-        secrets.settle();
-        secrets.remove("a");
-        secrets.insert(secret("c", 0));
-        secrets.insert(secret("b", 5)); // replaced: moves in creation order
-        secrets.get_mut("c").unwrap().description = Some("x".into());
-        assert!(secrets.is_changed());
-        secrets.rollback();
-        let names = |it: Vec<&Secret>| it.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
-        assert_eq!(names(secrets.in_creation_order().collect()), ["a", "b"]);
-        assert_eq!(names(secrets.iter().collect()), ["a", "b"]);
-        assert_eq!(secrets.get("b").unwrap().created, at(2));
-        assert!(!secrets.is_changed());
+    fn an_access_is_stale_until_recorded_for_its_day() {
+        let noon = OffsetDateTime::from_unix_timestamp(1_673_438_400).unwrap();
+        let mut secret = Secret::new("s".into(), "arn".into(), noon);
+        secret.versions.push(Version {
+            id: "v1".into(),
+            stages: vec![AWSCURRENT.into()],
+            created: noon,
+            last_accessed: AccessDay::default(),
+            value: None,
+        });
+        assert!(secret.access_is_stale("v1", noon));
+        secret.record_access("v1", noon);
+        assert!(!secret.access_is_stale("v1", noon + time::Duration::hours(11)));
+        assert!(!secret.access_is_stale("v1", noon - time::Duration::days(1)));
+        assert!(secret.access_is_stale("v1", noon + time::Duration::days(1)));
+        assert_eq!(secret.versions[0].last_accessed, secret.last_accessed);
+        // Another version read the same day is still stale: its own day has not moved.
+        secret.versions[0].id = "v2".into();
+        secret.versions.push(Version {
+            id: "v1".into(),
+            stages: Vec::new(),
+            created: noon,
+            last_accessed: AccessDay::default(),
+            value: None,
+        });
+        assert!(secret.access_is_stale("v1", noon));
     }
 }

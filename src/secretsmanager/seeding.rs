@@ -146,8 +146,10 @@ impl SecretsManager {
             });
         }
         let table = self.table(&ctx);
-        if let Some(existing) = table.secrets.read().get(&seed.name) {
-            return match self.difference(&ctx, existing, seed, &arn, &plain) {
+        // A copy, so the comparison decrypts with no lock held.
+        let existing = table.read().get(&seed.name).cloned();
+        if let Some(existing) = existing {
+            return match self.difference(&ctx, &existing, seed, &arn, &plain) {
                 Some(what) => Err(SeedError::Conflict(format!(
                     "{where_} already exists with a different {what}; reset the instance or change the seed"
                 ))),
@@ -271,9 +273,15 @@ impl SecretsManager {
         let mut out = Vec::new();
         for (partition, table) in self.tables.entries() {
             let ctx = seed_ctx(&partition.account, &partition.region, now);
-            let secrets = table.secrets.read();
+            // A copy, so plaintext exports decrypt with no lock held.
+            let secrets: Vec<Secret> = table
+                .read()
+                .iter()
+                .filter(|s| s.deleted.is_none())
+                .cloned()
+                .collect();
             let mut exported = Vec::new();
-            for secret in secrets.iter().filter(|s| s.deleted.is_none()) {
+            for secret in &secrets {
                 let mut versions = Vec::new();
                 for version in &secret.versions {
                     let Some(sealed) = &version.value else {

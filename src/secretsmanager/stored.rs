@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::model::Tag;
-use super::secret::{AccessDay, SealedValue, Secret, Secrets, ValueKind, Version};
+use super::secret::{AccessDay, SealedValue, Secret, ValueKind, Version};
+use super::table::Secrets;
 use crate::storage::codec::{b64, nanos, opt_nanos};
 use crate::storage::{
     Mutation, PartitionKey, RecordKind, Section, StoreError, changed_records, decode_json,
@@ -143,16 +144,6 @@ pub fn decode(bytes: &[u8]) -> Result<Secret, StoreError> {
             })
             .collect(),
     })
-}
-
-/// The put of `secret`'s record in `partition`.
-pub fn put(partition: &PartitionKey, secret: &Secret) -> Result<Mutation, StoreError> {
-    Ok(Mutation::put(
-        RecordKind::Secret,
-        partition,
-        secret.name.clone(),
-        encode(secret)?,
-    ))
 }
 
 /// A write section over one partition's secrets.

@@ -56,7 +56,8 @@ pub fn check_not_reserved<'a>(keys: impl IntoIterator<Item = &'a str>) -> Result
     Ok(())
 }
 
-/// Refuses a tag without `Key` (the model does not mark it required) [U text].
+/// Refuses a tag without `Key` (the model does not mark it required); our text, AWS's is
+/// unrecorded.
 pub fn check_keys_present(tags: &[Tag]) -> Result<(), SmError> {
     if tags.iter().any(|tag| tag.key.is_none()) {
         return Err(SmError::InvalidParameter(
@@ -66,7 +67,7 @@ pub fn check_keys_present(tags: &[Tag]) -> Result<(), SmError> {
     Ok(())
 }
 
-/// Refuses more than [`MAX_TAGS`] tags [U text; AWS's is unrecorded].
+/// Refuses more than [`MAX_TAGS`] tags; our text, AWS's is unrecorded.
 pub fn check_count(count: usize) -> Result<(), SmError> {
     if count > MAX_TAGS {
         return Err(SmError::InvalidParameter(format!(

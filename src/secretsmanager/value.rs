@@ -75,10 +75,10 @@ fn value_aad(arn: &str, version_id: &str) -> Vec<u8> {
 }
 
 /// The `SecretVersionId` of the GenerateDataKey + Decrypt pair Secrets Manager makes to check
-/// the caller can use a KMS key when it is set or changed (reference §12).
+/// the caller can use a KMS key when it is set or changed.
 pub const KEY_ACCESS_CHECK: &str = "RequestToValidateKeyAccess";
 
-/// What Secrets Manager says when KMS refuses the caller (reference §12).
+/// What Secrets Manager says when KMS refuses the caller.
 const KMS_ACCESS_DENIED: &str = "Access to KMS is not allowed";
 
 /// Maps a KMS failure during a write to what Secrets Manager reports.

@@ -1,5 +1,20 @@
-//! The staging-label state machine: pure functions over one secret's versions (reference
-//! §3.1-3.2, traces in Appendix C). No I/O, no KMS, no clock other than the `now` passed in.
+//! The staging-label state machine: pure functions over one secret's versions. No I/O, no
+//! KMS, no clock other than the `now` passed in. `tests.rs` replays label sequences recorded
+//! on AWS; `rule_tests.rs` pins the rest.
+//!
+//! The rules, numbered as the rest of the code refers to them:
+//! 1. a new value without `VersionStages` gets `AWSCURRENT`; the version that had it gets
+//!    `AWSPREVIOUS`, which the version holding `AWSPREVIOUS` before loses;
+//! 2. a new value with `VersionStages` gets exactly those labels, each taken off whichever
+//!    version had it; `AWSCURRENT` moves only when listed (and then as in rule 1);
+//! 3. the first version placed while no version carries `AWSCURRENT` gets it as well;
+//! 4. UpdateSecretVersionStage moving `AWSCURRENT` to a version keeps that version's other
+//!    labels and demotes the old holder to `AWSPREVIOUS` as in rule 1;
+//! 5. UpdateSecretVersionStage with only `RemoveFromVersionId` removes the label;
+//! 6. moving a label that is attached elsewhere needs `RemoveFromVersionId` naming its
+//!    current holder; otherwise the call fails with `InvalidParameterException`;
+//! 7. a version superseded as `AWSCURRENT` by a new or filled version also loses
+//!    `AWSPENDING`.
 //!
 //! Invariants every function keeps (and `tests/label_props.rs` checks after every step):
 //! - a label is attached to at most one version, at most once;
@@ -11,9 +26,10 @@
 //!   loses its last label is *deprecated*, not deleted;
 //! - every function either succeeds completely or leaves the versions untouched.
 //!
-//! Decisions on behaviour the reference leaves open (`[U]`), each pinned in `tests.rs`:
+//! Decisions where AWS's behaviour was not observed, each pinned in `rule_tests.rs`:
 //! - rule 3: the first version placed while no version carries `AWSCURRENT` gets it
-//!   *appended* to explicit `VersionStages` (moto does the same; the doc says "attaches");
+//!   *appended* to explicit `VersionStages` (moto does the same; AWS's documentation says
+//!   only that it "attaches" it);
 //! - rule 7: whenever a *new or filled* version takes `AWSCURRENT`, the superseded version
 //!   loses `AWSCURRENT` and `AWSPENDING`, keeps its custom labels, and gets `AWSPREVIOUS` in
 //!   the place `AWSCURRENT` had (UpdateSecretVersionStage moves only the named label);

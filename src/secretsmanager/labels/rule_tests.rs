@@ -1,6 +1,6 @@
-//! The label engine's behaviour beyond the recorded traces: the decisions taken where AWS is
-//! unverified ([U]), every UpdateSecretVersionStage error, label limits, pruning and
-//! placeholder filling.
+//! The label engine's behaviour beyond the recorded traces: the decisions taken where AWS's
+//! behaviour was not observed (marked "Decision"), every UpdateSecretVersionStage error, label
+//! limits, pruning and placeholder filling.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use time::Duration;
@@ -9,8 +9,8 @@ use super::tests::{CUR, PEND, PREV, Secret, strings};
 use super::*;
 use crate::secretsmanager::secret::AccessDay;
 
-/// [U] Rule 3: explicit stages on the first version keep their order and get AWSCURRENT
-/// appended.
+/// Decision, rule 3: explicit stages on the first version keep their order and get
+/// AWSCURRENT appended.
 #[test]
 fn first_version_of_an_empty_secret_gets_current_appended() {
     let mut s = Secret::empty();
@@ -20,7 +20,7 @@ fn first_version_of_an_empty_secret_gets_current_appended() {
     assert_eq!(s.labels("v1"), strings(&["BLUE", PEND, CUR]));
 }
 
-/// [U] Rule 7: the superseded AWSCURRENT version keeps custom labels, loses AWSPENDING and
+/// Decision, rule 7: the superseded AWSCURRENT version keeps custom labels, loses AWSPENDING and
 /// shows AWSPREVIOUS where AWSCURRENT was.
 #[test]
 fn superseded_current_keeps_custom_labels_but_not_pending() {
@@ -33,7 +33,7 @@ fn superseded_current_keeps_custom_labels_but_not_pending() {
     assert_eq!(s.labels("v1"), Vec::<String>::new());
 }
 
-/// [U] Explicit AWSCURRENT + AWSPREVIOUS: both go to the new version.
+/// Decision: explicit AWSCURRENT + AWSPREVIOUS: both go to the new version.
 #[test]
 fn explicit_current_and_previous_both_stay_on_the_new_version() {
     let mut s = Secret::created();
@@ -117,7 +117,7 @@ fn invalid_moves_are_refused_without_change() {
     s.assert(&[("v1", &[CUR]), ("v2", &[PEND])]);
 }
 
-/// [U] No-op forms succeed: neither id, or moving a label where it already is.
+/// Decision: no-op forms succeed: neither id, or moving a label where it already is.
 #[test]
 fn no_op_stage_updates_succeed() {
     let mut s = Secret::created();
@@ -135,7 +135,7 @@ fn free_labels_move_attach_and_detach() {
     s.stage("X", Some("v2"), Some("v1")).unwrap();
     s.assert(&[("v1", &[CUR, "NEW", "X"]), ("v2", &[])]);
     s.stage("NEW", Some("v1"), None).unwrap();
-    // [U] AWSPREVIOUS may be moved onto the AWSCURRENT version explicitly.
+    // Decision: AWSPREVIOUS may be moved onto the AWSCURRENT version explicitly.
     s.stage(PREV, None, Some("v1")).unwrap();
     s.assert(&[("v1", &[CUR, "X", PREV]), ("v2", &[])]);
 }

@@ -1,4 +1,4 @@
-//! The Appendix C traces recorded against real AWS, replayed on the pure label engine, and
+//! Label sequences recorded against real AWS, replayed on the pure label engine, and
 //! the small `Secret` driver `rule_tests` shares. Snapshots sort labels, so traces compare
 //! label *sets*; `—` (deprecated) is an empty set.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
@@ -208,6 +208,6 @@ fn rule_1_moves_previous_off_its_old_holder() {
     s.put("v2", None).unwrap();
     s.put("v3", None).unwrap();
     s.put("v4", None).unwrap();
-    // Appendix B.6: Create + 3x PutSecretValue.
+    // Recorded on AWS: CreateSecret, then three PutSecretValue calls.
     s.assert(&[("v1", &[]), ("v2", &[]), ("v3", &[PREV]), ("v4", &[CUR])]);
 }

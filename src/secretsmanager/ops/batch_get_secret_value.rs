@@ -20,9 +20,10 @@ use crate::api::error::WireError;
 use crate::api::validate::Validator;
 
 const MAX_IDS: usize = 20;
-/// Page size with `Filters` when `MaxResults` is absent [U: the model's maximum].
+/// Page size with `Filters` when `MaxResults` is absent (not documented by AWS: the model's
+/// maximum).
 const DEFAULT_MAX_RESULTS: usize = 20;
-/// InvalidParameterException texts [P moto][U: AWS's exact wording is unrecorded].
+/// InvalidParameterException texts (moto's wording; AWS's exact wording is unrecorded).
 const EITHER_LIST_OR_FILTERS: &str =
     "Either 'SecretIdList' or 'Filters' must be provided, but not both.";
 const MAX_RESULTS_NEEDS_FILTERS: &str =
@@ -80,7 +81,8 @@ pub fn batch_get_secret_value(
     validate_next_token(&mut v, input.next_token.as_deref());
     v.finish()?;
 
-    // Decision [U]: neither list is refused like both (the text covers both cases).
+    // Decision (not observed on AWS): neither list is refused like both (the text covers both
+    // cases).
     let (ids, targets) = match (&input.secret_id_list, &input.filters) {
         (Some(_), Some(_)) | (None, None) => {
             return Err(SmError::InvalidParameter(EITHER_LIST_OR_FILTERS.to_owned()));
@@ -90,7 +92,8 @@ pub fn batch_get_secret_value(
                 MAX_RESULTS_NEEDS_FILTERS.to_owned(),
             ));
         }
-        // Decision [U]: with SecretIdList every id fits one page, so NextToken is ignored.
+        // Decision (not observed on AWS): with SecretIdList every id fits one page, so
+        // NextToken is ignored.
         (Some(ids), None) => (ids.clone(), None),
         (None, Some(filters)) => {
             let (arns, next) = filtered_page(sm, ctx, &input, filters)?;
@@ -119,7 +122,7 @@ pub fn batch_get_secret_value(
 
 /// The ARNs on this page of the filtered walk, and the next page's token. Filtered batches
 /// list like ListSecrets with default options: creation order, oldest first, no secret
-/// scheduled for deletion. Errors for these secrets name them by ARN [U].
+/// scheduled for deletion. Errors for these secrets name them by ARN (not observed on AWS).
 fn filtered_page(
     sm: &SecretsManager,
     ctx: &RequestCtx,
@@ -141,7 +144,7 @@ fn filtered_page(
         .map(|token| Cursor::decode(token, walk.sort_by, walk.descending))
         .transpose()?;
     let table = sm.table(ctx);
-    let secrets = table.secrets.read();
+    let secrets = table.read();
     let page = listing::page(&secrets, &walk, cursor.as_ref());
     let arns = page.secrets.iter().map(|s| s.arn.clone()).collect();
     Ok((arns, page.next.map(|c| c.token())))

@@ -12,7 +12,7 @@ use super::super::secret::{AWSCURRENT, AccessDay, Secret, Version};
 use super::super::tags;
 use super::super::value::{self, SecretValue};
 use super::new_version::{self, token_in_use, token_required};
-use super::{validate_metadata, validate_token};
+use super::validation::{self, require};
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
 use crate::kms::SECRETS_MANAGER_ALIAS;
@@ -21,10 +21,9 @@ use crate::kms::SECRETS_MANAGER_ALIAS;
 pub fn create_secret(
     sm: &SecretsManager,
     ctx: &RequestCtx,
-    input: CreateSecretInput,
+    mut input: CreateSecretInput,
 ) -> Result<CreateSecretOutput, SmError> {
-    validate(&input)?;
-    let name = input.name.unwrap_or_default();
+    let name = validate(&mut input)?;
     if !is_valid_name(&name) {
         return Err(SmError::invalid_name());
     }
@@ -41,8 +40,10 @@ pub fn create_secret(
     }
 
     let table = sm.table(ctx);
-    if let Some(existing) = table.secrets.read().get(&name) {
-        return replay(sm, ctx, existing, token.as_deref(), value.as_ref());
+    // A copy, so the replay decrypts with no lock held.
+    let existing = table.read().get(&name).cloned();
+    if let Some(existing) = existing {
+        return replay(sm, ctx, &existing, token.as_deref(), value.as_ref());
     }
 
     let kms_key_id = input
@@ -88,16 +89,17 @@ pub fn create_secret(
     })
 }
 
-fn validate(input: &CreateSecretInput) -> Result<(), SmError> {
+/// Checks `input` against the model and takes its `Name` out.
+fn validate(input: &mut CreateSecretInput) -> Result<String, SmError> {
     let mut v = Validator::new();
-    v.required("Name", input.name.as_ref());
-    v.length("Name", input.name.as_deref(), 1, 512, Echo::Value);
-    validate_token(&mut v, input.client_request_token.as_ref());
-    validate_metadata(
+    let name = require(&mut v, "Name", input.name.take());
+    v.length("Name", name.as_deref(), 1, 512, Echo::Value);
+    validation::token(&mut v, input.client_request_token.as_deref());
+    validation::metadata(
         &mut v,
-        input.description.as_ref(),
-        input.kms_key_id.as_ref(),
-        input.secret_type.as_ref(),
+        input.description.as_deref(),
+        input.kms_key_id.as_deref(),
+        input.secret_type.as_deref(),
     );
     new_version::validate_value(
         &mut v,
@@ -135,7 +137,8 @@ fn validate(input: &CreateSecretInput) -> Result<(), SmError> {
         );
     }
     tags::validate_tags(&mut v, "Tags", input.tags.as_deref());
-    Ok(v.finish()?)
+    v.finish()?;
+    name.take()
 }
 
 /// The model's region pattern `^([a-z]+-)+\d+$`.

@@ -3,18 +3,17 @@
 //!
 //! While scheduled the secret keeps its name: DescribeSecret shows `DeletedDate` (the time of
 //! this request) and everything but RestoreSecret and a forced delete is refused. The purge
-//! ([`crate::secretsmanager::purge`]) removes it once `DeletionDate` has passed.
+//! (`SecretTable::purge_due`) removes it once `DeletionDate` has passed.
 
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
+use super::super::SecretsManager;
 use super::super::error::{SmError, text};
 use super::super::names::{self, check_secret_id, new_arn};
-use super::super::{SecretsManager, partition_of};
-use super::validate_secret_id;
+use super::validation;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
-use crate::api::validate::Validator;
 
 /// The recovery window when the caller gives none.
 const DEFAULT_WINDOW_DAYS: i64 = 30;
@@ -46,12 +45,9 @@ pub fn delete_secret(
     ctx: &RequestCtx,
     input: DeleteSecretInput,
 ) -> Result<DeleteSecretOutput, SmError> {
-    let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
-    v.finish()?;
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
+    let secret_id = validation::only_secret_id(input.secret_id)?;
     // Invalid name characters are a ValidationException even with ForceDeleteWithoutRecovery.
-    check_secret_id(secret_id)?;
+    check_secret_id(&secret_id)?;
 
     // Decision (AWS text unverified): `ForceDeleteWithoutRecovery: false` with a window is
     // accepted, as only a forced delete conflicts with a window; the conflict is reported
@@ -67,12 +63,13 @@ pub fn delete_secret(
         return Err(SmError::InvalidParameter(text::WINDOW_RANGE.to_owned()));
     }
 
-    let table = sm.table(ctx);
-    table.write(&sm.journal, &partition_of(ctx), |secrets| {
-        let name = match names::resolve_name(secrets, ctx, secret_id) {
+    sm.write_table(ctx, |secrets| {
+        let name = match names::resolve_name(secrets, ctx, &secret_id) {
             Ok(name) => name.to_owned(),
             // AWS: forcibly deleting a nonexistent secret is not a ResourceNotFoundException.
-            Err(SmError::ResourceNotFound(_)) if force => return Ok(never_existed(ctx, secret_id)),
+            Err(SmError::ResourceNotFound(_)) if force => {
+                return Ok(never_existed(ctx, &secret_id));
+            }
             Err(error) => return Err(error),
         };
         if force {
@@ -93,8 +90,8 @@ pub fn delete_secret(
             // refused rather than moving the deletion date.
             return Err(SmError::InvalidRequest(text::ALREADY_SCHEDULED.to_owned()));
         }
+        // The write section notes the deletion date for the purge.
         let deletion_date = secret.schedule_deletion(ctx.now, Duration::days(days));
-        table.purge_hint.note(deletion_date);
         Ok(DeleteSecretOutput {
             arn: secret.arn.clone(),
             name: secret.name.clone(),

@@ -5,10 +5,9 @@ use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::model::{DescribeSecretInput, DescribeSecretOutput, SecretMetadata};
 use super::super::secret::Secret;
-use super::validate_secret_id;
+use super::validation;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
-use crate::api::validate::Validator;
 
 /// Serves DescribeSecret.
 pub fn describe_secret(
@@ -16,12 +15,8 @@ pub fn describe_secret(
     ctx: &RequestCtx,
     input: DescribeSecretInput,
 ) -> Result<DescribeSecretOutput, SmError> {
-    let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
-    v.finish()?;
-
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
-    sm.read_secret(ctx, secret_id, |secret| Ok(describe(secret)))
+    let secret_id = validation::only_secret_id(input.secret_id)?;
+    sm.read_secret(ctx, &secret_id, |secret| Ok(describe(secret)))
 }
 
 fn describe(secret: &Secret) -> DescribeSecretOutput {

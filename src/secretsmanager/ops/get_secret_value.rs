@@ -4,12 +4,13 @@
 use super::super::SecretsManager;
 use super::super::error::{SmError, text};
 use super::super::model::{GetSecretValueInput, GetSecretValueOutput};
-use super::super::secret::{AWSCURRENT, Secret, Version};
+use super::super::secret::{AWSCURRENT, SealedValue, Secret, Version};
 use super::super::value::{self, SecretValue};
-use super::validate_secret_id;
+use super::validation;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
 use crate::api::validate::{Echo, Validator};
+use time::OffsetDateTime;
 
 /// Serves GetSecretValue.
 pub fn get_secret_value(
@@ -18,7 +19,7 @@ pub fn get_secret_value(
     input: GetSecretValueInput,
 ) -> Result<GetSecretValueOutput, SmError> {
     let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
+    let secret_id = validation::secret_id(&mut v, input.secret_id);
     v.length(
         "VersionId",
         input.version_id.as_deref(),
@@ -35,11 +36,10 @@ pub fn get_secret_value(
     );
     v.finish()?;
 
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
     read_value(
         sm,
         ctx,
-        secret_id,
+        &secret_id.take()?,
         input.version_id.as_deref(),
         input.version_stage.as_deref(),
     )
@@ -55,32 +55,41 @@ pub(super) fn read_value(
     id: Option<&str>,
     stage: Option<&str>,
 ) -> Result<GetSecretValueOutput, SmError> {
-    let (arn, name, version_id, stages, created, sealed) =
-        sm.read_secret(ctx, secret_id, |secret| {
-            if secret.deleted.is_some() {
-                return Err(SmError::InvalidRequest(
-                    text::MARKED_FOR_DELETION.to_owned(),
-                ));
-            }
-            let version = select(secret, id, stage)?;
-            let sealed = version
-                .value
-                .clone()
-                .ok_or_else(|| not_found_for(id, stage))?;
-            let secret_day_moved = secret.last_accessed.touch(ctx.now);
-            let version_day_moved = version.last_accessed.touch(ctx.now);
-            if secret_day_moved || version_day_moved {
-                sm.store_access(ctx, secret);
-            }
-            Ok((
-                secret.arn.clone(),
-                secret.name.clone(),
-                version.id.clone(),
-                version.stages.clone(),
-                version.created,
-                sealed,
-            ))
-        })?;
+    let selected = sm.read_secret(ctx, secret_id, |secret| {
+        if secret.deleted.is_some() {
+            return Err(SmError::InvalidRequest(
+                text::MARKED_FOR_DELETION.to_owned(),
+            ));
+        }
+        let version = select(secret, id, stage)?;
+        let sealed = version
+            .value
+            .clone()
+            .ok_or_else(|| not_found_for(id, stage))?;
+        Ok(Selected {
+            arn: secret.arn.clone(),
+            name: secret.name.clone(),
+            version_id: version.id.clone(),
+            stages: version.stages.clone(),
+            created: version.created,
+            sealed,
+            access_is_stale: secret.access_is_stale(&version.id, ctx.now),
+        })
+    })?;
+    let Selected {
+        arn,
+        name,
+        version_id,
+        stages,
+        created,
+        sealed,
+        access_is_stale,
+    } = selected;
+    // Reads stay under the shared lock; only the first read of a day takes the write path,
+    // before decrypting, so a value KMS refuses still counts as accessed.
+    if access_is_stale {
+        sm.record_access(ctx, &name, &arn, &version_id);
+    }
 
     let plaintext = value::open(&sm.kms, ctx, &arn, &version_id, &sealed)?;
     let (secret_string, secret_binary) = match plaintext {
@@ -96,6 +105,18 @@ pub(super) fn read_value(
         version_stages: stages,
         created_date: EpochSeconds(created),
     })
+}
+
+/// What the look under the shared lock copies out of the secret.
+struct Selected {
+    arn: String,
+    name: String,
+    version_id: String,
+    stages: Vec<String>,
+    created: OffsetDateTime,
+    sealed: SealedValue,
+    /// True when this read moves a last-access day (see [`Secret::access_is_stale`]).
+    access_is_stale: bool,
 }
 
 /// The version the selectors name, with AWS's errors when they name none.

@@ -2,11 +2,12 @@
 //!
 //! Deprecated versions (no labels) appear only with `IncludeDeprecated`, and then without a
 //! `VersionStages` key. `KmsKeyIds` is `["DefaultEncryptionKey"]` for the AWS managed key,
-//! else the customer key's id (the UUID) [U]. `NextToken` is opaque (base64 of the next
-//! version's creation time and id), omitted on the last page; a token that does not decode is
-//! `InvalidNextTokenException`. Decisions [U], pinned in tests: oldest first (the order of the
-//! AWS CLI example); no `MaxResults` = one page with every version (at most 100 exist); a
-//! secret scheduled for deletion is refused like every other version operation.
+//! else the customer key's id (the UUID; not observed on AWS). `NextToken` is opaque (base64 of
+//! the next version's creation time and id), omitted on the last page; a token that does not
+//! decode is `InvalidNextTokenException`. Decisions where AWS's behaviour was not observed,
+//! pinned in tests: oldest first (the order of the AWS CLI example); no `MaxResults` = one page
+//! with every version (at most 100 exist); a secret scheduled for deletion is refused like
+//! every other version operation.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,7 +18,7 @@ use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::model::SecretVersionsListEntry;
 use super::super::secret::{Secret, Version};
-use super::validate_secret_id;
+use super::validation;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
 use crate::api::validate::{Echo, Validator};
@@ -55,7 +56,7 @@ pub fn list_secret_version_ids(
     input: ListSecretVersionIdsInput,
 ) -> Result<ListSecretVersionIdsOutput, SmError> {
     let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
+    let secret_id = validation::secret_id(&mut v, input.secret_id);
     v.range("MaxResults", input.max_results, 1, 100);
     v.length(
         "NextToken",
@@ -65,6 +66,7 @@ pub fn list_secret_version_ids(
         Echo::Value,
     );
     v.finish()?;
+    let secret_id = secret_id.take()?;
     let resume = input.next_token.as_deref().map(decode_token).transpose()?;
     let page_size = input
         .max_results
@@ -73,8 +75,7 @@ pub fn list_secret_version_ids(
     let include_deprecated = input.include_deprecated.unwrap_or(false);
     let managed_key = sm.kms.resolve_key_arn(ctx, None).ok();
 
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
-    sm.read_secret(ctx, secret_id, |secret| {
+    sm.read_secret(ctx, &secret_id, |secret| {
         secret.ensure_not_deleted()?;
         let start = resume
             .as_ref()

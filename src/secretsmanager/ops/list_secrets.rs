@@ -1,6 +1,5 @@
-//! ListSecrets: one page of the partition's secrets, filtered and sorted (see
-//! [`listing`](super::super::listing) for paging and [`filter`](super::super::filter) for
-//! matching). Entries carry DescribeSecret's metadata with the version map named
+//! ListSecrets: one page of the partition's secrets, filtered and sorted (see [`listing`] for
+//! paging and [`filter`] for matching). Entries carry DescribeSecret's metadata with the version map named
 //! `SecretVersionsToStages`; secrets scheduled for deletion are hidden unless
 //! `IncludePlannedDeletion` is true (they then show `DeletedDate`).
 
@@ -17,7 +16,7 @@ use super::describe_secret::metadata;
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
 
-/// Page size when `MaxResults` is absent [U: AWS does not document it; 100 is the maximum].
+/// Page size when `MaxResults` is absent (AWS does not document it; 100 is the maximum).
 const DEFAULT_MAX_RESULTS: usize = 100;
 
 /// ListSecrets input.
@@ -71,7 +70,7 @@ pub fn list_secrets(
         .transpose()?;
 
     let table = sm.table(ctx);
-    let secrets = table.secrets.read();
+    let secrets = table.read();
     let page = listing::page(&secrets, &walk, cursor.as_ref());
     Ok(ListSecretsOutput {
         secret_list: page

@@ -20,6 +20,11 @@ use crate::api::json::{SecretText, decode};
 use crate::kms::LocalKms;
 
 fn ctx() -> RequestCtx {
+    ctx_at(OffsetDateTime::now_utc())
+}
+
+/// A request of the root user of account 111111111111 in us-east-1, served at `now`.
+pub(super) fn ctx_at(now: OffsetDateTime) -> RequestCtx {
     RequestCtx {
         request_id: "r".into(),
         principal: Principal {
@@ -28,7 +33,7 @@ fn ctx() -> RequestCtx {
             access_key_id: "test".into(),
         },
         region: "us-east-1".into(),
-        now: OffsetDateTime::now_utc(),
+        now,
     }
 }
 
@@ -55,10 +60,11 @@ fn service_with(names: &[&str]) -> SecretsManager {
 
 fn schedule_deletion(sm: &SecretsManager, name: &str) -> OffsetDateTime {
     let at = OffsetDateTime::now_utc();
-    let table = sm.table(&ctx());
-    let mut secrets = table.secrets.write();
-    secrets.get_mut(name).unwrap().deleted = Some(at);
-    secrets.settle();
+    sm.write_table(&ctx(), |secrets| {
+        secrets.get_mut(name).unwrap().deleted = Some(at);
+        Ok(())
+    })
+    .unwrap();
     at
 }
 
@@ -131,15 +137,14 @@ fn batch_reports_planned_deletions_per_secret_or_skips_them_with_filters() {
 #[test]
 fn batch_reports_decryption_failures_per_secret() {
     let sm = service_with(&["fine", "broken"]);
-    {
-        let table = sm.table(&ctx());
-        let mut secrets = table.secrets.write();
+    sm.write_table(&ctx(), |secrets| {
         let secret = secrets.get_mut("broken").unwrap();
         let sealed = secret.versions[0].value.as_mut().unwrap();
         let last = sealed.ciphertext.len() - 1;
         sealed.ciphertext[last] ^= 1;
-        secrets.settle();
-    }
+        Ok(())
+    })
+    .unwrap();
     let out = batch(&sm, json!({"SecretIdList": ["broken", "fine"]}));
     assert_eq!(out["SecretValues"][0]["SecretString"], "value of fine");
     assert_eq!(
@@ -190,7 +195,7 @@ fn a_short_scan_budget_gives_short_pages_that_still_reach_everything() {
         budget: 4,
     };
     let table = sm.table(&ctx());
-    let secrets = table.secrets.read();
+    let secrets = table.read();
     let mut cursor = None;
     let mut seen = Vec::new();
     let mut empty_pages_with_token = 0;
@@ -227,18 +232,22 @@ fn pages_stay_exact_while_other_threads_create_and_delete() {
     let sm = Arc::new(service_with(&all));
     let done = Arc::new(AtomicBool::new(false));
 
+    // The churn is bounded: each new secret lands at the end of the ascending walks, so an
+    // unbounded churner that outruns a starved reader (a loaded machine) would keep the walk
+    // from ever reaching its end.
+    const MAX_ROUNDS: usize = 500;
     let churner = {
         let (sm, done, churn) = (Arc::clone(&sm), Arc::clone(&done), churn.clone());
         std::thread::spawn(move || {
             let mut round = 0;
-            while !done.load(Ordering::Acquire) {
-                let table = sm.table(&ctx());
+            while !done.load(Ordering::Acquire) && round < MAX_ROUNDS {
                 if let Some(name) = churn.get(round) {
-                    let mut secrets = table.secrets.write();
-                    secrets.remove(name);
-                    secrets.settle();
+                    sm.write_table(&ctx(), |secrets| {
+                        secrets.remove(name);
+                        Ok(())
+                    })
+                    .unwrap();
                 }
-                drop(table);
                 let name = format!("fresh-{round:04}");
                 let input: CreateSecretInput =
                     decode(json!({"Name": name}).to_string().as_bytes()).unwrap();
@@ -270,7 +279,7 @@ fn pages_stay_exact_while_other_threads_create_and_delete() {
         loop {
             let next = {
                 let table = sm.table(&ctx());
-                let secrets = table.secrets.read();
+                let secrets = table.read();
                 let result = page(&secrets, &walk, cursor.as_ref());
                 seen.extend(result.secrets.iter().map(|s| s.name.clone()));
                 result.next

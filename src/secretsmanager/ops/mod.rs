@@ -1,4 +1,5 @@
-//! One file per operation; each validates its input against the model, then acts.
+//! One file per operation; each validates its input against the model (see [`validation`]),
+//! then acts.
 
 mod batch_get_secret_value;
 mod create_secret;
@@ -16,6 +17,7 @@ mod tag_resource;
 mod update_secret;
 mod update_secret_version_stage;
 mod validate_resource_policy;
+mod validation;
 
 pub use batch_get_secret_value::batch_get_secret_value;
 pub use create_secret::create_secret;
@@ -33,55 +35,7 @@ pub use update_secret::update_secret;
 pub use update_secret_version_stage::update_secret_version_stage;
 pub use validate_resource_policy::validate_resource_policy;
 
-use crate::api::validate::{Echo, Validator};
-
-/// Adds the model's `SecretIdType` constraints (required, 1-2048).
-fn validate_secret_id(v: &mut Validator, secret_id: Option<&String>) {
-    v.required("SecretId", secret_id);
-    v.length(
-        "SecretId",
-        secret_id.map(String::as_str),
-        1,
-        2048,
-        Echo::Value,
-    );
-}
-
-/// Adds the model's `ClientRequestTokenType` constraint (32-64).
-fn validate_token(v: &mut Validator, token: Option<&String>) {
-    v.length(
-        "ClientRequestToken",
-        token.map(String::as_str),
-        32,
-        64,
-        Echo::Value,
-    );
-}
-
-/// Adds the constraints shared by CreateSecret and UpdateSecret: `Description` (0-2048),
-/// `KmsKeyId` (0-2048) and `Type` (0-256).
-fn validate_metadata(
-    v: &mut Validator,
-    description: Option<&String>,
-    kms_key_id: Option<&String>,
-    secret_type: Option<&String>,
-) {
-    v.length(
-        "Description",
-        description.map(String::as_str),
-        0,
-        2048,
-        Echo::Value,
-    );
-    v.length(
-        "KmsKeyId",
-        kms_key_id.map(String::as_str),
-        0,
-        2048,
-        Echo::Value,
-    );
-    v.length("Type", secret_type.map(String::as_str), 0, 256, Echo::Value);
-}
-
+#[cfg(test)]
+mod access_tests;
 #[cfg(test)]
 mod listing_tests;

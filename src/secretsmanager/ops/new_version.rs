@@ -1,5 +1,5 @@
 //! What PutSecretValue and UpdateSecret share when a request carries a value: model checks
-//! for the value members, the ClientRequestToken idempotency of reference §3.3 and the commit
+//! for the value members, ClientRequestToken idempotency (see [`replay`]) and the commit
 //! of a sealed value as a new version (or into a value-less rotation placeholder).
 //!
 //! Protocol: read what the token names under the shared lock, compare or seal with no lock
@@ -59,7 +59,7 @@ pub enum Replay {
     Write,
 }
 
-/// ClientRequestToken idempotency (§3.3): same token and same value (same kind, same bytes)
+/// ClientRequestToken idempotency: same token and same value (same kind, same bytes)
 /// is a no-op; same token and another value is `ResourceExistsException`; a value-less
 /// placeholder is filled.
 pub fn replay(
@@ -181,7 +181,8 @@ mod tests {
         }
     }
 
-    /// Reference §3.3: PutSecretValue with a rotation placeholder's token fills it.
+    /// PutSecretValue with a rotation placeholder's token fills it (how rotation functions
+    /// store the pending value).
     #[test]
     fn a_placeholder_token_fills_the_placeholder() {
         let mut secret = secret_with_placeholder();

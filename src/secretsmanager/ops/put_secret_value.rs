@@ -1,7 +1,8 @@
 //! PutSecretValue: stores a new value as a new version of an existing secret.
 //!
-//! Labels follow §3.2 (rule 1 without `VersionStages`, rule 2 with them, rule 3 for the first
-//! value of a value-less secret); the token follows §3.3 (replay = no-op, other value =
+//! Labels follow the rules in [`labels`](super::super::labels) (rule 1 without
+//! `VersionStages`, rule 2 with them, rule 3 for the first value of a value-less secret); the
+//! token is idempotent as [`new_version::replay`] describes (replay = no-op, other value =
 //! `ResourceExistsException`, a rotation placeholder's token fills it). The value is sealed
 //! with no lock held, under the secret's KMS key.
 
@@ -11,7 +12,7 @@ use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::value::{self, SecretValue};
 use super::new_version::{self, Existing, Replay};
-use super::{validate_secret_id, validate_token};
+use super::validation;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::{SecretBlob, SecretText};
 use crate::api::validate::{Echo, Validator};
@@ -40,17 +41,17 @@ pub struct PutSecretValueOutput {
     pub version_stages: Option<Vec<String>>,
 }
 
-/// [P] moto's text (reference §4.4) for a request with neither value member.
+/// The text for a request with neither value member (moto's wording; AWS's is unrecorded).
 const VALUE_REQUIRED: &str = "You must provide either SecretString or SecretBinary.";
 
 /// Serves PutSecretValue.
 pub fn put_secret_value(
     sm: &SecretsManager,
     ctx: &RequestCtx,
-    input: PutSecretValueInput,
+    mut input: PutSecretValueInput,
 ) -> Result<PutSecretValueOutput, SmError> {
-    validate(&input)?;
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
+    let secret_id = validate(&mut input)?;
+    let secret_id = secret_id.as_str();
     let value = SecretValue::from_members(input.secret_string, input.secret_binary)?
         .ok_or_else(|| SmError::InvalidRequest(VALUE_REQUIRED.to_owned()))?;
     let token = input
@@ -95,10 +96,11 @@ fn output(
     }
 }
 
-fn validate(input: &PutSecretValueInput) -> Result<(), SmError> {
+/// Checks `input` against the model and takes its `SecretId` out.
+fn validate(input: &mut PutSecretValueInput) -> Result<String, SmError> {
     let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
-    validate_token(&mut v, input.client_request_token.as_ref());
+    let secret_id = validation::secret_id(&mut v, input.secret_id.take());
+    validation::token(&mut v, input.client_request_token.as_deref());
     new_version::validate_value(
         &mut v,
         input.secret_string.as_ref(),
@@ -117,7 +119,8 @@ fn validate(input: &PutSecretValueInput) -> Result<(), SmError> {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         },
     );
-    Ok(v.finish()?)
+    v.finish()?;
+    secret_id.take()
 }
 
 /// The model's `SecretVersionStagesType`: 1-20 labels of 1-256 characters each.

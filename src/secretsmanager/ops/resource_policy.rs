@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::super::SecretsManager;
 use super::super::error::{SmError, text};
 use super::super::policy;
-use super::validate_secret_id;
+use super::validation;
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
 
@@ -54,16 +54,10 @@ pub struct GetResourcePolicyOutput {
     resource_policy: Option<String>,
 }
 
-/// Adds the `ResourcePolicy` constraints (required, 1-20480).
-pub fn validate_policy_member(v: &mut Validator, policy: Option<&String>) {
-    v.required("ResourcePolicy", policy);
-    v.length(
-        "ResourcePolicy",
-        policy.map(String::as_str),
-        1,
-        MAX_POLICY_LENGTH,
-        Echo::Value,
-    );
+/// Adds the `ResourcePolicy` length constraint (1-20480); the member is also required.
+pub fn validate_policy_length(v: &mut Validator, policy: Option<&String>) {
+    let policy = policy.map(String::as_str);
+    v.length("ResourcePolicy", policy, 1, MAX_POLICY_LENGTH, Echo::Value);
 }
 
 /// Serves PutResourcePolicy.
@@ -72,14 +66,14 @@ pub fn put_resource_policy(
     ctx: &RequestCtx,
     input: PutResourcePolicyInput,
 ) -> Result<ArnAndName, SmError> {
-    let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
-    validate_policy_member(&mut v, input.resource_policy.as_ref());
-    v.finish()?;
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
-    let document = input.resource_policy.unwrap_or_default();
+    let (secret_id, document) = validation::secret_id_and(
+        input.secret_id,
+        "ResourcePolicy",
+        input.resource_policy,
+        validate_policy_length,
+    )?;
     let block_public = input.block_public_policy.unwrap_or(false);
-    sm.write_secret(ctx, secret_id, |secret| {
+    sm.write_secret(ctx, &secret_id, |secret| {
         secret.ensure_not_deleted()?;
         let parsed = policy::parse(&document).map_err(|_| {
             SmError::MalformedPolicyDocument(text::POLICY_INVALID_SYNTAX.to_owned())
@@ -101,11 +95,8 @@ pub fn get_resource_policy(
     ctx: &RequestCtx,
     input: SecretIdInput,
 ) -> Result<GetResourcePolicyOutput, SmError> {
-    let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
-    v.finish()?;
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
-    sm.read_secret(ctx, secret_id, |secret| {
+    let secret_id = validation::only_secret_id(input.secret_id)?;
+    sm.read_secret(ctx, &secret_id, |secret| {
         Ok(GetResourcePolicyOutput {
             arn: secret.arn.clone(),
             name: secret.name.clone(),
@@ -120,11 +111,8 @@ pub fn delete_resource_policy(
     ctx: &RequestCtx,
     input: SecretIdInput,
 ) -> Result<ArnAndName, SmError> {
-    let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
-    v.finish()?;
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
-    sm.write_secret(ctx, secret_id, |secret| {
+    let secret_id = validation::only_secret_id(input.secret_id)?;
+    sm.write_secret(ctx, &secret_id, |secret| {
         secret.ensure_not_deleted()?;
         secret.resource_policy = None;
         Ok(ArnAndName {

@@ -5,9 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::super::SecretsManager;
 use super::super::error::SmError;
-use super::validate_secret_id;
+use super::validation;
 use crate::api::ctx::RequestCtx;
-use crate::api::validate::Validator;
 
 /// RestoreSecret input.
 #[derive(Debug, Deserialize)]
@@ -31,11 +30,8 @@ pub fn restore_secret(
     ctx: &RequestCtx,
     input: RestoreSecretInput,
 ) -> Result<RestoreSecretOutput, SmError> {
-    let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
-    v.finish()?;
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
-    sm.write_secret(ctx, secret_id, |secret| {
+    let secret_id = validation::only_secret_id(input.secret_id)?;
+    sm.write_secret(ctx, &secret_id, |secret| {
         // Decision (unverified on AWS; peers agree): restoring a secret that is not scheduled
         // for deletion is a successful no-op.
         secret.restore();

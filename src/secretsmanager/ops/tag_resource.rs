@@ -3,13 +3,14 @@
 //! TagResource upserts (existing key overwritten in place, new keys appended, 50 at most);
 //! UntagResource removes the listed keys, absent keys silently. Once a secret has had tags,
 //! removing them all leaves `"Tags": []` in DescribeSecret (not an absent member). A secret
-//! scheduled for deletion refuses both. `aws:` keys are refused by both operations (removing a
-//! system tag modifies it too [U]) before the secret is looked up [U order].
+//! scheduled for deletion refuses both. `aws:` keys are refused by both operations (decision:
+//! removing a system tag modifies it too) before the secret is looked up (decision: the order
+//! of the two checks was not observed on AWS).
 //!
-//! Decision [U]: a call that actually changes the tags sets `LastChangedDate` (AWS documents
-//! it as the last modification "in any way"); a call that changes nothing (same values, or
-//! only absent keys) leaves it alone, as the UntagResource doc says "the secret metadata is
-//! unchanged".
+//! Decision (not observed on AWS): a call that actually changes the tags sets
+//! `LastChangedDate` (AWS documents it as the last modification "in any way"); a call that
+//! changes nothing (same values, or only absent keys) leaves it alone, as the UntagResource
+//! documentation says "the secret metadata is unchanged".
 
 use serde::Deserialize;
 
@@ -17,9 +18,8 @@ use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::model::Tag;
 use super::super::tags;
-use super::validate_secret_id;
+use super::validation;
 use crate::api::ctx::RequestCtx;
-use crate::api::validate::Validator;
 
 /// TagResource input.
 #[derive(Debug, Deserialize)]
@@ -43,17 +43,14 @@ pub fn tag_resource(
     ctx: &RequestCtx,
     input: TagResourceInput,
 ) -> Result<(), SmError> {
-    let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
-    v.required("Tags", input.tags.as_ref());
-    tags::validate_tags(&mut v, "Tags", input.tags.as_deref());
-    v.finish()?;
+    let (secret_id, new) =
+        validation::secret_id_and(input.secret_id, "Tags", input.tags, |v, new| {
+            tags::validate_tags(v, "Tags", new.map(Vec::as_slice));
+        })?;
 
-    let new = input.tags.unwrap_or_default();
     tags::check_keys_present(&new)?;
     tags::check_not_reserved(new.iter().filter_map(|tag| tag.key.as_deref()))?;
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
-    sm.write_secret(ctx, secret_id, |secret| {
+    sm.write_secret(ctx, &secret_id, |secret| {
         secret.ensure_not_deleted()?;
         let current = secret.tags.as_deref().unwrap_or_default();
         let merged = tags::upsert(current, &new);
@@ -72,16 +69,13 @@ pub fn untag_resource(
     ctx: &RequestCtx,
     input: UntagResourceInput,
 ) -> Result<(), SmError> {
-    let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
-    v.required("TagKeys", input.tag_keys.as_ref());
-    tags::validate_tag_keys(&mut v, "TagKeys", input.tag_keys.as_deref());
-    v.finish()?;
+    let (secret_id, keys) =
+        validation::secret_id_and(input.secret_id, "TagKeys", input.tag_keys, |v, keys| {
+            tags::validate_tag_keys(v, "TagKeys", keys.map(Vec::as_slice));
+        })?;
 
-    let keys = input.tag_keys.unwrap_or_default();
     tags::check_not_reserved(keys.iter().map(String::as_str))?;
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
-    sm.write_secret(ctx, secret_id, |secret| {
+    sm.write_secret(ctx, &secret_id, |secret| {
         secret.ensure_not_deleted()?;
         if let Some(current) = secret.tags.as_mut() {
             let before = current.len();

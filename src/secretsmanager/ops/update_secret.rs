@@ -16,7 +16,7 @@ use super::super::labels::{AWSPENDING, AWSPREVIOUS};
 use super::super::secret::{AWSCURRENT, SealedValue, Secret};
 use super::super::value::{self, SecretValue};
 use super::new_version::{self, Existing, Replay};
-use super::{validate_metadata, validate_secret_id, validate_token};
+use super::validation;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::{SecretBlob, SecretText};
 use crate::api::validate::Validator;
@@ -70,10 +70,10 @@ struct Resealed {
 pub fn update_secret(
     sm: &SecretsManager,
     ctx: &RequestCtx,
-    input: UpdateSecretInput,
+    mut input: UpdateSecretInput,
 ) -> Result<UpdateSecretOutput, SmError> {
-    validate(&input)?;
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
+    let secret_id = validate(&mut input)?;
+    let secret_id = secret_id.as_str();
     let value = SecretValue::from_members(input.secret_string, input.secret_binary)?;
     let token = match (&value, input.client_request_token) {
         (Some(_), None) => return Err(new_version::token_required()),
@@ -221,20 +221,22 @@ fn output(snapshot: Snapshot, version_id: Option<String>) -> UpdateSecretOutput 
     }
 }
 
-fn validate(input: &UpdateSecretInput) -> Result<(), SmError> {
+/// Checks `input` against the model and takes its `SecretId` out.
+fn validate(input: &mut UpdateSecretInput) -> Result<String, SmError> {
     let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
-    validate_token(&mut v, input.client_request_token.as_ref());
-    validate_metadata(
+    let secret_id = validation::secret_id(&mut v, input.secret_id.take());
+    validation::token(&mut v, input.client_request_token.as_deref());
+    validation::metadata(
         &mut v,
-        input.description.as_ref(),
-        input.kms_key_id.as_ref(),
-        input.secret_type.as_ref(),
+        input.description.as_deref(),
+        input.kms_key_id.as_deref(),
+        input.secret_type.as_deref(),
     );
     new_version::validate_value(
         &mut v,
         input.secret_string.as_ref(),
         input.secret_binary.as_ref(),
     );
-    Ok(v.finish()?)
+    v.finish()?;
+    secret_id.take()
 }

@@ -1,5 +1,5 @@
 //! UpdateSecretVersionStage: moves a staging label between versions, or removes it
-//! (reference §3.2 rules 4-6; the label engine in `labels` decides and words the errors).
+//! (rules 4-6 of [`labels`], which decides and words the errors).
 //! Answers only `ARN` and `Name`, as AWS does.
 
 use serde::{Deserialize, Serialize};
@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::labels;
-use super::validate_secret_id;
+use super::validation;
 use crate::api::ctx::RequestCtx;
-use crate::api::validate::{Echo, Validator};
+use crate::api::validate::Echo;
 
 /// UpdateSecretVersionStage input.
 #[derive(Debug, Deserialize)]
@@ -36,33 +36,35 @@ pub fn update_secret_version_stage(
     ctx: &RequestCtx,
     input: UpdateSecretVersionStageInput,
 ) -> Result<UpdateSecretVersionStageOutput, SmError> {
-    let mut v = Validator::new();
-    validate_secret_id(&mut v, input.secret_id.as_ref());
-    v.required("VersionStage", input.version_stage.as_ref());
-    v.length(
+    let (remove_from, move_to) = (input.remove_from_version_id, input.move_to_version_id);
+    let (secret_id, label) = validation::secret_id_and(
+        input.secret_id,
         "VersionStage",
-        input.version_stage.as_deref(),
-        1,
-        256,
-        Echo::Value,
-    );
-    for (member, id) in [
-        ("RemoveFromVersionId", &input.remove_from_version_id),
-        ("MoveToVersionId", &input.move_to_version_id),
-    ] {
-        v.length(member, id.as_deref(), 32, 64, Echo::Value);
-    }
-    v.finish()?;
+        input.version_stage,
+        |v, label| {
+            v.length(
+                "VersionStage",
+                label.map(String::as_str),
+                1,
+                256,
+                Echo::Value,
+            );
+            for (member, id) in [
+                ("RemoveFromVersionId", &remove_from),
+                ("MoveToVersionId", &move_to),
+            ] {
+                v.length(member, id.as_deref(), 32, 64, Echo::Value);
+            }
+        },
+    )?;
 
-    let secret_id = input.secret_id.as_deref().unwrap_or_default();
-    let label = input.version_stage.as_deref().unwrap_or_default();
-    sm.write_secret(ctx, secret_id, |secret| {
+    sm.write_secret(ctx, &secret_id, |secret| {
         secret.ensure_not_deleted()?;
         labels::update_stage(
             &mut secret.versions,
-            label,
-            input.remove_from_version_id.as_deref(),
-            input.move_to_version_id.as_deref(),
+            &label,
+            remove_from.as_deref(),
+            move_to.as_deref(),
         )?;
         secret.record_change(ctx.now);
         Ok(UpdateSecretVersionStageOutput {

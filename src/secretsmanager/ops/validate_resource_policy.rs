@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::super::SecretsManager;
 use super::super::error::SmError;
 use super::super::policy::{self, Finding};
-use super::resource_policy::validate_policy_member;
+use super::resource_policy::validate_policy_length;
+use super::validation::require;
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
 
@@ -46,12 +47,13 @@ pub fn validate_resource_policy(
 ) -> Result<ValidateResourcePolicyOutput, SmError> {
     let mut v = Validator::new();
     v.length("SecretId", input.secret_id.as_deref(), 1, 2048, Echo::Value);
-    validate_policy_member(&mut v, input.resource_policy.as_ref());
+    let document = require(&mut v, "ResourcePolicy", input.resource_policy);
+    validate_policy_length(&mut v, document.as_ref());
     v.finish()?;
+    let document = document.take()?;
     if let Some(secret_id) = input.secret_id.as_deref() {
         sm.read_secret(ctx, secret_id, |_| Ok(()))?;
     }
-    let document = input.resource_policy.unwrap_or_default();
     let findings: Vec<Finding> = match policy::parse(&document) {
         Ok(parsed) => parsed.findings(),
         Err(finding) => vec![finding],

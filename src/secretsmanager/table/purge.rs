@@ -4,22 +4,19 @@
 //! The purge runs in three places so that no request can ever see an expired secret:
 //! lazily before any request touches a partition ([`SecretTable::purge_due`] from
 //! `SecretsManager::table`), from the server's background scheduler, and right after the
-//! admin API moves the clock ([`super::SecretsManager::purge_expired`]). Removal goes only
-//! through `Secrets::remove`, which keeps the table's indexes in sync.
+//! admin API moves the clock (`SecretsManager::purge_expired`). Removal goes only through
+//! `Secrets::remove`, which keeps the table's indexes in sync.
 //!
-//! Invariant: a table's [`PurgeHint`] is never later than the earliest deletion date of any
-//! of its scheduled secrets (whole seconds, rounded down), so a check that finds `now` before
-//! the hint may skip the scan; the hint is lowered and recomputed only under the write lock.
+//! Invariant: a table's purge hint (a [`crate::clock::DueHint`]) is never later than the
+//! earliest deletion date of any of its scheduled secrets (whole seconds, rounded down), so a
+//! check that finds `now` before the hint may skip the scan. The hint is private to the
+//! table: [`SecretTable::write`] lowers it for every secret a section leaves scheduled, and
+//! only the purge below recomputes it, both under the write lock.
 
 use time::OffsetDateTime;
 
-use crate::clock::DueHint;
-
-use super::secret::SecretTable;
+use super::SecretTable;
 use crate::storage::{Journal, PartitionKey};
-
-/// A lower bound of the earliest deletion date in one table (see [`DueHint`]).
-pub type PurgeHint = DueHint;
 
 impl SecretTable {
     /// Removes every secret whose deletion date is not after `now`; returns how many.
@@ -95,19 +92,18 @@ mod tests {
         for (name, days) in [("seven", Some(7)), ("thirty", Some(30)), ("kept", None)] {
             let mut s = secret(name);
             if let Some(days) = days {
-                table
-                    .purge_hint
-                    .note(s.schedule_deletion(start, Duration::days(days)));
+                // The write section lowers the hint itself.
+                s.schedule_deletion(start, Duration::days(days));
             }
             insert(&table, s);
         }
         assert_eq!(purge(&table, start + Duration::days(6)), 0);
         assert_eq!(purge(&table, start + Duration::days(8)), 1);
-        assert!(table.secrets.read().get("seven").is_none());
-        assert!(table.secrets.read().get("thirty").is_some());
+        assert!(table.read().get("seven").is_none());
+        assert!(table.read().get("thirty").is_some());
         assert_eq!(purge(&table, start + Duration::days(30)), 1);
-        assert_eq!(table.secrets.read().len(), 1);
-        assert!(table.secrets.read().get("kept").is_some());
+        assert_eq!(table.read().len(), 1);
+        assert!(table.read().get("kept").is_some());
         assert!(!table.purge_hint.may_be_due(start + Duration::days(10_000)));
     }
 
@@ -122,6 +118,6 @@ mod tests {
         s.restore();
         insert(&table, s);
         assert_eq!(purge(&table, start + Duration::days(8)), 0);
-        assert_eq!(table.secrets.read().len(), 1);
+        assert_eq!(table.read().len(), 1);
     }
 }
