@@ -13,7 +13,8 @@ use super::{create_secret, describe_secret, get_secret_value};
 use crate::api::json::decode;
 use crate::audit::AuditLog;
 use crate::kms::LocalKms;
-use crate::storage::{Journal, MemoryStore, RootKey, Store};
+use crate::kms::RootKey;
+use crate::storage::{Journal, MemoryStore, Store};
 
 /// Noon UTC on 2023-01-11.
 const NOON: i64 = 1_673_438_400;
@@ -27,7 +28,10 @@ fn noon() -> OffsetDateTime {
 
 /// A service over `journal`, loaded from its store (a restart when the store has data).
 fn service(journal: &Journal) -> SecretsManager {
-    let kms = Arc::new(LocalKms::with_journal(journal.clone()));
+    let kms = Arc::new(LocalKms::durable(
+        journal.clone(),
+        RootKey::from_bytes(&[7; 32]),
+    ));
     kms.load().unwrap();
     let sm = SecretsManager::with_journal(kms, Arc::new(AuditLog::new()), journal.clone());
     sm.load().unwrap();
@@ -57,7 +61,7 @@ fn last_accessed(sm: &SecretsManager, name: &str) -> Option<i64> {
 #[test]
 fn a_read_stores_the_access_day_and_only_moves_it_forward() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
-    let journal = Journal::durable(store, RootKey::from_bytes(&[7; 32]));
+    let journal = Journal::durable(store);
     let sm = service(&journal);
     create(&sm, "s");
     assert_eq!(last_accessed(&sm, "s"), None);
