@@ -13,6 +13,8 @@ from lockbox_harness import assert_client_error, payload, uniq
 DAY = 86400.0
 CTX = {"purpose": "compat", "Tenant": "a"}
 PRINCIPAL = f"arn:aws:iam::{h.DEFAULT_ACCOUNT}:role/compat-app"
+INVALID_MARKER = ("The request was rejected because the marker that specifies where pagination "
+                  "should next begin is not valid.")
 
 
 def fails(code, message, fn, **kw):
@@ -310,7 +312,7 @@ def test_list_retirable_grants(kms):
     assert first["Truncated"] is True and len(first["Grants"]) == 1, first
     rest = kms.list_retirable_grants(RetiringPrincipal=retirer, Limit=1, Marker=first["NextMarker"])
     assert rest["Truncated"] is False and rest["Grants"][0]["GrantId"] != first["Grants"][0]["GrantId"]
-    fails("InvalidMarkerException", "Invalid marker", kms.list_retirable_grants,
+    fails("InvalidMarkerException", INVALID_MARKER, kms.list_retirable_grants,
           RetiringPrincipal=retirer, Marker="bogus")
 
 

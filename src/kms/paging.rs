@@ -15,13 +15,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::KmsError;
 use crate::api::validate::{Echo, Validator};
 
-/// `InvalidMarkerException` text: the model's description of the error (AWS's own wording for
-/// a bad marker is not documented).
+/// `InvalidMarkerException` text of every listing: the model's description of the error
+/// (AWS's own wording for a bad marker is not documented).
 pub const INVALID_MARKER: &str = "The request was rejected because the marker that specifies where pagination should next begin is not valid.";
-
-/// The shorter `InvalidMarkerException` text of the grant and rotation listings (see
-/// [`Listing::invalid_marker`]).
-pub const INVALID_MARKER_SHORT: &str = "Invalid marker";
 
 /// A KMS list operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,18 +75,6 @@ impl Listing {
             Listing::Aliases => (50, 100),
             Listing::ResourceTags => (50, 50),
             Listing::Grants | Listing::RetirableGrants => (50, 100),
-        }
-    }
-
-    /// The `InvalidMarkerException` text. Two texts are in use, each pinned by the tests of
-    /// three operations: [`INVALID_MARKER_SHORT`] for the grant and rotation listings,
-    /// [`INVALID_MARKER`] for the others.
-    fn invalid_marker(self) -> &'static str {
-        match self {
-            Listing::Grants | Listing::RetirableGrants | Listing::KeyRotations => {
-                INVALID_MARKER_SHORT
-            }
-            _ => INVALID_MARKER,
         }
     }
 }
@@ -173,8 +157,8 @@ pub fn page<T>(
     })
 }
 
-fn invalid(listing: Listing) -> KmsError {
-    KmsError::InvalidMarker(listing.invalid_marker().to_owned())
+fn invalid(_listing: Listing) -> KmsError {
+    KmsError::InvalidMarker(INVALID_MARKER.to_owned())
 }
 
 fn encode(listing: Listing, last: &str) -> String {
@@ -246,7 +230,7 @@ mod tests {
         );
         assert_eq!(
             page_of(Listing::Grants, "garbage!"),
-            Err(KmsError::InvalidMarker(INVALID_MARKER_SHORT.to_owned()))
+            Err(KmsError::InvalidMarker(INVALID_MARKER.to_owned()))
         );
         assert!(page_of(Listing::Keys, &encode(Listing::Aliases, "x")).is_err());
         assert!(page_of(Listing::Keys, &encode(Listing::Keys, "k00")).is_ok());

@@ -224,7 +224,7 @@ async fn list_grants_filters_and_pages() {
     assert_error(
         kms.list_grants().key_id(&id).marker("bogus").send().await,
         "InvalidMarkerException",
-        "Invalid marker",
+        "The request was rejected because the marker that specifies where pagination should next begin is not valid.",
     );
     assert_error(
         kms.list_grants().key_id(&id).limit(101).send().await,
@@ -311,7 +311,7 @@ async fn retirable_grants_are_listed_across_the_accounts_keys() {
             .send()
             .await,
         "InvalidMarkerException",
-        "Invalid marker",
+        "The request was rejected because the marker that specifies where pagination should next begin is not valid.",
     );
     assert_error(
         kms.list_retirable_grants()

@@ -159,7 +159,7 @@ async fn rotation_operations_validate_like_kms() {
             .send()
             .await,
         "InvalidMarkerException",
-        "Invalid marker",
+        "The request was rejected because the marker that specifies where pagination should next begin is not valid.",
     );
 }
 
