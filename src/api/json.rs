@@ -6,14 +6,14 @@
 //! absent members are omitted (never `null`), timestamps are epoch seconds with a millisecond
 //! fraction, blobs are base64.
 
-use std::fmt;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
+
+use crate::crypto::Sensitive;
 
 use super::error::CommonError;
 
@@ -84,13 +84,15 @@ impl Serialize for EpochSeconds {
     }
 }
 
-/// A sensitive blob (e.g. `SecretBinary`): base64 on the wire, zeroized in memory, redacted in logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretBlob(pub Zeroizing<Vec<u8>>);
+/// A sensitive blob (e.g. `SecretBinary`, a KMS plaintext): base64 on the wire, zeroized in
+/// memory, redacted in logs (`SecretBlob(**redacted**)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretBlob(pub Sensitive<Zeroizing<Vec<u8>>>);
 
-impl fmt::Debug for SecretBlob {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretBlob(**redacted**)")
+impl SecretBlob {
+    /// Wraps `bytes`.
+    pub fn new(bytes: impl Into<Zeroizing<Vec<u8>>>) -> Self {
+        SecretBlob(Sensitive::new(bytes.into()))
     }
 }
 
@@ -99,7 +101,7 @@ impl<'de> Deserialize<'de> for SecretBlob {
         let text = Zeroizing::new(String::deserialize(deserializer)?);
         STANDARD
             .decode(text.as_bytes())
-            .map(|bytes| SecretBlob(Zeroizing::new(bytes)))
+            .map(SecretBlob::new)
             .map_err(|_| serde::de::Error::custom("a base64-encoded blob"))
     }
 }
@@ -111,14 +113,22 @@ impl Serialize for SecretBlob {
     }
 }
 
-/// A sensitive string (e.g. `SecretString`): zeroized in memory, redacted in logs.
-#[derive(Clone, PartialEq, Eq, Deserialize, Serialize)]
+/// A sensitive string (e.g. `SecretString`): zeroized in memory, redacted in logs
+/// (`SecretText(**redacted**)`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
-pub struct SecretText(pub Zeroizing<String>);
+pub struct SecretText(pub Sensitive<Zeroizing<String>>);
 
-impl fmt::Debug for SecretText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretText(**redacted**)")
+impl SecretText {
+    /// Wraps `text`.
+    pub fn new(text: impl Into<Zeroizing<String>>) -> Self {
+        SecretText(Sensitive::new(text.into()))
+    }
+}
+
+impl Serialize for SecretText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.expose())
     }
 }
 

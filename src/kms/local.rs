@@ -29,7 +29,7 @@ pub struct LocalKms {
     pub(super) rings: Partitions<KeyRing>,
     /// Where changes are stored (nowhere beyond memory without a data dir), with the root key
     /// that seals key material.
-    pub(super) journal: SealedJournal,
+    journal: SealedJournal,
     /// No key rotates automatically before this time (`None`: no key rotates at all).
     rotation_hint: Mutex<Option<OffsetDateTime>>,
 }

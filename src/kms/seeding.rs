@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use super::envelope::MATERIAL_ID_LEN;
 use super::keys::{Alias, Key, KeyManager, KeyState, Material};
 use super::{KmsCaller, LocalKms, SECRETS_MANAGER_ALIAS};
+use crate::crypto::Sensitive;
 use crate::storage::{PartitionKey, Tracked};
 
 /// A key as a seed declares it (material already decoded).
@@ -37,17 +38,12 @@ pub struct KeySeed {
 }
 
 /// One generation of material.
+#[derive(Debug)]
 pub struct SeedMaterial {
     /// Material id; `None` derives it from the key id and the secret.
     pub id: Option<[u8; MATERIAL_ID_LEN]>,
     /// The 256-bit secret.
-    pub secret: Zeroizing<[u8; 32]>,
-}
-
-impl std::fmt::Debug for SeedMaterial {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SeedMaterial(**redacted**)")
-    }
+    pub secret: Sensitive<Zeroizing<[u8; 32]>>,
 }
 
 /// What applying one object did.
@@ -121,7 +117,7 @@ fn seeded_materials(seed: &KeySeed) -> Vec<Material> {
             id: m
                 .id
                 .unwrap_or_else(|| derived_material_id(&seed.key_id, &m.secret)),
-            secret: m.secret.clone(),
+            secret: m.secret.expose().clone(),
         })
         .collect()
 }

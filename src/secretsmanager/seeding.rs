@@ -353,6 +353,6 @@ fn sealed_of(
         kind,
         ciphertext: ciphertext.to_vec(),
         encrypted_data_key: encrypted_data_key.to_vec(),
-        key_arn: format!("arn:aws:kms:{}:{}:key/{key_id}", ctx.region, ctx.account()),
+        key_arn: kms::key_arn(&ctx.region, ctx.account(), key_id),
     }
 }

@@ -181,10 +181,10 @@ pub fn open(
     let plaintext = aead::open(&key, &sealed.ciphertext, &value_aad(arn, version_id))
         .map_err(|_| decryption_failure())?;
     match sealed.kind {
-        ValueKind::Binary => Ok(SecretValue::Binary(SecretBlob(plaintext))),
+        ValueKind::Binary => Ok(SecretValue::Binary(SecretBlob::new(plaintext))),
         ValueKind::Text => {
             let text = String::from_utf8(plaintext.to_vec()).map_err(|_| decryption_failure())?;
-            Ok(SecretValue::Text(SecretText(Zeroizing::new(text))))
+            Ok(SecretValue::Text(SecretText::new(text)))
         }
     }
 }

@@ -34,6 +34,7 @@ use super::model::{
 use crate::app::AppState;
 use crate::clock::Clock as _;
 use crate::config::is_account_id;
+use crate::crypto::Sensitive;
 use crate::kms::{Applied, KeySeed, KmsCaller, SeedError, SeedMaterial};
 use crate::secretsmanager::{SecretSeed, SecretValue, SeedValue, ValueKind, VersionSeed};
 
@@ -235,7 +236,7 @@ fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
         }
         materials.push(SeedMaterial {
             id: None,
-            secret: material(text)?,
+            secret: Sensitive::new(material(text)?),
         });
     }
     for generation in &doc.key_materials {
@@ -250,7 +251,7 @@ fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
         };
         materials.push(SeedMaterial {
             id,
-            secret: material(&generation.material)?,
+            secret: Sensitive::new(material(&generation.material)?),
         });
     }
     Ok(KeySeed {

@@ -184,7 +184,7 @@ pub fn decrypt(
     }
     Ok(DecryptOutput {
         key_id: opened.key_arn,
-        plaintext: SecretBlob(opened.plaintext),
+        plaintext: SecretBlob::new(opened.plaintext),
         encryption_algorithm: SYMMETRIC_DEFAULT,
         key_material_id: opened.key_material_id,
     })

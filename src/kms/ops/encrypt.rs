@@ -88,7 +88,7 @@ pub fn encrypt(
         }
         let sealed = crypto::seal(key, &input.plaintext.0, &input.context)?;
         Ok(EncryptOutput {
-            ciphertext_blob: SecretBlob(sealed.blob.into()),
+            ciphertext_blob: SecretBlob::new(sealed.blob),
             key_id: key.arn.clone(),
             encryption_algorithm: algorithm,
         })

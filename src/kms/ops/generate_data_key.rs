@@ -122,8 +122,8 @@ fn generate(
         let data_key = random_bytes(input.length);
         let sealed = crypto::seal(key, &data_key, &input.context)?;
         Ok(GenerateDataKeyOutput {
-            ciphertext_blob: SecretBlob(sealed.blob.into()),
-            plaintext: with_plaintext.then_some(SecretBlob(data_key)),
+            ciphertext_blob: SecretBlob::new(sealed.blob),
+            plaintext: with_plaintext.then_some(SecretBlob::new(data_key)),
             key_id: key.arn.clone(),
             key_material_id: sealed.key_material_id,
         })

@@ -50,6 +50,6 @@ pub fn generate_random(input: GenerateRandomInput) -> Result<GenerateRandomOutpu
     refuse_recipient(input.recipient.as_ref())?;
     let length = usize::try_from(length).map_err(|_| KmsError::Internal)?;
     Ok(GenerateRandomOutput {
-        plaintext: SecretBlob(random_bytes(length)),
+        plaintext: SecretBlob::new(random_bytes(length)),
     })
 }

@@ -146,7 +146,7 @@ pub fn re_encrypt(
     }
     let sealed = crypto::seal(destination, &opened.plaintext, &input.destination_context)?;
     Ok(ReEncryptOutput {
-        ciphertext_blob: SecretBlob(sealed.blob.into()),
+        ciphertext_blob: SecretBlob::new(sealed.blob),
         source_key_id: opened.key_arn,
         key_id: destination.arn.clone(),
         source_encryption_algorithm: SYMMETRIC_DEFAULT,

@@ -78,6 +78,6 @@ pub fn get_random_password(
             )
         })?;
     Ok(GetRandomPasswordOutput {
-        random_password: SecretText(password),
+        random_password: SecretText::new(password),
     })
 }

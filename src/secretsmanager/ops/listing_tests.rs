@@ -50,7 +50,7 @@ fn service_with(names: &[&str]) -> SecretsManager {
         )
         .unwrap();
         let input = CreateSecretInput {
-            secret_string: Some(SecretText(format!("value of {name}").into())),
+            secret_string: Some(SecretText::new(format!("value of {name}"))),
             ..input
         };
         create_secret(&sm, &ctx(), input).unwrap();
