@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use crate::api::Principal;
 use crate::api::ctx::RequestCtx;
 use crate::api::error::WireError as _;
 use crate::audit::AuditLog;
@@ -71,16 +70,7 @@ fn services(journal: &Journal) -> (Arc<LocalKms>, SecretsManager) {
 }
 
 fn ctx() -> RequestCtx {
-    RequestCtx {
-        request_id: "r".into(),
-        principal: Principal {
-            account_id: "111111111111".into(),
-            arn: "arn:aws:iam::111111111111:root".into(),
-            access_key_id: "test".into(),
-        },
-        region: "us-east-1".into(),
-        now: OffsetDateTime::now_utc(),
-    }
+    RequestCtx::for_tests(OffsetDateTime::now_utc())
 }
 
 fn call(sm: &SecretsManager, op: Operation, body: Value) -> Result<Value, String> {

@@ -23,3 +23,21 @@ impl RequestCtx {
         &self.principal.account_id
     }
 }
+
+#[cfg(test)]
+impl RequestCtx {
+    /// A request of the root user of account 111111111111 in us-east-1, served at `now`
+    /// (for unit tests that call services directly).
+    pub fn for_tests(now: OffsetDateTime) -> RequestCtx {
+        RequestCtx {
+            request_id: "r".into(),
+            principal: Principal {
+                account_id: "111111111111".into(),
+                arn: "arn:aws:iam::111111111111:root".into(),
+                access_key_id: "test".into(),
+            },
+            region: "us-east-1".into(),
+            now,
+        }
+    }
+}

@@ -10,21 +10,11 @@ use time::OffsetDateTime;
 
 use super::super::keys::KeyState;
 use super::super::{KmsCaller, LocalKms};
-use crate::api::Principal;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::decode;
 
 fn ctx() -> RequestCtx {
-    RequestCtx {
-        request_id: "r".into(),
-        principal: Principal {
-            account_id: "111111111111".into(),
-            arn: "arn:aws:iam::111111111111:root".into(),
-            access_key_id: "test".into(),
-        },
-        region: "us-east-1".into(),
-        now: OffsetDateTime::UNIX_EPOCH,
-    }
+    RequestCtx::for_tests(OffsetDateTime::UNIX_EPOCH)
 }
 
 fn input<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {

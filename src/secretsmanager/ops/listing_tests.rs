@@ -14,7 +14,6 @@ use super::batch_get_secret_value::BatchGetSecretValueInput;
 use super::list_secrets::ListSecretsInput;
 use super::tag_resource::{TagResourceInput, UntagResourceInput};
 use super::{batch_get_secret_value, create_secret, list_secrets, tag_resource, untag_resource};
-use crate::api::Principal;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::{SecretText, decode};
 use crate::kms::LocalKms;
@@ -25,16 +24,7 @@ fn ctx() -> RequestCtx {
 
 /// A request of the root user of account 111111111111 in us-east-1, served at `now`.
 pub(super) fn ctx_at(now: OffsetDateTime) -> RequestCtx {
-    RequestCtx {
-        request_id: "r".into(),
-        principal: Principal {
-            account_id: "111111111111".into(),
-            arn: "arn:aws:iam::111111111111:root".into(),
-            access_key_id: "test".into(),
-        },
-        region: "us-east-1".into(),
-        now,
-    }
+    RequestCtx::for_tests(now)
 }
 
 fn service_with(names: &[&str]) -> SecretsManager {
