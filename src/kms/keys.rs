@@ -14,7 +14,7 @@ use super::grants::Grant;
 use super::model::KeyMetadata;
 use super::rotation::KeyRotation;
 use crate::api::json::EpochSeconds;
-use crate::crypto::aead;
+use crate::crypto::{Sensitive, aead};
 
 /// Who manages a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,12 +58,12 @@ impl KeyState {
 }
 
 /// One generation of key material.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Material {
     /// Identifies this material inside ciphertext blobs (`KeyMaterialId` is its hex form).
     pub id: [u8; MATERIAL_ID_LEN],
-    /// The 256-bit secret; zeroized on drop.
-    pub secret: Zeroizing<[u8; 32]>,
+    /// The 256-bit secret; zeroized on drop, never printed.
+    pub secret: Sensitive<Zeroizing<[u8; 32]>>,
 }
 
 impl Material {
@@ -73,7 +73,7 @@ impl Material {
         id.copy_from_slice(&aead::random_key()[..MATERIAL_ID_LEN]);
         Material {
             id,
-            secret: aead::random_key(),
+            secret: Sensitive::new(aead::random_key()),
         }
     }
 

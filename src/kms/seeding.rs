@@ -117,7 +117,7 @@ fn seeded_materials(seed: &KeySeed) -> Vec<Material> {
             id: m
                 .id
                 .unwrap_or_else(|| derived_material_id(&seed.key_id, &m.secret)),
-            secret: m.secret.expose().clone(),
+            secret: m.secret.clone(),
         })
         .collect()
 }
@@ -244,7 +244,7 @@ impl LocalKms {
                     materials: key
                         .materials
                         .iter()
-                        .map(|m| (m.id_hex(), m.secret.clone()))
+                        .map(|m| (m.id_hex(), m.secret.expose().clone()))
                         .collect(),
                     aliases: aliases
                         .iter()

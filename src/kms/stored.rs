@@ -18,6 +18,7 @@ use super::grants::{Constraints, Grant, GrantTerms};
 use super::keys::{Alias, Key, KeyManager, KeyState, Material};
 use super::root_key::{RootKey, RootKeyError};
 use super::rotation::{KeyRotation, RotationRecord, RotationType};
+use crate::crypto::Sensitive;
 use crate::storage::codec::{b64, nanos, opt_nanos};
 use crate::storage::{
     Mutation, PartitionKey, RecordKind, Section, StoreError, Tracked, changed_records, decode_json,
@@ -219,7 +220,7 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
             bytes.copy_from_slice(secret);
             Ok(Material {
                 id: material_id(id, &what)?,
-                secret: bytes,
+                secret: Sensitive::new(bytes),
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
