@@ -547,11 +547,11 @@ class LabelTraceRunner:
 
 
 # ------------------------------------------------------------------ issue 4: KMS
-# Texts and shapes from /work/shared/reference/kms-cloudtrail-iam-sts.md; the tag after each
-# constant is the reference's evidence tag ([S] = recorded against AWS).
+# Texts and shapes of real KMS; the comment after each constant says where it is known from
+# ("AWS" = recorded against real AWS).
 KMS_SERVICE = "kms"
 KMS_TARGET_PREFIX = "TrentService."
-# §2.5 CreateKey [S]: exactly these members for a default symmetric key.
+# CreateKey (AWS): exactly these members for a default symmetric key.
 KMS_SYMMETRIC_METADATA_FIELDS = frozenset({
     "AWSAccountId", "Arn", "CreationDate", "CurrentKeyMaterialId", "CustomerMasterKeySpec",
     "Description", "Enabled", "EncryptionAlgorithms", "KeyId", "KeyManager", "KeySpec",
@@ -560,21 +560,21 @@ KMS_SYMMETRIC_METADATA_FIELDS = frozenset({
 KMS_KEY_ID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 KMS_MATERIAL_ID_RE = re.compile(r"^[0-9a-f]{64}$")
 KMS_GRANT_ID_RE = re.compile(r"^[0-9a-f]{64}$")
-MSG_KMS_MANAGED_SM_DESCRIPTION = "Default key that protects my Secrets Manager data when no other key is defined"  # §4
-MSG_KMS_INCORRECT_KEY = "The key ID in the request does not identify a CMK that can perform this operation."  # [S]
-MSG_KMS_DRY_RUN = "The request would have succeeded, but the DryRun option is set."  # [S]
-MSG_KMS_FOREIGN_CIPHERTEXT = (  # [O][Mo][LK] (real error strings)
+MSG_KMS_MANAGED_SM_DESCRIPTION = "Default key that protects my Secrets Manager data when no other key is defined"  # the AWS managed key's description
+MSG_KMS_INCORRECT_KEY = "The key ID in the request does not identify a CMK that can perform this operation."  # AWS
+MSG_KMS_DRY_RUN = "The request would have succeeded, but the DryRun option is set."  # AWS
+MSG_KMS_FOREIGN_CIPHERTEXT = (  # seen from real AWS in public logs; moto and local-kms use it too
     "The ciphertext refers to a customer master key that does not exist, does not exist in this "
     "region, or you are not allowed to access."
 )
-MSG_KMS_ALIAS_PREFIX = (  # [S]
+MSG_KMS_ALIAS_PREFIX = (  # AWS
     'Alias must start with the prefix "alias/". Please see '
     "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
 )
-MSG_KMS_TOO_MANY_TAGS = "Too many tags"  # [S]
-MSG_KMS_DUPLICATE_TAG_KEYS = "Duplicate tag keys"  # [S]
-MSG_KMS_RESERVED_TAGS = "Tags beginning with aws: are reserved"  # [S]
-MSG_KMS_NUMBER_OF_BYTES_REQUIRED = "NumberOfBytes is required."  # [S]
+MSG_KMS_TOO_MANY_TAGS = "Too many tags"  # AWS
+MSG_KMS_DUPLICATE_TAG_KEYS = "Duplicate tag keys"  # AWS
+MSG_KMS_RESERVED_TAGS = "Tags beginning with aws: are reserved"  # AWS
+MSG_KMS_NUMBER_OF_BYTES_REQUIRED = "NumberOfBytes is required."  # AWS
 
 
 def kms_key_arn(key_id: str, account: str = DEFAULT_ACCOUNT, region: str = REGION) -> str:
@@ -587,31 +587,31 @@ def kms_alias_arn(alias_name: str, account: str = DEFAULT_ACCOUNT, region: str =
     return f"arn:aws:kms:{region}:{account}:{alias_name}"
 
 
-def msg_kms_invalid_key_id(key_id: str) -> str:  # §2.1 [S]
+def msg_kms_invalid_key_id(key_id: str) -> str:  # key identifiers (AWS)
     return f"Invalid keyId '{key_id}'"
 
 
-def msg_kms_key_missing(key_arn: str) -> str:  # §2.1 [S]: always the ARN
+def msg_kms_key_missing(key_arn: str) -> str:  # key identifiers (AWS): always the ARN
     return f"Key '{key_arn}' does not exist"
 
 
-def msg_kms_invalid_arn(region: str) -> str:  # §2.1 [S]
+def msg_kms_invalid_arn(region: str) -> str:  # key identifiers (AWS)
     return f"Invalid arn {region}"
 
 
-def msg_kms_disabled(key_arn: str) -> str:  # §2.2 [1]
+def msg_kms_disabled(key_arn: str) -> str:  # key states: a disabled key
     return f"{key_arn} is disabled."
 
 
-def msg_kms_pending_deletion(key_arn: str) -> str:  # §2.2 [3]
+def msg_kms_pending_deletion(key_arn: str) -> str:  # key states: a key pending deletion
     return f"{key_arn} is pending deletion."
 
 
-def msg_kms_not_pending_deletion(key_arn: str) -> str:  # §2.2 [4]
+def msg_kms_not_pending_deletion(key_arn: str) -> str:  # key states: CancelKeyDeletion, other keys
     return f"{key_arn} is not pending deletion."
 
 
-def msg_kms_rotation_limit(key_arn: str) -> str:  # §2.5 RotateKeyOnDemand [S]
+def msg_kms_rotation_limit(key_arn: str) -> str:  # RotateKeyOnDemand (AWS)
     return (
         "The on-demand rotations limit has been reached for the given keyId. "
         f"No more on-demand rotations can be performed for this key: {key_arn}"
@@ -619,7 +619,7 @@ def msg_kms_rotation_limit(key_arn: str) -> str:  # §2.5 RotateKeyOnDemand [S]
 
 
 def kms_default_policy(account: str = DEFAULT_ACCOUNT) -> str:
-    """§7.8: the default key policy exactly as the API returns it (" : " separators, 2-space indent)."""
+    """The default key policy exactly as the API returns it (" : " separators, 2-space indent)."""
     return (
         "{\n"
         '  "Version" : "2012-10-17",\n'

@@ -1,7 +1,7 @@
 """boto3 against lockbox KMS: cryptographic operations, rotation, grants and Secrets Manager on a
-customer key (reference kms-cloudtrail-iam-sts.md §1.3, §2.2-2.5 P0/P2/P3, §5). Messages tagged
-[S]/[M]/[D]/[O] are asserted exactly; [LS]/[LK]/[Mo]/[I] behaviour pins the code only.
-InvalidCiphertextException carries no message at all on the wire (§1.3)."""
+customer key. Messages known from real AWS or its documentation are asserted exactly; where
+AWS's text is not known (only other emulators' wording or Lockbox's own), only the error code
+is pinned. InvalidCiphertextException carries no message at all on the wire."""
 from __future__ import annotations
 
 import pytest
@@ -125,7 +125,7 @@ def test_generate_data_key_without_plaintext(kms):
 
 def test_generate_data_key_argument_errors(kms):
     kid = new_key(kms)["KeyId"]
-    # "Please specify either number of bytes or key spec." is [Mo]: code only
+    # "Please specify either number of bytes or key spec." is moto's wording: code only
     fails("ValidationException", None, kms.generate_data_key, KeyId=kid)
     fails("ValidationException", None, kms.generate_data_key, KeyId=kid, KeySpec="AES_256", NumberOfBytes=32)
     fails("ValidationException", h.coral_range_max("numberOfBytes", 1025, 1024), kms.generate_data_key,
@@ -180,7 +180,7 @@ def test_disabled_key_refuses_cryptographic_operations(kms):
     fails("DisabledException", disabled, kms.re_encrypt, CiphertextBlob=blob, DestinationKeyId=other["KeyId"])
     fails("DisabledException", disabled, kms.create_grant, KeyId=kid, GranteePrincipal=PRINCIPAL, Operations=["Decrypt"])
     fails("DisabledException", disabled, kms.enable_key_rotation, KeyId=kid)
-    fails("DisabledException", disabled, kms.rotate_key_on_demand, KeyId=kid)  # [S]
+    fails("DisabledException", disabled, kms.rotate_key_on_demand, KeyId=kid)  # recorded against real AWS
     kms.enable_key(KeyId=kid)
     assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"before"
 
@@ -191,7 +191,7 @@ def test_automatic_rotation_status(kms, kms_unchecked, lockbox):
     kid = meta["KeyId"]
     status = kms.get_key_rotation_status(KeyId=kid)
     assert set(payload(status)) == {"KeyId", "KeyRotationEnabled"} and status["KeyRotationEnabled"] is False, status
-    assert status["KeyId"] in (kid, meta["Arn"]), status  # id or ARN: not pinned by the reference
+    assert status["KeyId"] in (kid, meta["Arn"]), status  # id or ARN: which one AWS returns is not known
     assert payload(kms.enable_key_rotation(KeyId=kid)) == {}
     status = kms.get_key_rotation_status(KeyId=meta["Arn"])
     assert set(payload(status)) == {"KeyId", "KeyRotationEnabled", "RotationPeriodInDays", "NextRotationDate"}, status
@@ -225,7 +225,8 @@ def test_rotate_on_demand_keeps_old_ciphertexts(kms, lockbox):
     assert (dec_old["Plaintext"], dec_old["KeyMaterialId"]) == (b"old", m1)
     dec_new = kms.decrypt(CiphertextBlob=new)
     assert (dec_new["Plaintext"], dec_new["KeyMaterialId"]) == (b"new", m2)
-    # [S]: after an on-demand rotation with automatic rotation off, only these two members
+    # recorded against real AWS: after an on-demand rotation with automatic rotation off, only
+    # these two members
     status = kms.get_key_rotation_status(KeyId=kid)
     assert set(payload(status)) == {"KeyId", "KeyRotationEnabled"} and status["KeyRotationEnabled"] is False, status
     rotations = kms.list_key_rotations(KeyId=kid)
@@ -237,7 +238,8 @@ def test_rotate_on_demand_keeps_old_ciphertexts(kms, lockbox):
 
 
 def test_on_demand_rotation_limit(kms):
-    """25 on-demand rotations per key [M doc]; the 26th fails with the [S] text."""
+    """25 on-demand rotations per key (AWS documentation); the 26th fails with the text recorded
+    against real AWS."""
     meta = new_key(kms)
     for _ in range(25):
         kms.rotate_key_on_demand(KeyId=meta["KeyId"])

@@ -1,8 +1,8 @@
-"""boto3 against lockbox KMS: keys and their management (reference kms-cloudtrail-iam-sts.md
-§2.1 identifiers, §2.2 key states, §2.5 P0/P1 operations, §4 the AWS managed key, §7.8 the
-default key policy). Messages tagged [S]/[M]/[D]/[O] are asserted exactly; for [LS]/[LK]/[Mo]/[I]
-only the error code is pinned. Time is the server's virtual clock; the deletion-window test
-moves it, so it runs last in this module."""
+"""boto3 against lockbox KMS: keys and their management (key identifiers, key states, the
+key-management operations, the AWS managed key, the default key policy). Messages known from
+real AWS or its documentation are asserted exactly; where AWS's text is not known (only other
+emulators' wording or Lockbox's own), only the error code is pinned. Time is the server's
+virtual clock; the deletion-window test moves it, so it runs last in this module."""
 from __future__ import annotations
 
 import json
@@ -93,7 +93,8 @@ def test_key_arn_from_another_region(kms):
 
 
 def test_unknown_alias(kms):
-    # "Alias <alias ARN> is not found." is [Mo][LK][LS]: code only.
+    # "Alias <alias ARN> is not found." is moto's, local-kms's and LocalStack's wording; AWS's is
+    # not known: code only.
     fails("NotFoundException", None, kms.describe_key, KeyId="alias/does-not-exist")
     fails("NotFoundException", None, kms.describe_key, KeyId=h.kms_alias_arn("alias/does-not-exist"))
 
@@ -115,7 +116,8 @@ def test_managed_secretsmanager_key_is_created_by_describe_key(kms):
 
 
 def test_managed_key_policy_content(kms):
-    """§4 [O]: the auto-secretsmanager-2 statements (string layout is [I], so compare parsed)."""
+    """The auto-secretsmanager-2 statements, as seen from real AWS in public logs (the string
+    layout is Lockbox's choice, so compare parsed)."""
     key_id = kms.describe_key(KeyId="alias/aws/secretsmanager")["KeyMetadata"]["KeyId"]
     doc = json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
     assert doc["Id"] == "auto-secretsmanager-2" and doc["Version"] == "2012-10-17", doc
@@ -168,7 +170,8 @@ def test_disable_and_enable_key(kms):
 
 
 def test_key_only_operations_reject_aliases(kms):
-    """§2.1 [I]: an alias where only a key ID/ARN is accepted -> NotFoundException (code only)."""
+    """Lockbox's choice: an alias where only a key ID/ARN is accepted -> NotFoundException
+    (code only)."""
     meta = new_key(kms)
     alias = alias_name()
     kms.create_alias(AliasName=alias, TargetKeyId=meta["KeyId"])
@@ -237,7 +240,7 @@ def test_cancel_key_deletion_leaves_key_disabled(kms):
 
 @pytest.mark.parametrize("days", [6, 31])
 def test_schedule_key_deletion_window_outside_7_to_30(kms, days):
-    """Documented range 7-30; AWS's wording is unverified ([LS] text): code only."""
+    """Documented range 7-30; AWS's wording is not known (Lockbox uses LocalStack's): code only."""
     fails("ValidationException", None, kms.schedule_key_deletion, KeyId=new_key(kms)["KeyId"], PendingWindowInDays=days)
 
 
@@ -256,7 +259,7 @@ def test_alias_lifecycle(kms, lockbox):
     assert alias in all_names
     assert kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"] == k1["KeyId"]
 
-    fails("AlreadyExistsException", None, kms.create_alias, AliasName=alias, TargetKeyId=k2["KeyId"])  # text [LS]
+    fails("AlreadyExistsException", None, kms.create_alias, AliasName=alias, TargetKeyId=k2["KeyId"])  # LocalStack's text: code only
 
     assert payload(kms.update_alias(AliasName=alias, TargetKeyId=k2["KeyId"])) == {}
     assert kms.describe_key(KeyId=h.kms_alias_arn(alias))["KeyMetadata"]["KeyId"] == k2["KeyId"]
@@ -265,13 +268,14 @@ def test_alias_lifecycle(kms, lockbox):
 
     assert payload(kms.delete_alias(AliasName=alias)) == {}
     fails("NotFoundException", None, kms.describe_key, KeyId=alias)
-    fails("NotFoundException", None, kms.delete_alias, AliasName=alias)  # text [LS]
+    fails("NotFoundException", None, kms.delete_alias, AliasName=alias)  # LocalStack's text: code only
     fails("NotFoundException", None, kms.update_alias, AliasName=alias, TargetKeyId=k1["KeyId"])
     assert kms.describe_key(KeyId=k2["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
 
 
 def test_update_alias_and_pending_deletion(kms):
-    """§2.2 [10]: fine when the old target is pending deletion, refused when the new one is."""
+    """KMS key-state rules for UpdateAlias: fine when the old target is pending deletion, refused
+    when the new one is."""
     k1, k2, k3 = new_key(kms), new_key(kms), new_key(kms)
     alias = alias_name()
     kms.create_alias(AliasName=alias, TargetKeyId=k1["KeyId"])
@@ -286,7 +290,7 @@ def test_update_alias_and_pending_deletion(kms):
 def test_alias_name_rules(kms):
     kid = new_key(kms)["KeyId"]
     fails("ValidationException", h.MSG_KMS_ALIAS_PREFIX, kms.create_alias, AliasName=uniq("noprefix"), TargetKeyId=kid)
-    fails("NotAuthorizedException", None, kms.create_alias, AliasName=f"alias/aws/{uniq('x')}", TargetKeyId=kid)  # [Mo][LK]
+    fails("NotAuthorizedException", None, kms.create_alias, AliasName=f"alias/aws/{uniq('x')}", TargetKeyId=kid)  # as moto and local-kms: code only
     fails("NotFoundException", h.msg_kms_key_missing(h.kms_key_arn(UNKNOWN_ID)), kms.create_alias,
           AliasName=alias_name(), TargetKeyId=UNKNOWN_ID)
 
@@ -299,7 +303,7 @@ def test_default_key_policy(kms):
     assert kms.get_key_policy(KeyId=kid)["Policy"] == h.kms_default_policy()  # PolicyName is optional
     listed = kms.list_key_policies(KeyId=kid)
     assert payload(listed) == {"PolicyNames": ["default"], "Truncated": False}, listed
-    fails("NotFoundException", None, kms.get_key_policy, KeyId=kid, PolicyName="other")  # text [Mo][LS]
+    fails("NotFoundException", None, kms.get_key_policy, KeyId=kid, PolicyName="other")  # moto's and LocalStack's text: code only
 
 
 def test_put_key_policy_is_returned_byte_for_byte(kms):

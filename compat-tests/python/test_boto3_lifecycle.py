@@ -1,7 +1,6 @@
-"""boto3 against lockbox: DeleteSecret / RestoreSecret and the deletion lifecycle (reference
-section 5, driven by the admin clock), resource policies (section 8) and GetRandomPassword
-(section 4.16). Time assertions are relative to the server's virtual clock
-(GET /_lockbox/clock), so moving it in one test does not disturb another."""
+"""boto3 against lockbox: DeleteSecret / RestoreSecret and the deletion lifecycle (driven by
+the admin clock), resource policies and GetRandomPassword. Time assertions are relative to the
+server's virtual clock (GET /_lockbox/clock), so moving it in one test does not disturb another."""
 from __future__ import annotations
 
 import json
@@ -47,7 +46,7 @@ def test_delete_schedules_with_recovery_window(sm, lockbox, window):
 
 
 def test_force_false_with_window_is_accepted(sm):
-    """[S] LocalStack test_cross_account_access_non_default_key calls
+    """LocalStack's test_cross_account_access_non_default_key, recorded against real AWS, calls
     DeleteSecret(ForceDeleteWithoutRecovery=False, RecoveryWindowInDays=7) on AWS."""
     name = uniq("b3-del-false")
     sm.create_secret(Name=name, SecretString="v")
@@ -98,8 +97,8 @@ def test_force_delete(sm, lockbox):
 
 
 def test_force_delete_of_missing_and_of_scheduled_secret(sm):
-    """[S]: ForceDeleteWithoutRecovery succeeds on a secret that does not exist, and on one
-    already scheduled for deletion."""
+    """Recorded against real AWS: ForceDeleteWithoutRecovery succeeds on a secret that does not
+    exist, and on one already scheduled for deletion."""
     missing = uniq("b3-force-missing")
     out = sm.delete_secret(SecretId=missing, ForceDeleteWithoutRecovery=True)
     assert out["Name"] == missing and out["ARN"] and out["DeletionDate"], out
@@ -113,7 +112,7 @@ def test_force_delete_of_missing_and_of_scheduled_secret(sm):
 def test_delete_errors(sm):
     name = uniq("b3-del-err")
     sm.create_secret(Name=name, SecretString="v")
-    # [P]/[U] texts: code only
+    # AWS's exact texts are not known: code only
     for window in (6, 31):
         fails("InvalidParameterException", None, sm.delete_secret, SecretId=name, RecoveryWindowInDays=window)
     fails("InvalidParameterException", None, sm.delete_secret, SecretId=name,
@@ -173,7 +172,8 @@ def test_resource_policy_put_get_delete(sm):
     created = sm.create_secret(Name=name, SecretString="v")
     got = sm.get_resource_policy(SecretId=name)
     assert set(payload(got)) == {"ARN", "Name"}, got  # no policy -> member omitted
-    doc = policy_doc("*")  # accepted when BlockPublicPolicy is not set [S test_resource_policy]
+    # accepted when BlockPublicPolicy is not set (test_resource_policy, recorded against real AWS)
+    doc = policy_doc("*")
     out = sm.put_resource_policy(SecretId=name, ResourcePolicy=doc)
     assert set(payload(out)) == {"ARN", "Name"} and out["ARN"] == created["ARN"], out
     got = sm.get_resource_policy(SecretId=created["ARN"])
@@ -236,7 +236,8 @@ def test_random_password_defaults(sm):
 
 
 def test_random_password_excludes(sm):
-    """[S] test_get_random_exclude_characters_and_symbols plus the Exclude* flags [M]."""
+    """test_get_random_exclude_characters_and_symbols (recorded against real AWS) plus the Exclude*
+    flags as the AWS API model describes them."""
     pw = sm.get_random_password(PasswordLength=120, ExcludeCharacters="xyzDje@?!.")["RandomPassword"]
     assert len(pw) == 120 and not set(pw) & set("xyzDje@?!."), pw
     cases = {

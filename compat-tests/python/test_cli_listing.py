@@ -36,7 +36,8 @@ def test_list_auto_pagination_and_max_items(cli, lockbox, sm):
 
 
 def test_list_filters(cli, lockbox, sm):
-    """[S] test_list_secrets_filtering through the CLI's JSON and shorthand syntaxes."""
+    """test_list_secrets_filtering (recorded against real AWS) through the CLI's JSON and
+    shorthand syntaxes."""
     for name, desc in [("testing1/one", "a secret"), ("/testing2/two", "an secret"),
                        ("testing3/three", "asecret"), ("/testing4/four", "thesecret")]:
         sm.create_secret(Name=name, SecretString="s", Description=desc, Tags=[{"Key": "Team", "Value": name[-3:]}])

@@ -1,6 +1,7 @@
 """aws CLI v1 against lockbox: put-secret-value, update-secret, update-secret-version-stage
-and list-secret-version-ids. Each CLI call costs ~0.6 s, so the Appendix C traces are
-replayed with a state check at the end only (boto3 and JS check every step)."""
+and list-secret-version-ids. Each CLI call costs ~0.6 s, so the staging-label traces
+recorded against real AWS are replayed with a state check at the end only (boto3 and JS
+check every step)."""
 from __future__ import annotations
 
 import uuid
@@ -88,7 +89,7 @@ def test_update_secret(cli, lockbox):
     c = CliLabels(cli, lockbox)
     created = c.ok("create-secret", "--name", name, "--secret-string", "one")
     out = c.ok("update-secret", "--secret-id", name, "--description", "only the description")
-    assert set(out) == {"ARN", "Name"}, out  # no VersionId without a value [S]
+    assert set(out) == {"ARN", "Name"}, out  # no VersionId without a value (recorded against real AWS)
     token = str(uuid.uuid4())
     args = ["update-secret", "--secret-id", name, "--client-request-token", token]
     first = c.ok(*args, "--secret-string", "two")

@@ -119,8 +119,8 @@ async fn create_alias_refuses_what_kms_refuses() {
         "ValidationException",
         "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html",
     );
-    // Decision [I] (moto, local-kms): the reserved prefix is NotAuthorizedException with no
-    // message, for every alias-changing operation.
+    // Lockbox's choice, as moto and local-kms do: the reserved prefix is NotAuthorizedException
+    // with no message, for every alias-changing operation.
     assert_error(
         kms.create_alias()
             .alias_name("alias/aws/mine")
@@ -267,7 +267,7 @@ async fn list_aliases_filters_by_key_pages_and_shows_the_managed_alias() {
             None => break,
         }
     }
-    // Decision [I]: aliases are listed by name.
+    // Lockbox's choice (AWS's order is not known): aliases are listed by name.
     assert_eq!(
         names,
         [

@@ -248,7 +248,7 @@ async fn encrypt_validates_like_kms() {
         "DryRunOperationException",
         "The request would have succeeded, but the DryRun option is set.",
     );
-    // [LS] wording for an algorithm a symmetric key does not have.
+    // LocalStack's wording for an algorithm a symmetric key does not have (AWS's is not known).
     assert_error(
         kms.encrypt()
             .key_id(&id)
@@ -268,7 +268,8 @@ async fn encrypt_validates_like_kms() {
         "NotFoundException",
         "Invalid keyId 'nope'",
     );
-    // [I] grant tokens Lockbox did not issue are refused; pinned here.
+    // Lockbox's choice (AWS's behaviour is not known): grant tokens Lockbox did not issue are
+    // refused; pinned here.
     assert_error(
         kms.encrypt()
             .key_id(&id)

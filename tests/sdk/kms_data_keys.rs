@@ -80,7 +80,7 @@ async fn data_key_size_must_be_given_exactly_once() {
     let server = start().await;
     let kms = kms_client(&server);
     let (id, _) = new_key(&kms).await;
-    // [Mo] wording (AWS's is unverified), pinned.
+    // moto's wording (AWS's is not known), pinned.
     let either = "Please specify either number of bytes or key spec.";
     assert_error(
         kms.generate_data_key().key_id(&id).send().await,
@@ -261,7 +261,7 @@ async fn generate_random_returns_the_bytes_asked_for() {
         "ValidationException",
         "1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy constraint: Member must have value less than or equal to 1024",
     );
-    // [I] No custom key stores exist; the wording is Lockbox's.
+    // No custom key stores exist; the wording is Lockbox's (AWS's is not known).
     assert_error(
         kms.generate_random()
             .number_of_bytes(8)

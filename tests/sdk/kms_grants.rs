@@ -202,7 +202,7 @@ async fn list_grants_filters_and_pages() {
         .unwrap();
     assert_eq!(all.len(), 4);
 
-    // [I] Lockbox's wording (AWS's is unverified).
+    // Lockbox's wording (AWS's is not known).
     assert_error(
         kms.list_grants()
             .key_id(&id)
@@ -393,7 +393,8 @@ async fn grants_are_retired_and_revoked() {
         "InvalidGrantTokenException",
         "Invalid grant token.",
     );
-    // [LS] wording when neither a token nor key and grant id are given.
+    // LocalStack's wording (AWS's is not known) when neither a token nor key and grant id are
+    // given.
     assert_error(
         kms.retire_grant().grant_id(&by_ids).send().await,
         "ValidationException",
@@ -437,7 +438,7 @@ async fn create_grant_validates_like_kms() {
         "ValidationException",
         "1 validation error detected: Value '[Fly]' at 'operations' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [Decrypt, Encrypt, GenerateDataKey, GenerateDataKeyWithoutPlaintext, ReEncryptFrom, ReEncryptTo, Sign, Verify, GetPublicKey, CreateGrant, RetireGrant, DescribeKey, GenerateDataKeyPair, GenerateDataKeyPairWithoutPlaintext, GenerateMac, VerifyMac, DeriveSharedSecret]]",
     );
-    // [I] Lockbox's wording for operations a symmetric key cannot do.
+    // Lockbox's wording (AWS's is not known) for operations a symmetric key cannot do.
     assert_error(
         kms.create_grant()
             .key_id(&id)

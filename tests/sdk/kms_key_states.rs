@@ -1,4 +1,4 @@
-//! The key-state table of reference §2.2 through the official Rust SDK: a disabled key refuses
+//! The KMS key-state rules through the official Rust SDK: a disabled key refuses
 //! cryptography with DisabledException, a key pending deletion with KMSInvalidStateException,
 //! both naming the key ARN; enabling (or cancelling the deletion and enabling) restores it.
 #![allow(clippy::unwrap_used)]

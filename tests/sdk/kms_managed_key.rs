@@ -1,6 +1,6 @@
 //! The AWS managed key `aws/secretsmanager` through the official Rust SDK (aws-sdk-kms):
 //! callers may read it (DescribeKey, GetKeyPolicy, ListResourceTags, ListAliases) but every
-//! change is AccessDenied, as its key policy makes it on AWS (reference §4).
+//! change is AccessDenied, as its key policy makes it on AWS.
 #![allow(clippy::unwrap_used)]
 
 use crate::common;
@@ -38,7 +38,8 @@ async fn the_aws_managed_key_can_be_read_but_not_changed() {
     let meta = described.key_metadata().unwrap();
     let id = meta.key_id().to_owned();
     let arn = meta.arn().unwrap().to_owned();
-    // Decision [I]: the denial AWS's key policy evaluation gives a root caller (§4, §7.9).
+    // Lockbox's choice (AWS's text is not recorded): the denial AWS's key policy evaluation
+    // would give a root caller.
     let denied = |action: &str| {
         format!(
             "User: arn:aws:iam::000000000000:root is not authorized to perform: kms:{action} on resource: {arn} because no resource-based policy allows the kms:{action} action"

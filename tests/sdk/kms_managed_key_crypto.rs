@@ -29,8 +29,9 @@ async fn the_secrets_manager_key_is_not_for_direct_use_but_secrets_manager_uses_
         .await
         .unwrap();
     let arn = meta.key_metadata().unwrap().arn().unwrap().to_owned();
-    // [I] What its key policy (auto-secretsmanager-2) makes AWS answer: the cryptographic
-    // actions are allowed only via Secrets Manager (kms:ViaService).
+    // What we expect its key policy (auto-secretsmanager-2) to make AWS answer (not recorded;
+    // pinned here): the cryptographic actions are allowed only via Secrets Manager
+    // (kms:ViaService).
     let denied = |action: &str| {
         format!(
             "User: arn:aws:iam::000000000000:root is not authorized to perform: {action} on resource: {arn} because no resource-based policy allows the {action} action"

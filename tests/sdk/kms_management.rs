@@ -86,7 +86,7 @@ async fn list_keys_pages_through_every_key_including_managed_and_pending_ones() 
     assert_eq!(pages, 3);
     let mut expected: Vec<String> = made.iter().map(|(id, _)| id.clone()).collect();
     expected.sort();
-    // Decision [I]: ListKeys orders keys by key id.
+    // Lockbox's choice (AWS's order is not known): ListKeys orders keys by key id.
     assert_eq!(seen, expected);
 
     // The SDK paginator follows NextMarker/Truncated to the end.
@@ -106,7 +106,8 @@ async fn list_keys_pages_through_every_key_including_managed_and_pending_ones() 
 async fn list_keys_refuses_markers_it_did_not_issue_and_bad_limits() {
     let server = start().await;
     let kms = kms_client(&server);
-    // Decision [I]: the model's description of InvalidMarkerException is the message.
+    // Lockbox's choice (AWS's text is not known): the AWS API model's description of
+    // InvalidMarkerException is the message.
     assert_error(
         kms.list_keys().marker("not-a-marker").send().await,
         "InvalidMarkerException",
@@ -247,7 +248,7 @@ async fn the_pending_window_is_checked() {
     let server = start().await;
     let kms = kms_client(&server);
     let (id, _) = new_key(&kms).await;
-    // Inside the model's 1-365 but outside 7-30: the text real KMS sent [O].
+    // Inside the model's 1-365 but outside 7-30: the text real KMS sent, as seen in a public log.
     for days in [6, 31] {
         assert_error(
             kms.schedule_key_deletion()

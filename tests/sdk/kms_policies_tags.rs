@@ -85,7 +85,7 @@ async fn bad_policies_and_policy_names_are_refused() {
     let server = start().await;
     let kms = kms_client(&server);
     let (id, _) = new_key(&kms).await;
-    // Decision [I] (moto, LocalStack): only `default` exists.
+    // Lockbox's choice, as moto and LocalStack do: only `default` exists.
     assert_error(
         kms.get_key_policy()
             .key_id(&id)
@@ -105,7 +105,7 @@ async fn bad_policies_and_policy_names_are_refused() {
         "NotFoundException",
         "No such policy exists",
     );
-    // Real KMS answered a non-JSON policy with no message [O].
+    // Real KMS answered a non-JSON policy with no message (seen in a public log).
     for bad in ["not a policy", "{\"Version\":\"2012-10-17\"}"] {
         assert_error(
             kms.put_key_policy().key_id(&id).policy(bad).send().await,
@@ -133,7 +133,7 @@ async fn bad_policies_and_policy_names_are_refused() {
         "{{\"Statement\":[{{\"Principal\":\"*\",\"Sid\":\"{}\"}}]}}",
         "x".repeat(32_768)
     );
-    // Decision [I]: the 32 KB quota's text is not recorded.
+    // Lockbox's wording: AWS's text for the 32 KB quota is not known.
     assert_error(
         kms.put_key_policy().key_id(&id).policy(huge).send().await,
         "LimitExceededException",
@@ -176,7 +176,7 @@ async fn tags_are_upserted_removed_and_paged() {
         .send()
         .await
         .unwrap();
-    // Decision [I]: tags are listed by key.
+    // Lockbox's choice (AWS's order is not known): tags are listed by key.
     assert_eq!(
         tags_of(&kms, &id).await,
         [("env".into(), "dev".into()), ("team".into(), "b".into())]

@@ -57,7 +57,7 @@ async fn rotation_status_follows_enable_and_disable() {
         .await
         .unwrap();
     assert!(!status.key_rotation_enabled());
-    // [I] KeyId is the key id here, as AWS's examples show it.
+    // KeyId is the key id here, as the examples in AWS's documentation show it (Lockbox's choice).
     assert_eq!(status.key_id(), Some(id.as_str()));
     assert!(status.rotation_period_in_days().is_none());
     assert!(status.next_rotation_date().is_none());
@@ -127,7 +127,7 @@ async fn rotation_operations_validate_like_kms() {
             ),
         );
     }
-    // Rotation operations take a key id or key ARN only (reference §2.1).
+    // Rotation operations take a key id or key ARN only, not an alias.
     assert_error(
         kms.enable_key_rotation()
             .key_id("alias/aws/secretsmanager")
@@ -195,7 +195,7 @@ async fn on_demand_rotation_keeps_old_ciphertexts_decryptable() {
         .unwrap();
     assert_eq!(new.plaintext().unwrap().as_ref(), b"after");
 
-    // On-demand rotation does not turn on automatic rotation [S].
+    // On-demand rotation does not turn on automatic rotation (recorded against real AWS).
     let status = kms
         .get_key_rotation_status()
         .key_id(&id)

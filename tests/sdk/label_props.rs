@@ -1,4 +1,4 @@
-//! Property tests of the staging-label invariants (reference §3.1-3.3).
+//! Property tests of the staging-label invariants (see src/secretsmanager/labels/mod.rs).
 //!
 //! Random sequences of PutSecretValue (with and without VersionStages, new or reused tokens),
 //! UpdateSecret (value or description only) and UpdateSecretVersionStage (valid and invalid
@@ -238,7 +238,7 @@ impl Model {
     }
 }
 
-/// The invariants of §3.1-3.2 on one observed state.
+/// The staging-label invariants on one observed state.
 fn check_invariants(state: &State, model: &Model) -> Result<(), TestCaseError> {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for (id, stages) in state {

@@ -176,7 +176,8 @@ async fn by_filters_pages_through_matching_secrets_in_creation_order() {
     }
     assert_eq!(read, ["app/1", "app/2", "app/3", "app/4", "app/5", "app/7"]);
     assert_eq!(pages, 4);
-    // Filtered secrets that cannot be read are reported by ARN [U].
+    // Filtered secrets that cannot be read are reported by ARN (Lockbox's choice; AWS's
+    // behaviour is not known).
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].secret_id(), Some(valueless_arn.as_str()));
     assert_eq!(errors[0].error_code(), Some("ResourceNotFoundException"));
@@ -207,7 +208,7 @@ async fn parameter_rules() {
         "InvalidParameterException",
         either,
     );
-    // Decision [U]: neither list is refused with the same text.
+    // Lockbox's choice (AWS's behaviour is not known): neither list is refused with the same text.
     assert_error(
         sm.batch_get_secret_value().send().await,
         "InvalidParameterException",

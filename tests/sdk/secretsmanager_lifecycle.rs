@@ -53,8 +53,9 @@ async fn delete_schedules_with_the_default_window_and_describe_shows_deleted_dat
     assert_eq!(deleted.name(), Some("app/db"));
     assert_near(secs(deleted.deletion_date()), real_now() + 30.0 * DAY);
 
-    // Decision pinned: DeletedDate is when DeleteSecret was called (the list doc: "the date and
-    // time the deletion of the secret occurred"), not the purge date DeleteSecret returns.
+    // Decision pinned: DeletedDate is when DeleteSecret was called (AWS's ListSecrets
+    // documentation: "the date and time the deletion of the secret occurred"), not the purge date
+    // DeleteSecret returns.
     let described = sm.describe_secret().secret_id(&arn).send().await.unwrap();
     assert_near(secs(described.deleted_date()), real_now());
     assert_eq!(described.name(), Some("app/db"));

@@ -89,7 +89,8 @@ async fn sort_orders() {
             names_of(out.secret_list())
         }
     };
-    // Decision [U]: without SortOrder the order is ascending (oldest first, as AWS traces show).
+    // Lockbox's choice: without SortOrder the order is ascending (oldest first, as listings
+    // recorded against real AWS show).
     assert_eq!(sorted(None, None).await, ["b", "c", "a"]);
     assert_eq!(
         sorted(Some(SortByType::CreatedDate), Some(SortOrderType::Desc)).await,
@@ -374,7 +375,7 @@ async fn invalid_input_gets_coral_validation_errors() {
         "1 validation error detected: Value '[11 entries]' at 'filters' failed to satisfy constraint: Member must have length less than or equal to 10",
     );
     // The model does not require Values; an empty list breaks its minimum, none at all is
-    // refused by the service [U text].
+    // refused by the service (with Lockbox's wording; AWS's is not known).
     assert_error(
         sm.list_secrets().filters(filter("name", &[])).send().await,
         "InvalidParameterException",

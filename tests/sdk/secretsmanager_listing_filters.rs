@@ -1,5 +1,5 @@
 //! ListSecrets filter semantics through the official Rust SDK: every key, case rules, word
-//! splitting, `!` negation, OR across values and AND across filters (reference §6).
+//! splitting, `!` negation, OR across values and AND across filters.
 
 use crate::common;
 
@@ -62,8 +62,8 @@ async fn description_filter_matches_word_prefixes_case_insensitively() {
     assert_eq!(listed(&sm, by("A SECRET")).await, ["s1", "s2"]);
     assert_eq!(listed(&sm, by("secret")).await, ["s1", "s2"]);
     assert_eq!(listed(&sm, by("the")).await, ["s4"]);
-    // Negation keeps secrets with no word starting so; decision [U]: that includes a secret
-    // with no description at all.
+    // Negation keeps secrets with no word starting so; Lockbox's choice (AWS's behaviour is not
+    // known): that includes a secret with no description at all.
     assert_eq!(listed(&sm, by("!a")).await, ["s4", "none"]);
     assert_eq!(
         listed(&sm, by("!c")).await,

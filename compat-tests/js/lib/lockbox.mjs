@@ -353,8 +353,9 @@ export async function runLabelTrace(c, name, trace, { checkEveryStep = true } = 
 }
 
 // ------------------------------------------------------------------ issue 4: KMS
-// Texts and shapes from /work/shared/reference/kms-cloudtrail-iam-sts.md (tag = evidence; [S] = recorded against AWS).
-export const KMS_SYMMETRIC_METADATA_FIELDS = [ // §2.5 CreateKey [S]
+// Texts and shapes of real KMS; the comment after each says where it is known from
+// ("AWS" = recorded against real AWS).
+export const KMS_SYMMETRIC_METADATA_FIELDS = [ // CreateKey (AWS)
   "AWSAccountId", "Arn", "CreationDate", "CurrentKeyMaterialId", "CustomerMasterKeySpec", "Description", "Enabled",
   "EncryptionAlgorithms", "KeyId", "KeyManager", "KeySpec", "KeyState", "KeyUsage", "MultiRegion", "Origin",
 ].sort();
@@ -368,24 +369,24 @@ export const kmsAliasArn = (aliasName, account = DEFAULT_ACCOUNT, region = REGIO
 };
 
 export const KMS_MSG = {
-  managedSmDescription: "Default key that protects my Secrets Manager data when no other key is defined", // §4
-  incorrectKey: "The key ID in the request does not identify a CMK that can perform this operation.", // [S]
-  dryRun: "The request would have succeeded, but the DryRun option is set.", // [S]
-  foreignCiphertext: // [O][Mo][LK]
+  managedSmDescription: "Default key that protects my Secrets Manager data when no other key is defined", // the AWS managed key's description
+  incorrectKey: "The key ID in the request does not identify a CMK that can perform this operation.", // AWS
+  dryRun: "The request would have succeeded, but the DryRun option is set.", // AWS
+  foreignCiphertext: // seen from real AWS in public logs; moto and local-kms use it too
     "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.",
-  aliasPrefix: // [S]
+  aliasPrefix: // AWS
     'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
-  tooManyTags: "Too many tags", // [S]
-  duplicateTagKeys: "Duplicate tag keys", // [S]
-  reservedTags: "Tags beginning with aws: are reserved", // [S]
-  numberOfBytesRequired: "NumberOfBytes is required.", // [S]
-  invalidKeyId: (id) => `Invalid keyId '${id}'`, // §2.1 [S]
-  keyMissing: (arn) => `Key '${arn}' does not exist`, // §2.1 [S]
-  invalidArn: (region) => `Invalid arn ${region}`, // §2.1 [S]
-  disabled: (arn) => `${arn} is disabled.`, // §2.2 [1]
-  pendingDeletion: (arn) => `${arn} is pending deletion.`, // §2.2 [3]
-  notPendingDeletion: (arn) => `${arn} is not pending deletion.`, // §2.2 [4]
-  rotationLimit: (arn) => // [S]
+  tooManyTags: "Too many tags", // AWS
+  duplicateTagKeys: "Duplicate tag keys", // AWS
+  reservedTags: "Tags beginning with aws: are reserved", // AWS
+  numberOfBytesRequired: "NumberOfBytes is required.", // AWS
+  invalidKeyId: (id) => `Invalid keyId '${id}'`, // key identifiers (AWS)
+  keyMissing: (arn) => `Key '${arn}' does not exist`, // key identifiers (AWS): always the ARN
+  invalidArn: (region) => `Invalid arn ${region}`, // key identifiers (AWS)
+  disabled: (arn) => `${arn} is disabled.`, // key states: a disabled key
+  pendingDeletion: (arn) => `${arn} is pending deletion.`, // key states: a key pending deletion
+  notPendingDeletion: (arn) => `${arn} is not pending deletion.`, // key states: CancelKeyDeletion on another key
+  rotationLimit: (arn) => // RotateKeyOnDemand (AWS)
     `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${arn}`,
   rangeMin: (member, value, min) =>
     `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
@@ -394,10 +395,10 @@ export const KMS_MSG = {
     `1 validation error detected: ${value === undefined ? "Value" : `Value '${value}'`} at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
 };
 
-/** The JS SDK's rendering of a modeled error that has no message on the wire (InvalidCiphertextException, §1.3). */
+/** The JS SDK's rendering of a modeled error with no message on the wire (InvalidCiphertextException). */
 export const SDK_NO_MESSAGE = "UnknownError";
 
-/** §7.8: the default key policy exactly as the API returns it. */
+/** The default key policy exactly as the API returns it. */
 export function kmsDefaultPolicy(account = DEFAULT_ACCOUNT) {
   return [
     "{",

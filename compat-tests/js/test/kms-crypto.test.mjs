@@ -1,8 +1,7 @@
 // AWS SDK for JavaScript v3 (@aws-sdk/client-kms) against lockbox: cryptographic operations,
-// rotation, grants and Secrets Manager on a customer key (reference kms-cloudtrail-iam-sts.md
-// §1.3, §2.2-2.5 P0/P2/P3, §5). [S]/[M]/[D]/[O] messages are exact; [LS]/[LK]/[Mo]/[I] behaviour
-// pins the code only. InvalidCiphertextException has no message on the wire (§1.3), which the
-// SDK renders as "UnknownError".
+// rotation, grants and Secrets Manager on a customer key. Messages known from real AWS or its
+// documentation are exact; where AWS's text is not known only the code is pinned.
+// InvalidCiphertextException has no message on the wire, which the SDK renders as "UnknownError".
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -135,7 +134,7 @@ describe("data keys and random bytes", () => {
     const out = await send(GenerateDataKeyWithoutPlaintextCommand, { KeyId: m.Arn, KeySpec: "AES_256" });
     assert.deepEqual(keysOf(out), ["CiphertextBlob", "KeyId", "KeyMaterialId"]);
     assert.equal((await decrypt({ CiphertextBlob: out.CiphertextBlob })).Plaintext.length, 32);
-    // "Please specify either number of bytes or key spec." is [Mo]: code only
+    // "Please specify either number of bytes or key spec." is moto's wording: code only
     await rejectsWith(send(GenerateDataKeyCommand, { KeyId: m.KeyId }), "ValidationException");
     await rejectsWith(send(GenerateDataKeyCommand, { KeyId: m.KeyId, KeySpec: "AES_256", NumberOfBytes: 32 }), "ValidationException");
     await rejectsWith(send(GenerateDataKeyCommand, { KeyId: m.KeyId, NumberOfBytes: 1025 }), "ValidationException",
@@ -200,7 +199,7 @@ describe("rotation", () => {
     let status = await send(GetKeyRotationStatusCommand, { KeyId: m.KeyId });
     assert.deepEqual(keysOf(status), ["KeyId", "KeyRotationEnabled"]);
     assert.equal(status.KeyRotationEnabled, false);
-    assert.ok([m.KeyId, m.Arn].includes(status.KeyId), status.KeyId); // id or ARN: not pinned by the reference
+    assert.ok([m.KeyId, m.Arn].includes(status.KeyId), status.KeyId); // id or ARN: which one AWS returns is not known
     assert.deepEqual(keysOf(await send(EnableKeyRotationCommand, { KeyId: m.KeyId })), []);
     status = await send(GetKeyRotationStatusCommand, { KeyId: m.Arn });
     assert.deepEqual(keysOf(status), ["KeyId", "KeyRotationEnabled", "NextRotationDate", "RotationPeriodInDays"]);
@@ -229,7 +228,8 @@ describe("rotation", () => {
     assert.deepEqual([dec(dOld.Plaintext), dOld.KeyMaterialId], ["old", m.CurrentKeyMaterialId]);
     const dNew = await decrypt({ CiphertextBlob: fresh });
     assert.deepEqual([dec(dNew.Plaintext), dNew.KeyMaterialId], ["new", m2]);
-    // [S]: after an on-demand rotation with automatic rotation off, only these two members
+    // recorded against real AWS: after an on-demand rotation with automatic rotation off, only
+    // these two members
     assert.deepEqual(keysOf(await send(GetKeyRotationStatusCommand, { KeyId: m.KeyId })), ["KeyId", "KeyRotationEnabled"]);
     const rotations = await send(ListKeyRotationsCommand, { KeyId: m.KeyId });
     assert.equal(rotations.Truncated, false);

@@ -1,7 +1,7 @@
 // AWS SDK for JavaScript v3 (@aws-sdk/client-kms) against lockbox: keys and their management
-// (reference kms-cloudtrail-iam-sts.md §2.1 identifiers, §2.2 key states, §2.5 P0/P1, §4 the
-// AWS managed key, §7.8 the default policy). [S]/[M]/[D]/[O] messages are exact; [LS]/[LK]/[Mo]/[I]
-// behaviour pins the code only. The deletion-window test moves the virtual clock and runs last.
+// (key identifiers, key states, the key-management operations, the AWS managed key, the default
+// policy). Messages known from real AWS or its documentation are exact; where AWS's text is not
+// known only the code is pinned. The deletion-window test moves the virtual clock and runs last.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -99,7 +99,7 @@ describe("CreateKey / DescribeKey", () => {
       await rejectsWith(describeKey(id), "NotFoundException", KMS_MSG.keyMissing(kmsKeyArn(UNKNOWN_ID)));
     }
     await rejectsWith(describeKey(kmsKeyArn(UNKNOWN_ID, DEFAULT_ACCOUNT, "eu-west-1")), "NotFoundException", KMS_MSG.invalidArn("eu-west-1"));
-    // the unknown-alias text is [Mo][LK][LS]: code only
+    // the unknown-alias text is moto's, local-kms's and LocalStack's; AWS's is not known: code only
     await rejectsWith(describeKey("alias/js-does-not-exist"), "NotFoundException");
     await rejectsWith(describeKey(kmsAliasArn("alias/js-does-not-exist")), "NotFoundException");
   }));
@@ -158,6 +158,7 @@ describe("key states", () => {
     assert.equal((await describeKey(m.KeyId)).KeyState, "Enabled");
   }));
 
+  // "[I]": Lockbox's choice where AWS's behaviour is not known.
   it("key-only operations reject aliases (code only, [I])", t(async () => {
     const m = await newKey();
     const alias = aliasName();
@@ -238,20 +239,20 @@ describe("aliases", () => {
     assert.deepEqual(keysOf(entry), ["AliasArn", "AliasName", "CreationDate", "LastUpdatedDate", "TargetKeyId"]);
     assert.deepEqual([entry.AliasName, entry.AliasArn, entry.TargetKeyId], [alias, kmsAliasArn(alias), k1.KeyId]);
     assert.ok((await allAliasNames()).includes(alias));
-    await rejectsWith(send(CreateAliasCommand, { AliasName: alias, TargetKeyId: k2.KeyId }), "AlreadyExistsException"); // text [LS]
+    await rejectsWith(send(CreateAliasCommand, { AliasName: alias, TargetKeyId: k2.KeyId }), "AlreadyExistsException"); // LocalStack's text: code only
     assert.deepEqual(keysOf(await send(UpdateAliasCommand, { AliasName: alias, TargetKeyId: k2.KeyId })), []);
     assert.equal((await describeKey(alias)).KeyId, k2.KeyId);
     assert.deepEqual((await send(ListAliasesCommand, { KeyId: k1.KeyId })).Aliases, []);
     assert.deepEqual(keysOf(await send(DeleteAliasCommand, { AliasName: alias })), []);
     await rejectsWith(describeKey(alias), "NotFoundException");
-    await rejectsWith(send(DeleteAliasCommand, { AliasName: alias }), "NotFoundException"); // text [LS]
+    await rejectsWith(send(DeleteAliasCommand, { AliasName: alias }), "NotFoundException"); // LocalStack's text: code only
     await rejectsWith(send(UpdateAliasCommand, { AliasName: alias, TargetKeyId: k1.KeyId }), "NotFoundException");
   }));
 
   it("alias name rules", t(async () => {
     const m = await newKey();
     await rejectsWith(send(CreateAliasCommand, { AliasName: uniq("noprefix"), TargetKeyId: m.KeyId }), "ValidationException", KMS_MSG.aliasPrefix);
-    await rejectsWith(send(CreateAliasCommand, { AliasName: `alias/aws/${uniq("x")}`, TargetKeyId: m.KeyId }), "NotAuthorizedException"); // [Mo][LK]
+    await rejectsWith(send(CreateAliasCommand, { AliasName: `alias/aws/${uniq("x")}`, TargetKeyId: m.KeyId }), "NotAuthorizedException"); // as moto and local-kms: code only
   }));
 });
 
@@ -268,7 +269,7 @@ describe("key policies", () => {
     assert.equal((await send(GetKeyPolicyCommand, { KeyId: m.KeyId, PolicyName: "default" })).Policy, policy);
     const listed = await send(ListKeyPoliciesCommand, { KeyId: m.KeyId });
     assert.deepEqual([keysOf(listed), listed.PolicyNames, listed.Truncated], [["PolicyNames", "Truncated"], ["default"], false]);
-    await rejectsWith(send(GetKeyPolicyCommand, { KeyId: m.KeyId, PolicyName: "other" }), "NotFoundException"); // text [Mo][LS]
+    await rejectsWith(send(GetKeyPolicyCommand, { KeyId: m.KeyId, PolicyName: "other" }), "NotFoundException"); // moto's and LocalStack's text: code only
   }));
 });
 

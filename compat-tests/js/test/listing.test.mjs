@@ -63,6 +63,8 @@ describe("ListSecrets", () => {
     assertNoNulls(JSON.parse(raw.body));
   }));
 
+  // "[S]" in a test name: recorded against real AWS; "[V]": as moto's tests check
+  // (validated against AWS).
   it("name and description filters ([S] test_list_secrets_filtering)", t(async () => {
     const [one, two, three, four] = ["testing1/one-12345", "/testing2/two-12345", "testing3/three-12345", "/testing4/four-12345"];
     await createAll([[one, "a secret"], [two, "an secret"], [three, "asecret"], [four, "thesecret"]]);
@@ -204,6 +206,7 @@ describe("BatchGetSecretValue", () => {
 });
 
 describe("tags", () => {
+  // "[S]": recorded against real AWS.
   it("[S] test_secret_tags sequence; Tags: [] after removing all", t(async () => {
     const { ARN } = await create({ Name: "tagged" });
     assert.equal((await desc(ARN)).Tags, undefined);

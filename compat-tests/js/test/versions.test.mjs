@@ -1,6 +1,6 @@
 // AWS SDK for JavaScript v3 against lockbox: PutSecretValue, UpdateSecret,
 // UpdateSecretVersionStage, ListSecretVersionIds -- the real-AWS label traces of
-// shared/label-traces.json, idempotency (reference section 3.3) and deprecated versions.
+// shared/label-traces.json, idempotency and deprecated versions.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";

@@ -1,4 +1,4 @@
-//! Reference §3.3: ClientRequestToken idempotency of PutSecretValue and UpdateSecret.
+//! ClientRequestToken idempotency of PutSecretValue and UpdateSecret.
 
 use aws_smithy_types::Blob;
 
@@ -58,7 +58,8 @@ async fn put_reusing_a_token_with_another_value_is_refused() {
         "ResourceExistsException",
         token_in_use(&tok("v1"), &arn),
     );
-    // [U] Same bytes as binary is another value: kind and bytes are compared.
+    // Lockbox's choice (AWS's behaviour is not known): the same bytes as binary are another
+    // value; kind and bytes are compared.
     let binary = sm
         .put_secret_value()
         .secret_id("other")

@@ -28,7 +28,7 @@ async fn entries_show_only_what_is_set() {
     assert_eq!(listed.arn(), Some(arn.as_str()));
     assert_eq!(listed.name(), Some("e"));
     assert_eq!(listed.next_token(), None);
-    // [U] Oldest first.
+    // Oldest first (Lockbox's choice; AWS's order is not known).
     let ids: Vec<&str> = listed
         .versions()
         .iter()
@@ -152,7 +152,7 @@ async fn a_secret_without_versions_lists_none() {
     assert!(listed.versions().is_empty());
 }
 
-/// Reference §3.1: at 100 versions, deprecated versions older than 24 h make room; younger
+/// The version quota: at 100 versions, deprecated versions older than 24 h make room; younger
 /// ones do not, and the 101st version is `LimitExceededException`.
 #[tokio::test]
 async fn old_deprecated_versions_are_pruned_at_one_hundred() {

@@ -86,8 +86,9 @@ async fn explicit_stages_are_reported_and_leave_awscurrent_alone() {
     assert_eq!(pending.version_stages(), ["AWSPENDING", "BLUE"]);
 }
 
-/// [U] Rule 3: the first value of a value-less secret gets AWSCURRENT appended to the
-/// explicit labels.
+/// Label rule 3 (see src/secretsmanager/labels/mod.rs): the first value of a value-less
+/// secret gets AWSCURRENT appended to the explicit labels (Lockbox's choice; AWS's exact
+/// behaviour is not known).
 #[tokio::test]
 async fn first_value_of_an_empty_secret_becomes_current() {
     let server = start().await;

@@ -50,7 +50,7 @@ async fn moving_an_attached_label_needs_remove_from_version_id() {
             .set_move_to_version_id(move_to.map(str::to_owned))
             .send()
     };
-    // Verified on AWS (reference §3.2 rule 6).
+    // Recorded against real AWS (label rule 6, see src/secretsmanager/labels/mod.rs).
     assert_error(
         update("AWSCURRENT", None, Some(&tok("v2"))).await,
         "InvalidParameterException",
@@ -59,7 +59,8 @@ async fn moving_an_attached_label_needs_remove_from_version_id() {
             tok("v1")
         ),
     );
-    // [U] The same sentence for any other label, and siblings in the same style.
+    // Lockbox's choice (AWS's texts are not known): the same sentence for any other label, and
+    // siblings in the same style.
     assert_error(
         update("AWSPENDING", None, Some(&tok("v1"))).await,
         "InvalidParameterException",
@@ -138,7 +139,7 @@ async fn labels_can_be_attached_moved_and_removed() {
         expect(&[("v1", &["AWSCURRENT", "GREEN", "BLUE"]), ("v2", &[])])
     );
     move_stage(&sm, "l", "GREEN", Some("v1"), None).await;
-    // [U] Neither version id: nothing to do, success.
+    // Lockbox's choice (AWS's behaviour is not known): neither version id: nothing to do, success.
     move_stage(&sm, "l", "BLUE", None, None).await;
     assert_eq!(
         state(&sm, "l").await,

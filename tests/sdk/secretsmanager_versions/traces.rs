@@ -1,4 +1,4 @@
-//! Appendix C: staging-label traces recorded against real AWS, replayed end to end.
+//! Staging-label traces recorded against real AWS, replayed end to end.
 
 use super::support::{create, current, expect, move_stage, put, state};
 use crate::common::{client, start};
@@ -162,7 +162,8 @@ async fn c5_version_stages_replacement_and_no_replacement() {
     );
 }
 
-/// Appendix B.6: Create + 3x PutSecretValue; the default listing hides deprecated versions.
+/// A trace recorded against real AWS: Create + 3x PutSecretValue; the default listing hides
+/// deprecated versions.
 #[tokio::test]
 async fn b6_default_listing_hides_deprecated_versions() {
     let server = start().await;
