@@ -63,9 +63,7 @@ describe("ListSecrets", () => {
     assertNoNulls(JSON.parse(raw.body));
   }));
 
-  // "[S]" in a test name: recorded against real AWS; "[V]": as moto's tests check
-  // (validated against AWS).
-  it("name and description filters ([S] test_list_secrets_filtering)", t(async () => {
+  it("name and description filters, as recorded against real AWS", t(async () => {
     const [one, two, three, four] = ["testing1/one-12345", "/testing2/two-12345", "testing3/three-12345", "/testing4/four-12345"];
     await createAll([[one, "a secret"], [two, "an secret"], [three, "asecret"], [four, "thesecret"]]);
     assert.deepEqual(await listed(["name", ["/"]]), [two, four].sort());
@@ -80,13 +78,13 @@ describe("ListSecrets", () => {
     assert.deepEqual(await listed(["name", ["Testing1"]]), []);
   }));
 
-  it("description words and duplicate keys ([V])", t(async () => {
+  it("description words and duplicate keys", t(async () => {
     await createAll([["foo", "one two"], ["bar", "one and two"], ["baz", "one"], ["qux", "two"], ["none", "unrelated"]]);
     assert.deepEqual(await listed(["description", ["one two"]]), ["bar", "foo"]);
     assert.deepEqual(await listed(["description", ["one"]], ["description", ["two"]]), ["bar", "foo"]);
   }));
 
-  it("all filter and word splitting ([V])", t(async () => {
+  it("all filter and word splitting", t(async () => {
     const u = "qzxvwk";
     const [first, second, third, tagKey, tagVal] = ["SecretOne", "SecretTwo", "Thirdsecret", "SecretFTag", "SecretFValue"].map((p) => p + u);
     const special = [..."/_+=.@-"].map((sep) => `prod${sep}AppBeta${sep}${u}`);
@@ -206,8 +204,7 @@ describe("BatchGetSecretValue", () => {
 });
 
 describe("tags", () => {
-  // "[S]": recorded against real AWS.
-  it("[S] test_secret_tags sequence; Tags: [] after removing all", t(async () => {
+  it("tag sequence recorded against real AWS; Tags: [] after removing all", t(async () => {
     const { ARN } = await create({ Name: "tagged" });
     assert.equal((await desc(ARN)).Tags, undefined);
     const out = await send(TagResourceCommand, { SecretId: ARN, Tags: [{ Key: "tag1", Value: "value1" }] });
