@@ -225,6 +225,23 @@ impl Validator {
         }
     }
 
+    /// A list of strings whose every entry must be `min..=max` long ([`Validator::list_members`]
+    /// with the length constraints of the entry shape).
+    pub fn member_lengths(
+        &mut self,
+        member: &str,
+        values: Option<&[String]>,
+        min: usize,
+        max: usize,
+    ) {
+        self.list_members(
+            member,
+            values,
+            &Validator::length_constraints(min, max),
+            |value| Validator::length_ok(value, min, max),
+        );
+    }
+
     /// The constraint sentences of a string shape with length `min..=max`, as Coral lists them
     /// inside `Member must satisfy constraint: [...]` (`min` 0 is not listed).
     pub fn length_constraints(min: usize, max: usize) -> Vec<String> {

@@ -1,7 +1,7 @@
 //! Emulated AWS KMS, served on the wire as `TrentService.*` (the operation table in
 //! `service.rs`, one handler per file in `ops/`) and used in-process by Secrets Manager through
 //! [`KeyService`] for envelope encryption. KMS owns the root key that seals key material at
-//! rest (`root_key.rs`, [`SealedJournal`](sealed_journal::SealedJournal)).
+//! rest (`root_key.rs`, `sealed_journal.rs`).
 //!
 //! Invariants: key material never leaves this module except sealed in a ciphertext blob, or
 //! through [`LocalKms::export_keys`] for `/_lockbox/export` (see `seeding.rs`);

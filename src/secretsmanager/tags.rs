@@ -36,12 +36,7 @@ pub fn validate_tags(v: &mut Validator, member: &str, tags: Option<&[Tag]>) {
 
 /// Adds the model's `TagKeyListType` constraints (each key 1-128, reported Coral-style).
 pub fn validate_tag_keys(v: &mut Validator, member: &str, keys: Option<&[String]>) {
-    v.list_members(
-        member,
-        keys,
-        &Validator::length_constraints(1, MAX_KEY_LENGTH),
-        |key| Validator::length_ok(key, 1, MAX_KEY_LENGTH),
-    );
+    v.member_lengths(member, keys, 1, MAX_KEY_LENGTH);
 }
 
 /// Refuses a key with the reserved `aws:` prefix (any case), with AWS's text.

@@ -73,12 +73,7 @@ pub fn validate_key_id(v: &mut Validator, key_id: Option<&String>) {
 /// The model's `GrantTokenList` (0-10 tokens of 1-8192 characters).
 pub fn validate_grant_tokens(v: &mut Validator, tokens: Option<&[String]>) {
     v.list_length("GrantTokens", tokens, 0, 10);
-    v.list_members(
-        "GrantTokens",
-        tokens,
-        &Validator::length_constraints(1, 8192),
-        |token| Validator::length_ok(token, 1, 8192),
-    );
+    v.member_lengths("GrantTokens", tokens, 1, 8192);
 }
 
 /// The model's `PrincipalIdType` pattern `^[\w+=,.@:/-]+$`.

@@ -129,12 +129,7 @@ impl UntagResourceInput {
         let mut v = Validator::new();
         validate_key_id(&mut v, self.key_id.as_ref());
         v.required("TagKeys", self.tag_keys.as_ref());
-        v.list_members(
-            "TagKeys",
-            self.tag_keys.as_deref(),
-            &Validator::length_constraints(1, 128),
-            |tag_key| Validator::length_ok(tag_key, 1, 128),
-        );
+        v.member_lengths("TagKeys", self.tag_keys.as_deref(), 1, 128);
         finish(v, (self.key_id, self.tag_keys))
     }
 }

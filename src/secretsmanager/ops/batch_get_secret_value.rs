@@ -70,12 +70,7 @@ pub fn batch_get_secret_value(
     let mut v = Validator::new();
     let ids = input.secret_id_list.as_deref();
     v.string_list_length("SecretIdList", ids, 1, MAX_IDS);
-    v.list_members(
-        "SecretIdList",
-        ids,
-        &Validator::length_constraints(1, 2048),
-        |id| Validator::length_ok(id, 1, 2048),
-    );
+    v.member_lengths("SecretIdList", ids, 1, 2048);
     filter::validate(&mut v, input.filters.as_deref());
     v.range("MaxResults", input.max_results, 1, MAX_IDS as i64);
     validate_next_token(&mut v, input.next_token.as_deref());

@@ -126,10 +126,5 @@ fn validate(input: &mut PutSecretValueInput) -> Result<String, SmError> {
 /// The model's `SecretVersionStagesType`: 1-20 labels of 1-256 characters each.
 pub fn validate_version_stages(v: &mut Validator, stages: Option<&[String]>) {
     v.string_list_length("VersionStages", stages, 1, 20);
-    v.list_members(
-        "VersionStages",
-        stages,
-        &Validator::length_constraints(1, 256),
-        |stage| Validator::length_ok(stage, 1, 256),
-    );
+    v.member_lengths("VersionStages", stages, 1, 256);
 }
