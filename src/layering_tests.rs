@@ -17,7 +17,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("telemetry", &["config"]),
     ("readiness", &[]),
     ("api", &["crypto"]),
-    ("audit", &["api", "storage"]),
+    ("audit", &["api", "crypto", "storage"]),
     ("auth", &["api", "config", "crypto", "sigv4"]),
     ("kms", &["api", "audit", "clock", "crypto", "storage"]),
     (
@@ -48,6 +48,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "auth",
             "clock",
             "config",
+            "crypto",
             "kms",
             "secretsmanager",
             "sigv4",

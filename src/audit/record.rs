@@ -271,7 +271,7 @@ impl AuditRecord {
             request_parameters: Value::Null,
             response_elements: Value::Null,
             request_id,
-            event_id: uuid::Uuid::new_v4().to_string(),
+            event_id: crate::crypto::random_uuid(),
             read_only: false,
             resources: Value::Null,
             event_type: Cow::Borrowed("AwsApiCall"),

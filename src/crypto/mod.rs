@@ -6,3 +6,11 @@ pub mod aead;
 mod sensitive;
 
 pub use sensitive::{REDACTED, Sensitive};
+
+/// A random (version 4) UUID in its hyphenated form, drawn from the thread-local CSPRNG (no
+/// system call per id): request ids and audit event ids.
+pub fn random_uuid() -> String {
+    uuid::Builder::from_random_bytes(rand::random())
+        .into_uuid()
+        .to_string()
+}

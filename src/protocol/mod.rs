@@ -38,7 +38,7 @@ pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
 /// Serves one AWS API request.
 pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = crate::crypto::random_uuid();
     let span = tracing::info_span!("request", %request_id, op = tracing::field::Empty, account = tracing::field::Empty);
     let started = Instant::now();
     async move {
@@ -187,7 +187,7 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("unknown panic");
     tracing::error!(cause, "request handler panicked");
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = crate::crypto::random_uuid();
     respond(
         StatusCode::INTERNAL_SERVER_ERROR,
         &request_id,
