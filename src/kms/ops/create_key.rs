@@ -54,6 +54,13 @@ pub struct CreateKeyInput {
     bypass_policy_lockout_safety_check: Option<bool>,
     tags: Option<Vec<KmsTag>>,
     multi_region: Option<bool>,
+    /// Typed (a wrong JSON type is a `SerializationException`); custom key stores do not exist
+    /// here.
+    #[allow(dead_code)]
+    custom_key_store_id: Option<String>,
+    /// Typed like `CustomKeyStoreId`.
+    #[allow(dead_code)]
+    xks_key_id: Option<String>,
 }
 
 /// CreateKey output.

@@ -33,7 +33,7 @@ pub struct DecryptInput {
     grant_tokens: Option<Vec<String>>,
     key_id: Option<String>,
     encryption_algorithm: Option<String>,
-    recipient: Option<serde_json::Value>,
+    recipient: Option<RecipientInfo>,
     dry_run: Option<bool>,
     dry_run_modifiers: Option<Vec<String>>,
 }
@@ -56,9 +56,20 @@ pub(super) fn validate_ciphertext(v: &mut Validator, blob: Option<&SecretBlob>, 
     v.blob_length("CiphertextBlob", blob.map(|b| b.0.as_slice()), 1, 6144);
 }
 
+/// The model's `RecipientInfo`, typed so that a member of the wrong JSON type is a
+/// `SerializationException` as on AWS (its contents are never used: see [`refuse_recipient`]).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RecipientInfo {
+    #[allow(dead_code)]
+    key_encryption_algorithm: Option<String>,
+    #[allow(dead_code)]
+    attestation_document: Option<SecretBlob>,
+}
+
 /// `Recipient` (Nitro Enclaves attestation) cannot be emulated; refusing it beats answering
 /// without the `CiphertextForRecipient` the caller relies on.
-pub(super) fn refuse_recipient(recipient: Option<&serde_json::Value>) -> Result<(), KmsError> {
+pub(super) fn refuse_recipient(recipient: Option<&RecipientInfo>) -> Result<(), KmsError> {
     match recipient {
         None => Ok(()),
         Some(_) => Err(KmsError::Validation(

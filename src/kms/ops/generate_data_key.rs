@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
-use super::decrypt::refuse_recipient;
+use super::decrypt::{RecipientInfo, refuse_recipient};
 use super::input::{finish, validate_grant_tokens, validate_key_id};
 use super::key_op::{KeyRule, read_key};
 use super::support::check_grant_tokens;
@@ -28,7 +28,7 @@ pub struct GenerateDataKeyInput {
     number_of_bytes: Option<i64>,
     key_spec: Option<String>,
     grant_tokens: Option<Vec<String>>,
-    recipient: Option<serde_json::Value>,
+    recipient: Option<RecipientInfo>,
     dry_run: Option<bool>,
 }
 

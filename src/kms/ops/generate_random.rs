@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::super::KmsError;
-use super::decrypt::refuse_recipient;
+use super::decrypt::{RecipientInfo, refuse_recipient};
 use super::generate_data_key::random_bytes;
 use crate::api::json::SecretBlob;
 use crate::api::validate::{Echo, Validator};
@@ -16,7 +16,7 @@ use crate::api::validate::{Echo, Validator};
 pub struct GenerateRandomInput {
     number_of_bytes: Option<i64>,
     custom_key_store_id: Option<String>,
-    recipient: Option<serde_json::Value>,
+    recipient: Option<RecipientInfo>,
 }
 
 /// GenerateRandom output.

@@ -27,6 +27,8 @@ mod rotate_key_on_demand;
 mod state_tests;
 mod support;
 mod tags;
+#[cfg(test)]
+mod wire_type_tests;
 
 pub use aliases::{create_alias, delete_alias, update_alias};
 pub use create_grant::create_grant;
