@@ -74,6 +74,11 @@ async fn serve(
 ) -> Result<Vec<u8>, Box<dyn WireError + Send>> {
     let (parts, body) = request.into_parts();
     let limit = app.config.max_request_bytes;
+    if declared_length(&parts.headers).is_some_and(|length| length > limit as u64) {
+        // Refused before a byte of the body is read: a client cannot make the server wait
+        // for (or buffer) a body it announced as too large.
+        return Err(boxed(CommonError::RequestTooLarge(limit)));
+    }
     let body = read_body(body, limit).await.map_err(boxed)?;
     if parts.method != axum::http::Method::POST {
         return Err(boxed(CommonError::NotFound));
@@ -160,6 +165,16 @@ fn origin_of(parts: &axum::http::request::Parts) -> Origin {
 /// Which services this build serves, for the health endpoint.
 pub fn served_services() -> impl Iterator<Item = Service> {
     Service::ALL.into_iter()
+}
+
+/// The `Content-Length` the client announced, if it sent a valid one.
+fn declared_length(headers: &axum::http::HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
 }
 
 async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, CommonError> {

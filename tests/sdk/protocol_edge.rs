@@ -178,6 +178,38 @@ async fn oversized_bodies_are_refused_before_parsing() {
 }
 
 #[tokio::test]
+async fn an_announced_oversized_body_is_refused_without_waiting_for_it() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let server = start().await;
+    let address = server
+        .endpoint_url()
+        .trim_start_matches("http://")
+        .to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nX-Amz-Target: secretsmanager.CreateSecret\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 50000000\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // No body byte is ever sent: the answer must not wait for one.
+    let mut response = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let n = stream.read(&mut buffer).await.unwrap_or(0);
+            response.extend_from_slice(&buffer[..n]);
+            if n == 0 || response.windows(4).any(|w| w == b"\r\n\r\n") && response.ends_with(b"}") {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the server waited for the announced body");
+    let text = String::from_utf8_lossy(&response);
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert!(text.contains("RequestEntityTooLargeException"), "{text}");
+}
+
+#[tokio::test]
 async fn admin_health_and_reset() {
     let server = start_with(Config::for_tests()).await;
     let http = reqwest::Client::new();
