@@ -4,7 +4,7 @@
 //! secret `test` acts as that account (multi-account tests need no configuration). Keys from
 //! the config file come first and may bind any id to any account and IAM identity.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::api::Principal;
 use crate::config::{Config, is_account_id};
@@ -24,6 +24,8 @@ struct Entry {
 pub struct Credentials {
     default_account: String,
     configured: HashMap<String, Entry>,
+    /// Accounts the config file gives keys of their own: only those keys reach them.
+    declared_accounts: HashSet<String>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -63,11 +65,18 @@ impl Credentials {
             .collect();
         Credentials {
             default_account: config.default_account.clone(),
+            declared_accounts: config
+                .credentials
+                .iter()
+                .map(|cred| cred.account_id.clone())
+                .collect(),
             configured,
         }
     }
 
-    /// The secret key and principal of an access key id, if it is known.
+    /// The secret key and principal of an access key id, if it is known: a configured key, or
+    /// a built-in one (`test`, or a 12-digit account id) for an account the config does not
+    /// declare.
     pub fn lookup(&self, access_key_id: &str) -> Option<(SecretKey, Principal)> {
         if let Some(entry) = self.configured.get(access_key_id) {
             return Some((entry.secret.clone(), entry.principal.clone()));
@@ -79,6 +88,11 @@ impl Credentials {
         } else {
             return None;
         };
+        if self.declared_accounts.contains(&account) {
+            // A declared account is reachable only with its configured keys, never with the
+            // built-in convenience keys.
+            return None;
+        }
         Some((
             SecretKey::new(BUILT_IN_SECRET),
             built_in(access_key_id, account),
@@ -117,5 +131,27 @@ mod tests {
         );
         assert!(creds.lookup("AKIAIOSFODNN7EXAMPLE").is_none());
         assert!(creds.lookup("12345678901").is_none());
+    }
+
+    #[test]
+    fn a_declared_account_is_reachable_only_with_its_configured_keys() {
+        let config = Config {
+            credentials: vec![crate::config::CredentialConfig {
+                access_key_id: "AKIDALICE".into(),
+                secret_access_key: zeroize::Zeroizing::new("alice-secret".into()),
+                account_id: "333333333333".into(),
+                user_name: None,
+                arn: None,
+            }],
+            ..Config::default()
+        };
+        let creds = Credentials::from_config(&config);
+        assert_eq!(
+            creds.lookup("AKIDALICE").unwrap().1.account_id,
+            "333333333333"
+        );
+        assert!(creds.lookup("333333333333").is_none());
+        assert!(creds.lookup("444444444444").is_some());
+        assert!(creds.lookup("test").is_some());
     }
 }
