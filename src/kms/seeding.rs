@@ -37,6 +37,9 @@ pub struct KeySeed {
     pub aliases: Vec<String>,
 }
 
+/// Most tags a seeded key may carry: the API's quota, so a seeded key accepts ordinary writes.
+const MAX_SEEDED_TAGS: usize = 50;
+
 /// One generation of material.
 #[derive(Debug)]
 pub struct SeedMaterial {
@@ -185,6 +188,11 @@ impl LocalKms {
         if seed.description.len() > 8192 {
             return Err(SeedError::Invalid(format!(
                 "{where_}: the description must be at most 8192 characters"
+            )));
+        }
+        if seed.tags.len() > MAX_SEEDED_TAGS {
+            return Err(SeedError::Invalid(format!(
+                "{where_}: at most {MAX_SEEDED_TAGS} tags, as TagResource allows"
             )));
         }
         if let Some((key, _)) = seed

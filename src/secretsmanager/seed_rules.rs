@@ -1,13 +1,16 @@
-//! The rules a seeded secret must follow before it is applied: the same limits the API
-//! enforces (name, description, tags, resource policy syntax, value size, version ids, labels),
+//! The rules a seeded secret must follow before it is applied: the same limits and quotas the
+//! API enforces (name, description, tags and their number, resource policy syntax, value size,
+//! version ids and their number, labels),
 //! reported as plain sentences for seed authors (never quoting a value).
 
 use std::collections::BTreeSet;
 
+use super::labels::MAX_VERSIONS;
 use super::names::is_valid_name;
 use super::policy;
 use super::secret::AWSCURRENT;
 use super::seeding::{SecretSeed, SeedValue};
+use super::tags::MAX_TAGS;
 
 /// Largest secret value, as in the API.
 const MAX_VALUE_BYTES: usize = 65_536;
@@ -22,6 +25,11 @@ pub fn check_shape(seed: &SecretSeed) -> Result<(), String> {
     }
     if seed.description.as_ref().is_some_and(|d| d.len() > 2048) {
         return Err("the description must be at most 2048 characters".to_owned());
+    }
+    if seed.tags.len() > MAX_TAGS {
+        return Err(format!(
+            "at most {MAX_TAGS} tags, as the API allows (a secret over its quota would refuse later writes)"
+        ));
     }
     for (key, value) in &seed.tags {
         if key.is_empty() || key.len() > 128 || value.len() > 256 {
@@ -43,6 +51,11 @@ pub fn check_shape(seed: &SecretSeed) -> Result<(), String> {
 fn check_versions(seed: &SecretSeed) -> Result<(), String> {
     if seed.versions.is_empty() {
         return Err("a secret needs at least one version".to_owned());
+    }
+    if seed.versions.len() > MAX_VERSIONS {
+        return Err(format!(
+            "at most {MAX_VERSIONS} versions, as the API allows (a secret over its quota would refuse later writes)"
+        ));
     }
     let mut ids = BTreeSet::new();
     let mut labels = BTreeSet::new();

@@ -343,6 +343,44 @@ async fn seeded_secrets_follow_the_apis_limits() {
 }
 
 #[tokio::test]
+async fn seeds_keep_to_the_apis_quotas() {
+    let tags: Vec<String> = (0..51).map(|i| format!("t{i}: v")).collect();
+    let versions: Vec<String> = (0..101)
+        .map(|i| format!("          - {{secret_string: v{i}}}"))
+        .collect();
+    let key_tags: Vec<String> = (0..51).map(|i| format!("t{i}: v")).collect();
+    let cases = [
+        (
+            one_secret(&format!(
+                "        tags: {{{}}}\n        versions: [{{secret_string: v}}]\n",
+                tags.join(", ")
+            )),
+            "at most 50 tags",
+        ),
+        (
+            one_secret(&format!("        versions:\n{}\n", versions.join("\n"))),
+            "at most 100 versions",
+        ),
+        (
+            format!(
+                "version: 1\npartitions:\n  - account: '000000000000'\n    region: us-east-1\n    kms_keys:\n      - key_id: 0b6d8a3e-1f2c-4d5e-8a9b-0c1d2e3f4a5b\n        tags: {{{}}}\n",
+                key_tags.join(", ")
+            ),
+            "at most 50 tags",
+        ),
+    ];
+    for (index, (document, expected)) in cases.into_iter().enumerate() {
+        let path = temp_file(&format!("quota-{index}.yaml"), &document);
+        let config = Config {
+            seed: Some(path),
+            ..Config::for_tests()
+        };
+        let message = Server::bind(config).await.unwrap_err().to_string();
+        assert!(message.contains(expected), "case {index}: {message}");
+    }
+}
+
+#[tokio::test]
 async fn seeded_secrets_behave_like_any_other_through_the_api() {
     let server = seeded(EXAMPLE).await;
     let sm = client(&server);
