@@ -17,6 +17,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:4566";
 /// Default cap on a request body. Secret values are at most 65,536 bytes, which is at most
 /// ~87 KiB of base64 or ~393 KiB of fully `\u`-escaped JSON; 1 MiB leaves room and bounds memory.
 pub const DEFAULT_MAX_REQUEST_BYTES: usize = 1024 * 1024;
+/// How long a stopping server waits for requests in flight, in seconds, by default.
+pub const DEFAULT_SHUTDOWN_GRACE_SECONDS: u64 = 10;
 
 /// Whether SigV4 signatures are verified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
@@ -104,6 +106,10 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes [default: 1048576].
     #[arg(long, env = "LOCKBOX_MAX_REQUEST_BYTES", value_name = "BYTES")]
     pub max_request_bytes: Option<usize>,
+    /// On SIGTERM/SIGINT, how long requests in flight may still finish before the server
+    /// exits anyway, in seconds [default: 10].
+    #[arg(long, env = "LOCKBOX_SHUTDOWN_GRACE_SECONDS", value_name = "SECONDS")]
+    pub shutdown_grace_seconds: Option<u64>,
     /// Seed document (JSON, or YAML for .yaml/.yml) applied at start-up before serving:
     /// KMS keys with fixed ids/material, aliases, secrets with fixed versions. Idempotent.
     #[arg(long, env = "LOCKBOX_SEED", value_name = "FILE")]
@@ -121,6 +127,7 @@ struct FileConfig {
     log_level: Option<String>,
     log_format: Option<LogFormat>,
     max_request_bytes: Option<usize>,
+    shutdown_grace_seconds: Option<u64>,
     seed: Option<PathBuf>,
     #[serde(default)]
     credentials: Vec<CredentialConfig>,
@@ -143,6 +150,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Request body cap in bytes.
     pub max_request_bytes: usize,
+    /// How long a stopping server waits for requests in flight before it exits anyway.
+    pub shutdown_grace: std::time::Duration,
     /// Access keys from the config file.
     pub credentials: Vec<CredentialConfig>,
     /// Seed document applied when the server binds, if any.
@@ -161,6 +170,7 @@ impl Default for Config {
             log_level: "info".to_owned(),
             log_format: LogFormat::Pretty,
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
+            shutdown_grace: std::time::Duration::from_secs(DEFAULT_SHUTDOWN_GRACE_SECONDS),
             credentials: Vec::new(),
             seed: None,
         }
@@ -207,6 +217,10 @@ impl Config {
                 .max_request_bytes
                 .or(file.max_request_bytes)
                 .unwrap_or(defaults.max_request_bytes),
+            shutdown_grace: args
+                .shutdown_grace_seconds
+                .or(file.shutdown_grace_seconds)
+                .map_or(defaults.shutdown_grace, std::time::Duration::from_secs),
             credentials: file.credentials,
             seed: args.seed.or(file.seed),
         };

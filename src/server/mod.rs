@@ -73,18 +73,41 @@ impl Server {
     }
 
     /// Serves (with the background scheduler) until `shutdown` completes, then drains
-    /// in-flight requests and stops the scheduler.
+    /// in-flight requests for at most the configured grace period (a client that never
+    /// finishes its request cannot keep the server, and its data-dir lock, alive) and stops
+    /// the scheduler.
     pub async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop_scheduler, stop) = watch::channel(false);
         let state = Arc::clone(&self.state);
+        let grace = state.config.shutdown_grace;
         let scheduler = tokio::spawn(scheduler::run(Arc::clone(&self.state), stop));
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let (stopping, mut stopped) = watch::channel(false);
+        let shutdown = async move {
+            shutdown.await;
+            stopping.send(true).ok();
+        };
+        let serving = axum::serve(self.listener, app).with_graceful_shutdown(shutdown);
+        let deadline = async move {
+            // Resolves `grace` after shutdown began; never if it never begins.
+            if stopped.wait_for(|stopping| *stopping).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(grace).await;
+        };
+        let served = tokio::select! {
+            served = serving => served,
+            () = deadline => {
+                tracing::warn!(
+                    grace_seconds = grace.as_secs(),
+                    "requests still in flight after the shutdown grace period; stopping anyway"
+                );
+                Ok(())
+            }
+        };
         stop_scheduler.send(true).ok();
         if let Err(error) = scheduler.await {
             tracing::error!(%error, "the scheduler task failed");

@@ -183,3 +183,42 @@ fn healthcheck_fails_on_a_non_200_answer_and_on_silence() {
     );
     drop(silent);
 }
+
+#[test]
+fn sigterm_stops_the_server_within_its_grace_period_despite_a_half_sent_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let start = |data: &std::path::Path| {
+        let mut command = Command::new(BINARY);
+        command
+            .args(["--listen", "127.0.0.1:0", "--shutdown-grace-seconds", "1"])
+            .arg("--data-dir")
+            .arg(data);
+        spawn_ready(command)
+    };
+    let server = start(&data);
+    let address = server.url.trim_start_matches("http://").to_owned();
+    let mut client = std::net::TcpStream::connect(&address).unwrap();
+    // A request whose body never arrives: 10 of the announced 100 bytes.
+    write!(
+        client,
+        "POST / HTTP/1.1\r\nHost: {address}\r\nX-Amz-Target: secretsmanager.ListSecrets\r\nContent-Length: 100\r\n\r\n{{\"MaxResu"
+    )
+    .unwrap();
+    client.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200)); // lets the server start reading it
+    let begun = std::time::Instant::now();
+    let (status, stderr) = server.terminate(); // panics if it takes more than 10 s
+    assert!(status.success(), "{status:?}\n{stderr}");
+    assert!(
+        begun.elapsed() < std::time::Duration::from_secs(6),
+        "stopped only after {:?}",
+        begun.elapsed()
+    );
+    assert!(stderr.contains("shutdown grace period"), "{stderr}");
+    drop(client);
+    // The data dir's lock went with the process: a new server opens it.
+    let again = start(&data);
+    let (status, stderr) = again.terminate();
+    assert!(status.success(), "{status:?}\n{stderr}");
+}
