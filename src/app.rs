@@ -64,7 +64,15 @@ impl AppState {
         let audit = Arc::new(AuditLog::durable(Arc::clone(&store)).map_err(loading)?);
         let clock = Arc::new(VirtualClock::new());
         if let Some(millis) = data_dir::stored_clock_offset(&*store).map_err(loading)? {
-            clock.advance(time::Duration::milliseconds(millis));
+            clock
+                .try_advance(time::Duration::milliseconds(millis))
+                .map_err(|_| {
+                    format!(
+                        "data dir {}: the stored clock offset ({millis} ms) would put virtual time at or after {}; remove the data dir or start with a fresh one",
+                        dir.display(),
+                        crate::clock::LATEST
+                    )
+                })?;
         }
         let state = AppState::assemble(config, kms, audit, clock, journal);
         let secrets = state.secrets_manager.load().map_err(loading)?;
