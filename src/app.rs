@@ -64,7 +64,15 @@ impl AppState {
         let audit = Arc::new(AuditLog::durable(Arc::clone(&store)).map_err(loading)?);
         let clock = Arc::new(VirtualClock::new());
         if let Some(millis) = data_dir::stored_clock_offset(&*store).map_err(loading)? {
-            clock.advance(time::Duration::milliseconds(millis));
+            clock
+                .try_advance(time::Duration::milliseconds(millis))
+                .map_err(|_| {
+                    format!(
+                        "data dir {}: the stored clock offset ({millis} ms) would put virtual time at or after {}; remove the data dir or start with a fresh one",
+                        dir.display(),
+                        crate::clock::LATEST
+                    )
+                })?;
         }
         let state = AppState::assemble(config, kms, audit, clock, journal);
         let secrets = state.secrets_manager.load().map_err(loading)?;
@@ -142,5 +150,35 @@ impl AppState {
         }
         self.audit.reset(account);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_clock_offset_out_of_range_is_a_start_up_error_naming_the_data_dir() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config::for_tests();
+        config.data_dir = Some(dir.path().to_path_buf());
+        {
+            let state = AppState::open(config.clone()).expect("first start");
+            state.clock.advance(time::Duration::days(8));
+            state.store_clock().expect("stored");
+        }
+        {
+            let state = AppState::open(config.clone()).expect("a valid offset reloads");
+            assert!(state.clock.offset() >= time::Duration::days(8));
+            state
+                .journal
+                .apply(&[data_dir::clock_offset_record(i64::MAX)])
+                .expect("planted");
+        }
+        let Err(error) = AppState::open(config) else {
+            panic!("an out-of-range stored offset must refuse to start");
+        };
+        assert!(error.contains(&dir.path().display().to_string()), "{error}");
+        assert!(error.contains("clock offset"), "{error}");
     }
 }

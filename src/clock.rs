@@ -4,9 +4,22 @@
 //! [`VirtualClock`] is real time plus an offset that only ever grows, so tests (and users
 //! through the admin API) can move time forward without ever making it run backwards.
 //! SigV4 request dates are always checked against real time, never the virtual one.
+//!
+//! Virtual time stays before [`LATEST`] (the year 9000): every date Lockbox computes from
+//! "now" (a 30-day recovery window, a 2,560-day rotation period) then stays far inside the
+//! range `OffsetDateTime` can represent, and a move that would pass it is refused.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use time::{Duration, OffsetDateTime};
+
+/// Unix seconds of 9000-01-01T00:00:00Z, the exclusive upper bound of virtual time.
+const LATEST_UNIX_SECONDS: i64 = 221_845_392_000;
+
+/// The exclusive upper bound of virtual time: 9000-01-01T00:00:00Z.
+pub const LATEST: OffsetDateTime = match OffsetDateTime::from_unix_timestamp(LATEST_UNIX_SECONDS) {
+    Ok(latest) => latest,
+    Err(_) => OffsetDateTime::UNIX_EPOCH,
+};
 
 /// A source of "now" for business logic.
 pub trait Clock: Send + Sync + 'static {
@@ -31,17 +44,35 @@ impl VirtualClock {
         Duration::milliseconds(self.offset_millis.load(Ordering::Acquire))
     }
 
-    /// Moves virtual time forward. Negative amounts are ignored: time never runs backwards.
+    /// Moves virtual time forward. Negative amounts are ignored: time never runs backwards;
+    /// a move past [`LATEST`] is ignored too (see [`VirtualClock::try_advance`]).
     pub fn advance(&self, by: Duration) {
-        let millis = i64::try_from(by.whole_milliseconds()).unwrap_or(i64::MAX);
-        if millis > 0 {
-            self.offset_millis
-                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |current| {
-                    Some(current.saturating_add(millis))
-                })
-                .ok();
-        }
+        self.try_advance(by).ok();
     }
+
+    /// Moves virtual time forward by `by`; refuses (leaving the offset unchanged) a move that
+    /// would take virtual time to [`LATEST`] or beyond. Negative amounts change nothing.
+    pub fn try_advance(&self, by: Duration) -> Result<(), ClockError> {
+        let Ok(millis) = i64::try_from(by.whole_milliseconds()) else {
+            return Err(ClockError::TooLate);
+        };
+        if millis <= 0 {
+            return Ok(());
+        }
+        let limit = max_offset_millis();
+        self.offset_millis
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |current| {
+                current.checked_add(millis).filter(|&wanted| wanted < limit)
+            })
+            .map(|_| ())
+            .map_err(|_| ClockError::TooLate)
+    }
+}
+
+/// The offset (milliseconds) at which virtual time would reach [`LATEST`] now.
+fn max_offset_millis() -> i64 {
+    let left = (LATEST - OffsetDateTime::now_utc()).whole_milliseconds();
+    i64::try_from(left).unwrap_or(i64::MAX)
 }
 
 /// Why the virtual clock refused to move.
@@ -49,12 +80,17 @@ impl VirtualClock {
 pub enum ClockError {
     /// The requested time is earlier than the current virtual time.
     WouldGoBack,
+    /// The requested time is not before [`LATEST`].
+    TooLate,
 }
 
 impl VirtualClock {
     /// Moves virtual time forward to `target`; refuses a time earlier than the current
     /// virtual time (checked atomically against concurrent moves).
     pub fn advance_to(&self, target: OffsetDateTime) -> Result<(), ClockError> {
+        if target >= LATEST {
+            return Err(ClockError::TooLate);
+        }
         // Rounded up to the next millisecond, so the clock never reads before `target`.
         let nanos = (target - OffsetDateTime::now_utc()).whole_nanoseconds();
         let wanted = i64::try_from((nanos + 999_999).div_euclid(1_000_000)).unwrap_or(i64::MAX);
@@ -69,7 +105,10 @@ impl VirtualClock {
 
 impl Clock for VirtualClock {
     fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc() + self.offset()
+        // Offsets are kept below LATEST; an out-of-range sum still reads as LATEST, not a panic.
+        OffsetDateTime::now_utc()
+            .checked_add(self.offset())
+            .map_or(LATEST, |now| now.min(LATEST))
     }
 }
 
@@ -144,5 +183,29 @@ mod tests {
             Err(ClockError::WouldGoBack)
         );
         assert!(clock.offset() > Duration::days(399));
+    }
+
+    #[test]
+    fn moves_to_or_past_the_latest_time_are_refused_and_change_nothing() {
+        let clock = VirtualClock::new();
+        clock.advance(Duration::days(8));
+        let offset = clock.offset();
+        assert_eq!(
+            clock.try_advance(Duration::days(3_000_000)),
+            Err(ClockError::TooLate)
+        );
+        assert_eq!(clock.try_advance(Duration::MAX), Err(ClockError::TooLate));
+        assert_eq!(clock.advance_to(LATEST), Err(ClockError::TooLate));
+        clock.advance(Duration::days(3_000_000));
+        assert_eq!(clock.offset(), offset);
+        assert!(clock.now() < LATEST);
+        let near = LATEST - Duration::days(1);
+        assert_eq!(clock.advance_to(near), Ok(()));
+        assert!(clock.now() >= near && clock.now() < LATEST);
+        assert_eq!(
+            clock.try_advance(Duration::days(2)),
+            Err(ClockError::TooLate)
+        );
+        assert_eq!(LATEST.year(), 9000);
     }
 }

@@ -5,7 +5,9 @@
 //! (units `s`, `m`, `h`, `d`, combinable as in `"1d12h"`) or `{"set": "<RFC 3339>"}` moves
 //! time forward, runs the work that became due (so expired secrets are gone on return) and
 //! answers like `GET`. Time never moves backwards: an earlier `set`, a negative or malformed
-//! amount, or a body naming neither or both is a 400 with `{"error": "..."}`.
+//! amount, or a body naming neither or both is a 400 with `{"error": "..."}`, and so is a
+//! move that would take virtual time to the year 9000 or later ([`crate::clock::LATEST`]):
+//! the offset is then left unchanged.
 
 use std::sync::Arc;
 
@@ -19,7 +21,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use crate::app::AppState;
-use crate::clock::{Clock as _, ClockError};
+use crate::clock::{Clock as _, ClockError, LATEST};
 
 const USAGE: &str = "expected {\"advance\": \"<amount>\"} with units s, m, h, d (e.g. \"8d\", \"1d12h\") or {\"set\": \"<RFC 3339 time>\"}";
 
@@ -63,21 +65,29 @@ fn apply(app: &AppState, body: &[u8]) -> Result<(), String> {
     match (request.advance, request.set) {
         (Some(amount), None) => {
             let by = parse_amount(&amount)?;
-            app.clock.advance(by);
-            Ok(())
+            app.clock.try_advance(by).map_err(|_| too_late(&amount))
         }
         (None, Some(time)) => {
             let target = OffsetDateTime::parse(&time, &Rfc3339)
                 .map_err(|_| format!("'set' must be an RFC 3339 time such as \"2027-01-01T00:00:00Z\", got \"{time}\""))?;
-            app.clock.advance_to(target).map_err(|ClockError::WouldGoBack| {
-                format!(
+            app.clock.advance_to(target).map_err(|error| match error {
+                ClockError::WouldGoBack => format!(
                     "virtual time only moves forward: {time} is earlier than the current virtual time {}",
                     rfc3339(app.clock.now())
-                )
+                ),
+                ClockError::TooLate => too_late(&time),
             })
         }
         _ => Err(USAGE.to_owned()),
     }
+}
+
+/// The refusal of a move that would reach [`LATEST`].
+fn too_late(asked: &str) -> String {
+    format!(
+        "virtual time must stay before {}: \"{asked}\" would take it there or beyond; the clock did not move",
+        rfc3339(LATEST)
+    )
 }
 
 /// Parses `"8d"`, `"90s"`, `"1d12h30m"`: one or more `<digits><unit>` groups.

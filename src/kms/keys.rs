@@ -182,7 +182,8 @@ impl Key {
 
     /// Puts the key in `PendingDeletion` until `now + days`; returns the deletion date.
     pub fn schedule_deletion(&mut self, now: OffsetDateTime, days: i64) -> OffsetDateTime {
-        let date = now + time::Duration::days(days);
+        // Callers check the window first; saturating keeps an unchecked caller from panicking.
+        let date = now.saturating_add(time::Duration::days(days));
         self.state = KeyState::PendingDeletion;
         self.deletion_date = Some(date);
         date

@@ -5,7 +5,8 @@
 //! one material generation to the key and one record here (oldest first), and old material is
 //! never dropped, so every ciphertext ever made keeps decrypting. As AWS documents, a key that
 //! is not Enabled is not rotated; if its rotation fell due meanwhile, it rotates as soon as it
-//! is usable again, and every period after that.
+//! is usable again, and every period after that. A sweep does bounded work per key: a key
+//! that missed many periods (a large clock move) rotates once, not once per period.
 
 use time::{Duration, OffsetDateTime};
 
@@ -14,6 +15,9 @@ use super::keys::{Key, KeyState, Material};
 
 /// Automatic rotation period when `RotationPeriodInDays` is not given.
 pub const DEFAULT_PERIOD_DAYS: i64 = 365;
+/// Most automatic rotations one sweep makes for a key that missed several periods; a key
+/// overdue by more rotates once (see [`Key::run_due_rotation`]).
+pub const CATCH_UP_PERIODS: i64 = 3;
 /// Most on-demand rotations one key may have (KMS quota).
 pub const ON_DEMAND_LIMIT: usize = 25;
 
@@ -74,7 +78,7 @@ impl KeyRotation {
         };
         self.anchor = Some(anchor);
         self.period_days = Some(period_days);
-        self.next = Some((anchor + Duration::days(period_days)).max(now));
+        self.next = Some(anchor.saturating_add(Duration::days(period_days)).max(now));
     }
 
     /// Turns automatic rotation off (the history stays).
@@ -114,8 +118,10 @@ impl Key {
         due && (self.state == KeyState::Enabled || !self.rotation.overdue)
     }
 
-    /// Performs the automatic rotations due at `now` (one per period passed, each dated when
-    /// it fell due); returns how many were made.
+    /// Performs the automatic rotations due at `now`; returns how many were made. A key that
+    /// missed at most [`CATCH_UP_PERIODS`] rotations gets one per missed period, each dated
+    /// when it fell due; one overdue by more (a large clock move) rotates once, now, and is
+    /// next due one period later, so a sweep does constant work per key whatever the move.
     pub fn run_due_rotation(&mut self, now: OffsetDateTime) -> usize {
         let (Some(period), Some(mut next)) = (self.rotation.period_days, self.rotation.next) else {
             return 0;
@@ -127,9 +133,10 @@ impl Key {
             self.rotation.overdue = true;
             return 0;
         }
-        let period = Duration::days(period);
-        if self.rotation.overdue {
-            // Due while disabled or pending deletion: rotate now, schedule from now.
+        let period = Duration::days(period.max(1));
+        let missed = 1 + (now - next).whole_seconds() / period.whole_seconds().max(1);
+        if self.rotation.overdue || missed > CATCH_UP_PERIODS {
+            // Due while disabled or pending deletion, or many periods ago: rotate now, once.
             next = now;
             self.rotation.overdue = false;
         }
@@ -137,8 +144,17 @@ impl Key {
         while next <= now {
             self.rotate(RotationType::Automatic, next);
             self.rotation.anchor = Some(next);
-            next += period;
+            let after = next.saturating_add(period);
             made += 1;
+            if after == next || made >= CATCH_UP_PERIODS as usize {
+                // Saturated at the end of representable time, or caught up as far as allowed.
+                next = after;
+                break;
+            }
+            next = after;
+        }
+        if next <= now {
+            next = now.saturating_add(period);
         }
         self.rotation.next = Some(next);
         made
@@ -204,5 +220,29 @@ mod tests {
         key.rotation.disable();
         key.rotation.enable(365, at(120));
         assert_eq!(key.rotation.next, Some(at(485)));
+    }
+
+    #[test]
+    fn a_key_overdue_by_many_periods_rotates_once_and_counts_from_now() {
+        let mut key = key();
+        key.rotation.enable(90, at(0));
+        let ten_years = at(3_652);
+        assert!(key.rotation_would_change(ten_years));
+        assert_eq!(key.run_due_rotation(ten_years), 1);
+        assert_eq!(key.rotation.history.len(), 1);
+        assert_eq!(key.rotation.history[0].date, ten_years);
+        assert_eq!(key.rotation.next, Some(at(3_652 + 90)));
+        assert_eq!(key.materials.len(), 2);
+        assert!(!key.rotation_would_change(at(3_652 + 89)));
+    }
+
+    #[test]
+    fn a_rotation_date_near_the_end_of_time_saturates_instead_of_panicking() {
+        let mut key = key();
+        let end = time::PrimitiveDateTime::MAX.assume_utc();
+        key.rotation.enable(2_560, end - Duration::days(1));
+        assert_eq!(key.rotation.next, Some(end));
+        assert_eq!(key.run_due_rotation(end), 1);
+        assert_eq!(key.rotation.next, Some(end));
     }
 }

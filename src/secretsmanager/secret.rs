@@ -169,7 +169,8 @@ impl Secret {
         now: OffsetDateTime,
         window: time::Duration,
     ) -> OffsetDateTime {
-        let deletion_date = now + window;
+        // Callers check the window first; saturating keeps an unchecked caller from panicking.
+        let deletion_date = now.saturating_add(window);
         self.deleted = Some(now);
         self.deletion_date = Some(deletion_date);
         deletion_date
@@ -189,7 +190,9 @@ impl Secret {
     /// Records a modification at `now`. `LastChangedDate` strictly increases on AWS across
     /// successive changes, so two changes within the same millisecond still move it.
     pub fn record_change(&mut self, now: OffsetDateTime) {
-        let next = self.last_changed + time::Duration::milliseconds(1);
+        let next = self
+            .last_changed
+            .saturating_add(time::Duration::milliseconds(1));
         self.last_changed = now.max(next);
     }
 

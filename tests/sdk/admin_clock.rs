@@ -120,3 +120,80 @@ async fn sigv4_still_checks_real_time_after_the_clock_moves() {
     let (code, _) = common::error_of(skewed.describe_secret().secret_id("signed").send().await);
     assert_eq!(code, "InvalidSignatureException");
 }
+
+#[tokio::test]
+async fn admin_clock_refuses_moves_past_the_year_9000_and_keeps_serving() {
+    let server = start().await;
+    advance(&server, "1d").await;
+    for body in [
+        r#"{"advance": "3000000d"}"#,
+        r#"{"set": "9999-12-31T00:00:00Z"}"#,
+        r#"{"set": "9000-01-01T00:00:00Z"}"#,
+    ] {
+        let (status, answer) = clock_request(&server, Some(body)).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        let error = answer["error"].as_str().unwrap();
+        assert!(error.contains("9000-01-01"), "{body}: {error}");
+    }
+    let (_, read) = clock_request(&server, None).await;
+    assert_eq!(
+        read["offset_seconds"], 86_400,
+        "refusals never move the clock"
+    );
+
+    // AWS calls and the scheduled work still run.
+    let sm = client(&server);
+    create_string_secret(&sm, "after-refusal", "v").await;
+    sm.delete_secret()
+        .secret_id("after-refusal")
+        .send()
+        .await
+        .unwrap();
+    let kms = common::kms_client(&server);
+    kms.create_key().send().await.unwrap();
+    advance(&server, "31d").await;
+    let (code, _) = common::error_of(sm.describe_secret().secret_id("after-refusal").send().await);
+    assert_eq!(code, "ResourceNotFoundException");
+}
+
+#[tokio::test]
+async fn dated_operations_near_the_limit_answer_normally() {
+    let server = start().await;
+    let (status, answer) = clock_request(&server, Some(r#"{"set": "8999-12-15T00:00:00Z"}"#)).await;
+    assert_eq!(status, 200, "{answer}");
+    let sm = client(&server);
+    create_string_secret(&sm, "late", "v").await;
+    let deleted = sm
+        .delete_secret()
+        .secret_id("late")
+        .recovery_window_in_days(30)
+        .send()
+        .await
+        .unwrap();
+    let year_9000 = 221_845_392_000;
+    assert!(deleted.deletion_date().unwrap().secs() > year_9000);
+
+    let kms = common::kms_client(&server);
+    let created = kms.create_key().send().await.unwrap();
+    let id = created.key_metadata().unwrap().key_id().to_owned();
+    kms.enable_key_rotation()
+        .key_id(&id)
+        .rotation_period_in_days(2560)
+        .send()
+        .await
+        .unwrap();
+    let scheduled = kms
+        .schedule_key_deletion()
+        .key_id(&id)
+        .pending_window_in_days(30)
+        .send()
+        .await
+        .unwrap();
+    assert!(scheduled.deletion_date().unwrap().secs() > year_9000);
+
+    // Past the limit is refused; just before it still moves.
+    let (status, _) = clock_request(&server, Some(r#"{"advance": "60d"}"#)).await;
+    assert_eq!(status, 400);
+    advance(&server, "10d").await;
+    sm.describe_secret().secret_id("late").send().await.unwrap();
+}

@@ -397,3 +397,36 @@ async fn the_secrets_manager_key_rotates_yearly_and_cannot_be_changed() {
         .unwrap();
     assert_eq!(value.secret_string(), Some("old material"));
 }
+
+#[tokio::test]
+async fn a_key_overdue_by_many_periods_rotates_once() {
+    let server = start().await;
+    let kms = kms_client(&server);
+    let (id, _) = new_key(&kms).await;
+    kms.enable_key_rotation()
+        .key_id(&id)
+        .rotation_period_in_days(90)
+        .send()
+        .await
+        .unwrap();
+    let first = current_material(&kms, &id).await;
+
+    let moved = advance_clock(&server, "3650d").await;
+    let now = time::OffsetDateTime::parse(
+        moved["now"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap()
+    .unix_timestamp();
+    let rotations = kms.list_key_rotations().key_id(&id).send().await.unwrap();
+    assert_eq!(rotations.rotations().len(), 1);
+    assert_ne!(current_material(&kms, &id).await, first);
+    let status = kms
+        .get_key_rotation_status()
+        .key_id(&id)
+        .send()
+        .await
+        .unwrap();
+    let next = status.next_rotation_date().unwrap().secs();
+    assert!((next - (now + 90 * 86_400)).abs() <= 5, "{next} vs {now}");
+}

@@ -78,6 +78,11 @@ pub fn schedule_key_deletion(
     input: ScheduleKeyDeletionInput,
 ) -> Result<ScheduleKeyDeletionOutput, KmsError> {
     let (key_id, days) = input.validate()?;
+    if ctx.now.checked_add(time::Duration::days(days)).is_none() {
+        return Err(KmsError::Validation(
+            "the deletion date would be past the latest representable time".into(),
+        ));
+    }
     write_key(kms, ctx, &key_id, SCHEDULE, |key| {
         let deletion_date = key.schedule_deletion(ctx.now, days);
         Ok(ScheduleKeyDeletionOutput {

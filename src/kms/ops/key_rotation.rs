@@ -64,6 +64,11 @@ pub fn enable_key_rotation(
     input: EnableKeyRotationInput,
 ) -> Result<(), KmsError> {
     let (key_id, period) = input.validate()?;
+    if ctx.now.checked_add(time::Duration::days(period)).is_none() {
+        return Err(KmsError::Validation(
+            "the next rotation date would be past the latest representable time".into(),
+        ));
+    }
     change(kms, ctx, &key_id, "kms:EnableKeyRotation", |key| {
         key.rotation.enable(period, ctx.now);
     })

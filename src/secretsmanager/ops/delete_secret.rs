@@ -62,6 +62,11 @@ pub fn delete_secret(
     if !WINDOW_DAYS.contains(&days) {
         return Err(SmError::InvalidParameter(text::WINDOW_RANGE.to_owned()));
     }
+    if ctx.now.checked_add(Duration::days(days)).is_none() {
+        return Err(SmError::InvalidParameter(
+            "the deletion date would be past the latest representable time".to_owned(),
+        ));
+    }
 
     sm.write_table(ctx, |secrets| {
         let name = match names::resolve_name(secrets, ctx, &secret_id) {
