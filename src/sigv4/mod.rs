@@ -35,6 +35,7 @@ mod authorization;
 mod canonical;
 mod datetime;
 mod error;
+mod redact;
 mod secret;
 mod signing;
 mod verify;
@@ -46,6 +47,9 @@ mod tests;
 pub use canonical::{canonical_query, canonical_request, canonical_uri};
 pub use datetime::{MAX_CLOCK_SKEW, format_amz_date, parse_amz_date};
 pub use error::{Error, ErrorKind};
+pub use redact::{
+    MAX_LOGGED_CANONICAL_REQUEST, canonical_request_for_log, is_sensitive_name, truncate_for_log,
+};
 pub use secret::SecretKey;
 pub use signing::{ALGORITHM, CredentialScope, Signature, sha256_hex, signing_key, string_to_sign};
 pub use verify::ParsedAuth;

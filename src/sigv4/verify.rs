@@ -5,10 +5,11 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
-use super::authorization::{check_complete, parse_credential, parse_header};
+use super::authorization::{check_complete, parse_credential, parse_header, parse_signed_headers};
 use super::canonical::{canonical_header_value, canonical_request_bytes, header_values};
 use super::datetime::{check_skew, format_amz_date, parse_amz_date, parse_http_date};
 use super::error::{Error, ErrorKind};
+use super::redact::{canonical_request_for_log, truncate_for_log};
 use super::secret::SecretKey;
 use super::signing::{
     ALGORITHM, CredentialScope, Signature, TERMINATOR, sha256_hex, signing_key,
@@ -83,6 +84,8 @@ pub(crate) fn authenticate(
     let http_date = canonical_header_value(req, "date");
     let (credential, signed, signature) =
         check_complete(&auth, &header, amz_date.is_some() || http_date.is_some())?;
+    // A bounded list of distinct names, before any other work on it.
+    let signed_headers = parse_signed_headers(signed)?;
 
     // 3. Date format, then 4. clock skew.
     // X-Amz-Date wins over Date; an unparsable X-Amz-Date is an error (no fallback).
@@ -94,7 +97,6 @@ pub(crate) fn authenticate(
     check_skew(request_time, now)?;
 
     // 5. Host must be signed.
-    let signed_headers: Vec<String> = signed.split(';').map(str::to_ascii_lowercase).collect();
     if !signed_headers
         .iter()
         .any(|h| h == "host" || h == ":authority")
@@ -202,7 +204,7 @@ pub(crate) fn verify(
     {
         return Err(Error::signature_mismatch().with_detail(format!(
             "x-amz-content-sha256 '{}' is not the SHA-256 of the body ({payload_hash})",
-            String::from_utf8_lossy(&claimed)
+            truncate_for_log(&String::from_utf8_lossy(&claimed), 128)
         )));
     }
     let creq = canonical_request_bytes(req, &parsed.signed_headers, &payload_hash);
@@ -217,8 +219,15 @@ pub(crate) fn verify(
     if matches {
         return Ok(());
     }
-    Err(Error::signature_mismatch().with_detail(format!(
+    Err(Error::signature_mismatch().with_detail(mismatch_detail(&creq, &sts)))
+}
+
+/// The log detail of a signature mismatch: our canonical request (credential values redacted,
+/// cut to a few KB) and string to sign. Never the secret, the signing key or the expected
+/// signature.
+pub(crate) fn mismatch_detail(creq: &[u8], sts: &str) -> String {
+    format!(
         "The canonical request was\n'{}'\n\nThe string to sign was\n'{sts}'\n",
-        String::from_utf8_lossy(&creq)
-    )))
+        canonical_request_for_log(&String::from_utf8_lossy(creq))
+    )
 }
