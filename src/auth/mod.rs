@@ -5,7 +5,9 @@
 //! then look the access key up (`UnrecognizedClientException`), then recompute the signature in
 //! constant time. When a request is refused the log says why in plain words — with our
 //! canonical request and string to sign for signature mismatches — but never the secret key,
-//! the signing key or the expected signature.
+//! the signing key or the expected signature. The log line is bounded in size and the values of
+//! `authorization`, `x-amz-security-token` and any header named like a token, secret or password
+//! are redacted.
 
 mod credentials;
 
