@@ -9,13 +9,14 @@ use super::authorization::{check_complete, parse_credential, parse_header, parse
 use super::canonical::{canonical_header_value, canonical_request_bytes, header_values};
 use super::datetime::{check_skew, format_amz_date, parse_amz_date, parse_http_date};
 use super::error::{Error, ErrorKind};
-use super::redact::{canonical_request_for_log, truncate_for_log};
+use super::redact::{canonical_request_for_log, is_sensitive_name, truncate_for_log};
 use super::secret::SecretKey;
 use super::signing::{
     ALGORITHM, CredentialScope, Signature, TERMINATOR, sha256_hex, signing_key,
     string_to_sign_bytes,
 };
 use super::{Expected, Request};
+use crate::crypto::REDACTED;
 
 /// The result of step 1: everything read from the request that needs no secret.
 #[derive(Clone)]
@@ -219,15 +220,42 @@ pub(crate) fn verify(
     if matches {
         return Ok(());
     }
-    Err(Error::signature_mismatch().with_detail(mismatch_detail(&creq, &sts)))
+    Err(Error::signature_mismatch().with_detail(mismatch_detail(
+        req,
+        &parsed.signed_headers,
+        &payload_hash,
+        &sts,
+    )))
 }
 
-/// The log detail of a signature mismatch: our canonical request (credential values redacted,
-/// cut to a few KB) and string to sign. Never the secret, the signing key or the expected
-/// signature.
-pub(crate) fn mismatch_detail(creq: &[u8], sts: &str) -> String {
+/// The log detail of a signature mismatch: our canonical request, rebuilt with the values of
+/// credential-bearing headers (see [`is_sensitive_name`]) replaced by [`REDACTED`] before any
+/// text exists (so no value byte can slip through) and cut to a few KB, and the string to sign.
+/// Never the secret, the signing key or the expected signature.
+pub(crate) fn mismatch_detail(
+    req: &Request<'_>,
+    signed_headers: &[String],
+    payload_hash: &str,
+    sts: &str,
+) -> String {
+    let headers: Vec<(&str, &[u8])> = req
+        .headers
+        .iter()
+        .map(|&(name, value)| {
+            if is_sensitive_name(name) {
+                (name, REDACTED.as_bytes())
+            } else {
+                (name, value)
+            }
+        })
+        .collect();
+    let shown = Request {
+        headers: &headers,
+        ..*req
+    };
+    let creq = canonical_request_bytes(&shown, signed_headers, payload_hash);
     format!(
         "The canonical request was\n'{}'\n\nThe string to sign was\n'{sts}'\n",
-        canonical_request_for_log(&String::from_utf8_lossy(creq))
+        canonical_request_for_log(&String::from_utf8_lossy(&creq))
     )
 }

@@ -148,3 +148,24 @@ fn duplicated_large_signed_header_is_refused_while_parsing() {
         "Authorization header 'SignedHeaders' parameter must list each header once; 'x-big' is listed more than once. "
     );
 }
+
+#[test]
+fn mismatch_detail_never_holds_a_token_value_even_with_odd_bytes() {
+    // A value with a line break (HTTP forbids it, the pure API does not) must not leak either.
+    let mut headers = base_headers("20251106T132608Z");
+    headers.push((
+        "X-Amz-Security-Token".into(),
+        b"first-half\nsecond-half".to_vec(),
+    ));
+    let headers = sign(
+        headers,
+        "content-type;host;x-amz-date;x-amz-security-token;x-amz-target",
+        CRED,
+    );
+    let err = full(&headers, "not-the-secret").unwrap_err();
+    let detail = err.detail().unwrap();
+    assert!(detail.contains("\nx-amz-security-token:**redacted**\nx-amz-target:"));
+    assert!(!detail.contains("first-half") && !detail.contains("second-half"));
+    // The client's own canonical request still verified with the real value.
+    full(&headers, SECRET).unwrap();
+}
