@@ -5,7 +5,9 @@
 //! then look the access key up (`UnrecognizedClientException`), then recompute the signature in
 //! constant time. When a request is refused the log says why in plain words — with our
 //! canonical request and string to sign for signature mismatches — but never the secret key,
-//! the signing key or the expected signature.
+//! the signing key or the expected signature. The log line is bounded in size and the values of
+//! `authorization`, `x-amz-security-token` and any header named like a token, secret or password
+//! are redacted.
 
 mod credentials;
 
@@ -114,13 +116,39 @@ fn credential_of(header: &str) -> Option<(&str, &str)> {
     Some((key, region))
 }
 
+/// The most bytes of a refusal reason (the client's message) a log line shows.
+const MAX_LOGGED_REASON: usize = 1024;
+/// The most bytes of a refusal detail a log line shows (the canonical request inside is already
+/// cut to [`sigv4::MAX_LOGGED_CANONICAL_REQUEST`]).
+const MAX_LOGGED_DETAIL: usize = 8192;
+
+/// What a refusal logs: the reason and, for signature mismatches, our side of the computation;
+/// both bounded in size, credential values in the canonical request redacted by
+/// [`sigv4`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RefusalLog {
+    reason: String,
+    detail: Option<String>,
+}
+
+/// Builds the log text of a refusal (pure, so its bounds and redaction are testable).
+fn refusal_log(error: &sigv4::Error) -> RefusalLog {
+    RefusalLog {
+        reason: sigv4::truncate_for_log(error.message(), MAX_LOGGED_REASON),
+        detail: error
+            .detail()
+            .map(|detail| sigv4::truncate_for_log(detail, MAX_LOGGED_DETAIL)),
+    }
+}
+
 /// Logs why a signature was refused and maps it to the wire error AWS sends.
 fn refused(error: sigv4::Error) -> CommonError {
-    match error.detail() {
+    let log = refusal_log(&error);
+    match &log.detail {
         Some(detail) => {
-            tracing::warn!(reason = %error.message(), "request refused: bad signature. Our side of the computation:\n{detail}");
+            tracing::warn!(reason = %log.reason, "request refused: bad signature. Our side of the computation:\n{detail}");
         }
-        None => tracing::warn!(reason = %error.message(), "request refused"),
+        None => tracing::warn!(reason = %log.reason, "request refused"),
     }
     let message = error.message().to_owned();
     match error.kind() {
@@ -131,8 +159,69 @@ fn refused(error: sigv4::Error) -> CommonError {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    const NOW: OffsetDateTime = time::macros::datetime!(2025-11-06 13:26:08 UTC);
+    const TOKEN: &str = "FwoGZXIvYXdzEXAMPLESESSIONTOKENVALUE";
+
+    #[test]
+    fn refusal_log_is_bounded_and_redacts_credentials() {
+        let big = "b".repeat(100_000);
+        let auth = format!(
+            "AWS4-HMAC-SHA256 Credential=test/20251106/us-east-1/secretsmanager/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token;x-db-password;x-big, Signature={}",
+            "0".repeat(64)
+        );
+        let headers: Vec<(&str, &[u8])> = vec![
+            ("Host", b"localhost"),
+            ("X-Amz-Date", b"20251106T132608Z"),
+            ("X-Amz-Security-Token", TOKEN.as_bytes()),
+            ("X-Big", big.as_bytes()),
+            ("X-Db-Password", b"hunter2hunter2"),
+            ("Authorization", auth.as_bytes()),
+        ];
+        let req = sigv4::Request {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers: &headers,
+            body: b"{}",
+        };
+        let parsed = sigv4::authenticate_request(&req, "secretsmanager", NOW).unwrap();
+        let error =
+            sigv4::verify_signature(&req, &parsed, &sigv4::SecretKey::new("test")).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidSignature);
+        let log = refusal_log(&error);
+        let detail = log.detail.unwrap();
+        assert!(
+            detail.len() < sigv4::MAX_LOGGED_CANONICAL_REQUEST + 512,
+            "{}",
+            detail.len()
+        );
+        assert!(detail.contains("bytes more)"));
+        // The sensitive headers come before x-big in the canonical request, so they are shown,
+        // with their values redacted.
+        assert!(
+            detail.contains("x-amz-security-token:**redacted**\n"),
+            "{detail}"
+        );
+        assert!(detail.contains("x-db-password:**redacted**\n"), "{detail}");
+        assert!(!detail.contains(TOKEN) && !detail.contains("hunter2"));
+        assert!(detail.contains("The string to sign was\n'AWS4-HMAC-SHA256\n20251106T132608Z\n"));
+        assert!(log.reason.len() <= MAX_LOGGED_REASON);
+    }
+
+    #[test]
+    fn refusal_log_cuts_long_reasons_and_details() {
+        let error = sigv4::Error::signature_mismatch().with_detail("d".repeat(50_000));
+        let log = refusal_log(&error);
+        assert!(
+            log.detail
+                .unwrap()
+                .ends_with(&format!("… ({} bytes more)", 50_000 - MAX_LOGGED_DETAIL))
+        );
+    }
 
     #[test]
     fn reads_key_and_region_from_a_credential() {

@@ -84,6 +84,30 @@ pub(crate) fn check_complete<'h>(
     Err(Error::new(ErrorKind::IncompleteSignature, message))
 }
 
+/// The most names a `SignedHeaders` list may hold. SDKs sign a handful (about ten at most); the
+/// bound keeps the canonical request's cost proportional to the request.
+pub(crate) const MAX_SIGNED_HEADERS: usize = 64;
+
+/// Splits `SignedHeaders=` into lowercased names, refusing (with IncompleteSignature) a list of
+/// more than [`MAX_SIGNED_HEADERS`] names or one naming a header twice. Counts before allocating,
+/// so a huge list costs one scan. With each name listed once, every signed header is
+/// canonicalized once and the canonical request is bounded by the request's size.
+pub(crate) fn parse_signed_headers(signed: &str) -> Result<Vec<String>, Error> {
+    let count = signed.split(';').count();
+    if count > MAX_SIGNED_HEADERS {
+        return Err(Error::signed_headers_too_many(count, MAX_SIGNED_HEADERS));
+    }
+    let mut names: Vec<String> = Vec::with_capacity(count);
+    for name in signed.split(';') {
+        let lower = name.to_ascii_lowercase();
+        if names.contains(&lower) {
+            return Err(Error::signed_headers_duplicate(&lower));
+        }
+        names.push(lower);
+    }
+    Ok(names)
+}
+
 /// The five elements of `Credential=`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Credential<'h> {
@@ -158,6 +182,42 @@ mod tests {
         );
         let auth = parse_header(FULL).unwrap();
         assert!(check_complete(&auth, FULL, true).is_ok());
+    }
+
+    #[test]
+    fn signed_headers_are_bounded_and_unique() {
+        assert_eq!(
+            parse_signed_headers("Host;X-Amz-Date").unwrap(),
+            vec!["host", "x-amz-date"]
+        );
+        let err = parse_signed_headers("host;x-a;X-A").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::IncompleteSignature);
+        assert_eq!(
+            err.message(),
+            "Authorization header 'SignedHeaders' parameter must list each header once; 'x-a' is listed more than once. "
+        );
+        let long = "x".repeat(100);
+        let err = parse_signed_headers(&format!("{long};{long}")).unwrap_err();
+        assert_eq!(
+            err.message(),
+            format!(
+                "Authorization header 'SignedHeaders' parameter must list each header once; '{}...' is listed more than once. ",
+                "x".repeat(64)
+            )
+        );
+        let many: Vec<String> = (0..=MAX_SIGNED_HEADERS).map(|i| format!("h{i}")).collect();
+        let err = parse_signed_headers(&many.join(";")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::IncompleteSignature);
+        assert_eq!(
+            err.message(),
+            "Authorization header 'SignedHeaders' parameter lists 65 headers; at most 64 are allowed. "
+        );
+        assert_eq!(
+            parse_signed_headers(&many[..MAX_SIGNED_HEADERS].join(";"))
+                .unwrap()
+                .len(),
+            MAX_SIGNED_HEADERS
+        );
     }
 
     #[test]

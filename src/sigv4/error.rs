@@ -139,6 +139,40 @@ impl Error {
         )
     }
 
+    /// A `SignedHeaders` list naming one header twice.
+    ///
+    /// Conscious decision: the text is not confirmed against AWS. It follows the sentence pattern
+    /// of AWS's IncompleteSignature texts for a malformed `Authorization` header ("Authorization
+    /// header requires 'X' parameter. "), without echoing the header (which may be large); the
+    /// name is cut to 64 bytes.
+    pub(crate) fn signed_headers_duplicate(name: &str) -> Self {
+        let mut end = name.len().min(64);
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        let shown = &name[..end];
+        let more = if end < name.len() { "..." } else { "" };
+        Error::new(
+            ErrorKind::IncompleteSignature,
+            format!(
+                "Authorization header 'SignedHeaders' parameter must list each header once; '{shown}{more}' is listed more than once. "
+            ),
+        )
+    }
+
+    /// A `SignedHeaders` list with more than `max` names.
+    ///
+    /// Conscious decision: AWS's limit and text are not confirmed; same pattern as
+    /// [`Error::signed_headers_duplicate`].
+    pub(crate) fn signed_headers_too_many(count: usize, max: usize) -> Self {
+        Error::new(
+            ErrorKind::IncompleteSignature,
+            format!(
+                "Authorization header 'SignedHeaders' parameter lists {count} headers; at most {max} are allowed. "
+            ),
+        )
+    }
+
     /// Unsigned `x-amz-*` headers (including `x-amz-security-token` and `x-amz-content-sha256`).
     ///
     /// Conscious decision: JSON-protocol services are not known to check this; S3 does and

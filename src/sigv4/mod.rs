@@ -4,7 +4,8 @@
 //! # Use
 //!
 //! 1. [`authenticate_request`] parses the `Authorization` header and checks everything that needs
-//!    no secret, in AWS's order: completeness, date format, clock skew (±5 min), `host` signed,
+//!    no secret, in AWS's order: completeness (plus a `SignedHeaders` list of at most 64 distinct
+//!    names, so canonicalization cost is bounded by the request's size), date format, clock skew (±5 min), `host` signed,
 //!    algorithm, credential shape, scope (region, service, terminator, date). Then Lockbox's own
 //!    rules: every signed header present, every `x-amz-*` header signed.
 //! 2. The caller looks up the secret for [`ParsedAuth::access_key_id`] (an unknown key is the
@@ -13,7 +14,8 @@
 //!    the body), recomputes the signature and compares it in constant time. Both failures are
 //!    AWS's ordinary signature mismatch.
 //!
-//! Error messages are AWS's texts (see `error.rs`); [`Error::detail`] is for the log only.
+//! Error messages are AWS's texts (see `error.rs`); [`Error::detail`] is for the log only, and
+//! its canonical request is cut to a few KB with credential values redacted (`redact.rs`).
 //!
 //! # Decisions
 //!
@@ -35,6 +37,7 @@ mod authorization;
 mod canonical;
 mod datetime;
 mod error;
+mod redact;
 mod secret;
 mod signing;
 mod verify;
@@ -46,6 +49,9 @@ mod tests;
 pub use canonical::{canonical_query, canonical_request, canonical_uri};
 pub use datetime::{MAX_CLOCK_SKEW, format_amz_date, parse_amz_date};
 pub use error::{Error, ErrorKind};
+pub use redact::{
+    MAX_LOGGED_CANONICAL_REQUEST, canonical_request_for_log, is_sensitive_name, truncate_for_log,
+};
 pub use secret::SecretKey;
 pub use signing::{ALGORITHM, CredentialScope, Signature, sha256_hex, signing_key, string_to_sign};
 pub use verify::ParsedAuth;

@@ -5,16 +5,18 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
-use super::authorization::{check_complete, parse_credential, parse_header};
+use super::authorization::{check_complete, parse_credential, parse_header, parse_signed_headers};
 use super::canonical::{canonical_header_value, canonical_request_bytes, header_values};
 use super::datetime::{check_skew, format_amz_date, parse_amz_date, parse_http_date};
 use super::error::{Error, ErrorKind};
+use super::redact::{canonical_request_for_log, is_sensitive_name, truncate_for_log};
 use super::secret::SecretKey;
 use super::signing::{
     ALGORITHM, CredentialScope, Signature, TERMINATOR, sha256_hex, signing_key,
     string_to_sign_bytes,
 };
 use super::{Expected, Request};
+use crate::crypto::REDACTED;
 
 /// The result of step 1: everything read from the request that needs no secret.
 #[derive(Clone)]
@@ -83,6 +85,8 @@ pub(crate) fn authenticate(
     let http_date = canonical_header_value(req, "date");
     let (credential, signed, signature) =
         check_complete(&auth, &header, amz_date.is_some() || http_date.is_some())?;
+    // A bounded list of distinct names, before any other work on it.
+    let signed_headers = parse_signed_headers(signed)?;
 
     // 3. Date format, then 4. clock skew.
     // X-Amz-Date wins over Date; an unparsable X-Amz-Date is an error (no fallback).
@@ -94,7 +98,6 @@ pub(crate) fn authenticate(
     check_skew(request_time, now)?;
 
     // 5. Host must be signed.
-    let signed_headers: Vec<String> = signed.split(';').map(str::to_ascii_lowercase).collect();
     if !signed_headers
         .iter()
         .any(|h| h == "host" || h == ":authority")
@@ -202,7 +205,7 @@ pub(crate) fn verify(
     {
         return Err(Error::signature_mismatch().with_detail(format!(
             "x-amz-content-sha256 '{}' is not the SHA-256 of the body ({payload_hash})",
-            String::from_utf8_lossy(&claimed)
+            truncate_for_log(&String::from_utf8_lossy(&claimed), 128)
         )));
     }
     let creq = canonical_request_bytes(req, &parsed.signed_headers, &payload_hash);
@@ -217,8 +220,42 @@ pub(crate) fn verify(
     if matches {
         return Ok(());
     }
-    Err(Error::signature_mismatch().with_detail(format!(
-        "The canonical request was\n'{}'\n\nThe string to sign was\n'{sts}'\n",
-        String::from_utf8_lossy(&creq)
+    Err(Error::signature_mismatch().with_detail(mismatch_detail(
+        req,
+        &parsed.signed_headers,
+        &payload_hash,
+        &sts,
     )))
+}
+
+/// The log detail of a signature mismatch: our canonical request, rebuilt with the values of
+/// credential-bearing headers (see [`is_sensitive_name`]) replaced by [`REDACTED`] before any
+/// text exists (so no value byte can slip through) and cut to a few KB, and the string to sign.
+/// Never the secret, the signing key or the expected signature.
+pub(crate) fn mismatch_detail(
+    req: &Request<'_>,
+    signed_headers: &[String],
+    payload_hash: &str,
+    sts: &str,
+) -> String {
+    let headers: Vec<(&str, &[u8])> = req
+        .headers
+        .iter()
+        .map(|&(name, value)| {
+            if is_sensitive_name(name) {
+                (name, REDACTED.as_bytes())
+            } else {
+                (name, value)
+            }
+        })
+        .collect();
+    let shown = Request {
+        headers: &headers,
+        ..*req
+    };
+    let creq = canonical_request_bytes(&shown, signed_headers, payload_hash);
+    format!(
+        "The canonical request was\n'{}'\n\nThe string to sign was\n'{sts}'\n",
+        canonical_request_for_log(&String::from_utf8_lossy(&creq))
+    )
 }

@@ -11,7 +11,7 @@ use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
-use lockbox::sigv4::{Request, SecretKey, authenticate_request, verify_signature};
+use lockbox::sigv4::{ErrorKind, Request, SecretKey, authenticate_request, verify_signature};
 use proptest::prelude::*;
 use time::OffsetDateTime;
 
@@ -41,7 +41,8 @@ struct Wire {
 }
 
 impl Wire {
-    fn verifies(&self, secret: &str) -> bool {
+    /// Steps 1 and 2 against `secret`, at the signing time plus 30 s.
+    fn outcome(&self, secret: &str) -> Result<(), lockbox::sigv4::Error> {
         let refs: Vec<(&str, &[u8])> = self
             .headers
             .iter()
@@ -57,7 +58,10 @@ impl Wire {
         let now = OffsetDateTime::from_unix_timestamp(EPOCH_SECS as i64 + 30).unwrap();
         authenticate_request(&req, "secretsmanager", now)
             .and_then(|parsed| verify_signature(&req, &parsed, &SecretKey::new(secret)))
-            .is_ok()
+    }
+
+    fn verifies(&self, secret: &str) -> bool {
+        self.outcome(secret).is_ok()
     }
 }
 
@@ -291,5 +295,56 @@ proptest! {
         if let Ok(parsed) = authenticate_request(&request, "secretsmanager", now) {
             prop_assert!(verify_signature(&request, &parsed, &SecretKey::new("test")).is_err());
         }
+    }
+}
+
+/// Rewrites the `SignedHeaders=` list of `wire`'s Authorization header with `f`.
+fn rewrite_signed_headers(wire: &mut Wire, f: impl FnOnce(&mut Vec<String>)) {
+    let auth = wire
+        .headers
+        .iter_mut()
+        .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+        .unwrap();
+    let text = String::from_utf8(auth.1.clone()).unwrap();
+    let start = text.find("SignedHeaders=").unwrap() + "SignedHeaders=".len();
+    let end = start + text[start..].find(',').unwrap();
+    let mut names: Vec<String> = text[start..end].split(';').map(String::from).collect();
+    f(&mut names);
+    auth.1 = format!("{}{}{}", &text[..start], names.join(";"), &text[end..]).into_bytes();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A signed request whose SignedHeaders names one header a second time (in any case, at any
+    /// place) is refused by step 1 with IncompleteSignature naming that header.
+    #[test]
+    fn a_duplicated_signed_header_is_refused(case in case(), pick in any::<usize>(), at in any::<usize>(), upper in any::<bool>()) {
+        let mut wire = signed_wire(&case);
+        let mut duplicate = String::new();
+        rewrite_signed_headers(&mut wire, |names| {
+            duplicate = names[pick % names.len()].clone();
+            let copy = if upper { duplicate.to_ascii_uppercase() } else { duplicate.clone() };
+            names.insert(at % (names.len() + 1), copy);
+        });
+        let err = wire.outcome(&case.secret).unwrap_err();
+        prop_assert_eq!(err.kind(), ErrorKind::IncompleteSignature);
+        prop_assert_eq!(
+            err.message(),
+            format!("Authorization header 'SignedHeaders' parameter must list each header once; '{duplicate}' is listed more than once. ")
+        );
+    }
+
+    /// On a signature mismatch the log detail is bounded and never holds the session token.
+    #[test]
+    fn mismatch_detail_is_bounded_and_hides_the_token(mut case in case(), token in "[A-Za-z0-9/+=]{16,40}", big in 0usize..20_000) {
+        case.token = Some(token.clone());
+        case.headers.push(("X-Big".into(), "b".repeat(big)));
+        let wire = signed_wire(&case);
+        prop_assert!(wire.verifies(&case.secret));
+        let err = wire.outcome("not-the-secret").unwrap_err();
+        let detail = err.detail().unwrap();
+        prop_assert!(!detail.contains(&token), "{}", detail);
+        prop_assert!(detail.len() < lockbox::sigv4::MAX_LOGGED_CANONICAL_REQUEST + 512);
     }
 }

@@ -369,3 +369,44 @@ async fn graceful_shutdown_completes() {
         .unwrap();
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn duplicated_signed_headers_are_refused_quickly() {
+    // Issue 11, item 3: one large header listed 2,500 times in SignedHeaders with a wrong
+    // signature used to cost seconds, hundreds of MB and a huge log line. Now the parse refuses it.
+    let server = start().await;
+    let now = lockbox::sigv4::format_amz_date(time::OffsetDateTime::now_utc());
+    let signed = format!(
+        "content-type;host;x-amz-date;x-amz-target{}",
+        ";x-big".repeat(2_500)
+    );
+    let authorization = format!(
+        "AWS4-HMAC-SHA256 Credential=test/{}/us-east-1/secretsmanager/aws4_request, SignedHeaders={signed}, Signature={}",
+        &now[..8],
+        "0".repeat(64)
+    );
+    let started = std::time::Instant::now();
+    let response = reqwest::Client::new()
+        .post(format!("{}/", server.endpoint_url()))
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", "secretsmanager.ListSecrets")
+        .header("x-amz-date", now.as_str())
+        .header("x-big", "b".repeat(40_000))
+        .header("authorization", authorization)
+        .body("{}")
+        .send()
+        .await
+        .expect("send");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert_eq!(status, 400, "{text}");
+    let body = json(&text);
+    assert_eq!(body["__type"], "IncompleteSignatureException");
+    assert!(
+        text.contains(
+            "Authorization header 'SignedHeaders' parameter lists 2504 headers; at most 64 are allowed."
+        ),
+        "{text}"
+    );
+}

@@ -106,3 +106,66 @@ fn malformed_signature_fails_in_step_two() {
         );
     }
 }
+
+#[test]
+fn duplicated_large_signed_header_is_refused_while_parsing() {
+    // The amplification case: one large header listed 2,500 times in SignedHeaders (with a
+    // wrong signature). Refused by step 1 (no secret, no canonical request), quickly.
+    let mut headers = base_headers("20251106T132608Z");
+    headers.push(("X-Big".into(), vec![b'v'; 40_000]));
+    let signed = format!("host;x-amz-date{}", ";x-big".repeat(2_500));
+    set_auth(
+        &mut headers,
+        &format!(
+            "AWS4-HMAC-SHA256 Credential=test/20251106/us-east-1/secretsmanager/aws4_request, SignedHeaders={signed}, Signature={}",
+            "0".repeat(64)
+        ),
+    );
+    let started = std::time::Instant::now();
+    let err = auth_err(&headers);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    assert_eq!(err.kind(), ErrorKind::IncompleteSignature);
+    assert_eq!(
+        err.message(),
+        "Authorization header 'SignedHeaders' parameter lists 2502 headers; at most 64 are allowed. "
+    );
+    assert_eq!(err.detail(), None);
+
+    // Under the bound, a duplicate is refused the same way.
+    let mut headers = base_headers("20251106T132608Z");
+    headers.push(("X-Big".into(), vec![b'v'; 40_000]));
+    set_auth(
+        &mut headers,
+        &format!(
+            "AWS4-HMAC-SHA256 Credential=test/20251106/us-east-1/secretsmanager/aws4_request, SignedHeaders=host;x-amz-date;x-big;X-Big, Signature={}",
+            "0".repeat(64)
+        ),
+    );
+    let err = auth_err(&headers);
+    assert_eq!(err.kind(), ErrorKind::IncompleteSignature);
+    assert_eq!(
+        err.message(),
+        "Authorization header 'SignedHeaders' parameter must list each header once; 'x-big' is listed more than once. "
+    );
+}
+
+#[test]
+fn mismatch_detail_never_holds_a_token_value_even_with_odd_bytes() {
+    // A value with a line break (HTTP forbids it, the pure API does not) must not leak either.
+    let mut headers = base_headers("20251106T132608Z");
+    headers.push((
+        "X-Amz-Security-Token".into(),
+        b"first-half\nsecond-half".to_vec(),
+    ));
+    let headers = sign(
+        headers,
+        "content-type;host;x-amz-date;x-amz-security-token;x-amz-target",
+        CRED,
+    );
+    let err = full(&headers, "not-the-secret").unwrap_err();
+    let detail = err.detail().unwrap();
+    assert!(detail.contains("\nx-amz-security-token:**redacted**\nx-amz-target:"));
+    assert!(!detail.contains("first-half") && !detail.contains("second-half"));
+    // The client's own canonical request still verified with the real value.
+    full(&headers, SECRET).unwrap();
+}
