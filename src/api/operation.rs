@@ -3,7 +3,7 @@
 //!
 //! A service declares its table with the `operations!` macro:
 //!
-//! ```ignore
+//! ```text
 //! operations! {
 //!     /// The operations the service serves.
 //!     pub enum Operation for SecretsManager {

@@ -4,10 +4,9 @@
 //! acknowledged batch, and holds each batch whole or not at all. Repeated `ITERATIONS` times on
 //! one database, each child continuing the numbering where the committed data ends.
 //!
-//! The child is this test binary re-executed with `CHILD_DIR_ENV` set, running only
-//! `crash_child_writer` (with `--ignored --exact`). That entry point is `#[ignore]`d so that it
-//! is not counted as a test of its own, and does nothing when that variable is absent (as under
-//! `--include-ignored`).
+//! The child is this test binary re-executed with `CHILD_DIR_ENV` set, running only this same
+//! test (`--exact`): with that variable present the test is the child and writes until it is
+//! killed, so no separate entry point exists to be counted (or ignored) as a test.
 
 use std::collections::BTreeMap;
 use std::io::{Read as _, Write as _};
@@ -63,29 +62,27 @@ fn expected_present(n: u64, last: u64) -> bool {
     !(n % DELETE_EVERY == 0 && deleted_by <= last)
 }
 
-/// The name libtest gives [`crash_child_writer`] (its path without the crate), for `--exact`.
+/// The name libtest gives [`every_acknowledged_write_survives_sigkill`] (its path without the
+/// crate), for `--exact`.
 fn child_test_name() -> String {
     let module = module_path!();
     let path = module
         .split_once("::")
         .map_or(module, |(_crate, path)| path);
-    format!("{path}::crash_child_writer")
+    format!("{path}::every_acknowledged_write_survives_sigkill")
 }
 
-#[test]
-#[ignore = "child-process entry point of every_acknowledged_write_survives_sigkill, which runs it"]
-fn crash_child_writer() {
-    let Ok(dir) = std::env::var(CHILD_DIR_ENV) else {
-        return;
-    };
+/// The child's work: applies numbered batches from `CHILD_START_ENV` on, printing `ACK n`
+/// after each, until it is killed.
+fn write_until_killed(dir: &str) {
     let start: u64 = std::env::var(CHILD_START_ENV)
         .expect("start index")
         .parse()
         .expect("start index is a number");
     let store = SqliteStore::open_in(Path::new(&dir)).expect("child opens the store");
     let mut stdout = std::io::stdout().lock();
-    // libtest has printed "test storage_crash::crash_child_writer ... " without a newline: end
-    // that line so every acknowledgement starts its own.
+    // libtest has printed "test storage_crash::every_acknowledged_write_survives_sigkill ... "
+    // without a newline: end that line so every acknowledgement starts its own.
     writeln!(stdout).expect("report");
     for n in start.. {
         store.apply(&batch(n)).expect("child applies a batch");
@@ -155,6 +152,10 @@ fn verify(store: &SqliteStore, acked: &[u64]) -> Option<u64> {
 
 #[test]
 fn every_acknowledged_write_survives_sigkill() {
+    if let Ok(dir) = std::env::var(CHILD_DIR_ENV) {
+        write_until_killed(&dir);
+        return;
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let exe = std::env::current_exe().expect("test binary");
     let child_test = child_test_name();
@@ -168,7 +169,6 @@ fn every_acknowledged_write_survives_sigkill() {
             .args([
                 child_test.as_str(),
                 "--exact",
-                "--ignored",
                 "--nocapture",
                 "--test-threads=1",
             ])
