@@ -10,6 +10,8 @@ use clap::{Args, ValueEnum};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
+use crate::crypto::Sensitive;
+
 /// The account used by the built-in `test` access key unless configured otherwise.
 pub const DEFAULT_ACCOUNT: &str = "000000000000";
 /// Default listen address: loopback only, the port LocalStack users already point at.
@@ -19,6 +21,12 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:4566";
 pub const DEFAULT_MAX_REQUEST_BYTES: usize = 1024 * 1024;
 /// How long a stopping server waits for requests in flight, in seconds, by default.
 pub const DEFAULT_SHUTDOWN_GRACE_SECONDS: u64 = 10;
+/// Shortest admin token accepted: a guessable token would make the admin surface guessable.
+pub const MIN_ADMIN_TOKEN_CHARS: usize = 16;
+
+/// The bearer token of the admin endpoints: never printed (`Debug` is redacted) and wiped on
+/// drop.
+pub type AdminToken = Sensitive<Zeroizing<String>>;
 
 /// Whether SigV4 signatures are verified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
@@ -114,6 +122,15 @@ pub struct ServeArgs {
     /// KMS keys with fixed ids/material, aliases, secrets with fixed versions. Idempotent.
     #[arg(long, env = "LOCKBOX_SEED", value_name = "FILE")]
     pub seed: Option<PathBuf>,
+    /// Bearer token that also opens the admin endpoints (`Authorization: Bearer <token>`), at
+    /// least 16 visible ASCII characters. Prefer the environment variable: a flag is visible
+    /// to other local users in the process list.
+    #[arg(long, env = "LOCKBOX_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Extra host names admin requests may carry in `Host`, comma-separated (loopback names and
+    /// IP addresses are always accepted), e.g. the service name in a compose network.
+    #[arg(long, env = "LOCKBOX_ADMIN_HOSTS", value_name = "NAMES", value_delimiter = ',')]
+    pub admin_hosts: Vec<String>,
 }
 
 /// The settings file: the same names as the flags, in snake_case.
@@ -129,6 +146,8 @@ struct FileConfig {
     max_request_bytes: Option<usize>,
     shutdown_grace_seconds: Option<u64>,
     seed: Option<PathBuf>,
+    admin_token: Option<Zeroizing<String>>,
+    admin_hosts: Option<Vec<String>>,
     #[serde(default)]
     credentials: Vec<CredentialConfig>,
 }
@@ -156,6 +175,10 @@ pub struct Config {
     pub credentials: Vec<CredentialConfig>,
     /// Seed document applied when the server binds, if any.
     pub seed: Option<PathBuf>,
+    /// Bearer token of the admin endpoints, if one is configured.
+    pub admin_token: Option<AdminToken>,
+    /// Host names admin requests may name besides loopback names and IP addresses.
+    pub admin_hosts: Vec<String>,
 }
 
 impl Default for Config {
@@ -173,6 +196,8 @@ impl Default for Config {
             shutdown_grace: std::time::Duration::from_secs(DEFAULT_SHUTDOWN_GRACE_SECONDS),
             credentials: Vec::new(),
             seed: None,
+            admin_token: None,
+            admin_hosts: Vec::new(),
         }
     }
 }
@@ -223,6 +248,16 @@ impl Config {
                 .map_or(defaults.shutdown_grace, std::time::Duration::from_secs),
             credentials: file.credentials,
             seed: args.seed.or(file.seed),
+            admin_token: args
+                .admin_token
+                .map(Zeroizing::new)
+                .or(file.admin_token)
+                .map(Sensitive::new),
+            admin_hosts: if args.admin_hosts.is_empty() {
+                file.admin_hosts.unwrap_or_default()
+            } else {
+                args.admin_hosts
+            },
         };
         config.validate()?;
         Ok(config)
@@ -238,6 +273,21 @@ impl Config {
         }
         if self.max_request_bytes < 64 * 1024 + 1024 {
             return Err("max_request_bytes must be at least 66560 so a 64 KiB secret fits".into());
+        }
+        if let Some(token) = &self.admin_token {
+            let token = token.expose();
+            if token.chars().count() < MIN_ADMIN_TOKEN_CHARS
+                || !token.bytes().all(|b| b.is_ascii_graphic())
+            {
+                return Err(format!(
+                    "admin_token must be at least {MIN_ADMIN_TOKEN_CHARS} visible ASCII characters (no spaces)"
+                ));
+            }
+        }
+        if let Some(host) = self.admin_hosts.iter().find(|host| !is_host_name(host)) {
+            return Err(format!(
+                "admin_hosts: '{host}' is not a host name (letters, digits, '-' and '.', without a port)"
+            ));
         }
         for (index, cred) in self.credentials.iter().enumerate() {
             if cred.access_key_id.is_empty() || cred.secret_access_key.is_empty() {
@@ -259,6 +309,17 @@ impl Config {
 /// True for exactly twelve ASCII digits, the shape of an AWS account id.
 pub fn is_account_id(value: &str) -> bool {
     value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// True for a DNS host name without a port: labels of letters, digits and `-`, joined by `.`.
+fn is_host_name(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 253
+        && value.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, String> {

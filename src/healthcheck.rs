@@ -41,7 +41,7 @@ pub fn default_endpoint(listen: Option<&str>) -> String {
 /// Probes `endpoint`; `Ok` carries a one-line description of the healthy server.
 pub async fn check(endpoint: &str, timeout: Duration) -> Result<String, String> {
     let endpoint = endpoint.trim_end_matches('/');
-    let probe = crate::seed::remote::request(endpoint, "GET", "/_lockbox/health", None);
+    let probe = crate::seed::remote::request(endpoint, None, "GET", "/_lockbox/health", None);
     let response = tokio::time::timeout(timeout, probe)
         .await
         .map_err(|_| {

@@ -13,6 +13,7 @@ use lockbox::config::{Config, ServeArgs};
 use lockbox::healthcheck::HealthcheckArgs;
 use lockbox::readiness::{ReadinessArgs, ReadyFile};
 use lockbox::server::{Server, shutdown_signal};
+use lockbox::seed::remote::AdminCredential;
 
 /// A local emulator of AWS Secrets Manager and KMS for tests, laptops and CI.
 #[derive(Debug, Parser)]
@@ -242,8 +243,10 @@ async fn export(args: ExportArgs) -> Result<(), String> {
         args.plaintext,
         if yaml { "yaml" } else { "json" }
     );
+    let credential = AdminCredential::from_env(|name| std::env::var(name).ok());
     let response =
-        lockbox::seed::remote::request(&args.server.endpoint, "GET", &path, None).await?;
+        lockbox::seed::remote::request(&args.server.endpoint, Some(&credential), "GET", &path, None)
+            .await?;
     if response.status != 200 {
         return Err(server_error(response.status, &response.body));
     }
@@ -264,8 +267,10 @@ async fn import(args: ImportArgs) -> Result<(), String> {
         lockbox::seed::Format::Yaml => "application/yaml",
         lockbox::seed::Format::Json => "application/json",
     };
+    let credential = AdminCredential::from_env(|name| std::env::var(name).ok());
     let response = lockbox::seed::remote::request(
         &args.server.endpoint,
+        Some(&credential),
         "POST",
         "/_lockbox/import",
         Some((content_type, &body)),

@@ -1,7 +1,9 @@
-//! The admin surface under `/_lockbox/` (not AWS): health, reset and the virtual clock
-//! ([`clock`]), plus `/moto-api/reset` so suites written against moto's server work
-//! unchanged. Unsigned, like moto's and LocalStack's; the server listens on loopback by default.
+//! The admin surface under `/_lockbox/` (not AWS): health, reset, the audit trail, the virtual
+//! clock ([`clock`]) and export/import ([`transfer`]), plus `/moto-api/reset` so suites written
+//! against moto's server work unchanged. Everything but health is behind [`access::guard`]:
+//! never from a browser, and with the instance owner's credential where one is needed.
 
+pub mod access;
 pub mod clock;
 pub mod transfer;
 

@@ -99,6 +99,11 @@ impl Credentials {
         ))
     }
 
+    /// The account of the built-in `test` key.
+    pub fn default_account(&self) -> &str {
+        &self.default_account
+    }
+
     /// The principal `--auth off` uses for a key that is not known: the default account's root.
     pub fn default_principal(&self, access_key_id: &str) -> Principal {
         built_in(access_key_id, self.default_account.clone())
@@ -113,7 +118,7 @@ fn built_in(access_key_id: &str, account: String) -> Principal {
     }
 }
 
-fn root_arn(account: &str) -> String {
+pub(super) fn root_arn(account: &str) -> String {
     format!("arn:aws:iam::{account}:root")
 }
 

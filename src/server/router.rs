@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -13,25 +14,30 @@ use crate::admin;
 use crate::app::AppState;
 use crate::protocol;
 
-/// Largest document `POST /_lockbox/import` accepts (a whole exported instance).
-const IMPORT_BODY_LIMIT: usize = 256 * 1024 * 1024;
-
 /// The HTTP surface: the admin endpoints, and the AWS JSON protocol for everything else.
+/// Every admin endpoint but health is behind [`admin::access::guard`].
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
-        .route("/_lockbox/health", get(admin::health))
+    let guarded = Router::new()
         .route("/_lockbox/reset", post(admin::reset))
         .route("/_lockbox/events", get(admin::events))
         .route("/_lockbox/export", get(admin::transfer::export))
         .route(
             "/_lockbox/import",
-            post(admin::transfer::import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
+            post(admin::transfer::import)
+                .layer(DefaultBodyLimit::max(admin::transfer::IMPORT_BODY_LIMIT)),
         )
         .route("/moto-api/reset", post(admin::reset))
         .route(
             "/_lockbox/clock",
             get(admin::clock::read).post(admin::clock::move_forward),
         )
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            admin::access::guard,
+        ));
+    Router::new()
+        .route("/_lockbox/health", get(admin::health))
+        .merge(guarded)
         .fallback(protocol::handle)
         .layer(CatchPanicLayer::custom(protocol::panic_response))
         .with_state(state)

@@ -1,4 +1,5 @@
-//! AWS Signature Version 4 *verification* for the JSON-protocol services Lockbox emulates
+//! AWS Signature Version 4 *verification* (and, for Lockbox's own client commands, signing:
+//! [`Signer`]) for the JSON-protocol services Lockbox emulates
 //! (Secrets Manager, KMS). Pure: no I/O, no clock (`now` is always passed in), no HTTP stack.
 //!
 //! # Use
@@ -39,6 +40,7 @@ mod datetime;
 mod error;
 mod redact;
 mod secret;
+mod sign;
 mod signing;
 mod verify;
 
@@ -53,6 +55,7 @@ pub use redact::{
     MAX_LOGGED_CANONICAL_REQUEST, canonical_request_for_log, is_sensitive_name, truncate_for_log,
 };
 pub use secret::SecretKey;
+pub use sign::Signer;
 pub use signing::{ALGORITHM, CredentialScope, Signature, sha256_hex, signing_key, string_to_sign};
 pub use verify::ParsedAuth;
 
