@@ -125,11 +125,21 @@ pub struct ServeArgs {
     /// Bearer token that also opens the admin endpoints (`Authorization: Bearer <token>`), at
     /// least 16 visible ASCII characters. Prefer the environment variable: a flag is visible
     /// to other local users in the process list.
-    #[arg(long, env = "LOCKBOX_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "LOCKBOX_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
     pub admin_token: Option<String>,
     /// Extra host names admin requests may carry in `Host`, comma-separated (loopback names and
     /// IP addresses are always accepted), e.g. the service name in a compose network.
-    #[arg(long, env = "LOCKBOX_ADMIN_HOSTS", value_name = "NAMES", value_delimiter = ',')]
+    #[arg(
+        long,
+        env = "LOCKBOX_ADMIN_HOSTS",
+        value_name = "NAMES",
+        value_delimiter = ','
+    )]
     pub admin_hosts: Vec<String>,
 }
 
@@ -318,7 +328,9 @@ fn is_host_name(value: &str) -> bool {
         && value.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 
@@ -355,6 +367,24 @@ mod tests {
         assert_eq!(config.credentials.len(), 1);
         assert_eq!(config.seed, Some(PathBuf::from("seed.yaml")));
         assert!(!format!("{config:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn the_admin_token_must_be_long_and_is_never_printed() {
+        let token = |value: &str| Config {
+            admin_token: Some(AdminToken::new(Zeroizing::new(value.to_owned()))),
+            ..Config::default()
+        };
+        assert!(token("short").validate().unwrap_err().contains("at least 16"));
+        assert!(token("sixteen chars ok").validate().is_err(), "spaces refused");
+        let config = token("a-long-admin-token-value");
+        config.validate().unwrap();
+        assert!(!format!("{config:?}").contains("a-long-admin-token-value"));
+        let hosts = Config {
+            admin_hosts: vec!["lockbox:4566".into()],
+            ..Config::default()
+        };
+        assert!(hosts.validate().unwrap_err().contains("admin_hosts"));
     }
 
     #[test]

@@ -12,8 +12,8 @@ use clap::{Args, Parser, Subcommand};
 use lockbox::config::{Config, ServeArgs};
 use lockbox::healthcheck::HealthcheckArgs;
 use lockbox::readiness::{ReadinessArgs, ReadyFile};
-use lockbox::server::{Server, shutdown_signal};
 use lockbox::seed::remote::AdminCredential;
+use lockbox::server::{Server, shutdown_signal};
 
 /// A local emulator of AWS Secrets Manager and KMS for tests, laptops and CI.
 #[derive(Debug, Parser)]
@@ -244,9 +244,14 @@ async fn export(args: ExportArgs) -> Result<(), String> {
         if yaml { "yaml" } else { "json" }
     );
     let credential = AdminCredential::from_env(|name| std::env::var(name).ok());
-    let response =
-        lockbox::seed::remote::request(&args.server.endpoint, Some(&credential), "GET", &path, None)
-            .await?;
+    let response = lockbox::seed::remote::request(
+        &args.server.endpoint,
+        Some(&credential),
+        "GET",
+        &path,
+        None,
+    )
+    .await?;
     if response.status != 200 {
         return Err(server_error(response.status, &response.body));
     }

@@ -207,12 +207,23 @@ class LockboxServer:
         return f"[{self.log_path}]\n" + "\n".join(text[-lines:])
 
     # -- admin helpers (plain HTTP, unsigned)
-    def admin(self, method: str, path: str, body: bytes | None = None):
-        req = urllib.request.Request(self.url + path, data=body, method=method)
-        if body is not None:
-            req.add_header("Content-Type", "application/json")
+    def admin(self, method: str, path: str, body: bytes | None = None, *, key: str | None = "test",
+              secret: str = "test", headers: dict | None = None):
+        """An admin call, signed with SigV4 for the service name `lockbox` by `key`/`secret`
+        (the default account's root key test/test) unless `key` is None; `headers` are added
+        (and signed)."""
+        extra = dict(headers or {})
+        if body is not None and not any(k.lower() == "content-type" for k in extra):
+            extra["Content-Type"] = "application/json"
+        req = AWSRequest(method=method, url=self.url + path, data=body or b"", headers=extra)
+        if key is not None:
+            SigV4Auth(Credentials(key, secret), "lockbox", REGION).add_auth(req)
+        prepared = req.prepare()
+        ureq = urllib.request.Request(prepared.url, data=body, method=method)
+        for k, v in prepared.headers.items():
+            ureq.add_header(k, v)
         try:
-            with urllib.request.urlopen(req, timeout=10) as r:
+            with urllib.request.urlopen(ureq, timeout=10) as r:
                 return r.status, dict(r.headers), r.read()
         except urllib.error.HTTPError as e:
             return e.code, dict(e.headers), e.read()

@@ -81,7 +81,11 @@ impl Refusal {
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        (self.status(), axum::Json(json!({ "error": self.message() }))).into_response()
+        (
+            self.status(),
+            axum::Json(json!({ "error": self.message() })),
+        )
+            .into_response()
     }
 }
 
@@ -171,9 +175,14 @@ fn reveals_plaintext(parts: &Parts) -> bool {
 }
 
 /// Refuses what a web page could send (see the module docs).
-pub fn check_not_from_a_browser(headers: &HeaderMap, admin_hosts: &[String]) -> Result<(), Refusal> {
+pub fn check_not_from_a_browser(
+    headers: &HeaderMap,
+    admin_hosts: &[String],
+) -> Result<(), Refusal> {
     let browser = |why: String| Err(Refusal::BrowserContext(why));
-    let host = headers.get(header::HOST).map(|v| v.to_str().unwrap_or("\u{fffd}"));
+    let host = headers
+        .get(header::HOST)
+        .map(|v| v.to_str().unwrap_or("\u{fffd}"));
     if let Some(host) = host
         && !is_allowed_host(host, admin_hosts)
     {
@@ -374,7 +383,10 @@ mod tests {
             "lockbox.evil",
         ] {
             assert!(
-                matches!(browser_check(&[("host", host)]), Err(Refusal::BrowserContext(_))),
+                matches!(
+                    browser_check(&[("host", host)]),
+                    Err(Refusal::BrowserContext(_))
+                ),
                 "{host}"
             );
         }
@@ -382,11 +394,22 @@ mod tests {
 
     #[test]
     fn only_the_servers_own_origin_passes() {
-        let same = browser_check(&[("host", "127.0.0.1:4566"), ("origin", "http://127.0.0.1:4566")]);
+        let same = browser_check(&[
+            ("host", "127.0.0.1:4566"),
+            ("origin", "http://127.0.0.1:4566"),
+        ]);
         assert_eq!(same, Ok(()));
-        for origin in ["http://evil.example", "null", "http://127.0.0.1:4567", "file://"] {
+        for origin in [
+            "http://evil.example",
+            "null",
+            "http://127.0.0.1:4567",
+            "file://",
+        ] {
             let refused = browser_check(&[("host", "127.0.0.1:4566"), ("origin", origin)]);
-            assert!(matches!(refused, Err(Refusal::BrowserContext(_))), "{origin}");
+            assert!(
+                matches!(refused, Err(Refusal::BrowserContext(_))),
+                "{origin}"
+            );
         }
     }
 
@@ -411,15 +434,26 @@ mod tests {
                 "{content_type}"
             );
         }
-        assert_eq!(browser_check(&[("content-type", "application/json")]), Ok(()));
-        assert_eq!(browser_check(&[("content-type", "application/yaml")]), Ok(()));
+        assert_eq!(
+            browser_check(&[("content-type", "application/json")]),
+            Ok(())
+        );
+        assert_eq!(
+            browser_check(&[("content-type", "application/yaml")]),
+            Ok(())
+        );
     }
 
     #[test]
     fn bearer_tokens_are_compared_whole() {
         let token = AdminToken::new(zeroize::Zeroizing::new("0123456789abcdef".to_owned()));
         assert_eq!(check_bearer(Some(&token), b"0123456789abcdef"), Ok(()));
-        for wrong in [&b"0123456789abcdeX"[..], b"0123456789abcde", b"", b"0123456789abcdef0"] {
+        for wrong in [
+            &b"0123456789abcdeX"[..],
+            b"0123456789abcde",
+            b"",
+            b"0123456789abcdef0",
+        ] {
             assert!(check_bearer(Some(&token), wrong).is_err());
         }
         assert!(check_bearer(None, b"0123456789abcdef").is_err());
@@ -439,7 +473,9 @@ mod tests {
             )])),
             Ok(Presented::SigV4)
         );
-        assert!(presented_credential(&headers(&[("authorization", "Basic dGVzdDp0ZXN0")])).is_err());
+        assert!(
+            presented_credential(&headers(&[("authorization", "Basic dGVzdDp0ZXN0")])).is_err()
+        );
         assert!(
             presented_credential(&headers(&[
                 ("authorization", "Bearer a"),
@@ -465,13 +501,40 @@ mod tests {
             "/_lockbox/export?format=yaml&plaintext=1",
             "/_lockbox/export?plaintext",
         ] {
-            assert!(needs_credential(AuthMode::Off, &parts(uri), loopback), "{uri}");
+            assert!(
+                needs_credential(AuthMode::Off, &parts(uri), loopback),
+                "{uri}"
+            );
         }
-        assert!(!needs_credential(AuthMode::Off, &parts("/_lockbox/export?plaintext=false"), loopback));
-        assert!(!needs_credential(AuthMode::Off, &parts("/_lockbox/clock"), remote));
-        assert!(needs_credential(AuthMode::Verify, &parts("/_lockbox/clock"), loopback));
-        assert!(!needs_credential(AuthMode::Verify, &parts("/moto-api/reset"), loopback));
-        assert!(needs_credential(AuthMode::Verify, &parts("/moto-api/reset"), remote));
-        assert!(needs_credential(AuthMode::Verify, &parts("/moto-api/reset"), None));
+        assert!(!needs_credential(
+            AuthMode::Off,
+            &parts("/_lockbox/export?plaintext=false"),
+            loopback
+        ));
+        assert!(!needs_credential(
+            AuthMode::Off,
+            &parts("/_lockbox/clock"),
+            remote
+        ));
+        assert!(needs_credential(
+            AuthMode::Verify,
+            &parts("/_lockbox/clock"),
+            loopback
+        ));
+        assert!(!needs_credential(
+            AuthMode::Verify,
+            &parts("/moto-api/reset"),
+            loopback
+        ));
+        assert!(needs_credential(
+            AuthMode::Verify,
+            &parts("/moto-api/reset"),
+            remote
+        ));
+        assert!(needs_credential(
+            AuthMode::Verify,
+            &parts("/moto-api/reset"),
+            None
+        ));
     }
 }

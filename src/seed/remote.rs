@@ -36,7 +36,8 @@ impl AdminCredential {
         if let Some(token) = set("LOCKBOX_ADMIN_TOKEN") {
             return AdminCredential::Bearer(Sensitive::new(Zeroizing::new(token)));
         }
-        let (access_key_id, secret) = match (set("AWS_ACCESS_KEY_ID"), set("AWS_SECRET_ACCESS_KEY")) {
+        let (access_key_id, secret) = match (set("AWS_ACCESS_KEY_ID"), set("AWS_SECRET_ACCESS_KEY"))
+        {
             (Some(key), Some(secret)) => (key, SecretKey::new(secret)),
             _ => ("test".to_owned(), SecretKey::new("test")),
         };
@@ -209,20 +210,34 @@ mod tests {
             AdminCredential::from_env(env(&[("LOCKBOX_ADMIN_TOKEN", "t0k3n-t0k3n-t0k3n"), ("AWS_ACCESS_KEY_ID", "k")])),
             AdminCredential::Bearer(token) if token.expose().as_str() == "t0k3n-t0k3n-t0k3n"
         ));
-        let AdminCredential::Keys { access_key_id, region, .. } = AdminCredential::from_env(env(&[
+        let AdminCredential::Keys {
+            access_key_id,
+            region,
+            ..
+        } = AdminCredential::from_env(env(&[
             ("AWS_ACCESS_KEY_ID", "AKIDOWNER"),
             ("AWS_SECRET_ACCESS_KEY", "s"),
             ("AWS_DEFAULT_REGION", "eu-west-1"),
-        ])) else {
-            panic!("keys expected");
-        };
-        assert_eq!((access_key_id.as_str(), region.as_str()), ("AKIDOWNER", "eu-west-1"));
-        let AdminCredential::Keys { access_key_id, region, .. } =
-            AdminCredential::from_env(env(&[("AWS_ACCESS_KEY_ID", "only-the-id")]))
+        ]))
         else {
             panic!("keys expected");
         };
-        assert_eq!((access_key_id.as_str(), region.as_str()), ("test", "us-east-1"));
+        assert_eq!(
+            (access_key_id.as_str(), region.as_str()),
+            ("AKIDOWNER", "eu-west-1")
+        );
+        let AdminCredential::Keys {
+            access_key_id,
+            region,
+            ..
+        } = AdminCredential::from_env(env(&[("AWS_ACCESS_KEY_ID", "only-the-id")]))
+        else {
+            panic!("keys expected");
+        };
+        assert_eq!(
+            (access_key_id.as_str(), region.as_str()),
+            ("test", "us-east-1")
+        );
     }
 
     #[test]

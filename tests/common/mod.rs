@@ -198,16 +198,9 @@ pub fn sign_headers(
 
 /// Calls `/_lockbox/clock`: GET without a body, POST with one; returns (status, JSON).
 pub async fn clock_request(server: &ServerHandle, body: Option<&str>) -> (u16, serde_json::Value) {
-    let http = reqwest::Client::new();
-    let url = format!("{}/_lockbox/clock", server.endpoint_url());
-    let request = match body {
-        Some(body) => http.post(url).body(body.to_owned()),
-        None => http.get(url),
-    };
-    let response = request.send().await.expect("send");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).expect("JSON body"))
+    let method = if body.is_some() { "POST" } else { "GET" };
+    let answer = admin::admin_call(server, method, "/_lockbox/clock", body).await;
+    (answer.status, answer.json())
 }
 
 /// Moves the virtual clock forward by `amount` (e.g. "8d") through the admin API.
@@ -218,6 +211,7 @@ pub async fn advance_clock(server: &ServerHandle, amount: &str) -> serde_json::V
     answer
 }
 /// Helpers shared by the listing, batch and tag tests.
+pub mod admin;
 pub mod kms;
 pub mod listing;
 

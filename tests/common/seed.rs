@@ -31,10 +31,10 @@ pub fn temp_file(name: &str, contents: &str) -> PathBuf {
 }
 
 pub async fn export(server: &ServerHandle, query: &str) -> String {
-    let url = format!("{}/_lockbox/export{query}", server.endpoint_url());
-    let response = reqwest::get(url).await.unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    response.text().await.unwrap()
+    let answer =
+        super::admin::admin_call(server, "GET", &format!("/_lockbox/export{query}"), None).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    answer.text
 }
 
 pub async fn import(
@@ -42,18 +42,16 @@ pub async fn import(
     content_type: &str,
     body: String,
 ) -> (u16, serde_json::Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/_lockbox/import", server.endpoint_url()))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (
-        status,
-        serde_json::from_str(&response.text().await.unwrap()).unwrap(),
+    let answer = super::admin::admin_call_with(
+        server,
+        "POST",
+        "/_lockbox/import",
+        Some(&body),
+        super::admin::AdminAuth::Keys("test", "test"),
+        &[("content-type", content_type)],
     )
+    .await;
+    (answer.status, answer.json())
 }
 
 /// Value of one version: string, or binary bytes.

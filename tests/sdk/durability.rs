@@ -172,12 +172,8 @@ async fn a_reset_is_durable_and_keeps_the_clock() {
     let server = start_in(dir.path(), None).await;
     common::create_string_secret(&client(&server), "s", "v").await;
     advance_clock(&server, "2d").await;
-    let reset = reqwest::Client::new()
-        .post(format!("{}/_lockbox/reset", server.endpoint_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reset.status().as_u16(), 200);
+    let reset = common::admin::admin_call(&server, "POST", "/_lockbox/reset", None).await;
+    assert_eq!(reset.status, 200, "{}", reset.text);
     server.shutdown().await.unwrap();
     let server = start_in(dir.path(), None).await;
     assert!(
@@ -194,9 +190,9 @@ async fn a_reset_is_durable_and_keeps_the_clock() {
 }
 
 async fn events(server: &ServerHandle) -> usize {
-    let url = format!("{}/_lockbox/events", server.endpoint_url());
-    let text = reqwest::get(url).await.unwrap().text().await.unwrap();
-    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let body = common::admin::admin_call(server, "GET", "/_lockbox/events", None)
+        .await
+        .json();
     body["Records"].as_array().unwrap().len()
 }
 

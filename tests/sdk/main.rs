@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod admin_access;
 mod admin_clock;
 mod auth;
 mod durability;

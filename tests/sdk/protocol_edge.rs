@@ -229,13 +229,14 @@ async fn admin_health_and_reset() {
     sm.create_secret().name("a").send().await.unwrap();
     other.create_secret().name("a").send().await.unwrap();
 
-    let reset = http
-        .post(format!("{}/_lockbox/reset", server.endpoint_url()))
-        .body(r#"{"account":"111111111111"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reset.status(), 200);
+    let reset = common::admin::admin_call(
+        &server,
+        "POST",
+        "/_lockbox/reset",
+        Some(r#"{"account":"111111111111"}"#),
+    )
+    .await;
+    assert_eq!(reset.status, 200, "{}", reset.text);
     assert!(sm.describe_secret().secret_id("a").send().await.is_ok());
     assert!(other.describe_secret().secret_id("a").send().await.is_err());
 
@@ -247,13 +248,14 @@ async fn admin_health_and_reset() {
     assert_eq!(reset.status(), 200);
     assert!(sm.describe_secret().secret_id("a").send().await.is_err());
 
-    let bad = http
-        .post(format!("{}/_lockbox/reset", server.endpoint_url()))
-        .body(r#"{"account":"12"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bad.status(), 400);
+    let bad = common::admin::admin_call(
+        &server,
+        "POST",
+        "/_lockbox/reset",
+        Some(r#"{"account":"12"}"#),
+    )
+    .await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
 }
 
 /// Shutdown drains: a request whose body is still being uploaded when shutdown is triggered

@@ -9,9 +9,9 @@ use common::{assert_error, client, client_as, kms_client, start};
 use serde_json::Value;
 
 async fn events(server: &lockbox::ServerHandle) -> Vec<Value> {
-    let url = format!("{}/_lockbox/events", server.endpoint_url());
-    let text = reqwest::get(url).await.unwrap().text().await.unwrap();
-    let body: Value = serde_json::from_str(&text).unwrap();
+    let body = common::admin::admin_call(server, "GET", "/_lockbox/events", None)
+        .await
+        .json();
     body["Records"].as_array().unwrap().clone()
 }
 
@@ -91,18 +91,17 @@ async fn events_are_per_account_and_reset_with_it() {
         .send()
         .await
         .unwrap();
-    let url = format!(
-        "{}/_lockbox/events?account=111111111111",
-        server.endpoint_url()
-    );
-    let body: Value =
-        serde_json::from_str(&reqwest::get(url).await.unwrap().text().await.unwrap()).unwrap();
+    let body = common::admin::admin_call(
+        &server,
+        "GET",
+        "/_lockbox/events?account=111111111111",
+        None,
+    )
+    .await
+    .json();
     assert_eq!(body["Records"].as_array().unwrap().len(), 1);
-    reqwest::Client::new()
-        .post(format!("{}/_lockbox/reset", server.endpoint_url()))
-        .send()
-        .await
-        .unwrap();
+    let reset = common::admin::admin_call(&server, "POST", "/_lockbox/reset", None).await;
+    assert_eq!(reset.status, 200, "{}", reset.text);
     assert!(events(&server).await.is_empty());
 }
 
@@ -391,11 +390,11 @@ async fn direct_calls_are_recorded_at_the_edge_and_shown_when_asked_for() {
         .await
         .unwrap();
     let calls = |which: &'static str| {
-        let url = format!("{}/_lockbox/events?calls={which}", server.endpoint_url());
+        let path = format!("/_lockbox/events?calls={which}");
+        let server = &server;
         async move {
-            let response = reqwest::get(url).await.unwrap();
-            let status = response.status().as_u16();
-            (status, response.text().await.unwrap())
+            let answer = common::admin::admin_call(server, "GET", &path, None).await;
+            (answer.status, answer.text)
         }
     };
     let (status, direct) = calls("direct").await;

@@ -404,11 +404,8 @@ async fn seeded_secrets_behave_like_any_other_through_the_api() {
     // The old AWSPREVIOUS version lost its last label (ListSecretVersionIds leaves it out).
     assert!(!versions.contains_key("11111111-1111-4111-8111-111111111111"));
     // The new version is sealed under the secret's seeded key.
-    let events = reqwest::get(format!("{}/_lockbox/events", server.endpoint_url()))
+    let events = common::admin::admin_call(&server, "GET", "/_lockbox/events", None)
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .text;
     assert!(events.contains(APP_KEY));
 }

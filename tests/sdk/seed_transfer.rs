@@ -75,6 +75,8 @@ async fn the_binary_refuses_a_bad_seed_and_its_export_and_import_commands_work()
     let binary = env!("CARGO_BIN_EXE_lockbox");
     let bad = temp_file("bad.json", "{\"version\": 1, \"partitions\": 7}");
     let output = tokio::process::Command::new(binary)
+        .env_remove("LOCKBOX_ADMIN_TOKEN")
+        .env_remove("AWS_ACCESS_KEY_ID")
         .args(["--listen", "127.0.0.1:0", "--seed"])
         .arg(&bad)
         .output()
@@ -91,6 +93,8 @@ async fn the_binary_refuses_a_bad_seed_and_its_export_and_import_commands_work()
         .join(format!("lockbox-seed-{}", std::process::id()))
         .join("cli-export.yaml");
     let status = tokio::process::Command::new(binary)
+        .env_remove("LOCKBOX_ADMIN_TOKEN")
+        .env_remove("AWS_ACCESS_KEY_ID")
         .args(["export", "--endpoint", &source.endpoint_url(), "--output"])
         .arg(&exported)
         .status()
@@ -103,6 +107,8 @@ async fn the_binary_refuses_a_bad_seed_and_its_export_and_import_commands_work()
 
     let target = start().await;
     let output = tokio::process::Command::new(binary)
+        .env_remove("LOCKBOX_ADMIN_TOKEN")
+        .env_remove("AWS_ACCESS_KEY_ID")
         .args(["import", "--endpoint", &target.endpoint_url()])
         .arg(&exported)
         .output()
@@ -117,6 +123,8 @@ async fn the_binary_refuses_a_bad_seed_and_its_export_and_import_commands_work()
     assert_eq!(observe(&target).await, expected);
 
     let output = tokio::process::Command::new(binary)
+        .env_remove("LOCKBOX_ADMIN_TOKEN")
+        .env_remove("AWS_ACCESS_KEY_ID")
         .args(["import", "--endpoint", &target.endpoint_url()])
         .arg(&bad)
         .output()

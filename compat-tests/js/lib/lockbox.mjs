@@ -228,11 +228,18 @@ export function loadShared(name) {
 }
 
 /** Unsigned call to the admin surface; returns { status, json }. */
-export async function admin(server, method, path, body) {
+/**
+ * An admin call (`/_lockbox/*`), signed with SigV4 for the service name `lockbox` by the default
+ * account's root key (test/test), as Lockbox requires for every admin endpoint but health.
+ */
+export async function admin(server, method, path, body, { key = "test", secret = "test" } = {}) {
+  const payload = body === undefined ? "" : JSON.stringify(body);
+  const headers = body === undefined ? {} : { "content-type": "application/json" };
+  const signed = signHeaders(server, { method, path, headers, body: payload, key, secret, service: "lockbox" });
   const res = await fetch(server.url + path, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: signed,
+    body: body === undefined ? undefined : payload,
   });
   const text = await res.text();
   let json;
@@ -242,6 +249,33 @@ export async function admin(server, method, path, body) {
     json = undefined;
   }
   return { status: res.status, json, text };
+}
+
+/**
+ * Minimal SigV4 with node:crypto: returns `headers` plus `x-amz-date` and `authorization`,
+ * signed over every header given and `host` (which fetch sets itself, so it is not returned).
+ */
+export function signHeaders(server, { method, path, headers, body, key = "test", secret = "test", region = REGION, service }) {
+  const url = new URL(server.url + path);
+  const amzDate = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const day = amzDate.slice(0, 8);
+  const sha = (data) => createHash("sha256").update(data).digest("hex");
+  const hmac = (k, data) => createHmac("sha256", k).update(data).digest();
+  const all = { ...headers, host: url.host, "x-amz-date": amzDate };
+  const names = Object.keys(all).sort();
+  const query = [...url.searchParams]
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .sort()
+    .join("&");
+  const canonical = [method, url.pathname, query, ...names.map((n) => `${n}:${all[n]}`), "", names.join(";"), sha(body)].join("\n");
+  const scope = `${day}/${region}/${service}/aws4_request`;
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha(canonical)].join("\n");
+  let k = hmac(`AWS4${secret}`, day);
+  for (const part of [region, service, "aws4_request"]) k = hmac(k, part);
+  const signature = createHmac("sha256", k).update(toSign).digest("hex");
+  all.authorization = `AWS4-HMAC-SHA256 Credential=${key}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}`;
+  delete all.host;
+  return all;
 }
 
 export async function resetServer(server) {
@@ -268,27 +302,17 @@ export async function clockAdvance(server, amount) {
  * empty bodies, nulls. Returns { status, headers, body } with body as text.
  */
 export async function rawCall(server, target, input, { key = "test", secret = "test", region = REGION } = {}) {
-  const url = new URL(server.url);
   const body = typeof input === "string" ? input : JSON.stringify(input);
-  const amzDate = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-  const day = amzDate.slice(0, 8);
-  const sha = (data) => createHash("sha256").update(data).digest("hex");
-  const hmac = (k, data) => createHmac("sha256", k).update(data).digest();
-  const headers = {
-    "content-type": "application/x-amz-json-1.1",
-    host: url.host,
-    "x-amz-date": amzDate,
-    "x-amz-target": `secretsmanager.${target}`,
-  };
-  const names = Object.keys(headers).sort();
-  const canonical = ["POST", "/", "", ...names.map((n) => `${n}:${headers[n]}`), "", names.join(";"), sha(body)].join("\n");
-  const scope = `${day}/${region}/secretsmanager/aws4_request`;
-  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha(canonical)].join("\n");
-  let k = hmac(`AWS4${secret}`, day);
-  for (const part of [region, "secretsmanager", "aws4_request"]) k = hmac(k, part);
-  const signature = createHmac("sha256", k).update(toSign).digest("hex");
-  headers.authorization = `AWS4-HMAC-SHA256 Credential=${key}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}`;
-  delete headers.host;
+  const headers = signHeaders(server, {
+    method: "POST",
+    path: "/",
+    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `secretsmanager.${target}` },
+    body,
+    key,
+    secret,
+    region,
+    service: "secretsmanager",
+  });
   const res = await fetch(server.url + "/", { method: "POST", headers, body });
   return { status: res.status, headers: res.headers, body: await res.text() };
 }
