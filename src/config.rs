@@ -375,8 +375,16 @@ mod tests {
             admin_token: Some(AdminToken::new(Zeroizing::new(value.to_owned()))),
             ..Config::default()
         };
-        assert!(token("short").validate().unwrap_err().contains("at least 16"));
-        assert!(token("sixteen chars ok").validate().is_err(), "spaces refused");
+        assert!(
+            token("short")
+                .validate()
+                .unwrap_err()
+                .contains("at least 16")
+        );
+        assert!(
+            token("sixteen chars ok").validate().is_err(),
+            "spaces refused"
+        );
         let config = token("a-long-admin-token-value");
         config.validate().unwrap();
         assert!(!format!("{config:?}").contains("a-long-admin-token-value"));

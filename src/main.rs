@@ -32,7 +32,7 @@ enum Command {
     /// Start the emulator (the default when no sub-command is given).
     Serve {
         #[command(flatten)]
-        serve: ServeArgs,
+        serve: Box<ServeArgs>,
         #[command(flatten)]
         readiness: ReadinessArgs,
     },
@@ -97,7 +97,7 @@ struct ImportArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (args, readiness) = match cli.command {
-        Some(Command::Serve { serve, readiness }) => (serve, readiness),
+        Some(Command::Serve { serve, readiness }) => (*serve, readiness),
         None => (cli.serve, cli.readiness),
         Some(Command::Export(args)) => return client_command(export(args)),
         Some(Command::Import(args)) => return client_command(import(args)),
