@@ -2,14 +2,18 @@
 //! credential registry, producing a [`Principal`] and the region of the credential scope.
 //!
 //! Order, as AWS does it: parse and pin the signature's scope and date (no secret needed),
-//! then look the access key up (`UnrecognizedClientException`), then recompute the signature in
-//! constant time. When a request is refused the log says why in plain words — with our
+//! then look the access key up (`UnrecognizedClientException`), then judge the session token
+//! (`session.rs`: none is valid until Lockbox issues temporary credentials), then recompute the
+//! signature in constant time. `--auth off` checks no signature, date or token, but reads the
+//! credential with verification's parser and refuses what that parser refuses (a repeated or
+//! malformed `Authorization` header, a malformed region), so nothing malformed reaches state. When a request is refused the log says why in plain words — with our
 //! canonical request and string to sign for signature mismatches — but never the secret key,
 //! the signing key or the expected signature. The log line is bounded in size and the values of
 //! `authorization`, `x-amz-security-token` and any header named like a token, secret or password
 //! are redacted.
 
 mod credentials;
+mod session;
 
 pub use credentials::Credentials;
 
@@ -59,7 +63,7 @@ impl Authenticator {
     ) -> Result<Authenticated, CommonError> {
         match self.mode {
             AuthMode::Verify => self.verify(request, service, real_now),
-            AuthMode::Off => Ok(self.trust(request)),
+            AuthMode::Off => self.trust(request),
         }
     }
 
@@ -77,6 +81,7 @@ impl Authenticator {
             );
             return Err(CommonError::UnrecognizedClient);
         };
+        session::check_session_token(parsed.security_token.as_deref(), &parsed.access_key_id)?;
         sigv4::verify_signature(request, &parsed, &secret).map_err(refused)?;
         Ok(Authenticated {
             principal,
@@ -102,36 +107,23 @@ impl Authenticator {
             && principal.arn == credentials::root_arn(self.credentials.default_account())
     }
 
-    /// `--auth off`: read account and region from the credential without checking anything.
-    fn trust(&self, request: &sigv4::Request<'_>) -> Authenticated {
-        let scope = request
-            .headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
-            .and_then(|(_, value)| std::str::from_utf8(value).ok())
-            .and_then(credential_of);
-        let (key, region) = scope.unwrap_or(("test", FALLBACK_REGION));
+    /// `--auth off`: read account and region from the credential without verifying it; a
+    /// request without one acts as the default account in [`FALLBACK_REGION`].
+    fn trust(&self, request: &sigv4::Request<'_>) -> Result<Authenticated, CommonError> {
+        let claimed = sigv4::claimed_credential(request).map_err(refused)?;
+        let (key, region) = claimed.as_ref().map_or(("test", FALLBACK_REGION), |claim| {
+            (claim.access_key_id.as_str(), claim.region.as_str())
+        });
         let principal = self
             .credentials
             .lookup(key)
             .map(|(_, principal)| principal)
             .unwrap_or_else(|| self.credentials.default_principal(key));
-        Authenticated {
+        Ok(Authenticated {
             principal,
             region: region.to_owned(),
-        }
+        })
     }
-}
-
-/// `(access key id, region)` from `... Credential=AKID/date/region/service/aws4_request ...`.
-fn credential_of(header: &str) -> Option<(&str, &str)> {
-    let start = header.find("Credential=")? + "Credential=".len();
-    let credential = header[start..].split([',', ' ']).next()?;
-    let mut parts = credential.split('/');
-    let key = parts.next()?;
-    let _date = parts.next()?;
-    let region = parts.next().filter(|r| !r.is_empty())?;
-    Some((key, region))
 }
 
 /// The most bytes of a refusal reason (the client's message) a log line shows.
@@ -239,12 +231,5 @@ mod tests {
                 .unwrap()
                 .ends_with(&format!("… ({} bytes more)", 50_000 - MAX_LOGGED_DETAIL))
         );
-    }
-
-    #[test]
-    fn reads_key_and_region_from_a_credential() {
-        let header = "AWS4-HMAC-SHA256 Credential=111111111111/20260101/eu-west-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=00";
-        assert_eq!(credential_of(header), Some(("111111111111", "eu-west-1")));
-        assert_eq!(credential_of("Bearer x"), None);
     }
 }

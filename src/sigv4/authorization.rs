@@ -3,7 +3,33 @@
 //!
 //! Only syntax lives here; the semantic checks (date, scope, headers) are in `verify.rs`.
 
+use super::Request;
+use super::canonical::header_values;
 use super::error::{Error, ErrorKind};
+
+/// The text of the request's one `Authorization` header, `None` when it has none.
+///
+/// Repeated lines are refused with IncompleteSignature: their values are joined with commas,
+/// as HTTP combines a repeated field, and parsed, so two SigV4 headers get AWS's own parse
+/// error for the joined value (the second algorithm name is a piece without `=`); a join that
+/// still parses gets [`Error::repeated_authorization`]. Either way no reader can pick one line
+/// and see a different caller than another reader would.
+pub(crate) fn single_header(req: &Request<'_>) -> Result<Option<String>, Error> {
+    let values: Vec<&[u8]> = header_values(req, "authorization").collect();
+    match values.as_slice() {
+        [] => Ok(None),
+        [only] => Ok(Some(String::from_utf8_lossy(only).into_owned())),
+        several => {
+            let texts: Vec<std::borrow::Cow<'_, str>> = several
+                .iter()
+                .map(|value| String::from_utf8_lossy(value))
+                .collect();
+            let joined = texts.join(",");
+            parse_header(&joined)?;
+            Err(Error::repeated_authorization(several.len()))
+        }
+    }
+}
 
 /// The parameters of an `Authorization` header, as written by the client.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,6 +243,50 @@ mod tests {
                 .unwrap()
                 .len(),
             MAX_SIGNED_HEADERS
+        );
+    }
+
+    fn request<'a>(headers: &'a [(&'a str, &'a [u8])]) -> Request<'a> {
+        Request {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers,
+            body: b"",
+        }
+    }
+
+    #[test]
+    fn one_authorization_header_is_read_and_a_repeated_one_refused() {
+        assert_eq!(single_header(&request(&[("Host", b"h")])).unwrap(), None);
+        let one: &[(&str, &[u8])] = &[("authorization", FULL.as_bytes())];
+        assert_eq!(single_header(&request(one)).unwrap().as_deref(), Some(FULL));
+
+        let two: &[(&str, &[u8])] = &[
+            ("Authorization", FULL.as_bytes()),
+            ("authorization", FULL.as_bytes()),
+        ];
+        let err = single_header(&request(two)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::IncompleteSignature);
+        assert_eq!(
+            err.message(),
+            format!(
+                "'AWS4-HMAC-SHA256' not a valid key=value pair (missing equal-sign) in Authorization header: '{FULL},{FULL}'."
+            )
+        );
+
+        let still_parses: &[(&str, &[u8])] = &[
+            ("Authorization", FULL.as_bytes()),
+            (
+                "Authorization",
+                b"Credential=other/20150830/eu-west-1/service/aws4_request",
+            ),
+        ];
+        let err = single_header(&request(still_parses)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::IncompleteSignature);
+        assert_eq!(
+            err.message(),
+            "Authorization header must be sent once; the request carries 2 Authorization headers. "
         );
     }
 

@@ -134,6 +134,18 @@ pub fn canonical_query(raw_query: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The decoded value of the first query parameter named exactly `name`, if the query has one
+/// (decoded as the canonical query decodes it).
+pub(crate) fn query_value(raw_query: &str, name: &str) -> Option<String> {
+    raw_query
+        .split('&')
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (form_decode(key) == name.as_bytes()).then(|| lossy(&form_decode(value)).into_owned())
+        })
+        .next()
+}
+
 /// All values of header `name` (ASCII case-insensitive), in the order received.
 pub(crate) fn header_values<'r>(
     req: &'r Request<'_>,
@@ -259,6 +271,24 @@ mod tests {
         );
         assert_eq!(canonical_query("a=%7e"), "a=~");
         assert_eq!(canonical_query("%aa"), "%EF%BF%BD=");
+    }
+
+    #[test]
+    fn query_values_are_found_by_their_decoded_name() {
+        let query = "a=1&X-Amz-Security-Token=tok%2Fen+x&X-Amz-Security-Token=second";
+        assert_eq!(
+            query_value(query, "X-Amz-Security-Token").as_deref(),
+            Some("tok/en x")
+        );
+        assert_eq!(
+            query_value("X%2DAmz-Security-Token", "X-Amz-Security-Token").as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            query_value("x-amz-security-token=t", "X-Amz-Security-Token"),
+            None
+        );
+        assert_eq!(query_value("", "a"), None);
     }
 
     #[test]

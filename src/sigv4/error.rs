@@ -130,6 +130,39 @@ impl Error {
         )
     }
 
+    /// The sentence a credential scoped to a malformed (or, with an expected region, another)
+    /// region gets; verification joins it with the other scope sentences into one message.
+    pub(crate) fn region_scope_sentence(region: &str) -> String {
+        format!("Credential should be scoped to a valid region, not '{region}'. ")
+    }
+
+    /// A credential whose region is the only thing wrong with its scope.
+    pub(crate) fn invalid_region(region: &str) -> Self {
+        Error::new(
+            ErrorKind::InvalidSignature,
+            Error::region_scope_sentence(region),
+        )
+    }
+
+    /// More than one `Authorization` header line whose values, joined with commas as HTTP
+    /// allows for a repeated field, still parse (every extra piece is `key=value`).
+    ///
+    /// Conscious decision: the usual case, two SigV4 headers, never gets here: joined, the
+    /// second algorithm name is a piece without `=`, and a Coral service behind a proxy that
+    /// duplicated the header was seen answering exactly that parse error for the joined value
+    /// (envoyproxy/envoy#23702), so that is what the caller sends. A joined value that parses
+    /// would let a first-wins and a last-wins reader see different callers, so it is refused
+    /// too, with this text in the pattern of AWS's IncompleteSignature sentences (not
+    /// confirmed against AWS).
+    pub(crate) fn repeated_authorization(count: usize) -> Self {
+        Error::new(
+            ErrorKind::IncompleteSignature,
+            format!(
+                "Authorization header must be sent once; the request carries {count} Authorization headers. "
+            ),
+        )
+    }
+
     pub(crate) fn credential_parts(credential: &str) -> Self {
         Error::new(
             ErrorKind::IncompleteSignature,

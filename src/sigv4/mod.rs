@@ -4,16 +4,20 @@
 //!
 //! # Use
 //!
-//! 1. [`authenticate_request`] parses the `Authorization` header and checks everything that needs
-//!    no secret, in AWS's order: completeness (plus a `SignedHeaders` list of at most 64 distinct
+//! 1. [`authenticate_request`] parses the `Authorization` header (exactly one: repeated lines are
+//!    refused) and checks everything that needs no secret, in AWS's order: completeness (plus a `SignedHeaders` list of at most 64 distinct
 //!    names, so canonicalization cost is bounded by the request's size), date format, clock skew (±5 min), `host` signed,
 //!    algorithm, credential shape, scope (region, service, terminator, date). Then Lockbox's own
 //!    rules: every signed header present, every `x-amz-*` header signed.
 //! 2. The caller looks up the secret for [`ParsedAuth::access_key_id`] (an unknown key is the
-//!    caller's `UnrecognizedClientException`), then [`verify_signature`] checks that a sent
+//!    caller's `UnrecognizedClientException`) and judges [`ParsedAuth::security_token`] (the
+//!    session token from the header or the query; this module only reads it), then [`verify_signature`] checks that a sent
 //!    `x-amz-content-sha256` equals the body's SHA-256 (the payload hash is always computed from
 //!    the body), recomputes the signature and compares it in constant time. Both failures are
 //!    AWS's ordinary signature mismatch.
+//!
+//! Without verification (`--auth off`), [`claimed_credential`] reads the access key id and region
+//! with the same parser, refusing a malformed header or region with verification's error.
 //!
 //! Error messages are AWS's texts (see `error.rs`); [`Error::detail`] is for the log only, and
 //! its canonical request is cut to a few KB with credential values redacted (`redact.rs`).
@@ -42,6 +46,7 @@ mod redact;
 mod secret;
 mod sign;
 mod signing;
+mod unverified;
 mod verify;
 
 #[cfg(test)]
@@ -57,6 +62,7 @@ pub use redact::{
 pub use secret::SecretKey;
 pub use sign::Signer;
 pub use signing::{ALGORITHM, CredentialScope, Signature, sha256_hex, signing_key, string_to_sign};
+pub use unverified::ClaimedCredential;
 pub use verify::ParsedAuth;
 
 /// An HTTP request exactly as received.
@@ -105,6 +111,13 @@ pub fn authenticate_request_with(
     now: time::OffsetDateTime,
 ) -> Result<ParsedAuth, Error> {
     verify::authenticate(req, expected, now)
+}
+
+/// The credential `req` names, read without verifying anything (for `--auth off`): `None`
+/// when it names none; a repeated or malformed `Authorization` header or a malformed region is
+/// refused with the error verification gives for it.
+pub fn claimed_credential(req: &Request<'_>) -> Result<Option<ClaimedCredential>, Error> {
+    unverified::claimed_credential(req)
 }
 
 /// Step 2 (after looking up the secret for `parsed.access_key_id`): recompute the signature and

@@ -5,8 +5,12 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
-use super::authorization::{check_complete, parse_credential, parse_header, parse_signed_headers};
-use super::canonical::{canonical_header_value, canonical_request_bytes, header_values};
+use super::authorization::{
+    check_complete, parse_credential, parse_header, parse_signed_headers, single_header,
+};
+use super::canonical::{
+    canonical_header_value, canonical_request_bytes, header_values, query_value,
+};
 use super::datetime::{check_skew, format_amz_date, parse_amz_date, parse_http_date};
 use super::error::{Error, ErrorKind};
 use super::redact::{canonical_request_for_log, is_sensitive_name, truncate_for_log};
@@ -29,7 +33,9 @@ pub struct ParsedAuth {
     pub signed_headers: Vec<String>,
     /// From `X-Amz-Date` (or `Date`).
     pub request_time: OffsetDateTime,
-    /// `X-Amz-Security-Token`, if sent (always signed when present).
+    /// The session token, if sent: the `X-Amz-Security-Token` header (always signed when
+    /// present) or, failing that, the same-named query parameter (covered by the signature as
+    /// part of the canonical query).
     pub security_token: Option<String>,
     /// `None` when the client's `Signature=` is not 64 lowercase hex: it then cannot match, and
     /// step 2 reports the signature mismatch like AWS.
@@ -56,7 +62,7 @@ fn header_text(bytes: &[u8]) -> String {
 }
 
 /// A region AWS could plausibly name: lowercase letters, digits and single hyphens.
-fn is_valid_region(region: &str) -> bool {
+pub(crate) fn is_valid_region(region: &str) -> bool {
     !region.is_empty()
         && region.len() <= 64
         && region.split('-').all(|part| {
@@ -73,11 +79,10 @@ pub(crate) fn authenticate(
     expected: &Expected<'_>,
     now: OffsetDateTime,
 ) -> Result<ParsedAuth, Error> {
-    // 1. An Authorization header is required (query-string auth is not supported).
-    let Some(raw_header) = header_values(req, "authorization").next() else {
+    // 1. One Authorization header is required (query-string auth is not supported).
+    let Some(header) = single_header(req)? else {
         return Err(Error::missing_token());
     };
-    let header = header_text(raw_header);
 
     // 2. Syntax and completeness of the header, plus existence of a date header.
     let auth = parse_header(&header)?;
@@ -117,10 +122,7 @@ pub(crate) fn authenticate(
         None => is_valid_region(cred.region),
     };
     if !region_ok {
-        scope_errors.push_str(&format!(
-            "Credential should be scoped to a valid region, not '{}'. ",
-            cred.region
-        ));
+        scope_errors.push_str(&Error::region_scope_sentence(cred.region));
     }
     if cred.service != expected.service {
         scope_errors.push_str(&format!(
@@ -158,7 +160,8 @@ pub(crate) fn authenticate(
         signed_headers,
         request_time,
         security_token: canonical_header_value(req, "x-amz-security-token")
-            .map(|v| header_text(&v)),
+            .map(|v| header_text(&v))
+            .or_else(|| query_value(req.query, "X-Amz-Security-Token")),
         signature: Signature::from_hex(signature),
     })
 }

@@ -163,23 +163,6 @@ async fn unknown_access_key_is_unrecognized_client() {
 }
 
 #[tokio::test]
-async fn session_tokens_are_accepted_and_signed() {
-    let server = with_demo_secret().await;
-    let creds = aws_credential_types::Credentials::new(
-        "test",
-        "test",
-        Some("session-token".into()),
-        None,
-        "t",
-    );
-    let conf = config_builder(&server, "test", "test", "us-east-1")
-        .credentials_provider(creds)
-        .build();
-    let sm = aws_sdk_secretsmanager::Client::from_conf(conf);
-    assert!(sm.get_secret_value().secret_id("demo").send().await.is_ok());
-}
-
-#[tokio::test]
 async fn twelve_digit_keys_select_isolated_accounts() {
     let server = start().await;
     let alice = client_as(&server, "111111111111", "test", "us-east-1");

@@ -37,3 +37,4 @@ mod secretsmanager_tags;
 mod secretsmanager_versions;
 mod seed;
 mod seed_transfer;
+mod wire_hardening;

@@ -169,3 +169,24 @@ fn mismatch_detail_never_holds_a_token_value_even_with_odd_bytes() {
     // The client's own canonical request still verified with the real value.
     full(&headers, SECRET).unwrap();
 }
+
+#[test]
+fn a_session_token_in_the_query_is_read_and_covered_by_the_signature() {
+    let headers = good();
+    let refs: Vec<(&str, &[u8])> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_slice()))
+        .collect();
+    let req = Request {
+        method: "POST",
+        path: "/",
+        query: "X-Amz-Security-Token=QUERY%2FTOKEN",
+        headers: &refs,
+        body: BODY,
+    };
+    let parsed = authenticate_request(&req, "secretsmanager", NOW).unwrap();
+    assert_eq!(parsed.security_token.as_deref(), Some("QUERY/TOKEN"));
+    // `good()` was signed without the query, so the signature no longer matches.
+    let err = verify_signature(&req, &parsed, &SecretKey::new(SECRET)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidSignature);
+}
