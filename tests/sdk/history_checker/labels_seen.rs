@@ -118,7 +118,7 @@ pub fn check_labels(context: &Context<'_>, event: &Event, report: &mut Report) {
         ..
     } = event.call
     {
-        for (id, _) in facts.creators.iter() {
+        for id in facts.creators.keys() {
             let acked = facts.acknowledged_before(context.history, id, event.invoked);
             if acked && !versions.contains_key(id) {
                 report.add(
