@@ -190,14 +190,14 @@ impl SecretFacts {
         observer: usize,
     ) -> bool {
         if label == AWSCURRENT {
-            return self.current.could_hold(window, observer, |v| {
-                holders.iter().any(|h| *h == Some(v.as_str()))
-            });
+            return self
+                .current
+                .could_hold(window, observer, |v| holders.contains(&Some(v.as_str())));
         }
         match self.labels.get(label) {
-            Some(register) => register.could_hold(window, observer, |v| {
-                holders.iter().any(|h| *h == v.as_deref())
-            }),
+            Some(register) => {
+                register.could_hold(window, observer, |v| holders.contains(&v.as_deref()))
+            }
             None => true,
         }
     }

@@ -51,6 +51,9 @@ impl Settings {
 /// Labels the movers use besides AWSCURRENT.
 const LABELS: [&str; 3] = [AWSPENDING, "A", "B"];
 
+/// A KMS ciphertext with the encryption context it was made with.
+type Sealed = (Vec<u8>, Vec<(String, String)>);
+
 /// What the clients of one round share.
 struct Round {
     secrets: Vec<String>,
@@ -60,7 +63,7 @@ struct Round {
     /// Versions each secret is known to have (acknowledged writes), by secret index.
     versions: Mutex<Vec<Vec<String>>>,
     /// Blobs KMS answered, with their encryption context.
-    blobs: Mutex<Vec<(Vec<u8>, Vec<(String, String)>)>>,
+    blobs: Mutex<Vec<Sealed>>,
     ops: usize,
 }
 
@@ -73,6 +76,23 @@ impl Round {
     fn pick_version(&self, client: &mut RaceClient, secret: usize) -> Option<String> {
         let versions = self.versions.lock().expect("versions");
         versions[secret].choose(&mut client.rng).cloned()
+    }
+
+    fn blobs_known(&self, client: &mut RaceClient) -> Option<Sealed> {
+        self.blobs
+            .lock()
+            .expect("blobs")
+            .choose(&mut client.rng)
+            .cloned()
+    }
+
+    fn note_blob(&self, outcome: &Outcome, context: Vec<(String, String)>) {
+        if let Some(Reply::Ciphertext { blob, .. }) = outcome.reply() {
+            self.blobs
+                .lock()
+                .expect("blobs")
+                .push((blob.clone(), context));
+        }
     }
 
     fn note_version(&self, secret: usize, outcome: &Outcome) {
@@ -332,25 +352,6 @@ async fn kms_user(mut client: RaceClient, round: Arc<Round>) {
                 round.note_version(index, &outcome);
             }
             _ => drop(client.get(&secret, None, None).await),
-        }
-    }
-}
-
-impl Round {
-    fn blobs_known(&self, client: &mut RaceClient) -> Option<(Vec<u8>, Vec<(String, String)>)> {
-        self.blobs
-            .lock()
-            .expect("blobs")
-            .choose(&mut client.rng)
-            .cloned()
-    }
-
-    fn note_blob(&self, outcome: &Outcome, context: Vec<(String, String)>) {
-        if let Some(Reply::Ciphertext { blob, .. }) = outcome.reply() {
-            self.blobs
-                .lock()
-                .expect("blobs")
-                .push((blob.clone(), context));
         }
     }
 }
