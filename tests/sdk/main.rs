@@ -11,6 +11,7 @@ mod admin_clock;
 mod auth;
 mod durability;
 mod emulator;
+mod history_checker;
 mod kms_aliases;
 mod kms_crypto;
 mod kms_data_keys;
