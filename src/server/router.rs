@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -13,11 +12,11 @@ use crate::admin;
 use crate::app::AppState;
 use crate::protocol;
 
-/// Largest document `POST /_lockbox/import` accepts (a whole exported instance).
-const IMPORT_BODY_LIMIT: usize = 256 * 1024 * 1024;
+use super::import_limit;
 
 /// The HTTP surface: the admin endpoints, and the AWS JSON protocol for everything else.
 pub fn router(state: Arc<AppState>) -> Router {
+    let max_import_bytes = state.config.max_import_bytes;
     Router::new()
         .route("/_lockbox/health", get(admin::health))
         .route("/_lockbox/reset", post(admin::reset))
@@ -25,7 +24,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_lockbox/export", get(admin::transfer::export))
         .route(
             "/_lockbox/import",
-            post(admin::transfer::import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
+            import_limit::capped(post(admin::transfer::import), max_import_bytes),
         )
         .route("/moto-api/reset", post(admin::reset))
         .route(
