@@ -27,6 +27,39 @@ pub const MIN_ADMIN_TOKEN_CHARS: usize = 16;
 /// The bearer token of the admin endpoints: never printed (`Debug` is redacted) and wiped on
 /// drop.
 pub type AdminToken = Sensitive<Zeroizing<String>>;
+/// How long a client has to send a request's head (request line and headers), in seconds, by
+/// default: from the first byte of the head, or from the accept for a new connection. SDKs
+/// send a head in one write, so only a stalled or hostile client ever comes near it.
+pub const DEFAULT_HEADER_TIMEOUT_SECONDS: u64 = 30;
+/// How long a client has to send a request's whole body once its head arrived, in seconds, by
+/// default. A 1 MiB API request or a default-sized import arrives in well under a second on a
+/// local link; a minute also covers a slow remote one.
+pub const DEFAULT_BODY_TIMEOUT_SECONDS: u64 = 60;
+/// How long a keep-alive connection may sit idle between requests, in seconds, by default.
+///
+/// Closing an idle connection races with a client that picks it from its pool at that moment:
+/// the request then meets a closed socket. The SDKs retry such failures (a request that met a
+/// closed idle connection was never processed), but the race is avoided where the client
+/// gives up on idle connections first, so the default sits above the pools that have a limit:
+/// the Rust and Go SDKs drop idle connections after 90 s, the Java SDK after 60 s. Python
+/// (urllib3) and JavaScript (Node's agent) pools keep them indefinitely; they see the server's
+/// close well before reuse and retry in the rare exact race. Under connection pressure (at
+/// `max_connections`, or out of file descriptors) idle connections are closed at once instead.
+pub const DEFAULT_IDLE_TIMEOUT_SECONDS: u64 = 120;
+/// Connections served at once by default. Above what a test suite's SDK clients open together
+/// (the JavaScript and Java SDKs pool at most 50 per client, Python 10), well below the common
+/// 1024 file-descriptor limit, and a bound on what held partial bodies can cost (256 x the
+/// 1 MiB request cap). Past the cap, new connections wait in the listen backlog (and idle
+/// keep-alive connections are closed to make room) rather than being refused.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+/// Default cap on a `POST /_lockbox/import` body: 32 MiB. An exported instance with thousands
+/// of ordinary secrets is a few MiB; the cap bounds what one slow import can make the server
+/// buffer. Larger instances raise it with `--max-import-bytes`.
+pub const DEFAULT_MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
+/// Largest accepted value of the three connection timeouts, in seconds (one day).
+pub const MAX_TIMEOUT_SECONDS: u64 = 24 * 60 * 60;
+/// Largest accepted `max_connections`.
+pub const MAX_CONNECTIONS_LIMIT: usize = 1_000_000;
 
 /// Whether SigV4 signatures are verified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
@@ -118,6 +151,25 @@ pub struct ServeArgs {
     /// exits anyway, in seconds [default: 10].
     #[arg(long, env = "LOCKBOX_SHUTDOWN_GRACE_SECONDS", value_name = "SECONDS")]
     pub shutdown_grace_seconds: Option<u64>,
+    /// How long a client has to send a request's headers, from their first byte (or from the
+    /// connect, for a new connection), before the connection is closed, in seconds [default: 30].
+    #[arg(long, env = "LOCKBOX_HEADER_TIMEOUT_SECONDS", value_name = "SECONDS")]
+    pub header_timeout_seconds: Option<u64>,
+    /// How long a client has to send a request's whole body once the headers arrived, in
+    /// seconds; a late body is answered 408 and the connection closed [default: 60].
+    #[arg(long, env = "LOCKBOX_BODY_TIMEOUT_SECONDS", value_name = "SECONDS")]
+    pub body_timeout_seconds: Option<u64>,
+    /// How long a keep-alive connection may stay idle between requests before the server
+    /// closes it, in seconds [default: 120].
+    #[arg(long, env = "LOCKBOX_IDLE_TIMEOUT_SECONDS", value_name = "SECONDS")]
+    pub idle_timeout_seconds: Option<u64>,
+    /// Most connections served at once; more wait to be accepted, and idle keep-alive
+    /// connections are closed to make room [default: 256].
+    #[arg(long, env = "LOCKBOX_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Largest `POST /_lockbox/import` body accepted, in bytes [default: 33554432].
+    #[arg(long, env = "LOCKBOX_MAX_IMPORT_BYTES", value_name = "BYTES")]
+    pub max_import_bytes: Option<usize>,
     /// Seed document (JSON, or YAML for .yaml/.yml) applied at start-up before serving:
     /// KMS keys with fixed ids/material, aliases, secrets with fixed versions. Idempotent.
     #[arg(long, env = "LOCKBOX_SEED", value_name = "FILE")]
@@ -155,6 +207,11 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     max_request_bytes: Option<usize>,
     shutdown_grace_seconds: Option<u64>,
+    header_timeout_seconds: Option<u64>,
+    body_timeout_seconds: Option<u64>,
+    idle_timeout_seconds: Option<u64>,
+    max_connections: Option<usize>,
+    max_import_bytes: Option<usize>,
     seed: Option<PathBuf>,
     admin_token: Option<Zeroizing<String>>,
     admin_hosts: Option<Vec<String>>,
@@ -181,6 +238,16 @@ pub struct Config {
     pub max_request_bytes: usize,
     /// How long a stopping server waits for requests in flight before it exits anyway.
     pub shutdown_grace: std::time::Duration,
+    /// How long a client has to send a request's head.
+    pub header_timeout: std::time::Duration,
+    /// How long a client has to send a request's body once its head arrived.
+    pub body_timeout: std::time::Duration,
+    /// How long a keep-alive connection may stay idle between requests.
+    pub idle_timeout: std::time::Duration,
+    /// Most connections served at once.
+    pub max_connections: usize,
+    /// `POST /_lockbox/import` body cap in bytes.
+    pub max_import_bytes: usize,
     /// Access keys from the config file.
     pub credentials: Vec<CredentialConfig>,
     /// Seed document applied when the server binds, if any.
@@ -204,6 +271,11 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
             shutdown_grace: std::time::Duration::from_secs(DEFAULT_SHUTDOWN_GRACE_SECONDS),
+            header_timeout: std::time::Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECONDS),
+            body_timeout: std::time::Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECONDS),
+            idle_timeout: std::time::Duration::from_secs(DEFAULT_IDLE_TIMEOUT_SECONDS),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_import_bytes: DEFAULT_MAX_IMPORT_BYTES,
             credentials: Vec::new(),
             seed: None,
             admin_token: None,
@@ -256,6 +328,26 @@ impl Config {
                 .shutdown_grace_seconds
                 .or(file.shutdown_grace_seconds)
                 .map_or(defaults.shutdown_grace, std::time::Duration::from_secs),
+            header_timeout: args
+                .header_timeout_seconds
+                .or(file.header_timeout_seconds)
+                .map_or(defaults.header_timeout, std::time::Duration::from_secs),
+            body_timeout: args
+                .body_timeout_seconds
+                .or(file.body_timeout_seconds)
+                .map_or(defaults.body_timeout, std::time::Duration::from_secs),
+            idle_timeout: args
+                .idle_timeout_seconds
+                .or(file.idle_timeout_seconds)
+                .map_or(defaults.idle_timeout, std::time::Duration::from_secs),
+            max_connections: args
+                .max_connections
+                .or(file.max_connections)
+                .unwrap_or(defaults.max_connections),
+            max_import_bytes: args
+                .max_import_bytes
+                .or(file.max_import_bytes)
+                .unwrap_or(defaults.max_import_bytes),
             credentials: file.credentials,
             seed: args.seed.or(file.seed),
             admin_token: args
@@ -298,6 +390,27 @@ impl Config {
             return Err(format!(
                 "admin_hosts: '{host}' is not a host name (letters, digits, '-' and '.', without a port)"
             ));
+        }
+        for (name, timeout) in [
+            ("header_timeout_seconds", self.header_timeout),
+            ("body_timeout_seconds", self.body_timeout),
+            ("idle_timeout_seconds", self.idle_timeout),
+        ] {
+            if timeout.is_zero() || timeout.as_secs() > MAX_TIMEOUT_SECONDS {
+                return Err(format!(
+                    "{name} must be between 1 and {MAX_TIMEOUT_SECONDS}, got {}",
+                    timeout.as_secs_f64()
+                ));
+            }
+        }
+        if !(1..=MAX_CONNECTIONS_LIMIT).contains(&self.max_connections) {
+            return Err(format!(
+                "max_connections must be between 1 and {MAX_CONNECTIONS_LIMIT}, got {}",
+                self.max_connections
+            ));
+        }
+        if self.max_import_bytes < 1024 {
+            return Err("max_import_bytes must be at least 1024".into());
         }
         for (index, cred) in self.credentials.iter().enumerate() {
             if cred.access_key_id.is_empty() || cred.secret_access_key.is_empty() {
@@ -393,6 +506,108 @@ mod tests {
             ..Config::default()
         };
         assert!(hosts.validate().unwrap_err().contains("admin_hosts"));
+    }
+
+    #[test]
+    fn connection_limits_come_from_flags_then_the_file_then_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lockbox.toml");
+        std::fs::write(
+            &path,
+            "header_timeout_seconds = 5\nbody_timeout_seconds = 6\nidle_timeout_seconds = 7\n\
+             max_connections = 8\nmax_import_bytes = 9000\n",
+        )
+        .unwrap();
+        let from_file = Config::resolve(ServeArgs {
+            config: Some(path.clone()),
+            ..ServeArgs::default()
+        })
+        .unwrap();
+        assert_eq!(from_file.header_timeout.as_secs(), 5);
+        assert_eq!(from_file.body_timeout.as_secs(), 6);
+        assert_eq!(from_file.idle_timeout.as_secs(), 7);
+        assert_eq!(from_file.max_connections, 8);
+        assert_eq!(from_file.max_import_bytes, 9000);
+
+        let from_flags = Config::resolve(ServeArgs {
+            config: Some(path),
+            header_timeout_seconds: Some(15),
+            body_timeout_seconds: Some(16),
+            idle_timeout_seconds: Some(17),
+            max_connections: Some(18),
+            max_import_bytes: Some(19000),
+            ..ServeArgs::default()
+        })
+        .unwrap();
+        assert_eq!(from_flags.header_timeout.as_secs(), 15);
+        assert_eq!(from_flags.body_timeout.as_secs(), 16);
+        assert_eq!(from_flags.idle_timeout.as_secs(), 17);
+        assert_eq!(from_flags.max_connections, 18);
+        assert_eq!(from_flags.max_import_bytes, 19000);
+
+        let defaults = Config::resolve(ServeArgs::default()).unwrap();
+        assert_eq!(
+            defaults.header_timeout.as_secs(),
+            DEFAULT_HEADER_TIMEOUT_SECONDS
+        );
+        assert_eq!(
+            defaults.body_timeout.as_secs(),
+            DEFAULT_BODY_TIMEOUT_SECONDS
+        );
+        assert_eq!(
+            defaults.idle_timeout.as_secs(),
+            DEFAULT_IDLE_TIMEOUT_SECONDS
+        );
+        assert_eq!(defaults.max_connections, DEFAULT_MAX_CONNECTIONS);
+        assert_eq!(defaults.max_import_bytes, DEFAULT_MAX_IMPORT_BYTES);
+    }
+
+    #[test]
+    fn rejects_connection_limits_that_would_lock_everyone_out() {
+        let zero = std::time::Duration::ZERO;
+        let too_long = std::time::Duration::from_secs(MAX_TIMEOUT_SECONDS + 1);
+        let cases = [
+            (
+                Config {
+                    header_timeout: zero,
+                    ..Config::default()
+                },
+                "header_timeout_seconds",
+            ),
+            (
+                Config {
+                    body_timeout: zero,
+                    ..Config::default()
+                },
+                "body_timeout_seconds",
+            ),
+            (
+                Config {
+                    idle_timeout: too_long,
+                    ..Config::default()
+                },
+                "idle_timeout_seconds",
+            ),
+            (
+                Config {
+                    max_connections: 0,
+                    ..Config::default()
+                },
+                "max_connections",
+            ),
+            (
+                Config {
+                    max_import_bytes: 10,
+                    ..Config::default()
+                },
+                "max_import_bytes",
+            ),
+        ];
+        for (config, setting) in cases {
+            let message = config.validate().unwrap_err();
+            assert!(message.starts_with(setting), "{message}");
+        }
+        assert!(Config::default().validate().is_ok());
     }
 
     #[test]

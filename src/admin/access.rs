@@ -141,7 +141,7 @@ async fn admit(
 /// The most bytes a signed admin body may have: an import takes a whole document.
 fn body_limit(app: &AppState, path: &str) -> usize {
     if path == "/_lockbox/import" {
-        super::transfer::IMPORT_BODY_LIMIT
+        app.config.max_import_bytes
     } else {
         app.config.max_request_bytes
     }

@@ -17,9 +17,6 @@ use serde_json::json;
 use crate::app::AppState;
 use crate::seed::{self, Format};
 
-/// Largest document `POST /_lockbox/import` accepts (a whole exported instance).
-pub const IMPORT_BODY_LIMIT: usize = 256 * 1024 * 1024;
-
 /// Query of `GET /_lockbox/export`.
 #[derive(Debug, Default, Deserialize)]
 pub struct ExportQuery {

@@ -15,6 +15,8 @@ pub mod status {
     pub const BAD_REQUEST: u16 = 400;
     /// A path or method that is not part of the protocol.
     pub const NOT_FOUND: u16 = 404;
+    /// A request body that did not arrive within the configured time.
+    pub const REQUEST_TIMEOUT: u16 = 408;
     /// A body over the configured cap.
     pub const PAYLOAD_TOO_LARGE: u16 = 413;
     /// A failure inside Lockbox.
@@ -52,6 +54,8 @@ pub enum CommonError {
     Validation(String),
     /// The body is larger than the configured cap.
     RequestTooLarge(usize),
+    /// The body did not arrive within the configured number of seconds.
+    RequestTimeout(u64),
     /// The HTTP method or path is not part of the protocol.
     NotFound,
     /// Something failed inside Lockbox; the cause was logged, never sent.
@@ -69,6 +73,8 @@ impl WireError for CommonError {
             CommonError::Serialization(_) => "SerializationException",
             CommonError::Validation(_) => "ValidationException",
             CommonError::RequestTooLarge(_) => "RequestEntityTooLargeException",
+            // The code the SDKs' retry policies already treat as transient.
+            CommonError::RequestTimeout(_) => "RequestTimeoutException",
             CommonError::NotFound => "UnknownOperationException",
             CommonError::InternalFailure => "InternalFailure",
         }
@@ -77,6 +83,7 @@ impl WireError for CommonError {
     fn status(&self) -> u16 {
         match self {
             CommonError::RequestTooLarge(_) => status::PAYLOAD_TOO_LARGE,
+            CommonError::RequestTimeout(_) => status::REQUEST_TIMEOUT,
             CommonError::NotFound => status::NOT_FOUND,
             CommonError::InternalFailure => status::INTERNAL_SERVER_ERROR,
             _ => status::BAD_REQUEST,
@@ -96,6 +103,9 @@ impl WireError for CommonError {
             CommonError::UnknownOperation => None,
             CommonError::RequestTooLarge(limit) => {
                 Some(format!("Request body is larger than the maximum of {limit} bytes.").into())
+            }
+            CommonError::RequestTimeout(seconds) => {
+                Some(format!("The request body was not received within {seconds} seconds.").into())
             }
             CommonError::NotFound => Some(
                 "Lockbox serves the AWS JSON protocol: POST / with an X-Amz-Target header.".into(),

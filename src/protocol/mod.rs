@@ -210,6 +210,17 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
     )
 }
 
+/// The answer to a request whose body did not arrive within `seconds`: the AWS-shaped
+/// `408 RequestTimeoutException` (with a fresh request id; no handler saw the request).
+pub fn body_timeout_response(seconds: u64) -> Response {
+    let request_id = crate::crypto::random_uuid();
+    respond(
+        StatusCode::REQUEST_TIMEOUT,
+        &request_id,
+        error_body(&CommonError::RequestTimeout(seconds)),
+    )
+}
+
 fn boxed<E: WireError + Send + 'static>(error: E) -> Box<dyn WireError + Send> {
     Box::new(error)
 }
@@ -228,6 +239,18 @@ fn respond(status: StatusCode, request_id: &str, body: Vec<u8>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_late_body_is_answered_with_an_aws_shaped_request_timeout() {
+        let response = body_timeout_response(7);
+        assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+        assert!(response.headers().contains_key("x-amzn-requestid"));
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(
+            &body[..],
+            br#"{"__type":"RequestTimeoutException","message":"The request body was not received within 7 seconds."}"#
+        );
+    }
 
     #[tokio::test]
     async fn a_panic_becomes_a_generic_internal_failure() {

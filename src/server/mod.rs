@@ -5,9 +5,20 @@
 //! accepting and drains in-flight requests. [`Server::spawn`] runs it on the current Tokio
 //! runtime and returns a handle that shuts the server down when dropped — what tests use.
 //! While serving, the [`scheduler`] runs beside the listener and stops with it.
+//!
+//! Connections are accepted by [`accept`], at most `max_connections` at once, and each is
+//! served by [`connection`] under the configured header, body and idle timeouts, so no slow
+//! or idle client can hold a connection, a buffered partial body or a file descriptor for
+//! long.
 
+mod accept;
+mod activity;
+mod connection;
+mod import_limit;
+mod request_service;
 mod router;
 pub mod scheduler;
+mod tracked_io;
 
 pub use router::router;
 
@@ -84,13 +95,19 @@ impl Server {
         let state = Arc::clone(&self.state);
         let grace = state.config.shutdown_grace;
         let scheduler = tokio::spawn(scheduler::run(Arc::clone(&self.state), stop));
-        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let timeouts = activity::Timeouts {
+            header: state.config.header_timeout,
+            body: state.config.body_timeout,
+            idle: state.config.idle_timeout,
+        };
+        let max_connections = state.config.max_connections;
+        let app = router(self.state);
         let (stopping, mut stopped) = watch::channel(false);
         let shutdown = async move {
             shutdown.await;
             stopping.send(true).ok();
         };
-        let serving = axum::serve(self.listener, app).with_graceful_shutdown(shutdown);
+        let serving = accept::serve(self.listener, app, timeouts, max_connections, shutdown);
         let deadline = async move {
             // Resolves `grace` after shutdown began; never if it never begins.
             if stopped.wait_for(|stopping| *stopping).await.is_err() {
@@ -98,22 +115,22 @@ impl Server {
             }
             tokio::time::sleep(grace).await;
         };
-        let served = tokio::select! {
-            served = serving => served,
+        tokio::select! {
+            () = serving => {}
             () = deadline => {
+                // Dropping `serving` aborts the connections still open.
                 tracing::warn!(
                     grace_seconds = grace.as_secs(),
                     "requests still in flight after the shutdown grace period; stopping anyway"
                 );
-                Ok(())
             }
-        };
+        }
         stop_scheduler.send(true).ok();
         if let Err(error) = scheduler.await {
             tracing::error!(%error, "the scheduler task failed");
         }
         state.audit.flush();
-        served
+        Ok(())
     }
 
     /// Serves in a background task of the current runtime.

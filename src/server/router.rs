@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -14,30 +13,36 @@ use crate::admin;
 use crate::app::AppState;
 use crate::protocol;
 
+use super::import_limit;
+
 /// The HTTP surface: the admin endpoints, and the AWS JSON protocol for everything else.
-/// Every admin endpoint but health is behind [`admin::access::guard`].
+/// Every admin endpoint but health is behind [`admin::access::guard`]; an import passes the
+/// import cap (and waits its turn) before the guard reads a signed body.
 pub fn router(state: Arc<AppState>) -> Router {
-    let guarded = Router::new()
-        .route("/_lockbox/reset", post(admin::reset))
-        .route("/_lockbox/events", get(admin::events))
-        .route("/_lockbox/export", get(admin::transfer::export))
-        .route(
-            "/_lockbox/import",
-            post(admin::transfer::import)
-                .layer(DefaultBodyLimit::max(admin::transfer::IMPORT_BODY_LIMIT)),
-        )
-        .route("/moto-api/reset", post(admin::reset))
-        .route(
-            "/_lockbox/clock",
-            get(admin::clock::read).post(admin::clock::move_forward),
-        )
-        .route_layer(middleware::from_fn_with_state(
-            Arc::clone(&state),
-            admin::access::guard,
-        ));
+    let max_import_bytes = state.config.max_import_bytes;
+    let guard = middleware::from_fn_with_state(Arc::clone(&state), admin::access::guard);
     Router::new()
         .route("/_lockbox/health", get(admin::health))
-        .merge(guarded)
+        .route("/_lockbox/reset", post(admin::reset).layer(guard.clone()))
+        .route("/_lockbox/events", get(admin::events).layer(guard.clone()))
+        .route(
+            "/_lockbox/export",
+            get(admin::transfer::export).layer(guard.clone()),
+        )
+        .route(
+            "/_lockbox/import",
+            import_limit::capped(
+                post(admin::transfer::import).layer(guard.clone()),
+                max_import_bytes,
+            ),
+        )
+        .route("/moto-api/reset", post(admin::reset).layer(guard.clone()))
+        .route(
+            "/_lockbox/clock",
+            get(admin::clock::read)
+                .post(admin::clock::move_forward)
+                .layer(guard),
+        )
         .fallback(protocol::handle)
         .layer(CatchPanicLayer::custom(protocol::panic_response))
         .with_state(state)
