@@ -9,14 +9,17 @@
 //! encryption context as associated data, so a wrong context fails to decrypt.
 
 mod arn;
+mod asymmetric;
 mod crypto;
 mod deletion;
 mod envelope;
 mod error;
 pub mod fuzz_support;
 mod grants;
+mod key_spec;
 mod keys;
 mod local;
+mod mac;
 mod managed_key;
 pub mod model;
 mod ops;
@@ -44,7 +47,7 @@ pub use local::{Accepts, LocalKms};
 pub use root_key::{
     NEXT_ROOT_KEY_FILE, ROOT_KEY_ENV, ROOT_KEY_FILE, RootKey, RootKeyError, RootKeySource,
 };
-pub use seeding::{Applied, KeyExport, KeySeed, SeedError, SeedMaterial};
+pub use seeding::{Applied, KeyExport, KeySeed, SeedError, SeedMaterial, decode_material_text};
 pub use service::Operation;
 pub(crate) use stored::reseal_key;
 

@@ -78,29 +78,39 @@ pub(super) fn refuse_recipient(recipient: Option<&RecipientInfo>) -> Result<(), 
     }
 }
 
+/// What [`open_blob`] checks of the key a blob names.
+pub(super) struct Opening<'a> {
+    /// The key the request names, if it does (`IncorrectKeyException` for another one).
+    pub expected: Option<&'a str>,
+    /// What the operation requires of the key.
+    pub rule: KeyRule,
+    /// The operation (`Decrypt` or `ReEncrypt`), for the key-usage error.
+    pub operation: &'static str,
+    /// The algorithm the request names.
+    pub algorithm: Option<&'a str>,
+}
+
 /// Opens `blob` for Decrypt or ReEncrypt in KMS's order: the key the blob names must be the
-/// `expected` one when the request names a key (`IncorrectKeyException`), then pass `rule`,
-/// then `algorithm` must be the symmetric one.
+/// `expected` one when the request names a key (`IncorrectKeyException`), then pass the
+/// rule, then be an encryption key whose algorithm is the one asked.
 pub(super) fn open_blob(
     partition: &Partition<'_>,
     keys: &BTreeMap<String, Key>,
     blob: &[u8],
     context: &EncryptionContext,
-    expected: Option<&str>,
-    rule: KeyRule,
-    algorithm: Option<&str>,
+    opening: Opening<'_>,
 ) -> Result<Opened, KmsError> {
     crypto::open_checked(keys, blob, context, |key| {
-        if expected.is_some_and(|id| id != key.id) {
+        if opening.expected.is_some_and(|id| id != key.id) {
             return Err(KmsError::IncorrectKey);
         }
-        partition.check(rule, key)?;
-        check_algorithm(algorithm).map(|_| ())
+        partition.check(opening.rule, key)?;
+        check_algorithm(key, opening.operation, opening.algorithm).map(|_| ())
     })
 }
 
 /// What a valid Decrypt request opens.
-enum Opening {
+enum Target {
     /// A dry run that ignores the ciphertext: only the key `KeyId` names is checked.
     KeyOnly(String),
     /// The blob, and the key `KeyId` names if given.
@@ -109,7 +119,7 @@ enum Opening {
 
 /// A valid Decrypt request.
 struct ValidDecrypt {
-    opening: Opening,
+    target: Target,
     context: EncryptionContext,
     algorithm: Option<String>,
     dry_run: bool,
@@ -137,17 +147,17 @@ impl DecryptInput {
         for modifier in self.dry_run_modifiers.iter().flatten() {
             v.one_of("DryRunModifiers", Some(modifier), &DRY_RUN_MODIFIERS);
         }
-        let opening = match (key_only, self.key_id) {
+        let target = match (key_only, self.key_id) {
             (true, Some(key_id)) => {
                 v.finish()?;
-                Opening::KeyOnly(key_id)
+                Target::KeyOnly(key_id)
             }
-            (_, key_id) => Opening::Blob(finish(v, self.ciphertext_blob)?, key_id),
+            (_, key_id) => Target::Blob(finish(v, self.ciphertext_blob)?, key_id),
         };
         refuse_recipient(self.recipient.as_ref())?;
         check_grant_tokens(self.grant_tokens.as_deref())?;
         Ok(ValidDecrypt {
-            opening,
+            target,
             context: self.encryption_context.unwrap_or_default(),
             algorithm: self.encryption_algorithm,
             dry_run,
@@ -162,20 +172,20 @@ pub fn decrypt(
     input: DecryptInput,
 ) -> Result<DecryptOutput, KmsError> {
     let ValidDecrypt {
-        opening,
+        target,
         context,
         algorithm,
         dry_run,
     } = input.validate()?;
     let partition = Partition::open(kms, ctx);
-    let (blob, key_id) = match opening {
-        Opening::KeyOnly(key_id) => {
-            return partition.read_key(&key_id, DECRYPT, |_| {
-                check_algorithm(algorithm.as_deref())?;
+    let (blob, key_id) = match target {
+        Target::KeyOnly(key_id) => {
+            return partition.read_key(&key_id, DECRYPT, |key| {
+                check_algorithm(key, "Decrypt", algorithm.as_deref())?;
                 Err(KmsError::DryRun)
             });
         }
-        Opening::Blob(blob, key_id) => (blob, key_id),
+        Target::Blob(blob, key_id) => (blob, key_id),
     };
     let expected = key_id
         .map(|key_id| partition.resolve(&key_id, DECRYPT.accepts))
@@ -186,9 +196,12 @@ pub fn decrypt(
         &keys,
         &blob.0,
         &context,
-        expected.as_deref(),
-        DECRYPT,
-        algorithm.as_deref(),
+        Opening {
+            expected: expected.as_deref(),
+            rule: DECRYPT,
+            operation: "Decrypt",
+            algorithm: algorithm.as_deref(),
+        },
     )?;
     if dry_run {
         return Err(KmsError::DryRun);

@@ -82,7 +82,7 @@ pub fn encrypt(
 ) -> Result<EncryptOutput, KmsError> {
     let input = input.validate()?;
     read_key(kms, ctx, &input.key_id, ENCRYPT, |key| {
-        let algorithm = check_algorithm(input.algorithm.as_deref())?;
+        let algorithm = check_algorithm(key, "Encrypt", input.algorithm.as_deref())?;
         if input.dry_run {
             return Err(KmsError::DryRun);
         }

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
-use super::decrypt::{open_blob, validate_ciphertext};
+use super::decrypt::{Opening, open_blob, validate_ciphertext};
 use super::input::{finish, validate_grant_tokens};
 use super::key_op::{KeyRule, Partition};
 use super::support::{
@@ -134,13 +134,20 @@ pub fn re_encrypt(
         &keys,
         &input.blob.0,
         &input.source_context,
-        expected.as_deref(),
-        REENCRYPT_FROM,
-        input.source_algorithm.as_deref(),
+        Opening {
+            expected: expected.as_deref(),
+            rule: REENCRYPT_FROM,
+            operation: "ReEncrypt",
+            algorithm: input.source_algorithm.as_deref(),
+        },
     )?;
     let destination = partition.find(&keys, &destination_id)?;
     partition.check(REENCRYPT_TO, destination)?;
-    let destination_algorithm = check_algorithm(input.destination_algorithm.as_deref())?;
+    let destination_algorithm = check_algorithm(
+        destination,
+        "ReEncrypt",
+        input.destination_algorithm.as_deref(),
+    )?;
     if input.dry_run {
         return Err(KmsError::DryRun);
     }

@@ -1,8 +1,10 @@
 //! Checks the cryptographic and grant operations share once their input is valid: grant
-//! tokens, grant ids and encryption algorithms, with KMS's errors.
+//! tokens, grant ids, the key's usage and encryption algorithms, with KMS's errors.
 
 use super::super::KmsError;
 use super::super::grants::grant_id_of_token;
+use super::super::key_spec::{KeySpec, KeyUsage};
+use super::super::keys::Key;
 
 /// The only encryption algorithm of a symmetric key.
 pub const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
@@ -45,13 +47,31 @@ pub fn check_grant_tokens(tokens: Option<&[String]>) -> Result<(), KmsError> {
     }
 }
 
-/// A symmetric key encrypts with `SYMMETRIC_DEFAULT` only; other algorithms are
-/// `InvalidKeyUsageException` (the text LocalStack answers; AWS's is not documented).
-pub fn check_algorithm(algorithm: Option<&str>) -> Result<&'static str, KmsError> {
-    match algorithm {
-        None | Some(SYMMETRIC_DEFAULT) => Ok(SYMMETRIC_DEFAULT),
-        Some(other) => Err(KmsError::InvalidKeyUsage(format!(
-            "Algorithm {other} is incompatible with key spec SYMMETRIC_DEFAULT."
+/// Checks an encryption operation (`operation`, e.g. `Encrypt`) on `key` with `algorithm`
+/// (absent = `SYMMETRIC_DEFAULT`): the key must be an encryption key
+/// (`<arn> key usage is SIGN_VERIFY which is not valid for Encrypt.`), and the algorithm one
+/// of its spec (`Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_4096.`, AWS's
+/// texts). Encryption with RSA keys (`RSAES_OAEP_*`) is not emulated yet and is refused with
+/// `UnsupportedOperationException` rather than answered wrongly.
+pub fn check_algorithm(
+    key: &Key,
+    operation: &str,
+    algorithm: Option<&str>,
+) -> Result<&'static str, KmsError> {
+    key.check_usage(KeyUsage::EncryptDecrypt, operation)?;
+    let spec = key.key_type.spec();
+    let algorithm = algorithm.unwrap_or(SYMMETRIC_DEFAULT);
+    match (spec, algorithm) {
+        (KeySpec::SymmetricDefault, SYMMETRIC_DEFAULT) => Ok(SYMMETRIC_DEFAULT),
+        (
+            KeySpec::Rsa2048 | KeySpec::Rsa3072 | KeySpec::Rsa4096,
+            "RSAES_OAEP_SHA_1" | "RSAES_OAEP_SHA_256",
+        ) => Err(KmsError::UnsupportedOperation(format!(
+            "Lockbox does not emulate {operation} with RSA keys yet ({algorithm})."
+        ))),
+        (spec, other) => Err(KmsError::InvalidKeyUsage(format!(
+            "Algorithm {other} is incompatible with key spec {}.",
+            spec.as_str()
         ))),
     }
 }
