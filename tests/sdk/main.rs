@@ -12,6 +12,7 @@ mod auth;
 mod durability;
 mod emulator;
 mod kms_aliases;
+mod kms_asymmetric;
 mod kms_crypto;
 mod kms_data_keys;
 mod kms_grants;
