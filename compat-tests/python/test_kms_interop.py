@@ -1,7 +1,8 @@
 """KMS key pairs and HMAC keys interoperate offline: for every signing key spec and algorithm,
 a signature Lockbox makes verifies with pyca/cryptography using the public key GetPublicKey
-returns, and a signature made offline with seeded key material verifies in Lockbox; HMACs of a
-seeded key equal the ones computed offline. A few cases go through the aws CLI (`aws kms
+returns, and a signature made offline with seeded key material verifies in Lockbox; data
+encrypted offline with an RSA public key decrypts in Lockbox and back; HMACs of a seeded key
+equal the ones computed offline. A few cases go through the aws CLI (`aws kms
 sign`, `get-public-key`, `generate-mac`) with the blobs it prints.
 
 ED25519_PH_SHA_512 (Ed25519ph) has no offline check here: pyca/cryptography does not offer
@@ -223,6 +224,39 @@ def test_macs_of_seeded_hmac_keys_match_offline_ones(kms, lockbox, spec, algorit
         kms.verify_mac(KeyId=key_id, Message=b"b", Mac=hmac.new(material, b"a", name).digest(),
                        MacAlgorithm=algorithm)
     assert_client_error(ei, "KMSInvalidMacException", None)
+
+
+# ---------------------------------------------------------------- RSA encryption
+def oaep(algorithm: str):
+    chosen = hashes.SHA1() if algorithm == "RSAES_OAEP_SHA_1" else hashes.SHA256()
+    return padding.OAEP(mgf=padding.MGF1(chosen), algorithm=chosen, label=None)
+
+
+@pytest.mark.parametrize("spec", ["RSA_2048", "RSA_3072", "RSA_4096"])
+@pytest.mark.parametrize("algorithm", ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"])
+def test_data_encrypted_offline_with_the_public_key_decrypts_in_lockbox(kms, spec, algorithm):
+    arn = new_key(kms, spec, "ENCRYPT_DECRYPT")
+    public = kms.get_public_key(KeyId=arn)
+    assert public["EncryptionAlgorithms"] == ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
+    loaded = serialization.load_der_public_key(public["PublicKey"])
+    plaintext = os.urandom(loaded.key_size // 8 - 2 * oaep(algorithm).algorithm.digest_size - 2)
+    ciphertext = loaded.encrypt(plaintext, oaep(algorithm))
+    out = kms.decrypt(KeyId=arn, CiphertextBlob=ciphertext, EncryptionAlgorithm=algorithm)
+    assert out["Plaintext"] == plaintext and out["EncryptionAlgorithm"] == algorithm
+    assert "KeyMaterialId" not in out
+
+
+def test_lockbox_rsa_ciphertexts_decrypt_offline_with_the_seeded_key(kms, lockbox):
+    private = rsa.generate_private_key(65537, 2048)
+    key_id = str(uuid.uuid4())
+    seed(lockbox, [{"key_id": key_id, "key_spec": "RSA_2048", "key_usage": "ENCRYPT_DECRYPT",
+                    "key_material": pkcs8_pem(private)}])
+    for algorithm in ("RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"):
+        out = kms.encrypt(KeyId=key_id, Plaintext=b"data key bytes", EncryptionAlgorithm=algorithm)
+        assert private.decrypt(out["CiphertextBlob"], oaep(algorithm)) == b"data key bytes"
+    with pytest.raises(ClientError) as ei:
+        kms.decrypt(KeyId=key_id, CiphertextBlob=os.urandom(256), EncryptionAlgorithm="RSAES_OAEP_SHA_256")
+    assert_client_error(ei, "InvalidCiphertextException", None)
 
 
 # ---------------------------------------------------------------- aws CLI

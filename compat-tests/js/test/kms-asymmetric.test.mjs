@@ -1,8 +1,9 @@
 // AWS SDK for JavaScript v3 (@aws-sdk/client-kms) against lockbox: key pairs and HMAC keys.
 // Signatures Lockbox makes verify offline with node:crypto using the GetPublicKey key (RSA
-// PKCS#1 v1.5 and PSS, ECDSA on the NIST curves and secp256k1, Ed25519); HMACs of a key seeded
-// through the admin import equal node:crypto's. KMSInvalidSignatureException and
-// KMSInvalidMacException have no message on the wire ("UnknownError" in this SDK).
+// PKCS#1 v1.5 and PSS, ECDSA on the NIST curves and secp256k1, Ed25519); data encrypted with
+// node:crypto and an RSA public key decrypts in Lockbox; HMACs of a key seeded through the
+// admin import equal node:crypto's. KMSInvalidSignatureException and KMSInvalidMacException
+// have no message on the wire ("UnknownError" in this SDK).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
@@ -15,6 +16,7 @@ import {
   GenerateMacCommand,
   VerifyMacCommand,
   EncryptCommand,
+  DecryptCommand,
 } from "@aws-sdk/client-kms";
 import { startLockbox, rejectsWith, withServerLog, kmsClient, admin, SDK_NO_MESSAGE, DEFAULT_ACCOUNT, REGION } from "../lib/lockbox.mjs";
 
@@ -112,6 +114,22 @@ describe("KMS key pairs (SDK v3)", () => {
     const described = (await send(DescribeKeyCommand, { KeyId: ml.KeyId })).KeyMetadata;
     assert.deepEqual(described.SigningAlgorithms, ["ML_DSA_SHAKE_256"]);
     assert.equal(described.CustomerMasterKeySpec, undefined);
+  }));
+});
+
+describe("KMS RSA encryption (SDK v3)", () => {
+  it("data encrypted with node:crypto and the public key decrypts in lockbox", t(async () => {
+    const meta = await newKey("RSA_2048", "ENCRYPT_DECRYPT");
+    const pub = await send(GetPublicKeyCommand, { KeyId: meta.KeyId });
+    const key = crypto.createPublicKey({ key: Buffer.from(pub.PublicKey), format: "der", type: "spki" });
+    const ciphertext = crypto.publicEncrypt({ key, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, MESSAGE);
+    const out = await send(DecryptCommand, { KeyId: meta.Arn, CiphertextBlob: ciphertext, EncryptionAlgorithm: "RSAES_OAEP_SHA_256" });
+    assert.deepEqual(Buffer.from(out.Plaintext), Buffer.from(MESSAGE));
+    assert.equal(out.KeyMaterialId, undefined);
+    await rejectsWith(
+      send(DecryptCommand, { KeyId: meta.Arn, CiphertextBlob: ciphertext }),
+      "InvalidKeyUsageException", "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048.",
+    );
   }));
 });
 

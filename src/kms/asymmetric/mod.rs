@@ -1,6 +1,6 @@
 //! Asymmetric key material: key pairs of every asymmetric KMS key spec ([`PrivateKey`]),
-//! their PKCS#8 and SubjectPublicKeyInfo encodings, and signing and verification with every
-//! KMS signing algorithm (`signing.rs`).
+//! their PKCS#8 and SubjectPublicKeyInfo encodings, signing and verification with every
+//! KMS signing algorithm (`signing.rs`), and RSA encryption (`encryption.rs`).
 //!
 //! # Which cryptography, and why
 //!
@@ -29,8 +29,10 @@
 //! ([`PrivateKey`]'s `Debug` shows the spec only); the public key is always derived from the
 //! private key, never stored apart from it.
 
+pub mod encryption;
 mod private_key;
 mod signing;
 
+pub use encryption::OaepHash;
 pub use private_key::{MaterialError, PrivateKey};
 pub use signing::{Message, SigningAlgorithm, check_message, sign, verify};

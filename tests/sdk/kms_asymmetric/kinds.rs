@@ -11,9 +11,18 @@ use aws_sdk_kms::types::{
 use super::support::new_key;
 use crate::common::{assert_error, error_of, kms_client, start};
 
+/// (spec, usage, which algorithm list, its algorithms, DER SubjectPublicKeyInfo length).
+type Kind = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Option<usize>,
+);
+
 /// Every accepted (spec, usage) with the one algorithm list DescribeKey shows and, for key
 /// pairs, the length of the DER SubjectPublicKeyInfo.
-const KINDS: [(&str, &str, &str, &[&str], Option<usize>); 20] = [
+const KINDS: [Kind; 20] = [
     (
         "SYMMETRIC_DEFAULT",
         "ENCRYPT_DECRYPT",

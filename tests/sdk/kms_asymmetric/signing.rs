@@ -237,3 +237,57 @@ async fn keys_are_found_by_alias_and_signatures_name_the_key_arn() {
         .unwrap();
     assert_eq!(public.key_id(), Some(arn.as_str()));
 }
+
+#[tokio::test]
+async fn cloudtrail_records_name_the_algorithms_but_never_messages_signatures_or_macs() {
+    let server = start().await;
+    let kms = kms_client(&server);
+    let arn = new_key(&kms, "ECC_NIST_P256", "SIGN_VERIFY").await;
+    let hmac = new_key(&kms, "HMAC_256", "GENERATE_VERIFY_MAC").await;
+    let signed = kms
+        .sign()
+        .key_id(&arn)
+        .message(Blob::new(b"audit-probe-message".to_vec()))
+        .signing_algorithm(SigningAlgorithmSpec::EcdsaSha256)
+        .send()
+        .await
+        .unwrap();
+    let mac = kms
+        .generate_mac()
+        .key_id(&hmac)
+        .message(Blob::new(b"audit-probe-message".to_vec()))
+        .mac_algorithm(aws_sdk_kms::types::MacAlgorithmSpec::HmacSha256)
+        .send()
+        .await
+        .unwrap();
+    let body =
+        crate::common::admin::admin_call(&server, "GET", "/_lockbox/events?calls=direct", None)
+            .await
+            .text;
+    let records: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let records = records["Records"].as_array().unwrap();
+    let sign = records.iter().find(|r| r["eventName"] == "Sign").unwrap();
+    assert_eq!(
+        sign["requestParameters"]["signingAlgorithm"],
+        "ECDSA_SHA_256"
+    );
+    assert_eq!(sign["requestParameters"]["keyId"], arn.as_str());
+    let generate = records
+        .iter()
+        .find(|r| r["eventName"] == "GenerateMac")
+        .unwrap();
+    assert_eq!(
+        generate["requestParameters"]["macAlgorithm"],
+        "HMAC_SHA_256"
+    );
+    use base64::Engine as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    for secret in [
+        b64(b"audit-probe-message"),
+        b64(signed.signature().unwrap().as_ref()),
+        b64(mac.mac().unwrap().as_ref()),
+    ] {
+        assert!(!body.contains(&secret), "{secret} in {body}");
+    }
+    assert!(!body.contains("audit-probe-message"));
+}
