@@ -21,6 +21,7 @@ mod keys;
 mod local;
 mod mac;
 mod managed_key;
+mod material;
 pub mod model;
 mod ops;
 mod paging;
@@ -29,8 +30,10 @@ mod root_key;
 mod rotation;
 mod sealed_journal;
 mod seeding;
+mod seeding_material;
 mod service;
 mod stored;
+mod stored_material;
 
 use std::collections::BTreeMap;
 
@@ -47,7 +50,8 @@ pub use local::{Accepts, LocalKms};
 pub use root_key::{
     NEXT_ROOT_KEY_FILE, ROOT_KEY_ENV, ROOT_KEY_FILE, RootKey, RootKeyError, RootKeySource,
 };
-pub use seeding::{Applied, KeyExport, KeySeed, SeedError, SeedMaterial, decode_material_text};
+pub use seeding::{Applied, KeyExport, KeySeed, SeedError, SeedMaterial};
+pub use seeding_material::decode_material_text;
 pub use service::Operation;
 pub(crate) use stored::reseal_key;
 

@@ -16,15 +16,16 @@
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use zeroize::Zeroizing;
 
 use super::EncryptionContext;
 use super::envelope::MATERIAL_ID_LEN;
 use super::grants::{Constraints, Grant, GrantTerms};
-use super::key_spec::{KeySpec, KeyType, KeyUsage};
 use super::keys::{Alias, Key, KeyManager, KeyState, Material, Secret};
 use super::root_key::{RootKey, RootKeyError};
 use super::rotation::{KeyRotation, RotationRecord, RotationType};
+use super::stored_material::{
+    key_type_of, material_bytes, sealing_aad, split_materials, stored_kind,
+};
 use crate::storage::codec::{b64, nanos, opt_nanos};
 use crate::storage::{
     Mutation, PartitionKey, RecordKind, Section, StoreError, Tracked, changed_records, decode_json,
@@ -123,91 +124,6 @@ fn material_id(hex_id: &str, what: &str) -> Result<[u8; MATERIAL_ID_LEN], StoreE
     Ok(id)
 }
 
-/// What sealed material is bound to: the ARN, and for keys that are not symmetric
-/// encryption keys also their spec and usage.
-fn sealing_aad(arn: &str, spec: Option<&str>, usage: Option<&str>) -> Vec<u8> {
-    let mut aad = arn.as_bytes().to_vec();
-    if let (Some(spec), Some(usage)) = (spec, usage) {
-        for part in [spec, usage] {
-            aad.push(0);
-            aad.extend_from_slice(part.as_bytes());
-        }
-    }
-    aad
-}
-
-/// The plaintext the root key seals for `key` (see the module doc).
-fn material_bytes(key: &Key) -> Result<Zeroizing<Vec<u8>>, StoreError> {
-    let mut secrets = Zeroizing::new(Vec::new());
-    for material in &key.materials {
-        let bytes = material.secret.to_bytes().map_err(|error| {
-            StoreError::Corrupt(format!("KMS key {}: material: {error}", key.id))
-        })?;
-        if !key.key_type.is_symmetric() {
-            let len = u32::try_from(bytes.len())
-                .map_err(|_| StoreError::Corrupt(format!("KMS key {}: material size", key.id)))?;
-            secrets.extend_from_slice(&len.to_be_bytes());
-        }
-        secrets.extend_from_slice(&bytes);
-    }
-    Ok(secrets)
-}
-
-/// Splits opened material into one encoding per generation (see the module doc).
-fn split_materials<'a>(
-    opened: &'a [u8],
-    key_type: KeyType,
-    what: &str,
-) -> Result<Vec<&'a [u8]>, StoreError> {
-    if key_type.is_symmetric() {
-        if opened.len() % 32 != 0 {
-            return Err(StoreError::Corrupt(format!("{what}: material size")));
-        }
-        return Ok(opened.chunks_exact(32).collect());
-    }
-    let mut parts = Vec::new();
-    let mut rest = opened;
-    while !rest.is_empty() {
-        let (len, tail) = rest
-            .split_first_chunk::<4>()
-            .ok_or_else(|| StoreError::Corrupt(format!("{what}: material framing")))?;
-        let len = usize::try_from(u32::from_be_bytes(*len))
-            .map_err(|_| StoreError::Corrupt(format!("{what}: material framing")))?;
-        if tail.len() < len {
-            return Err(StoreError::Corrupt(format!("{what}: material framing")));
-        }
-        let (part, tail) = tail.split_at(len);
-        parts.push(part);
-        rest = tail;
-    }
-    Ok(parts)
-}
-
-/// The stored names of a key's kind: `None` for a symmetric encryption key.
-fn stored_kind(key_type: KeyType) -> (Option<String>, Option<String>) {
-    match key_type.is_symmetric() {
-        true => (None, None),
-        false => (
-            Some(key_type.spec().as_str().to_owned()),
-            Some(key_type.usage().as_str().to_owned()),
-        ),
-    }
-}
-
-/// The kind a stored key names (absent = symmetric encryption).
-fn key_type_of(stored: &StoredKey, what: &str) -> Result<KeyType, StoreError> {
-    match (stored.key_spec.as_deref(), stored.key_usage.as_deref()) {
-        (None, None) => Ok(KeyType::SYMMETRIC),
-        (Some(spec), Some(usage)) => KeySpec::parse(spec)
-            .zip(KeyUsage::parse(usage))
-            .and_then(|(spec, usage)| KeyType::new(spec, usage))
-            .ok_or_else(|| StoreError::Corrupt(format!("{what}: key spec {spec} / usage {usage}"))),
-        _ => Err(StoreError::Corrupt(format!(
-            "{what}: key spec without usage"
-        ))),
-    }
-}
-
 /// The record bytes of `key`, its material sealed with `root_key`.
 pub fn encode_key(key: &Key, root_key: &RootKey) -> Result<Vec<u8>, StoreError> {
     let secrets = material_bytes(key)?;
@@ -299,7 +215,11 @@ fn grant_from(stored: StoredGrant, what: &str) -> Result<Grant, StoreError> {
 pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
     let stored: StoredKey = decode_json(bytes, "a stored KMS key")?;
     let what = format!("KMS key {}", stored.id);
-    let key_type = key_type_of(&stored, &what)?;
+    let key_type = key_type_of(
+        stored.key_spec.as_deref(),
+        stored.key_usage.as_deref(),
+        &what,
+    )?;
     let aad = sealing_aad(
         &stored.arn,
         stored.key_spec.as_deref(),
@@ -464,139 +384,5 @@ impl Section for RingSection<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::kms::KmsCaller as KeyPlace;
-
-    #[test]
-    fn a_key_round_trips_and_its_material_is_sealed() {
-        let root = RootKey::from_bytes(&[7; 32]);
-        let place = KeyPlace {
-            account: "111122223333",
-            region: "us-east-1",
-            now: OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_000_000_001).unwrap(),
-        };
-        let mut key = Key::new(place, KeyManager::Customer, "d".into(), None);
-        key.rotation.enable(90, place.now);
-        key.rotate(RotationType::OnDemand, place.now);
-        key.tags.push(("k".into(), "v".into()));
-        let mut grant = Grant::new(
-            GrantTerms {
-                name: Some("g".into()),
-                grantee_principal: "arn:aws:iam::111122223333:role/r".into(),
-                retiring_principal: None,
-                operations: vec!["Decrypt".into()],
-                constraints: Some(Constraints::default()),
-            },
-            "111122223333",
-            place.now,
-        );
-        let token = grant.issue_token();
-        key.grants.push(grant);
-        let bytes = encode_key(&key, &root).unwrap();
-        for material in &key.materials {
-            let secret = material.secret.to_bytes().unwrap();
-            assert!(!bytes.windows(32).any(|w| w == secret.as_slice()));
-        }
-        // A symmetric key's record has the form it had before other key kinds existed.
-        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-        assert!(json.get("key_spec").is_none() && json.get("key_usage").is_none());
-        let back = decode_key(&bytes, &root).unwrap();
-        assert_eq!(back.materials.len(), 2);
-        assert_eq!(back.key_type, KeyType::SYMMETRIC);
-        for (a, b) in back.materials.iter().zip(&key.materials) {
-            assert_eq!(a.id, b.id);
-            assert_eq!(a.secret.to_bytes().unwrap(), b.secret.to_bytes().unwrap());
-        }
-        assert_eq!(back.rotation.history, key.rotation.history);
-        assert_eq!(back.rotation.next, key.rotation.next);
-        assert_eq!(back.creation_date, key.creation_date);
-        assert!(back.grants[0].has_token(&token));
-        assert_eq!(back.grants[0].terms, key.grants[0].terms);
-        let wrong = RootKey::from_bytes(&[8; 32]);
-        assert!(matches!(
-            decode_key(&bytes, &wrong),
-            Err(StoreError::Corrupt(_))
-        ));
-        let resealed = reseal_key(&bytes, &root, &wrong).unwrap();
-        assert!(decode_key(&resealed, &root).is_err());
-        let moved = decode_key(&resealed, &wrong).unwrap();
-        assert_eq!(
-            moved.materials[1].secret.to_bytes().unwrap(),
-            key.materials[1].secret.to_bytes().unwrap()
-        );
-    }
-
-    fn place() -> KeyPlace<'static> {
-        KeyPlace {
-            account: "111122223333",
-            region: "us-east-1",
-            now: OffsetDateTime::UNIX_EPOCH,
-        }
-    }
-
-    #[test]
-    fn a_record_written_before_key_kinds_existed_still_loads() {
-        let root = RootKey::from_bytes(&[7; 32]);
-        let arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-        let secret = [42u8; 32];
-        let sealed = root.seal(&secret, arn.as_bytes()).unwrap();
-        let record = serde_json::json!({
-            "id": "1234abcd-12ab-34cd-56ef-1234567890ab",
-            "arn": arn,
-            "account": "111122223333",
-            "aws_managed": false,
-            "state": "Enabled",
-            "description": "",
-            "creation_date": 1_700_000_000_000_000_000i64,
-            "policy": "{}",
-            "tags": [],
-            "material_ids": [hex::encode([1u8; 32])],
-            "sealed_materials": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &sealed),
-            "rotation": {"period_days": null, "overdue": false, "history": []},
-        });
-        let key = decode_key(&serde_json::to_vec(&record).unwrap(), &root).unwrap();
-        assert_eq!(key.key_type, KeyType::SYMMETRIC);
-        assert_eq!(key.materials[0].secret.symmetric().unwrap(), &secret);
-        assert_eq!(key.metadata().key_spec, "SYMMETRIC_DEFAULT");
-    }
-
-    #[test]
-    fn asymmetric_and_hmac_keys_round_trip_bound_to_their_kind() {
-        let root = RootKey::from_bytes(&[9; 32]);
-        for (spec, usage) in [
-            (KeySpec::EccNistP256, KeyUsage::SignVerify),
-            (KeySpec::EccNistEdwards25519, KeyUsage::SignVerify),
-            (KeySpec::MlDsa44, KeyUsage::SignVerify),
-            (KeySpec::Hmac512, KeyUsage::GenerateVerifyMac),
-        ] {
-            let key_type = KeyType::new(spec, usage).unwrap();
-            let key =
-                Key::new_of_type(place(), KeyManager::Customer, String::new(), None, key_type)
-                    .unwrap();
-            let bytes = encode_key(&key, &root).unwrap();
-            let secret = key.materials[0].secret.to_bytes().unwrap();
-            assert!(
-                !bytes
-                    .windows(16)
-                    .any(|w| secret.windows(16).any(|s| s == w))
-            );
-            let back = decode_key(&bytes, &root).unwrap();
-            assert_eq!(back.key_type, key_type);
-            assert_eq!(back.materials[0].secret.to_bytes().unwrap(), secret);
-            // A record edited to claim another kind does not open.
-            let mut json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-            json["key_spec"] = "HMAC_256".into();
-            json["key_usage"] = "GENERATE_VERIFY_MAC".into();
-            let edited = serde_json::to_vec(&json).unwrap();
-            if spec != KeySpec::Hmac256 {
-                assert!(matches!(
-                    decode_key(&edited, &root),
-                    Err(StoreError::Corrupt(_))
-                ));
-            }
-            let moved = reseal_key(&bytes, &root, &RootKey::from_bytes(&[1; 32])).unwrap();
-            assert!(decode_key(&moved, &RootKey::from_bytes(&[1; 32])).is_ok());
-        }
-    }
-}
+#[path = "stored_tests.rs"]
+mod tests;

@@ -247,7 +247,7 @@ fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
             secret: Sensitive::new(material(&generation.material)?),
         });
     }
-    Ok(KeySeed {
+    let seed = KeySeed {
         key_id: doc.key_id.clone(),
         description: doc.description.clone(),
         enabled: doc.enabled,
@@ -258,7 +258,9 @@ fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
         key_usage: doc.key_usage.clone(),
         materials,
         aliases: doc.aliases.clone(),
-    })
+    };
+    seed.check()?;
+    Ok(seed)
 }
 
 fn digest(parts: &[&[u8]]) -> [u8; 32] {

@@ -11,5 +11,6 @@ mod support;
 mod kinds;
 mod mac;
 mod material;
+mod refusals;
 mod rsa_encryption;
 mod signing;
