@@ -34,7 +34,8 @@ pub fn seal(key: &Key, plaintext: &[u8], context: &EncryptionContext) -> Result<
     let material = key.current_material().ok_or(KmsError::Internal)?;
     let mut blob = header(&key.id, &material.id);
     let aad = associated_data(&blob, context);
-    let sealed = aead::seal(&material.secret, plaintext, &aad).map_err(|_| KmsError::Internal)?;
+    let sealed = aead::seal(material.secret.symmetric()?, plaintext, &aad)
+        .map_err(|_| KmsError::Internal)?;
     blob.extend_from_slice(&sealed);
     Ok(Sealed {
         blob,
@@ -93,10 +94,15 @@ pub fn open_checked(
     let material = key
         .material(&parsed.material_id)
         .ok_or(KmsError::InvalidCiphertext)?;
+    // Only symmetric keys make these blobs; one naming another kind of key is forged.
+    let secret = material
+        .secret
+        .symmetric()
+        .map_err(|_| KmsError::InvalidCiphertext)?;
     let header_len = blob.len().saturating_sub(parsed.sealed.len());
     let aad = associated_data(&blob[..header_len], context);
-    let plaintext = aead::open(&material.secret, parsed.sealed, &aad)
-        .map_err(|_| KmsError::InvalidCiphertext)?;
+    let plaintext =
+        aead::open(secret, parsed.sealed, &aad).map_err(|_| KmsError::InvalidCiphertext)?;
     Ok(Opened {
         key_arn: key.arn.clone(),
         key_material_id: material.id_hex(),

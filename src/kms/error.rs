@@ -26,6 +26,13 @@ pub enum KmsError {
     /// The blob is malformed, was tampered with, or the context differs (`InvalidCiphertextException`).
     #[error("")]
     InvalidCiphertext,
+    /// A signature that does not verify (`KMSInvalidSignatureException`, sent without a
+    /// message like `InvalidCiphertextException`).
+    #[error("")]
+    InvalidSignature,
+    /// A MAC that does not verify (`KMSInvalidMacException`, sent without a message).
+    #[error("")]
+    InvalidMac,
     /// The KeyId given is not the key that made the ciphertext (`IncorrectKeyException`).
     #[error("The key ID in the request does not identify a CMK that can perform this operation.")]
     IncorrectKey,
@@ -91,6 +98,8 @@ impl KmsError {
             KmsError::Disabled(_) => "DisabledException",
             KmsError::InvalidState(_) => "KMSInvalidStateException",
             KmsError::InvalidCiphertext => "InvalidCiphertextException",
+            KmsError::InvalidSignature => "KMSInvalidSignatureException",
+            KmsError::InvalidMac => "KMSInvalidMacException",
             KmsError::IncorrectKey => "IncorrectKeyException",
             KmsError::AccessDenied(_) => "AccessDeniedException",
             KmsError::InvalidKeyUsage(_) => "InvalidKeyUsageException",
@@ -136,7 +145,10 @@ impl WireError for KmsError {
 
     fn message(&self) -> Option<Cow<'_, str>> {
         match self {
-            KmsError::InvalidCiphertext | KmsError::NotAuthorized => None,
+            KmsError::InvalidCiphertext
+            | KmsError::InvalidSignature
+            | KmsError::InvalidMac
+            | KmsError::NotAuthorized => None,
             KmsError::MalformedPolicyDocument(text) if text.is_empty() => None,
             KmsError::Common(common) => common.message(),
             other => Some(other.to_string().into()),
@@ -164,6 +176,14 @@ mod tests {
         assert_eq!(
             body,
             br#"{"__type":"NotFoundException","message":"Invalid keyId 'nope'"}"#
+        );
+        assert_eq!(
+            error_body(&KmsError::InvalidSignature),
+            br#"{"__type":"KMSInvalidSignatureException"}"#
+        );
+        assert_eq!(
+            error_body(&KmsError::InvalidMac),
+            br#"{"__type":"KMSInvalidMacException"}"#
         );
         assert_eq!(
             error_body(&KmsError::NotAuthorized),

@@ -331,6 +331,7 @@ impl KeyService for LocalKms {
         let id = self.resolve_id(caller, &ring, key_id)?;
         let keys = ring.keys();
         let key = keys.get(&id).ok_or(KmsError::Internal)?;
+        key.check_symmetric("GenerateDataKey")?;
         let plaintext = aead::random_key();
         let sealed = crypto::seal(key, plaintext.as_slice(), context)?;
         Ok(DataKey {

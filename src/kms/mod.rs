@@ -9,15 +9,19 @@
 //! encryption context as associated data, so a wrong context fails to decrypt.
 
 mod arn;
+mod asymmetric;
 mod crypto;
 mod deletion;
 mod envelope;
 mod error;
 pub mod fuzz_support;
 mod grants;
+mod key_spec;
 mod keys;
 mod local;
+mod mac;
 mod managed_key;
+mod material;
 pub mod model;
 mod ops;
 mod paging;
@@ -26,8 +30,10 @@ mod root_key;
 mod rotation;
 mod sealed_journal;
 mod seeding;
+mod seeding_material;
 mod service;
 mod stored;
+mod stored_material;
 
 use std::collections::BTreeMap;
 
@@ -45,6 +51,7 @@ pub use root_key::{
     NEXT_ROOT_KEY_FILE, ROOT_KEY_ENV, ROOT_KEY_FILE, RootKey, RootKeyError, RootKeySource,
 };
 pub use seeding::{Applied, KeyExport, KeySeed, SeedError, SeedMaterial};
+pub use seeding_material::decode_material_text;
 pub use service::Operation;
 pub(crate) use stored::reseal_key;
 

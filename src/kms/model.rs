@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::json::EpochSeconds;
 
-/// `KeyMetadata` of a symmetric encryption key.
+/// `KeyMetadata` of a key: members AWS leaves out for a key's kind are `None` and omitted.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct KeyMetadata {
@@ -23,10 +23,18 @@ pub struct KeyMetadata {
     pub deletion_date: Option<EpochSeconds>,
     pub origin: &'static str,
     pub key_manager: &'static str,
-    pub customer_master_key_spec: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_master_key_spec: Option<&'static str>,
     pub key_spec: &'static str,
-    pub encryption_algorithms: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithms: Option<Vec<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signing_algorithms: Option<Vec<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_agreement_algorithms: Option<Vec<&'static str>>,
     pub multi_region: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mac_algorithms: Option<Vec<&'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_key_material_id: Option<String>,
 }

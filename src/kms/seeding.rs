@@ -5,13 +5,21 @@
 //! confirms that an identical one exists (idempotent); a differing existing key or alias is a
 //! conflict reported in words, never overwritten. [`LocalKms::export_keys`] is the ONE place
 //! key material leaves this module unsealed: exports must carry it so another instance can
-//! decrypt the same ciphertexts. It returns material in zeroizing buffers; nothing here logs it.
+//! decrypt the same ciphertexts (and sign with the same key pairs). It returns material in
+//! zeroizing buffers; nothing here logs it.
+//!
+//! Material of every kind travels as bytes: the 32-byte AES key of a symmetric key, the key
+//! of an HMAC key (digest length up to 128 bytes), or the private key of an asymmetric key
+//! as PKCS#8 DER; in a seed document as base64, or for a private key also as PKCS#8 PEM
+//! (`seeding_material.rs`). A seeded key pair makes the same public key and verifiable
+//! signatures on every instance.
 
-use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
 use super::envelope::MATERIAL_ID_LEN;
+use super::key_spec::KeyType;
 use super::keys::{Alias, Key, KeyManager, KeyState, Material};
+use super::seeding_material::{seeded_materials, seeded_type};
 use super::{KmsCaller, LocalKms, SECRETS_MANAGER_ALIAS};
 use crate::crypto::Sensitive;
 use crate::storage::{PartitionKey, Tracked};
@@ -31,7 +39,12 @@ pub struct KeySeed {
     pub tags: Vec<(String, String)>,
     /// The AWS managed key of Secrets Manager.
     pub aws_managed: bool,
-    /// Material generations, oldest first; empty = fresh random material.
+    /// `KeySpec`; `None` = `SYMMETRIC_DEFAULT`.
+    pub key_spec: Option<String>,
+    /// `KeyUsage`; `None` = `ENCRYPT_DECRYPT`.
+    pub key_usage: Option<String>,
+    /// Material generations, oldest first; empty = fresh random material. A key that is not
+    /// a symmetric encryption key has exactly one.
     pub materials: Vec<SeedMaterial>,
     /// Aliases (`alias/<name>`).
     pub aliases: Vec<String>,
@@ -45,8 +58,8 @@ const MAX_SEEDED_TAGS: usize = 50;
 pub struct SeedMaterial {
     /// Material id; `None` derives it from the key id and the secret.
     pub id: Option<[u8; MATERIAL_ID_LEN]>,
-    /// The 256-bit secret.
-    pub secret: Sensitive<Zeroizing<[u8; 32]>>,
+    /// The material's bytes (see the module doc).
+    pub secret: Sensitive<Zeroizing<Vec<u8>>>,
 }
 
 /// What applying one object did.
@@ -96,37 +109,21 @@ pub struct KeyExport {
     pub tags: Vec<(String, String)>,
     /// AWS managed.
     pub aws_managed: bool,
-    /// `(material id hex, secret)`, oldest first.
-    pub materials: Vec<(String, Zeroizing<[u8; 32]>)>,
+    /// `(KeySpec, KeyUsage)`; `None` for a symmetric encryption key.
+    pub key_type: Option<(&'static str, &'static str)>,
+    /// `(material id hex, material bytes)`, oldest first (see the module doc).
+    pub materials: Vec<(String, Zeroizing<Vec<u8>>)>,
     /// Aliases pointing at the key.
     pub aliases: Vec<String>,
 }
 
-/// The material id a seed gets when it gives none: SHA-256 over the key id and the secret,
-/// so the same seed always yields the same ciphertext headers.
-fn derived_material_id(key_id: &str, secret: &[u8; 32]) -> [u8; MATERIAL_ID_LEN] {
-    let mut hash = Sha256::new();
-    hash.update(b"lockbox-seed-material-id\0");
-    hash.update(key_id.as_bytes());
-    hash.update([0]);
-    hash.update(secret);
-    hash.finalize().into()
-}
-
-fn seeded_materials(seed: &KeySeed) -> Vec<Material> {
-    seed.materials
-        .iter()
-        .map(|m| Material {
-            id: m
-                .id
-                .unwrap_or_else(|| derived_material_id(&seed.key_id, &m.secret)),
-            secret: m.secret.clone(),
-        })
-        .collect()
-}
-
 /// Why an existing key differs from its seed, if it does.
-fn difference(existing: &Key, seed: &KeySeed, wanted: &[Material]) -> Option<&'static str> {
+fn difference(
+    existing: &Key,
+    seed: &KeySeed,
+    key_type: KeyType,
+    wanted: &[Material],
+) -> Option<&'static str> {
     let manager = if seed.aws_managed {
         KeyManager::Aws
     } else {
@@ -141,7 +138,14 @@ fn difference(existing: &Key, seed: &KeySeed, wanted: &[Material]) -> Option<&'s
     tags.sort();
     let mut wanted_tags = seed.tags.clone();
     wanted_tags.sort();
-    if existing.manager != manager {
+    let same_material =
+        |w: &Material, e: &Material| match (w.secret.to_bytes(), e.secret.to_bytes()) {
+            (Ok(w), Ok(e)) => bool::from(subtle::ConstantTimeEq::ct_eq(w.as_slice(), e.as_slice())),
+            _ => false,
+        };
+    if existing.key_type != key_type {
+        Some("key spec or key usage")
+    } else if existing.manager != manager {
         Some("key manager")
     } else if existing.state != state {
         Some("state")
@@ -153,10 +157,10 @@ fn difference(existing: &Key, seed: &KeySeed, wanted: &[Material]) -> Option<&'s
         Some("tags")
     } else if !wanted.is_empty()
         && (wanted.len() != existing.materials.len()
-            || wanted.iter().zip(&existing.materials).any(|(w, e)| {
-                w.id != e.id
-                    || !bool::from(subtle::ConstantTimeEq::ct_eq(&w.secret[..], &e.secret[..]))
-            }))
+            || wanted
+                .iter()
+                .zip(&existing.materials)
+                .any(|(w, e)| w.id != e.id || !same_material(w, e)))
     {
         Some("key material")
     } else {
@@ -216,10 +220,37 @@ impl LocalKms {
                 "{where_}: an AWS managed key needs the alias {SECRETS_MANAGER_ALIAS}"
             )));
         }
-        let wanted = seeded_materials(seed);
+        let key_type =
+            seeded_type(seed).map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?;
+        if seed.aws_managed && !key_type.is_symmetric() {
+            return Err(SeedError::Invalid(format!(
+                "{where_}: the AWS managed key is a symmetric encryption key"
+            )));
+        }
+        let wanted = seeded_materials(seed, key_type)
+            .map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?;
+        // A key pair to generate is made before the ring is locked (RSA takes a moment).
+        let fresh = match wanted.is_empty() {
+            true => Some(
+                Material::generate_for(key_type.spec())
+                    .map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?,
+            ),
+            false => None,
+        };
         let ring = self.ring(caller);
         let installed = self.write_ring(caller, &ring, |aliases, keys| {
-            Ok(install_key(aliases, keys, caller, seed, wanted, &where_))
+            Ok(install_key(
+                aliases,
+                keys,
+                caller,
+                seed,
+                Materials {
+                    key_type,
+                    wanted,
+                    fresh,
+                },
+                &where_,
+            ))
         });
         let (outcome, rotation_due) = match installed {
             Ok(result) => result?,
@@ -249,10 +280,12 @@ impl LocalKms {
                     policy: key.policy.clone(),
                     tags: key.tags.clone(),
                     aws_managed: key.manager == KeyManager::Aws,
+                    key_type: (!key.key_type.is_symmetric())
+                        .then(|| (key.key_type.spec().as_str(), key.key_type.usage().as_str())),
                     materials: key
                         .materials
                         .iter()
-                        .map(|m| (m.id_hex(), m.secret.expose().clone()))
+                        .filter_map(|m| Some((m.id_hex(), m.secret.to_bytes().ok()?)))
                         .collect(),
                     aliases: aliases
                         .iter()
@@ -270,15 +303,27 @@ impl LocalKms {
     }
 }
 
+/// The material a seeded key gets: the declared generations, or else `fresh`.
+struct Materials {
+    key_type: KeyType,
+    wanted: Vec<Material>,
+    fresh: Option<Material>,
+}
+
 /// Installs the seeded key and its aliases in a write section (see [`LocalKms::seed_key`]).
 fn install_key(
     aliases: &mut Tracked<Alias>,
     keys: &mut Tracked<Key>,
     caller: KmsCaller<'_>,
     seed: &KeySeed,
-    wanted: Vec<Material>,
+    materials: Materials,
     where_: &str,
 ) -> Result<(Applied, Option<time::OffsetDateTime>), SeedError> {
+    let Materials {
+        key_type,
+        wanted,
+        fresh,
+    } = materials;
     for alias in &seed.aliases {
         if let Some(found) = aliases.get(alias).filter(|a| a.key_id != seed.key_id) {
             return Err(SeedError::Conflict(format!(
@@ -289,7 +334,7 @@ fn install_key(
     }
     let mut rotation_due = None;
     let outcome = match keys.get(&seed.key_id) {
-        Some(existing) => match difference(existing, seed, &wanted) {
+        Some(existing) => match difference(existing, seed, key_type, &wanted) {
             Some(what) => {
                 return Err(SeedError::Conflict(format!(
                     "{where_} already exists with a different {what}; reset the instance or change the seed"
@@ -312,11 +357,14 @@ fn install_key(
             key.arn = caller.key_arn(&seed.key_id);
             key.id = seed.key_id.clone();
             key.tags = seed.tags.clone();
+            key.key_type = key_type;
             if !seed.enabled {
                 key.state = KeyState::Disabled;
             }
-            if !wanted.is_empty() {
-                key.materials = wanted;
+            match (wanted.is_empty(), fresh) {
+                (false, _) => key.materials = wanted,
+                (true, Some(material)) => key.materials = vec![material],
+                (true, None) => {}
             }
             // AWS managed keys always rotate yearly, as when created lazily (local.rs).
             if seed.aws_managed {

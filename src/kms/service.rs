@@ -22,9 +22,11 @@ operations! {
         read Encrypt => ops::encrypt;
         read GenerateDataKey => ops::generate_data_key;
         read GenerateDataKeyWithoutPlaintext => ops::generate_data_key_without_plaintext;
+        read GenerateMac => ops::generate_mac;
         read GenerateRandom => stateless(ops::generate_random);
         read GetKeyPolicy => ops::get_key_policy;
         read GetKeyRotationStatus => ops::get_key_rotation_status;
+        read GetPublicKey => ops::get_public_key;
         read ListAliases => ops::list_aliases;
         read ListGrants => ops::list_grants;
         read ListRetirableGrants => ops::list_retirable_grants;
@@ -38,10 +40,13 @@ operations! {
         write RevokeGrant => ops::revoke_grant;
         write RotateKeyOnDemand => ops::rotate_key_on_demand;
         write ScheduleKeyDeletion => ops::schedule_key_deletion;
+        read Sign => ops::sign;
         write TagResource => ops::tag_resource;
         write UntagResource => ops::untag_resource;
         write UpdateAlias => ops::update_alias;
         write UpdateKeyDescription => ops::update_key_description;
+        read Verify => ops::verify;
+        read VerifyMac => ops::verify_mac;
     }
 }
 
@@ -49,7 +54,8 @@ impl JsonService for LocalKms {
     type Error = KmsError;
     const EVENT_SOURCE: &'static str = "kms.amazonaws.com";
     /// Key identifiers, encryption contexts and algorithms, key and grant options, as
-    /// CloudTrail shows them; never `Plaintext`, `CiphertextBlob`, grant tokens or a policy.
+    /// CloudTrail shows them; never `Plaintext`, `CiphertextBlob`, grant tokens, a policy, a
+    /// `Message`, a `Signature` or a `Mac`.
     const AUDITED_REQUEST_MEMBERS: &'static [&'static str] = &[
         "AliasName",
         "BypassPolicyLockoutSafetyCheck",
@@ -68,7 +74,9 @@ impl JsonService for LocalKms {
         "KeySpec",
         "KeyUsage",
         "Limit",
+        "MacAlgorithm",
         "Marker",
+        "MessageType",
         "MultiRegion",
         "Name",
         "NumberOfBytes",
@@ -78,6 +86,7 @@ impl JsonService for LocalKms {
         "PolicyName",
         "RetiringPrincipal",
         "RotationPeriodInDays",
+        "SigningAlgorithm",
         "SourceEncryptionAlgorithm",
         "SourceEncryptionContext",
         "SourceKeyId",
@@ -102,7 +111,7 @@ mod tests {
 
     #[test]
     fn every_name_resolves_to_its_operation_and_nothing_else_does() {
-        assert_eq!(Operation::ALL.len(), 34);
+        assert_eq!(Operation::ALL.len(), 39);
         for &op in Operation::ALL {
             assert_eq!(Operation::from_name(op.name()), Some(op));
         }
@@ -110,7 +119,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), Operation::ALL.len());
-        assert_eq!(Operation::from_name("Sign"), None);
+        assert_eq!(Operation::from_name("DeriveSharedSecret"), None);
         assert_eq!(Operation::from_name("decrypt"), None);
         assert_eq!(Operation::from_name(""), None);
     }

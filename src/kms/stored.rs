@@ -2,23 +2,30 @@
 //! policy, tags, rotation schedule and history, and grants (tokens only as digests); an alias
 //! (`RecordKind::KmsAlias`, id = `alias/<name>`).
 //!
-//! Key material is never stored in the clear: every generation's 32 bytes are concatenated
-//! and sealed as ONE blob with the root key, bound to the key's ARN (so sealed material cannot
-//! be moved to another key's record). Material ids are not secret and stay readable.
+//! Key material is never stored in the clear: every generation is sealed in ONE blob with the
+//! root key, bound to the key's ARN (so sealed material cannot be moved to another key's
+//! record). Material ids are not secret and stay readable.
+//! - A symmetric encryption key (no `key_spec` in the record, as every record written before
+//!   other kinds existed): the generations' 32-byte AES keys concatenated, bound to the ARN.
+//! - Any other kind (`key_spec` and `key_usage` in the record): each generation's encoding
+//!   (HMAC key bytes, or the private key as PKCS#8 DER) after its big-endian u32 length,
+//!   bound to the ARN, the spec and the usage (so a record edited to another kind fails to
+//!   open instead of misreading its material).
 //!
 //! Evolving the forms: add fields with `#[serde(default)]`; never rename or retype one.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use zeroize::Zeroizing;
 
 use super::EncryptionContext;
 use super::envelope::MATERIAL_ID_LEN;
 use super::grants::{Constraints, Grant, GrantTerms};
-use super::keys::{Alias, Key, KeyManager, KeyState, Material};
+use super::keys::{Alias, Key, KeyManager, KeyState, Material, Secret};
 use super::root_key::{RootKey, RootKeyError};
 use super::rotation::{KeyRotation, RotationRecord, RotationType};
-use crate::crypto::Sensitive;
+use super::stored_material::{
+    key_type_of, material_bytes, sealing_aad, split_materials, stored_kind,
+};
 use crate::storage::codec::{b64, nanos, opt_nanos};
 use crate::storage::{
     Mutation, PartitionKey, RecordKind, Section, StoreError, Tracked, changed_records, decode_json,
@@ -31,6 +38,12 @@ struct StoredKey {
     arn: String,
     account: String,
     aws_managed: bool,
+    /// `KeySpec`; absent for a symmetric encryption key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key_spec: Option<String>,
+    /// `KeyUsage`; absent for a symmetric encryption key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key_usage: Option<String>,
     state: String,
     description: String,
     #[serde(with = "nanos")]
@@ -41,7 +54,7 @@ struct StoredKey {
     tags: Vec<(String, String)>,
     /// Hex material ids, oldest first.
     material_ids: Vec<String>,
-    /// The materials' secrets, concatenated in the same order, sealed with the root key.
+    /// The materials' secrets in the same order, sealed with the root key (see the module doc).
     #[serde(with = "b64")]
     sealed_materials: Vec<u8>,
     rotation: StoredRotation,
@@ -113,18 +126,17 @@ fn material_id(hex_id: &str, what: &str) -> Result<[u8; MATERIAL_ID_LEN], StoreE
 
 /// The record bytes of `key`, its material sealed with `root_key`.
 pub fn encode_key(key: &Key, root_key: &RootKey) -> Result<Vec<u8>, StoreError> {
-    let mut secrets = Zeroizing::new(Vec::with_capacity(32 * key.materials.len()));
-    for material in &key.materials {
-        secrets.extend_from_slice(material.secret.as_slice());
-    }
-    let sealed_materials = root_key
-        .seal(&secrets, key.arn.as_bytes())
-        .map_err(sealing_error)?;
+    let secrets = material_bytes(key)?;
+    let (key_spec, key_usage) = stored_kind(key.key_type);
+    let aad = sealing_aad(&key.arn, key_spec.as_deref(), key_usage.as_deref());
+    let sealed_materials = root_key.seal(&secrets, &aad).map_err(sealing_error)?;
     encode_json(&StoredKey {
         id: key.id.clone(),
         arn: key.arn.clone(),
         account: key.account.clone(),
         aws_managed: key.manager == KeyManager::Aws,
+        key_spec,
+        key_usage,
         state: key.state.as_str().to_owned(),
         description: key.description.clone(),
         creation_date: key.creation_date,
@@ -203,10 +215,21 @@ fn grant_from(stored: StoredGrant, what: &str) -> Result<Grant, StoreError> {
 pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
     let stored: StoredKey = decode_json(bytes, "a stored KMS key")?;
     let what = format!("KMS key {}", stored.id);
+    let key_type = key_type_of(
+        stored.key_spec.as_deref(),
+        stored.key_usage.as_deref(),
+        &what,
+    )?;
+    let aad = sealing_aad(
+        &stored.arn,
+        stored.key_spec.as_deref(),
+        stored.key_usage.as_deref(),
+    );
     let secrets = root_key
-        .open(&stored.sealed_materials, stored.arn.as_bytes())
+        .open(&stored.sealed_materials, &aad)
         .map_err(|error| StoreError::Corrupt(format!("{what}: material: {error}")))?;
-    if secrets.len() != 32 * stored.material_ids.len() || stored.material_ids.is_empty() {
+    let parts = split_materials(&secrets, key_type, &what)?;
+    if parts.len() != stored.material_ids.len() || parts.is_empty() {
         return Err(StoreError::Corrupt(format!(
             "{what}: material count does not match"
         )));
@@ -214,13 +237,12 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
     let materials = stored
         .material_ids
         .iter()
-        .zip(secrets.chunks_exact(32))
+        .zip(parts)
         .map(|(id, secret)| {
-            let mut bytes = Zeroizing::new([0u8; 32]);
-            bytes.copy_from_slice(secret);
             Ok(Material {
                 id: material_id(id, &what)?,
-                secret: Sensitive::new(bytes),
+                secret: Secret::from_bytes(key_type.spec(), secret)
+                    .map_err(|error| StoreError::Corrupt(format!("{what}: material: {error}")))?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -260,6 +282,7 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
         } else {
             KeyManager::Customer
         },
+        key_type,
         state,
         description: stored.description,
         creation_date: stored.creation_date,
@@ -282,14 +305,15 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
 /// (`lockbox rekey`); everything else is kept as stored.
 pub fn reseal_key(bytes: &[u8], old: &RootKey, new: &RootKey) -> Result<Vec<u8>, StoreError> {
     let mut stored: StoredKey = decode_json(bytes, "a stored KMS key")?;
-    let secrets = old
-        .open(&stored.sealed_materials, stored.arn.as_bytes())
-        .map_err(|error| {
-            StoreError::Corrupt(format!("KMS key {}: material: {error}", stored.id))
-        })?;
-    stored.sealed_materials = new
-        .seal(&secrets, stored.arn.as_bytes())
-        .map_err(sealing_error)?;
+    let aad = sealing_aad(
+        &stored.arn,
+        stored.key_spec.as_deref(),
+        stored.key_usage.as_deref(),
+    );
+    let secrets = old.open(&stored.sealed_materials, &aad).map_err(|error| {
+        StoreError::Corrupt(format!("KMS key {}: material: {error}", stored.id))
+    })?;
+    stored.sealed_materials = new.seal(&secrets, &aad).map_err(sealing_error)?;
     encode_json(&stored)
 }
 
@@ -360,61 +384,5 @@ impl Section for RingSection<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::kms::KmsCaller as KeyPlace;
-
-    #[test]
-    fn a_key_round_trips_and_its_material_is_sealed() {
-        let root = RootKey::from_bytes(&[7; 32]);
-        let place = KeyPlace {
-            account: "111122223333",
-            region: "us-east-1",
-            now: OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_000_000_001).unwrap(),
-        };
-        let mut key = Key::new(place, KeyManager::Customer, "d".into(), None);
-        key.rotation.enable(90, place.now);
-        key.rotate(RotationType::OnDemand, place.now);
-        key.tags.push(("k".into(), "v".into()));
-        let mut grant = Grant::new(
-            GrantTerms {
-                name: Some("g".into()),
-                grantee_principal: "arn:aws:iam::111122223333:role/r".into(),
-                retiring_principal: None,
-                operations: vec!["Decrypt".into()],
-                constraints: Some(Constraints::default()),
-            },
-            "111122223333",
-            place.now,
-        );
-        let token = grant.issue_token();
-        key.grants.push(grant);
-        let bytes = encode_key(&key, &root).unwrap();
-        for material in &key.materials {
-            let secret = material.secret.as_slice();
-            assert!(!bytes.windows(32).any(|w| w == secret));
-        }
-        let back = decode_key(&bytes, &root).unwrap();
-        assert_eq!(back.materials.len(), 2);
-        for (a, b) in back.materials.iter().zip(&key.materials) {
-            assert_eq!((a.id, a.secret.as_slice()), (b.id, b.secret.as_slice()));
-        }
-        assert_eq!(back.rotation.history, key.rotation.history);
-        assert_eq!(back.rotation.next, key.rotation.next);
-        assert_eq!(back.creation_date, key.creation_date);
-        assert!(back.grants[0].has_token(&token));
-        assert_eq!(back.grants[0].terms, key.grants[0].terms);
-        let wrong = RootKey::from_bytes(&[8; 32]);
-        assert!(matches!(
-            decode_key(&bytes, &wrong),
-            Err(StoreError::Corrupt(_))
-        ));
-        let resealed = reseal_key(&bytes, &root, &wrong).unwrap();
-        assert!(decode_key(&resealed, &root).is_err());
-        let moved = decode_key(&resealed, &wrong).unwrap();
-        assert_eq!(
-            moved.materials[1].secret.as_slice(),
-            key.materials[1].secret.as_slice()
-        );
-    }
-}
+#[path = "stored_tests.rs"]
+mod tests;

@@ -35,7 +35,7 @@ use crate::app::AppState;
 use crate::clock::Clock as _;
 use crate::config::is_account_id;
 use crate::crypto::Sensitive;
-use crate::kms::{Applied, KeySeed, KmsCaller, SeedError, SeedMaterial};
+use crate::kms::{Applied, KeySeed, KmsCaller, SeedError, SeedMaterial, decode_material_text};
 use crate::secretsmanager::{SecretSeed, SecretValue, SeedValue, ValueKind, VersionSeed};
 
 /// What an application did.
@@ -215,17 +215,10 @@ fn plan(partition: &PartitionDoc) -> Result<PartitionPlan, String> {
     })
 }
 
-fn material(text: &KeyMaterialText) -> Result<Zeroizing<[u8; 32]>, String> {
-    let bytes = Zeroizing::new(
-        STANDARD
-            .decode(text.0.trim().as_bytes())
-            .map_err(|_| "key material must be base64".to_owned())?,
-    );
-    let secret: [u8; 32] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| "key material must be exactly 32 bytes".to_owned())?;
-    Ok(Zeroizing::new(secret))
+/// The bytes of seeded material (base64, or PKCS#8 PEM for a private key); KMS checks that
+/// they fit the key's spec.
+fn material(text: &KeyMaterialText) -> Result<Zeroizing<Vec<u8>>, String> {
+    decode_material_text(text.0.expose())
 }
 
 fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
@@ -254,16 +247,20 @@ fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
             secret: Sensitive::new(material(&generation.material)?),
         });
     }
-    Ok(KeySeed {
+    let seed = KeySeed {
         key_id: doc.key_id.clone(),
         description: doc.description.clone(),
         enabled: doc.enabled,
         policy: doc.policy.clone(),
         tags: doc.tags.clone().into_iter().collect(),
         aws_managed: doc.aws_managed,
+        key_spec: doc.key_spec.clone(),
+        key_usage: doc.key_usage.clone(),
         materials,
         aliases: doc.aliases.clone(),
-    })
+    };
+    seed.check()?;
+    Ok(seed)
 }
 
 fn digest(parts: &[&[u8]]) -> [u8; 32] {

@@ -58,6 +58,8 @@ fn key_doc(key: KeyExport) -> KeyDoc {
         tags: key.tags.into_iter().collect(),
         aliases: key.aliases,
         aws_managed: key.aws_managed,
+        key_spec: key.key_type.map(|(spec, _)| spec.to_owned()),
+        key_usage: key.key_type.map(|(_, usage)| usage.to_owned()),
         key_material: None,
         key_materials: key
             .materials

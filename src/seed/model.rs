@@ -44,7 +44,7 @@ pub struct PartitionDoc {
     pub secrets: Vec<SecretDoc>,
 }
 
-/// A symmetric KMS key with a fixed id.
+/// A KMS key with a fixed id: a symmetric encryption key unless `key_spec` says otherwise.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyDoc {
@@ -68,8 +68,15 @@ pub struct KeyDoc {
     /// True for the AWS managed key (`alias/aws/secretsmanager`); exports set it.
     #[serde(default, skip_serializing_if = "is_false")]
     pub aws_managed: bool,
-    /// Shorthand for one generation of material: base64 of 32 bytes. Its material id is
-    /// derived from the key id and the material, so the same seed always makes the same key.
+    /// `KeySpec` (e.g. `ECC_NIST_P256`, `HMAC_256`); absent = `SYMMETRIC_DEFAULT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_spec: Option<String>,
+    /// `KeyUsage` (e.g. `SIGN_VERIFY`); absent = `ENCRYPT_DECRYPT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_usage: Option<String>,
+    /// Shorthand for one generation of material: base64 of the 32-byte AES key, of the HMAC
+    /// key bytes, or of a PKCS#8 DER private key; or a PKCS#8 PEM private key. Its material id
+    /// is derived from the key id and the material, so the same seed always makes the same key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_material: Option<KeyMaterialText>,
     /// Every generation, oldest first (exports write this; the newest encrypts).
@@ -84,7 +91,7 @@ pub struct MaterialDoc {
     /// `KeyMaterialId`: 64 hex characters; derived when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Base64 of the 32 secret bytes.
+    /// The material, in a form `key_material` accepts.
     pub material: KeyMaterialText,
 }
 

@@ -13,6 +13,7 @@ mod durability;
 mod emulator;
 mod history_checker;
 mod kms_aliases;
+mod kms_asymmetric;
 mod kms_crypto;
 mod kms_data_keys;
 mod kms_grants;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::super::grants::{Constraints, Grant, GrantTerms};
+use super::super::key_spec::{KeyType, KeyUsage};
 use super::super::{EncryptionContext, KmsError, LocalKms};
 use super::input::{finish, validate_grant_tokens, validate_key_id, validate_principal};
 use super::key_op::{KeyRule, write_key};
@@ -37,15 +38,50 @@ pub const GRANT_OPERATIONS: [&str; 17] = [
     "DeriveSharedSecret",
 ];
 
-/// Grant operations a symmetric encryption key does not support.
-const NOT_FOR_SYMMETRIC: [&str; 6] = [
-    "Sign",
-    "Verify",
-    "GetPublicKey",
-    "GenerateMac",
-    "VerifyMac",
-    "DeriveSharedSecret",
-];
+/// Whether a key of `key_type` supports the grant operation `op`: every key supports
+/// DescribeKey, CreateGrant and RetireGrant; the rest follow its kind (symmetric keys the
+/// data-key operations, key pairs GetPublicKey and their usage's operations, HMAC keys the
+/// MAC operations).
+fn supports(key_type: KeyType, op: &str) -> bool {
+    if matches!(op, "DescribeKey" | "CreateGrant" | "RetireGrant") {
+        return true;
+    }
+    let usage_ops: &[&str] = match key_type.usage() {
+        KeyUsage::EncryptDecrypt if key_type.is_symmetric() => &[
+            "Encrypt",
+            "Decrypt",
+            "ReEncryptFrom",
+            "ReEncryptTo",
+            "GenerateDataKey",
+            "GenerateDataKeyWithoutPlaintext",
+            "GenerateDataKeyPair",
+            "GenerateDataKeyPairWithoutPlaintext",
+        ],
+        KeyUsage::EncryptDecrypt => &[
+            "Encrypt",
+            "Decrypt",
+            "ReEncryptFrom",
+            "ReEncryptTo",
+            "GetPublicKey",
+        ],
+        KeyUsage::SignVerify => &["Sign", "Verify", "GetPublicKey"],
+        KeyUsage::KeyAgreement => &["DeriveSharedSecret", "GetPublicKey"],
+        KeyUsage::GenerateVerifyMac => &["GenerateMac", "VerifyMac"],
+    };
+    usage_ops.contains(&op)
+}
+
+/// The kind of key, as the refusal of an unsupported grant operation names it.
+fn kind_name(key_type: KeyType) -> String {
+    match key_type.is_symmetric() {
+        true => "a symmetric encryption KMS key".to_owned(),
+        false => format!(
+            "a KMS key with KeySpec {} and KeyUsage {}",
+            key_type.spec().as_str(),
+            key_type.usage().as_str()
+        ),
+    }
+}
 
 /// `GrantConstraints` on the wire.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -182,13 +218,22 @@ pub fn create_grant(
             .operations
             .iter()
             .map(String::as_str)
-            .filter(|op| NOT_FOR_SYMMETRIC.contains(op))
+            .filter(|op| !supports(key.key_type, op))
             .collect();
         if !unsupported.is_empty() {
             // The model documents a validation error here; AWS's wording is not documented.
             return Err(KmsError::Validation(format!(
-                "Grant operations [{}] are not supported by a symmetric encryption KMS key.",
-                unsupported.join(", ")
+                "Grant operations [{}] are not supported by {}.",
+                unsupported.join(", "),
+                kind_name(key.key_type)
+            )));
+        }
+        // Encryption-context constraints only mean something for operations that take a
+        // context, which only symmetric encryption keys serve.
+        if terms.constraints.is_some() && !key.key_type.is_symmetric() {
+            return Err(KmsError::Validation(format!(
+                "Grant constraints are not supported by {}.",
+                kind_name(key.key_type)
             )));
         }
         if dry_run {

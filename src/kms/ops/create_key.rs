@@ -1,10 +1,25 @@
-//! CreateKey: a symmetric encryption key (`SYMMETRIC_DEFAULT`, `ENCRYPT_DECRYPT`, origin
-//! `AWS_KMS`) with KMS's default key policy unless one is given, and optional tags.
-//! Other key specs, usages and origins are refused with `UnsupportedOperationException`
-//! until they are emulated. A policy is checked as PutKeyPolicy checks it.
+//! CreateKey: a key of any spec and usage pair AWS accepts outside its China Regions (see
+//! `key_spec.rs`), origin `AWS_KMS`, single-Region, with KMS's default key policy unless one is
+//! given, and optional tags. Asymmetric key pairs and HMAC keys are generated here, before any
+//! lock is taken. A policy is checked as PutKeyPolicy checks it.
+//!
+//! Refusals, in this order after the model's constraints (all `ValidationException` unless
+//! said otherwise):
+//! - `KeySpec` with `CustomerMasterKeySpec`: "You cannot specify KeySpec and
+//!   CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.";
+//! - `SM2`, a China Regions spec: `UnsupportedOperationException` (AWS's text outside China is
+//!   not documented);
+//! - no `KeyUsage` for a spec other than `SYMMETRIC_DEFAULT`;
+//! - a usage the spec does not allow: for `SYMMETRIC_DEFAULT` AWS's "The operation failed
+//!   because the KeyUsage value of the CMK is SIGN_VERIFY. To perform this operation, the
+//!   KeyUsage value must be ENCRYPT_DECRYPT.", else "KeyUsage X is not compatible with
+//!   KeySpec Y";
+//! - origins other than `AWS_KMS` and multi-Region keys: `UnsupportedOperationException`
+//!   until they are emulated.
 
 use serde::{Deserialize, Serialize};
 
+use super::super::key_spec::{KeySpec, KeyType, KeyUsage};
 use super::super::keys::{Key, KeyManager};
 use super::super::model::{KeyMetadata, KmsTag};
 use super::super::{KmsCaller, KmsError, LocalKms};
@@ -20,7 +35,8 @@ const KEY_USAGES: [&str; 4] = [
     "GENERATE_VERIFY_MAC",
     "KEY_AGREEMENT",
 ];
-const KEY_SPECS: [&str; 16] = [
+/// The model's `KeySpec` enum.
+const KEY_SPECS: [&str; 17] = [
     "RSA_2048",
     "RSA_3072",
     "RSA_4096",
@@ -37,6 +53,23 @@ const KEY_SPECS: [&str; 16] = [
     "ML_DSA_44",
     "ML_DSA_65",
     "ML_DSA_87",
+    "ECC_NIST_EDWARDS25519",
+];
+/// The model's (deprecated) `CustomerMasterKeySpec` enum: no Ed25519 and no ML-DSA.
+const CUSTOMER_MASTER_KEY_SPECS: [&str; 13] = [
+    "RSA_2048",
+    "RSA_3072",
+    "RSA_4096",
+    "ECC_NIST_P256",
+    "ECC_NIST_P384",
+    "ECC_NIST_P521",
+    "ECC_SECG_P256K1",
+    "SYMMETRIC_DEFAULT",
+    "HMAC_224",
+    "HMAC_256",
+    "HMAC_384",
+    "HMAC_512",
+    "SM2",
 ];
 const ORIGINS: [&str; 4] = ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"];
 
@@ -72,6 +105,7 @@ pub struct CreateKeyOutput {
 
 /// A valid CreateKey request: what the new key gets.
 struct NewKey {
+    key_type: KeyType,
     description: String,
     policy: Option<String>,
     tags: Vec<(String, String)>,
@@ -91,7 +125,7 @@ impl CreateKeyInput {
         v.one_of(
             "CustomerMasterKeySpec",
             self.customer_master_key_spec.as_deref(),
-            &KEY_SPECS,
+            &CUSTOMER_MASTER_KEY_SPECS,
         );
         v.one_of("KeySpec", self.key_spec.as_deref(), &KEY_SPECS);
         v.one_of("Origin", self.origin.as_deref(), &ORIGINS);
@@ -100,25 +134,15 @@ impl CreateKeyInput {
         // Tags are optional, but each given one has both members.
         let tags = finish(v, self.tags.map_or(Some(Vec::new()), tag_pairs))?;
 
-        let spec = self
-            .key_spec
-            .as_deref()
-            .or(self.customer_master_key_spec.as_deref())
-            .unwrap_or("SYMMETRIC_DEFAULT");
-        if spec != "SYMMETRIC_DEFAULT" && self.key_usage.is_none() {
-            return Err(KmsError::Validation(
-                "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.".into(),
-            ));
-        }
-        let usage = self.key_usage.as_deref().unwrap_or("ENCRYPT_DECRYPT");
+        let key_type = key_type(
+            self.key_spec.as_deref(),
+            self.customer_master_key_spec.as_deref(),
+            self.key_usage.as_deref(),
+        )?;
         let origin = self.origin.as_deref().unwrap_or("AWS_KMS");
-        if spec != "SYMMETRIC_DEFAULT"
-            || usage != "ENCRYPT_DECRYPT"
-            || origin != "AWS_KMS"
-            || self.multi_region == Some(true)
-        {
+        if origin != "AWS_KMS" || self.multi_region == Some(true) {
             return Err(KmsError::UnsupportedOperation(format!(
-                "Lockbox emulates symmetric encryption keys only (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT, Origin AWS_KMS, single-Region); got KeySpec {spec}, KeyUsage {usage}, Origin {origin}."
+                "Lockbox does not emulate keys with Origin {origin} or multi-Region keys yet; it emulates Origin AWS_KMS, single-Region keys of every key spec but SM2."
             )));
         }
         let tags = check_tags(tags)?;
@@ -126,12 +150,57 @@ impl CreateKeyInput {
             check_policy(policy)?;
         }
         Ok(NewKey {
+            key_type,
             // An absent description is the empty one, as KMS shows it.
             description: self.description.unwrap_or_default(),
             policy: self.policy,
             tags,
         })
     }
+}
+
+/// The kind of key asked for (see the module doc for the refusals).
+fn key_type(
+    key_spec: Option<&str>,
+    customer_master_key_spec: Option<&str>,
+    key_usage: Option<&str>,
+) -> Result<KeyType, KmsError> {
+    let spec = match (key_spec, customer_master_key_spec) {
+        (Some(_), Some(_)) => {
+            return Err(KmsError::Validation(
+                "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.".into(),
+            ));
+        }
+        (Some(spec), None) | (None, Some(spec)) => spec,
+        (None, None) => KeySpec::SymmetricDefault.as_str(),
+    };
+    let Some(spec) = KeySpec::parse(spec) else {
+        return Err(KmsError::UnsupportedOperation(format!(
+            "KeySpec {spec} is not supported in this region."
+        )));
+    };
+    let usage = match key_usage {
+        Some(usage) => KeyUsage::parse(usage).ok_or(KmsError::Internal)?,
+        None if spec == KeySpec::SymmetricDefault => KeyUsage::EncryptDecrypt,
+        None => {
+            return Err(KmsError::Validation(
+                "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.".into(),
+            ));
+        }
+    };
+    KeyType::new(spec, usage).ok_or_else(|| {
+        KmsError::Validation(match spec {
+            KeySpec::SymmetricDefault => format!(
+                "The operation failed because the KeyUsage value of the CMK is {}. To perform this operation, the KeyUsage value must be ENCRYPT_DECRYPT.",
+                usage.as_str()
+            ),
+            _ => format!(
+                "KeyUsage {} is not compatible with KeySpec {}",
+                usage.as_str(),
+                spec.as_str()
+            ),
+        })
+    })
 }
 
 /// Serves CreateKey.
@@ -141,12 +210,17 @@ pub fn create_key(
     input: CreateKeyInput,
 ) -> Result<CreateKeyOutput, KmsError> {
     let NewKey {
+        key_type,
         description,
         policy,
         tags,
     } = input.validate()?;
     let caller = KmsCaller::from(ctx);
-    let mut key = Key::new(caller, KeyManager::Customer, description, policy);
+    let mut key = Key::new_of_type(caller, KeyManager::Customer, description, policy, key_type)
+        .map_err(|error| {
+            tracing::error!(%error, "generating key material");
+            KmsError::Internal
+        })?;
     key.tags = tags;
     let key_metadata = key.metadata();
     let ring = kms.ring(caller);

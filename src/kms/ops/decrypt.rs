@@ -1,5 +1,7 @@
 //! Decrypt: opens a ciphertext blob made by Encrypt, GenerateDataKey* or ReEncrypt. `KeyId` is
 //! optional (the blob names its key); given, it must be that key (`IncorrectKeyException`).
+//! When `KeyId` names an RSA key, the blob is an OAEP block for it (made here or offline with
+//! its public key) and `EncryptionAlgorithm` must name the `RSAES_OAEP_*` algorithm.
 //! A garbled blob or a different encryption context is `InvalidCiphertextException` with no
 //! message; a blob naming a key the caller cannot see is the AccessDenied "ciphertext refers
 //! to..." answer. Output: `KeyId` (ARN), `Plaintext`, `EncryptionAlgorithm`, `KeyMaterialId`.
@@ -8,14 +10,17 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use zeroize::Zeroizing;
+
+use super::super::asymmetric::encryption;
 use super::super::crypto::{self, Opened};
 use super::super::keys::Key;
 use super::super::{EncryptionContext, KmsError, LocalKms};
 use super::input::{finish, validate_grant_tokens};
 use super::key_op::{KeyRule, Partition};
 use super::support::{
-    DRY_RUN_MODIFIERS, ENCRYPTION_ALGORITHMS, SYMMETRIC_DEFAULT, check_algorithm,
-    check_grant_tokens,
+    DRY_RUN_MODIFIERS, ENCRYPTION_ALGORITHMS, Encryption, SYMMETRIC_DEFAULT, check_algorithm,
+    check_grant_tokens, rsa_key,
 };
 use crate::api::ctx::RequestCtx;
 use crate::api::json::SecretBlob;
@@ -38,14 +43,15 @@ pub struct DecryptInput {
     dry_run_modifiers: Option<Vec<String>>,
 }
 
-/// Decrypt output.
+/// Decrypt output (`KeyMaterialId` for symmetric ciphertexts only, as in the model).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DecryptOutput {
     key_id: String,
     plaintext: SecretBlob,
     encryption_algorithm: &'static str,
-    key_material_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_material_id: Option<String>,
 }
 
 /// Validates the members Decrypt and ReEncrypt share for the ciphertext side.
@@ -78,29 +84,85 @@ pub(super) fn refuse_recipient(recipient: Option<&RecipientInfo>) -> Result<(), 
     }
 }
 
+/// What [`open_blob`] checks of the key a blob names.
+pub(super) struct Opening<'a> {
+    /// The key the request names, if it does (`IncorrectKeyException` for another one).
+    pub expected: Option<&'a str>,
+    /// What the operation requires of the key.
+    pub rule: KeyRule,
+    /// The operation (`Decrypt` or `ReEncrypt`), for the key-usage error.
+    pub operation: &'static str,
+    /// The algorithm the request names.
+    pub algorithm: Option<&'a str>,
+}
+
 /// Opens `blob` for Decrypt or ReEncrypt in KMS's order: the key the blob names must be the
-/// `expected` one when the request names a key (`IncorrectKeyException`), then pass `rule`,
-/// then `algorithm` must be the symmetric one.
+/// `expected` one when the request names a key (`IncorrectKeyException`), then pass the
+/// rule, then be an encryption key whose algorithm is the one asked.
 pub(super) fn open_blob(
     partition: &Partition<'_>,
     keys: &BTreeMap<String, Key>,
     blob: &[u8],
     context: &EncryptionContext,
-    expected: Option<&str>,
-    rule: KeyRule,
-    algorithm: Option<&str>,
+    opening: Opening<'_>,
 ) -> Result<Opened, KmsError> {
     crypto::open_checked(keys, blob, context, |key| {
-        if expected.is_some_and(|id| id != key.id) {
+        if opening.expected.is_some_and(|id| id != key.id) {
             return Err(KmsError::IncorrectKey);
         }
-        partition.check(rule, key)?;
-        check_algorithm(algorithm).map(|_| ())
+        partition.check(opening.rule, key)?;
+        check_algorithm(key, opening.operation, opening.algorithm).map(|_| ())
+    })
+}
+
+/// A ciphertext of an asymmetric key, opened.
+pub(super) struct OpenedRsa {
+    /// ARN of the key.
+    pub key_arn: String,
+    /// The algorithm.
+    pub algorithm: &'static str,
+    /// The plaintext; zeroized on drop.
+    pub plaintext: Zeroizing<Vec<u8>>,
+}
+
+/// The key `expected` names when it is not a symmetric key: its ciphertexts are bare OAEP
+/// blocks that only the request's `KeyId` identifies.
+pub(super) fn asymmetric_key<'k>(
+    keys: &'k BTreeMap<String, Key>,
+    expected: Option<&str>,
+) -> Option<&'k Key> {
+    expected
+        .and_then(|id| keys.get(id))
+        .filter(|key| !key.key_type.is_symmetric())
+}
+
+/// Decrypts `blob` with the asymmetric `key` for Decrypt or ReEncrypt, in KMS's order: the
+/// rule, the key's usage and algorithm, no encryption context, then (unless `dry_run`) RSA.
+pub(super) fn open_asymmetric(
+    partition: &Partition<'_>,
+    key: &Key,
+    blob: &[u8],
+    context: &EncryptionContext,
+    opening: &Opening<'_>,
+    dry_run: bool,
+) -> Result<OpenedRsa, KmsError> {
+    partition.check(opening.rule, key)?;
+    let Encryption::Rsa(hash) = check_algorithm(key, opening.operation, opening.algorithm)? else {
+        return Err(KmsError::Internal);
+    };
+    let private = rsa_key(key, hash, context, None)?;
+    if dry_run {
+        return Err(KmsError::DryRun);
+    }
+    Ok(OpenedRsa {
+        key_arn: key.arn.clone(),
+        algorithm: hash.as_str(),
+        plaintext: encryption::decrypt(private, hash, blob)?,
     })
 }
 
 /// What a valid Decrypt request opens.
-enum Opening {
+enum Target {
     /// A dry run that ignores the ciphertext: only the key `KeyId` names is checked.
     KeyOnly(String),
     /// The blob, and the key `KeyId` names if given.
@@ -109,7 +171,7 @@ enum Opening {
 
 /// A valid Decrypt request.
 struct ValidDecrypt {
-    opening: Opening,
+    target: Target,
     context: EncryptionContext,
     algorithm: Option<String>,
     dry_run: bool,
@@ -137,17 +199,17 @@ impl DecryptInput {
         for modifier in self.dry_run_modifiers.iter().flatten() {
             v.one_of("DryRunModifiers", Some(modifier), &DRY_RUN_MODIFIERS);
         }
-        let opening = match (key_only, self.key_id) {
+        let target = match (key_only, self.key_id) {
             (true, Some(key_id)) => {
                 v.finish()?;
-                Opening::KeyOnly(key_id)
+                Target::KeyOnly(key_id)
             }
-            (_, key_id) => Opening::Blob(finish(v, self.ciphertext_blob)?, key_id),
+            (_, key_id) => Target::Blob(finish(v, self.ciphertext_blob)?, key_id),
         };
         refuse_recipient(self.recipient.as_ref())?;
         check_grant_tokens(self.grant_tokens.as_deref())?;
         Ok(ValidDecrypt {
-            opening,
+            target,
             context: self.encryption_context.unwrap_or_default(),
             algorithm: self.encryption_algorithm,
             dry_run,
@@ -162,34 +224,41 @@ pub fn decrypt(
     input: DecryptInput,
 ) -> Result<DecryptOutput, KmsError> {
     let ValidDecrypt {
-        opening,
+        target,
         context,
         algorithm,
         dry_run,
     } = input.validate()?;
     let partition = Partition::open(kms, ctx);
-    let (blob, key_id) = match opening {
-        Opening::KeyOnly(key_id) => {
-            return partition.read_key(&key_id, DECRYPT, |_| {
-                check_algorithm(algorithm.as_deref())?;
+    let (blob, key_id) = match target {
+        Target::KeyOnly(key_id) => {
+            return partition.read_key(&key_id, DECRYPT, |key| {
+                check_algorithm(key, "Decrypt", algorithm.as_deref())?;
                 Err(KmsError::DryRun)
             });
         }
-        Opening::Blob(blob, key_id) => (blob, key_id),
+        Target::Blob(blob, key_id) => (blob, key_id),
     };
     let expected = key_id
         .map(|key_id| partition.resolve(&key_id, DECRYPT.accepts))
         .transpose()?;
     let keys = partition.ring().keys();
-    let opened = open_blob(
-        &partition,
-        &keys,
-        &blob.0,
-        &context,
-        expected.as_deref(),
-        DECRYPT,
-        algorithm.as_deref(),
-    )?;
+    let opening = Opening {
+        expected: expected.as_deref(),
+        rule: DECRYPT,
+        operation: "Decrypt",
+        algorithm: algorithm.as_deref(),
+    };
+    if let Some(key) = asymmetric_key(&keys, expected.as_deref()) {
+        let opened = open_asymmetric(&partition, key, &blob.0, &context, &opening, dry_run)?;
+        return Ok(DecryptOutput {
+            key_id: opened.key_arn,
+            plaintext: SecretBlob::new(opened.plaintext),
+            encryption_algorithm: opened.algorithm,
+            key_material_id: None,
+        });
+    }
+    let opened = open_blob(&partition, &keys, &blob.0, &context, opening)?;
     if dry_run {
         return Err(KmsError::DryRun);
     }
@@ -197,6 +266,6 @@ pub fn decrypt(
         key_id: opened.key_arn,
         plaintext: SecretBlob::new(opened.plaintext),
         encryption_algorithm: SYMMETRIC_DEFAULT,
-        key_material_id: opened.key_material_id,
+        key_material_id: Some(opened.key_material_id),
     })
 }

@@ -1,13 +1,17 @@
 //! Encrypt: seals up to 4096 bytes under a symmetric key (any identifier form), binding the
-//! encryption context. Output: `CiphertextBlob`, `KeyId` (the key ARN), `EncryptionAlgorithm`
-//! (no `KeyMaterialId`, as in the model).
+//! encryption context, or encrypts one OAEP block with an RSA `ENCRYPT_DECRYPT` key and its
+//! `RSAES_OAEP_*` algorithm (no context). Output: `CiphertextBlob`, `KeyId` (the key ARN),
+//! `EncryptionAlgorithm` (no `KeyMaterialId`, as in the model).
 
 use serde::{Deserialize, Serialize};
 
+use super::super::asymmetric::encryption;
 use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
 use super::input::{finish, validate_grant_tokens, validate_key_id};
 use super::key_op::{KeyRule, read_key};
-use super::support::{ENCRYPTION_ALGORITHMS, check_algorithm, check_grant_tokens};
+use super::support::{
+    ENCRYPTION_ALGORITHMS, Encryption, check_algorithm, check_grant_tokens, rsa_key,
+};
 use crate::api::ctx::RequestCtx;
 use crate::api::json::SecretBlob;
 use crate::api::validate::Validator;
@@ -82,15 +86,26 @@ pub fn encrypt(
 ) -> Result<EncryptOutput, KmsError> {
     let input = input.validate()?;
     read_key(kms, ctx, &input.key_id, ENCRYPT, |key| {
-        let algorithm = check_algorithm(input.algorithm.as_deref())?;
+        let algorithm = check_algorithm(key, "Encrypt", input.algorithm.as_deref())?;
+        let plaintext = &input.plaintext.0;
+        let rsa = match algorithm {
+            Encryption::Rsa(hash) => Some((
+                rsa_key(key, hash, &input.context, Some(plaintext.len()))?,
+                hash,
+            )),
+            Encryption::Symmetric => None,
+        };
         if input.dry_run {
             return Err(KmsError::DryRun);
         }
-        let sealed = crypto::seal(key, &input.plaintext.0, &input.context)?;
+        let blob = match rsa {
+            Some((private, hash)) => encryption::encrypt(private, hash, plaintext)?,
+            None => crypto::seal(key, plaintext, &input.context)?.blob,
+        };
         Ok(EncryptOutput {
-            ciphertext_blob: SecretBlob::new(sealed.blob),
+            ciphertext_blob: SecretBlob::new(blob),
             key_id: key.arn.clone(),
-            encryption_algorithm: algorithm,
+            encryption_algorithm: algorithm.as_str(),
         })
     })
 }

@@ -116,6 +116,7 @@ fn generate(
 ) -> Result<GenerateDataKeyOutput, KmsError> {
     let input = input.validate()?;
     read_key(kms, ctx, &input.key_id, KeyRule::crypto(action), |key| {
+        key.check_symmetric(action.trim_start_matches("kms:"))?;
         if input.dry_run {
             return Err(KmsError::DryRun);
         }

@@ -86,7 +86,8 @@ pub fn disable_key_rotation(
     })
 }
 
-/// Applies `apply` to a usable customer managed key, then schedules its next rotation.
+/// Applies `apply` to a usable customer managed symmetric encryption key (other kinds do not
+/// rotate: `UnsupportedOperationException`), then schedules its next rotation.
 fn change(
     kms: &LocalKms,
     ctx: &RequestCtx,
@@ -96,6 +97,7 @@ fn change(
 ) -> Result<(), KmsError> {
     let next: Option<OffsetDateTime> =
         write_key(kms, ctx, key_id, KeyRule::usable(action), |key| {
+            key.check_rotatable()?;
             apply(key);
             Ok(key.rotation.next)
         })?;
@@ -105,7 +107,8 @@ fn change(
     Ok(())
 }
 
-/// Serves GetKeyRotationStatus. `KeyId` is the key id, as AWS's examples show it.
+/// Serves GetKeyRotationStatus. `KeyId` is the key id, as AWS's examples show it. Keys of
+/// kinds that cannot rotate (asymmetric, HMAC) answer `KeyRotationEnabled: false`.
 pub fn get_key_rotation_status(
     kms: &LocalKms,
     ctx: &RequestCtx,

@@ -1,17 +1,22 @@
 //! ReEncrypt: decrypts a blob (as Decrypt, with `SourceKeyId` and `SourceEncryptionContext`)
 //! and encrypts the plaintext under `DestinationKeyId` with `DestinationEncryptionContext`,
-//! without the plaintext leaving KMS. Output per the model: `CiphertextBlob`, `SourceKeyId`
-//! and `KeyId` (ARNs), both algorithms, `SourceKeyMaterialId`, `DestinationKeyMaterialId`.
+//! without the plaintext leaving KMS. Either side may be an RSA key (its `RSAES_OAEP_*`
+//! algorithm named, no encryption context; the source named by `SourceKeyId`). Output per the
+//! model: `CiphertextBlob`, `SourceKeyId` and `KeyId` (ARNs), both algorithms, and
+//! `SourceKeyMaterialId` / `DestinationKeyMaterialId` for the symmetric side(s) only.
 
 use serde::{Deserialize, Serialize};
 
+use zeroize::Zeroizing;
+
+use super::super::asymmetric::encryption;
 use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
-use super::decrypt::{open_blob, validate_ciphertext};
+use super::decrypt::{Opening, asymmetric_key, open_asymmetric, open_blob, validate_ciphertext};
 use super::input::{finish, validate_grant_tokens};
 use super::key_op::{KeyRule, Partition};
 use super::support::{
-    DRY_RUN_MODIFIERS, ENCRYPTION_ALGORITHMS, SYMMETRIC_DEFAULT, check_algorithm,
-    check_grant_tokens,
+    DRY_RUN_MODIFIERS, ENCRYPTION_ALGORITHMS, Encryption, SYMMETRIC_DEFAULT, check_algorithm,
+    check_grant_tokens, rsa_key,
 };
 use crate::api::ctx::RequestCtx;
 use crate::api::json::SecretBlob;
@@ -47,8 +52,10 @@ pub struct ReEncryptOutput {
     key_id: String,
     source_encryption_algorithm: &'static str,
     destination_encryption_algorithm: &'static str,
-    source_key_material_id: String,
-    destination_key_material_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_key_material_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    destination_key_material_id: Option<String>,
 }
 
 /// A valid ReEncrypt request.
@@ -129,29 +136,86 @@ pub fn re_encrypt(
         .transpose()?;
     let destination_id = partition.resolve(&input.destination_key_id, REENCRYPT_TO.accepts)?;
     let keys = partition.ring().keys();
-    let opened = open_blob(
-        &partition,
-        &keys,
-        &input.blob.0,
-        &input.source_context,
-        expected.as_deref(),
-        REENCRYPT_FROM,
-        input.source_algorithm.as_deref(),
-    )?;
+    let opening = Opening {
+        expected: expected.as_deref(),
+        rule: REENCRYPT_FROM,
+        operation: "ReEncrypt",
+        algorithm: input.source_algorithm.as_deref(),
+    };
+    // The source: an RSA key's OAEP block, or a symmetric blob (which names its key).
+    let source = match asymmetric_key(&keys, expected.as_deref()) {
+        Some(key) => {
+            let opened = open_asymmetric(
+                &partition,
+                key,
+                &input.blob.0,
+                &input.source_context,
+                &opening,
+                false,
+            )?;
+            Source {
+                key_arn: opened.key_arn,
+                algorithm: opened.algorithm,
+                key_material_id: None,
+                plaintext: opened.plaintext,
+            }
+        }
+        None => {
+            let opened = open_blob(
+                &partition,
+                &keys,
+                &input.blob.0,
+                &input.source_context,
+                opening,
+            )?;
+            Source {
+                key_arn: opened.key_arn,
+                algorithm: SYMMETRIC_DEFAULT,
+                key_material_id: Some(opened.key_material_id),
+                plaintext: opened.plaintext,
+            }
+        }
+    };
     let destination = partition.find(&keys, &destination_id)?;
     partition.check(REENCRYPT_TO, destination)?;
-    let destination_algorithm = check_algorithm(input.destination_algorithm.as_deref())?;
+    let destination_algorithm = check_algorithm(
+        destination,
+        "ReEncrypt",
+        input.destination_algorithm.as_deref(),
+    )?;
+    let context = &input.destination_context;
+    let rsa = match destination_algorithm {
+        Encryption::Rsa(hash) => Some((
+            rsa_key(destination, hash, context, Some(source.plaintext.len()))?,
+            hash,
+        )),
+        Encryption::Symmetric => None,
+    };
     if input.dry_run {
         return Err(KmsError::DryRun);
     }
-    let sealed = crypto::seal(destination, &opened.plaintext, &input.destination_context)?;
+    let (blob, destination_key_material_id) = match rsa {
+        Some((private, hash)) => (encryption::encrypt(private, hash, &source.plaintext)?, None),
+        None => {
+            let sealed = crypto::seal(destination, &source.plaintext, context)?;
+            (sealed.blob, Some(sealed.key_material_id))
+        }
+    };
     Ok(ReEncryptOutput {
-        ciphertext_blob: SecretBlob::new(sealed.blob),
-        source_key_id: opened.key_arn,
+        ciphertext_blob: SecretBlob::new(blob),
+        source_key_id: source.key_arn,
         key_id: destination.arn.clone(),
-        source_encryption_algorithm: SYMMETRIC_DEFAULT,
-        destination_encryption_algorithm: destination_algorithm,
-        source_key_material_id: opened.key_material_id,
-        destination_key_material_id: sealed.key_material_id,
+        source_encryption_algorithm: source.algorithm,
+        destination_encryption_algorithm: destination_algorithm.as_str(),
+        source_key_material_id: source.key_material_id,
+        destination_key_material_id,
     })
+}
+
+/// The opened source ciphertext of a ReEncrypt.
+struct Source {
+    key_arn: String,
+    algorithm: &'static str,
+    key_material_id: Option<String>,
+    plaintext: Zeroizing<Vec<u8>>,
 }

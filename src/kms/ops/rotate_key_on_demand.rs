@@ -36,6 +36,7 @@ pub fn rotate_key_on_demand(
         &key_id,
         KeyRule::usable("kms:RotateKeyOnDemand"),
         |key| {
+            key.check_rotatable()?;
             if key.rotation.on_demand_count() >= ON_DEMAND_LIMIT {
                 return Err(KmsError::LimitExceeded(format!(
                     "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {}",
@@ -100,7 +101,7 @@ impl ListKeyRotationsInput {
 }
 
 /// Serves ListKeyRotations (every key state; entries name the key by its id, as AWS's
-/// examples show).
+/// examples show). Keys that cannot rotate are `UnsupportedOperationException`.
 pub fn list_key_rotations(
     kms: &LocalKms,
     ctx: &RequestCtx,
@@ -108,6 +109,7 @@ pub fn list_key_rotations(
 ) -> Result<ListKeyRotationsOutput, KmsError> {
     let (key_id, all_material, request) = input.validate()?;
     read_key(kms, ctx, &key_id, KeyRule::ANY_KEY, |key| {
+        key.check_rotatable()?;
         let current = key.current_material().map(|m| m.id);
         let state = |material: &[u8; 32]| match Some(*material) == current {
             true => "CURRENT",
