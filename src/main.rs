@@ -159,6 +159,8 @@ async fn run(config: Config, readiness: ReadinessArgs) -> ExitCode {
         }
     };
     let addr = server.local_addr().unwrap_or(listen);
+    // Installed before the ready line: a SIGTERM right after it still drains and exits 0.
+    let shutdown = shutdown_signal();
     if let Err(message) = ready_file.publish(&lockbox::readiness::endpoint_url(addr)) {
         eprintln!("lockbox: {message}");
         return ExitCode::FAILURE;
@@ -172,7 +174,7 @@ async fn run(config: Config, readiness: ReadinessArgs) -> ExitCode {
     stdout.flush().ok();
     drop(stdout);
     tracing::info!(%addr, %auth, %store, "serving");
-    match server.serve(shutdown_signal()).await {
+    match server.serve(shutdown).await {
         Ok(()) => {
             tracing::info!("stopped");
             ExitCode::SUCCESS
