@@ -255,8 +255,10 @@ mod tests {
     #[test]
     fn arrays_where_arrays_belong_and_objects_at_every_depth_still_decode() {
         let nested: Nested = decode(
-            br#"{"Tags": [{"Key": "k", "Value": "v"}], "ByName": {"a": {"Key": "x", "Value": "y"}, "b": null},
-                "Choice": {"Pair": {"left": "l", "right": "r"}}, "Names": ["a", "b"], "Pair": ["p", 2],
+            br#"{"Tags": [{"Key": "k", "Value": "v"}],
+                "ByName": {"a": {"Key": "x", "Value": "y"}, "b": null},
+                "Choice": {"Pair": {"left": "l", "right": "r"}},
+                "Names": ["a", "b"], "Pair": ["p", 2],
                 "Document": {"list": [["deep"], {"x": [1]}]}}"#,
         )
         .unwrap();
@@ -265,9 +267,10 @@ mod tests {
         let by_name = nested.by_name.unwrap();
         assert_eq!(by_name["a"].as_ref().unwrap().value, "y");
         assert!(by_name["b"].is_none());
-        assert!(
-            matches!(nested.choice, Some(Choice::Pair { left, right }) if left == "l" && right == "r")
-        );
+        let Some(Choice::Pair { left, right }) = nested.choice else {
+            panic!("{:?}", nested.choice)
+        };
+        assert_eq!((left.as_str(), right.as_str()), ("l", "r"));
         assert_eq!(nested.names.unwrap(), ["a", "b"]);
         assert_eq!(nested.pair.unwrap(), ("p".to_owned(), 2));
         assert_eq!(nested.document.unwrap()["list"][0][0], "deep");
