@@ -269,9 +269,6 @@ def test_deep_nesting_in_an_unknown_member_is_ignored_like_any_unknown_member(lo
     assert_aws_error(resp, "ResourceNotFoundException", message=h.MSG_NOT_FOUND)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known difference: serde reads a struct from a JSON array by position, so an array "
-    "where AWS wants an object is accepted (fix in api::json::decode)"))
 @pytest.mark.parametrize("service,operation,body", [
     ("secretsmanager", "GetSecretValue", b'["hostile-demo", null, null]'),
     ("kms", "CreateKey", b'{"Tags": [["k", "v"]]}'),
@@ -294,7 +291,7 @@ WRONG_VALUE = {
     "timestamp": [WRONG_TYPE_MARK],
     "list": {"value": WRONG_TYPE_MARK},
     "map": [WRONG_TYPE_MARK],
-    # Not an array: serde would read a struct from an array by position (see the xfail above).
+    # A string; an array where a structure belongs is covered by the test above.
     "structure": WRONG_TYPE_MARK,
 }
 

@@ -2,7 +2,9 @@
 //!
 //! Inputs: an empty body means `{}`; malformed JSON or a member of the wrong JSON type is a
 //! `SerializationException` whose message names the member but never echoes its value (it
-//! could be a secret). Unknown members are ignored, JSON `null` means "absent". Outputs:
+//! could be a secret). A structure must be a JSON object, at any depth: an array is the wrong
+//! type, never read by position ([`strict`]). Unknown members are ignored, JSON `null` means
+//! "absent". Outputs:
 //! absent members are omitted (never `null`), timestamps are epoch seconds with a millisecond
 //! fraction, blobs are base64.
 
@@ -17,6 +19,10 @@ use crate::crypto::Sensitive;
 
 use super::error::CommonError;
 
+mod strict;
+
+use strict::Strict;
+
 /// Decodes a request body into an operation's input shape.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, CommonError> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
@@ -25,10 +31,11 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, CommonError> {
         body
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        CommonError::Serialization(describe(error.inner(), &path))
-    })?;
+    let value: T =
+        serde_path_to_error::deserialize(Strict(&mut deserializer)).map_err(|error| {
+            let path = error.path().to_string();
+            CommonError::Serialization(describe(error.inner(), &path))
+        })?;
     deserializer.end().map_err(|_| {
         CommonError::Serialization("Unexpected content after the JSON body.".into())
     })?;
@@ -134,6 +141,8 @@ impl Serialize for SecretText {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     #[derive(Debug, Deserialize)]
@@ -181,6 +190,99 @@ mod tests {
             decode::<Input>(b"[]"),
             Err(CommonError::Serialization(_))
         ));
+    }
+
+    /// The message of a body that does not decode into `T`.
+    fn refusal<T: DeserializeOwned + std::fmt::Debug>(body: &[u8]) -> String {
+        match decode::<T>(body) {
+            Err(CommonError::Serialization(message)) => message,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_structure_is_never_read_from_an_array_at_the_top() {
+        assert_eq!(
+            refusal::<Input>(br#"["name", null, null]"#),
+            "Unexpected sequence at the request body: expected struct Input."
+        );
+        assert_eq!(
+            refusal::<Input>(b"[]"),
+            "Unexpected sequence at the request body: expected struct Input."
+        );
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Tag {
+        key: String,
+        value: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Nested {
+        tags: Option<Vec<Tag>>,
+        by_name: Option<BTreeMap<String, Option<Tag>>>,
+        choice: Option<Choice>,
+        names: Option<Vec<String>>,
+        pair: Option<(String, u32)>,
+        document: Option<serde_json::Value>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    enum Choice {
+        Pair { left: String, right: String },
+        Many(Vec<String>),
+    }
+
+    #[test]
+    fn a_structure_is_never_read_from_an_array_at_any_depth() {
+        assert_eq!(
+            refusal::<Nested>(br#"{"Tags": [{"Key": "k", "Value": "v"}, ["k", "v"]]}"#),
+            "Unexpected sequence at 'Tags[1]': expected struct Tag."
+        );
+        assert_eq!(
+            refusal::<Nested>(br#"{"ByName": {"a": ["k", "v"]}}"#),
+            "Unexpected sequence at 'ByName.a': expected struct Tag."
+        );
+        assert_eq!(
+            refusal::<Nested>(br#"{"Choice": {"Pair": ["l", "r"]}}"#),
+            "Unexpected sequence at 'Choice.Pair': expected struct variant Choice::Pair."
+        );
+    }
+
+    #[test]
+    fn arrays_where_arrays_belong_and_objects_at_every_depth_still_decode() {
+        let nested: Nested = decode(
+            br#"{"Tags": [{"Key": "k", "Value": "v"}],
+                "ByName": {"a": {"Key": "x", "Value": "y"}, "b": null},
+                "Choice": {"Pair": {"left": "l", "right": "r"}},
+                "Names": ["a", "b"], "Pair": ["p", 2],
+                "Document": {"list": [["deep"], {"x": [1]}]}}"#,
+        )
+        .unwrap();
+        let tags = nested.tags.unwrap();
+        assert_eq!((tags[0].key.as_str(), tags[0].value.as_str()), ("k", "v"));
+        let by_name = nested.by_name.unwrap();
+        assert_eq!(by_name["a"].as_ref().unwrap().value, "y");
+        assert!(by_name["b"].is_none());
+        let Some(Choice::Pair { left, right }) = nested.choice else {
+            panic!("{:?}", nested.choice)
+        };
+        assert_eq!((left.as_str(), right.as_str()), ("l", "r"));
+        assert_eq!(nested.names.unwrap(), ["a", "b"]);
+        assert_eq!(nested.pair.unwrap(), ("p".to_owned(), 2));
+        assert_eq!(nested.document.unwrap()["list"][0][0], "deep");
+
+        let many: Nested = decode(br#"{"Choice": {"Many": ["a"]}}"#).unwrap();
+        assert!(matches!(many.choice, Some(Choice::Many(names)) if names == ["a"]));
+    }
+
+    #[test]
+    fn ignored_members_may_hold_anything() {
+        let input: Input = decode(br#"{"Name": "n", "Unknown": [["x"], {"y": [1]}]}"#).unwrap();
+        assert_eq!(input.name.as_deref(), Some("n"));
     }
 
     #[test]

@@ -5,26 +5,72 @@
 //! caller's behalf ([`Calls::Relayed`]: the user's identity plus `invokedBy:
 //! secretsmanager.amazonaws.com`), as AWS logs them next to the Secrets Manager event. Records
 //! never contain secret values, plaintexts, data keys or ciphertexts — only identifiers, key
-//! ARNs, encryption contexts and options, as CloudTrail does (see [`members`]). The log is
-//! bounded: beyond [`CAPACITY`] records of one kind in an account, its oldest are dropped.
+//! ARNs, encryption contexts and options, as CloudTrail does (see [`members`]).
+//!
+//! The trail is bounded in memory, whatever clients send and however many accounts they sign
+//! as: each record holds at most what CloudTrail keeps ([`bounds`]); beyond
+//! [`Limits::per_account`] records of one kind in an account, its oldest are dropped; and
+//! beyond [`Limits::records`] records or [`Limits::retained_bytes`] in all accounts together,
+//! the oldest of all are dropped. A dropped record is deleted from the store too.
 
+pub mod bounds;
 pub mod members;
 pub mod record;
+mod trail;
 mod writer;
 
 pub use record::{ApiCall, AuditRecord, UserIdentity};
 
-use std::collections::{BTreeMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use dashmap::DashMap;
 use parking_lot::Mutex;
 
 use crate::storage::{Mutation, PartitionKey, RecordKind, Store, StoreError, encode_json};
+use trail::{Held, Trail};
 use writer::AuditWriter;
 
 /// Most records of each kind kept in memory per account.
 pub const CAPACITY: usize = 10_000;
+
+/// Most records kept in memory in all accounts together.
+pub const GLOBAL_CAPACITY: usize = 100_000;
+
+/// Most memory (estimated) the records of all accounts may hold together: 256 MiB.
+pub const GLOBAL_RETAINED_BYTES: usize = 256 * 1024 * 1024;
+
+/// How much the trail keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most records of each kind in one account ([`CAPACITY`]).
+    pub per_account: usize,
+    /// Most records in all accounts ([`GLOBAL_CAPACITY`]).
+    pub records: usize,
+    /// Most estimated memory held by the records of all accounts ([`GLOBAL_RETAINED_BYTES`]).
+    pub retained_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            per_account: CAPACITY,
+            records: GLOBAL_CAPACITY,
+            retained_bytes: GLOBAL_RETAINED_BYTES,
+        }
+    }
+}
+
+impl Limits {
+    /// What a sweep brings the trail down to: 1% under each global limit, so that sweeps
+    /// (which read every account) stay rare.
+    fn sweep_targets(&self) -> (usize, usize) {
+        (
+            self.records - self.records / 100,
+            self.retained_bytes - self.retained_bytes / 100,
+        )
+    }
+}
 
 /// Which records to read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
@@ -40,51 +86,24 @@ pub enum Calls {
     All,
 }
 
-type Queue = VecDeque<(u64, AuditRecord)>;
-
-/// One account's records, one bounded queue per kind.
-#[derive(Debug, Default)]
-struct Trail {
-    relayed: Queue,
-    direct: Queue,
-}
-
-impl Trail {
-    fn queue_of(&mut self, record: &AuditRecord) -> &mut Queue {
-        if record.is_relayed() {
-            &mut self.relayed
-        } else {
-            &mut self.direct
-        }
-    }
-
-    /// The records `calls` selects, oldest first.
-    fn select(&self, calls: Calls) -> Vec<AuditRecord> {
-        let mut selected: Vec<&(u64, AuditRecord)> = match calls {
-            Calls::Relayed => self.relayed.iter().collect(),
-            Calls::Direct => self.direct.iter().collect(),
-            Calls::All => self.relayed.iter().chain(&self.direct).collect(),
-        };
-        if calls == Calls::All {
-            selected.sort_unstable_by_key(|(sequence, _)| *sequence);
-        }
-        selected
-            .into_iter()
-            .map(|(_, record)| record.clone())
-            .collect()
-    }
-}
-
 /// The in-memory audit trail, bounded queues per account so that recording (on the path of
-/// every call) never takes a lock shared by all callers.
+/// every call) never takes a lock shared by all callers; only a sweep of the whole trail,
+/// when it is over a global limit, takes one.
 ///
 /// With a data dir, every record is also stored (`RecordKind::AuditRecord`, id = its sequence
 /// number, zero-padded so ids sort in recording order) by a background `AuditWriter`, and a
-/// record dropped beyond [`CAPACITY`] is deleted from the store too.
+/// record dropped beyond a limit is deleted from the store too.
 #[derive(Debug, Default)]
 pub struct AuditLog {
     by_account: DashMap<String, Mutex<Trail>>,
     next_sequence: AtomicU64,
+    /// How many records are held in all accounts, and their estimated size; changed only
+    /// under the lock of the account whose queue changes.
+    held_records: AtomicUsize,
+    held_bytes: AtomicUsize,
+    /// Taken by the one sweep of all accounts under way.
+    sweeping: Mutex<()>,
+    limits: Limits,
     writer: Option<AuditWriter>,
 }
 
@@ -103,9 +122,25 @@ impl AuditLog {
         Self::default()
     }
 
+    /// An empty trail kept in memory only, within `limits`.
+    pub fn with_limits(limits: Limits) -> Self {
+        AuditLog {
+            limits,
+            ..AuditLog::default()
+        }
+    }
+
     /// A trail that also stores its records in `store`, starting from the records already
-    /// there (the newest [`CAPACITY`] of each kind in each account).
+    /// there (the newest the default [`Limits`] allow).
     pub fn durable(store: std::sync::Arc<dyn Store>) -> Result<Self, StoreError> {
+        Self::durable_with_limits(store, Limits::default())
+    }
+
+    /// [`AuditLog::durable`] within `limits`: stored records beyond them are deleted.
+    pub fn durable_with_limits(
+        store: std::sync::Arc<dyn Store>,
+        limits: Limits,
+    ) -> Result<Self, StoreError> {
         let mut by_sequence = BTreeMap::new();
         for stored in store.load(RecordKind::AuditRecord)? {
             let sequence: u64 = stored.id.parse().map_err(|_| {
@@ -122,30 +157,28 @@ impl AuditLog {
         let log = AuditLog {
             next_sequence: AtomicU64::new(by_sequence.keys().last().map_or(0, |last| last + 1)),
             writer: Some(writer),
+            limits,
             ..AuditLog::default()
         };
         for (sequence, record) in by_sequence {
-            if let Some((dropped, old)) = log.push(sequence, record) {
-                log.forget_stored(dropped, &old);
-            }
+            log.admit(sequence, record);
         }
         Ok(log)
     }
 
     /// How many records are held, in all accounts.
     pub fn len(&self) -> usize {
-        self.by_account
-            .iter()
-            .map(|trail| {
-                let trail = trail.lock();
-                trail.relayed.len() + trail.direct.len()
-            })
-            .sum()
+        self.held_records.load(Ordering::Relaxed)
     }
 
     /// True when no record is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The estimated memory all records held take ([`AuditRecord::retained_bytes`]).
+    pub fn retained_bytes(&self) -> usize {
+        self.held_bytes.load(Ordering::Relaxed)
     }
 
     /// Waits until every record so far is stored (a no-op in memory).
@@ -155,8 +188,8 @@ impl AuditLog {
         }
     }
 
-    /// Appends a record to its account's queue of its kind, dropping that queue's oldest beyond
-    /// [`CAPACITY`].
+    /// Appends a record to its account's queue of its kind, dropping what is beyond the
+    /// [`Limits`].
     pub fn record(&self, record: AuditRecord) {
         let sequence = self.next_sequence.fetch_add(1, Ordering::Relaxed);
         if let Some(writer) = &self.writer {
@@ -170,25 +203,34 @@ impl AuditLog {
                 Err(error) => tracing::error!(%error, "an audit record could not be encoded"),
             }
         }
-        if let Some((dropped, old)) = self.push(sequence, record) {
-            self.forget_stored(dropped, &old);
+        self.admit(sequence, record);
+    }
+
+    /// Holds `record`, then drops what is beyond the limits.
+    fn admit(&self, sequence: u64, record: AuditRecord) {
+        if let Some(dropped) = self.push(sequence, record) {
+            self.forget_stored(&dropped);
+        }
+        if self.over_global_limits() {
+            self.sweep();
         }
     }
 
-    /// Deletes the stored copy of a record dropped beyond [`CAPACITY`].
-    fn forget_stored(&self, sequence: u64, record: &AuditRecord) {
+    /// Deletes the stored copy of a dropped record.
+    fn forget_stored(&self, dropped: &Held) {
         if let Some(writer) = &self.writer {
             writer.write(Mutation::delete(
                 RecordKind::AuditRecord,
-                &partition_of(record),
-                record_id(sequence),
+                &partition_of(&dropped.record),
+                record_id(dropped.sequence),
             ));
         }
     }
 
     /// Appends to the account's queue of the record's kind; returns the record dropped beyond
-    /// [`CAPACITY`].
-    fn push(&self, sequence: u64, record: AuditRecord) -> Option<(u64, AuditRecord)> {
+    /// [`Limits::per_account`].
+    fn push(&self, sequence: u64, record: AuditRecord) -> Option<Held> {
+        let bytes = record.retained_bytes();
         let trail = match self.by_account.get(&record.recipient_account_id) {
             Some(trail) => trail,
             None => self
@@ -198,14 +240,69 @@ impl AuditLog {
                 .downgrade(),
         };
         let mut trail = trail.lock();
-        let records = trail.queue_of(&record);
-        let dropped = if records.len() >= CAPACITY {
-            records.pop_front()
-        } else {
-            None
+        let held = Held {
+            sequence,
+            bytes,
+            record,
         };
-        records.push_back((sequence, record));
+        let dropped = trail.push(held, self.limits.per_account);
+        self.held_records.fetch_add(1, Ordering::Relaxed);
+        self.held_bytes.fetch_add(bytes, Ordering::Relaxed);
+        if let Some(dropped) = &dropped {
+            self.release(1, dropped.bytes);
+        }
         dropped
+    }
+
+    /// Takes records that are no longer held out of the totals.
+    fn release(&self, records: usize, bytes: usize) {
+        self.held_records.fetch_sub(records, Ordering::Relaxed);
+        self.held_bytes.fetch_sub(bytes, Ordering::Relaxed);
+    }
+
+    fn over_global_limits(&self) -> bool {
+        self.len() > self.limits.records || self.retained_bytes() > self.limits.retained_bytes
+    }
+
+    /// Drops the oldest records of all accounts (and accounts left with none) until the trail
+    /// is back under its global limits, with the margin of [`Limits::sweep_targets`].
+    fn sweep(&self) {
+        let _sweeping = self.sweeping.lock();
+        if !self.over_global_limits() {
+            return;
+        }
+        let mut held: Vec<(u64, usize)> = Vec::with_capacity(self.len());
+        for trail in &self.by_account {
+            held.extend(trail.lock().sizes());
+        }
+        held.sort_unstable_by_key(|&(sequence, _)| sequence);
+        let (max_records, max_bytes) = self.limits.sweep_targets();
+        let Some(last) = last_to_drop(&held, max_records, max_bytes) else {
+            return;
+        };
+        let accounts: Vec<String> = self
+            .by_account
+            .iter()
+            .map(|trail| trail.key().clone())
+            .collect();
+        for account in accounts {
+            let (dropped, emptied) = match self.by_account.get(&account) {
+                Some(trail) => {
+                    let mut trail = trail.lock();
+                    let dropped = trail.drop_through(last);
+                    self.release(dropped.len(), dropped.iter().map(|d| d.bytes).sum());
+                    (dropped, trail.is_empty())
+                }
+                None => continue,
+            };
+            for record in &dropped {
+                self.forget_stored(record);
+            }
+            if emptied {
+                self.by_account
+                    .remove_if(&account, |_, trail| trail.lock().is_empty());
+            }
+        }
     }
 
     /// The records `calls` selects of `account` (or of every account), oldest first.
@@ -233,116 +330,37 @@ impl AuditLog {
     pub fn reset(&self, account: Option<&str>) {
         match account {
             Some(account) => {
-                self.by_account.remove(account);
+                if let Some((_, trail)) = self.by_account.remove(account) {
+                    let trail = trail.into_inner();
+                    self.release(trail.len(), trail.bytes());
+                }
             }
-            None => self.by_account.clear(),
+            None => self.by_account.retain(|_, trail| {
+                let trail = trail.get_mut();
+                self.release(trail.len(), trail.bytes());
+                false
+            }),
         }
     }
+}
+
+/// The sequence number of the newest record to drop so that what is left of `held` (sequence
+/// numbers and sizes, oldest first) is within `max_records` and `max_bytes`; `None` when it
+/// already is.
+fn last_to_drop(held: &[(u64, usize)], max_records: usize, max_bytes: usize) -> Option<u64> {
+    let mut records = held.len();
+    let mut bytes: usize = held.iter().map(|&(_, size)| size).sum();
+    let mut last = None;
+    for &(sequence, size) in held {
+        if records <= max_records && bytes <= max_bytes {
+            break;
+        }
+        records -= 1;
+        bytes -= size;
+        last = Some(sequence);
+    }
+    last
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn record(account: &str) -> AuditRecord {
-        AuditRecord::kms_call_via_secrets_manager(record::KmsCall {
-            event_name: "Decrypt",
-            key_arn: "arn:aws:kms:us-east-1:000000000000:key/k".into(),
-            encryption_context: Default::default(),
-            identity: UserIdentity::root(account, "test"),
-            region: "us-east-1".into(),
-            request_id: "r".into(),
-            at: time::OffsetDateTime::UNIX_EPOCH,
-            error_code: None,
-        })
-    }
-
-    #[test]
-    fn keeps_at_most_capacity_and_filters_by_account() {
-        let log = AuditLog::new();
-        for _ in 0..CAPACITY + 5 {
-            log.record(record("111111111111"));
-        }
-        log.record(record("222222222222"));
-        assert_eq!(log.records(None, Calls::Relayed).len(), CAPACITY + 1);
-        assert_eq!(
-            log.records(Some("111111111111"), Calls::Relayed).len(),
-            CAPACITY
-        );
-        assert_eq!(log.records(Some("222222222222"), Calls::Relayed).len(), 1);
-        log.reset(Some("111111111111"));
-        assert_eq!(log.records(None, Calls::Relayed).len(), 1);
-    }
-
-    fn direct_call(account: &str) -> AuditRecord {
-        AuditRecord::api_call(ApiCall {
-            event_source: "secretsmanager.amazonaws.com",
-            event_name: "GetSecretValue",
-            read_only: true,
-            identity: UserIdentity::root(account, "test"),
-            region: "us-east-1".into(),
-            request_id: "r".into(),
-            at: time::OffsetDateTime::UNIX_EPOCH,
-            source_ip_address: None,
-            user_agent: None,
-            request_parameters: serde_json::Value::Null,
-            response_elements: serde_json::Value::Null,
-            error: None,
-        })
-    }
-
-    #[test]
-    fn direct_and_relayed_calls_are_kept_and_bounded_apart() {
-        let log = AuditLog::new();
-        let account = "111111111111";
-        log.record(direct_call(account));
-        log.record(record(account));
-        log.record(direct_call(account));
-        let kinds = |calls| -> Vec<bool> {
-            log.records(Some(account), calls)
-                .iter()
-                .map(AuditRecord::is_relayed)
-                .collect()
-        };
-        assert_eq!(kinds(Calls::Relayed), [true]);
-        assert_eq!(kinds(Calls::Direct), [false, false]);
-        assert_eq!(kinds(Calls::All), [false, true, false]);
-        for _ in 0..CAPACITY {
-            log.record(direct_call(account));
-        }
-        assert_eq!(log.records(Some(account), Calls::Direct).len(), CAPACITY);
-        assert_eq!(log.records(Some(account), Calls::Relayed).len(), 1);
-        assert_eq!(log.len(), CAPACITY + 1);
-    }
-
-    #[test]
-    fn a_durable_trail_reloads_and_drops_old_records_from_the_store_too() {
-        let store: std::sync::Arc<dyn Store> =
-            std::sync::Arc::new(crate::storage::MemoryStore::new());
-        let log = AuditLog::durable(std::sync::Arc::clone(&store)).unwrap();
-        for _ in 0..CAPACITY + 3 {
-            log.record(record("111111111111"));
-        }
-        log.record(record("222222222222"));
-        log.flush();
-        assert_eq!(
-            store.load(RecordKind::AuditRecord).unwrap().len(),
-            CAPACITY + 1
-        );
-        let first = log.records(Some("111111111111"), Calls::Relayed)[0]
-            .event_time
-            .clone();
-        drop(log);
-        let reloaded = AuditLog::durable(store).unwrap();
-        assert_eq!(reloaded.len(), CAPACITY + 1);
-        assert_eq!(
-            reloaded.records(Some("111111111111"), Calls::Relayed)[0].event_time,
-            first
-        );
-        reloaded.record(record("222222222222"));
-        assert_eq!(
-            reloaded.records(Some("222222222222"), Calls::Relayed).len(),
-            2
-        );
-    }
-}
+mod tests;

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::bounds::{bounded_members, bounded_text, retained_bytes};
 use crate::api::Principal;
 
 /// A field that is usually a fixed name but may be read back from the store.
@@ -176,6 +177,46 @@ impl AuditRecord {
     pub fn is_relayed(&self) -> bool {
         self.user_identity.invoked_by.is_some()
     }
+
+    /// An estimate of the memory the record holds: its own size plus its text and JSON.
+    pub fn retained_bytes(&self) -> usize {
+        fn text(text: &Text) -> usize {
+            match text {
+                Cow::Borrowed(_) => 0,
+                Cow::Owned(owned) => owned.len(),
+            }
+        }
+        fn optional(value: Option<&Text>) -> usize {
+            value.map_or(0, text)
+        }
+        let identity = &self.user_identity;
+        let identity_bytes = text(&identity.kind)
+            + identity.principal_id.len()
+            + identity.arn.len()
+            + identity.account_id.len()
+            + identity.access_key_id.len()
+            + identity.user_name.as_ref().map_or(0, String::len)
+            + optional(identity.invoked_by.as_ref());
+        std::mem::size_of::<AuditRecord>()
+            + identity_bytes
+            + text(&self.event_version)
+            + self.event_time.len()
+            + text(&self.event_source)
+            + text(&self.event_name)
+            + self.aws_region.len()
+            + optional(self.source_ip_address.as_ref())
+            + optional(self.user_agent.as_ref())
+            + optional(self.error_code.as_ref())
+            + self.error_message.as_ref().map_or(0, String::len)
+            + retained_bytes(&self.request_parameters)
+            + retained_bytes(&self.response_elements)
+            + self.request_id.len()
+            + self.event_id.len()
+            + retained_bytes(&self.resources)
+            + text(&self.event_type)
+            + self.recipient_account_id.len()
+            + text(&self.event_category)
+    }
 }
 
 /// The service that relays Secrets Manager's KMS calls.
@@ -184,18 +225,21 @@ const SECRETS_MANAGER: &str = "secretsmanager.amazonaws.com";
 impl AuditRecord {
     /// The record of a call a client made: who, what, when, from where, the audited request
     /// and response members, and how it failed if it did.
+    ///
+    /// What came from the client is bounded as CloudTrail bounds it ([`super::bounds`]): the error
+    /// message and user agent are cut at 1 KB, the parameters and elements kept within 100 KB.
     pub fn api_call(call: ApiCall) -> AuditRecord {
         let (error_code, error_message) = match call.error {
-            Some((code, message)) => (Some(Cow::Borrowed(code)), message),
+            Some((code, message)) => (Some(Cow::Borrowed(code)), message.map(bounded_text)),
             None => (None, None),
         };
         AuditRecord {
             source_ip_address: call.source_ip_address.map(Cow::Owned),
-            user_agent: call.user_agent.map(Cow::Owned),
+            user_agent: call.user_agent.map(|agent| Cow::Owned(bounded_text(agent))),
             error_code,
             error_message,
-            request_parameters: call.request_parameters,
-            response_elements: call.response_elements,
+            request_parameters: bounded_members(call.request_parameters),
+            response_elements: bounded_members(call.response_elements),
             read_only: call.read_only,
             ..AuditRecord::management_event(
                 call.identity,

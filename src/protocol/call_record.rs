@@ -2,7 +2,8 @@
 //! caller and the outcome: CloudTrail's common fields from the request context, the
 //! operation's name and `readOnly` from the operation table, and `requestParameters` /
 //! `responseElements` from the members the service allows to be recorded (never a secret
-//! value, a plaintext, a ciphertext or key material).
+//! value, a plaintext, a ciphertext or key material). What the client sent is kept within
+//! CloudTrail's limits (`audit::bounds`), so a refused megabyte request leaves a small record.
 
 use crate::api::RequestCtx;
 use crate::api::error::WireError;
@@ -65,4 +66,88 @@ fn call_record<Op: OperationTable>(
             .err()
             .map(|error| (error.code(), error.message().map(String::from))),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{CommonError, Principal};
+    use crate::audit::Calls;
+    use crate::audit::bounds::{MAX_MEMBERS_BYTES, MAX_TEXT_BYTES};
+    use crate::secretsmanager::Operation;
+
+    fn ctx() -> RequestCtx {
+        RequestCtx {
+            request_id: "r".into(),
+            principal: Principal {
+                account_id: "111111111111".into(),
+                arn: "arn:aws:iam::111111111111:root".into(),
+                access_key_id: "111111111111".into(),
+            },
+            region: "us-east-1".into(),
+            now: time::OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    /// The one direct record in `audit`, as JSON.
+    fn only_record(audit: &AuditLog) -> serde_json::Value {
+        let records = audit.records(None, Calls::Direct);
+        assert_eq!(records.len(), 1);
+        serde_json::to_value(&records[0]).unwrap()
+    }
+
+    #[test]
+    fn what_the_client_sent_is_kept_within_cloudtrails_limits() {
+        let audit = AuditLog::new();
+        let secret_id = "s".repeat(1_000_000);
+        let body = serde_json::json!({"SecretId": secret_id, "VersionStage": "AWSCURRENT"});
+        let error = CommonError::Validation(format!("Value '{secret_id}' at 'secretId' is long"));
+        let origin = Origin {
+            source_ip_address: Some("127.0.0.1".into()),
+            user_agent: Some(format!("agent/{}", "a".repeat(5000))),
+        };
+        record_call(
+            &audit,
+            Operation::GetSecretValue,
+            &ctx(),
+            &origin,
+            body.to_string().as_bytes(),
+            Err(&error),
+        );
+        let record = only_record(&audit);
+        assert_eq!(
+            record["requestParameters"],
+            serde_json::json!({"versionStage": "AWSCURRENT", "omitted": true})
+        );
+        let message = record["errorMessage"].as_str().unwrap();
+        assert!(message.len() <= MAX_TEXT_BYTES, "{}", message.len());
+        assert!(message.starts_with("Value 'sss") && message.ends_with("..."));
+        let agent = record["userAgent"].as_str().unwrap();
+        assert!(agent.len() <= MAX_TEXT_BYTES && agent.starts_with("agent/aaa"));
+        assert!(record.to_string().len() < 4 * 1024);
+        assert!(
+            audit.retained_bytes() < 4 * 1024,
+            "{}",
+            audit.retained_bytes()
+        );
+    }
+
+    #[test]
+    fn parameters_within_the_limit_are_kept_whole() {
+        let audit = AuditLog::new();
+        let description = "d".repeat(MAX_MEMBERS_BYTES / 2);
+        let body = serde_json::json!({"Name": "app", "Description": description});
+        record_call(
+            &audit,
+            Operation::CreateSecret,
+            &ctx(),
+            &Origin::default(),
+            body.to_string().as_bytes(),
+            Err(&CommonError::InternalFailure),
+        );
+        assert_eq!(
+            only_record(&audit)["requestParameters"],
+            serde_json::json!({"name": "app", "description": description})
+        );
+    }
 }

@@ -213,3 +213,37 @@ async fn refused_and_unknown_calls_leave_no_record() {
     assert!(verifying.audit.is_empty());
     assert!(open.audit.is_empty());
 }
+
+#[tokio::test]
+async fn refused_megabyte_requests_keep_the_trail_small() {
+    let app = app(AuthMode::Off);
+    let huge = "s".repeat(1_000_000);
+    for _ in 0..50 {
+        let (status, _, error) = call(
+            &app,
+            "secretsmanager.GetSecretValue",
+            json!({"SecretId": huge, "VersionStage": "AWSCURRENT"}),
+        )
+        .await;
+        assert_eq!(status, 400, "{error}");
+    }
+    let records = direct_records(&app);
+    assert_eq!(records.len(), 50);
+    for record in &records {
+        assert!(record["errorCode"].is_string(), "{record}");
+        assert!(record["errorMessage"].as_str().unwrap().len() <= 1024);
+        assert_eq!(
+            record["requestParameters"],
+            json!({"versionStage": "AWSCURRENT", "omitted": true})
+        );
+    }
+    // Unbounded, each record kept the 1 MB SecretId twice (parameters and error message):
+    // about 100 MB for these 50. Bounded, under 4 KB each.
+    let bound = 50 * 4 * 1024;
+    assert!(trail_text(&app).len() < bound, "{}", trail_text(&app).len());
+    assert!(
+        app.audit.retained_bytes() < bound,
+        "{}",
+        app.audit.retained_bytes()
+    );
+}

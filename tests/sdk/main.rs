@@ -39,4 +39,5 @@ mod secretsmanager_tags;
 mod secretsmanager_versions;
 mod seed;
 mod seed_transfer;
+mod structures_as_arrays;
 mod wire_hardening;
