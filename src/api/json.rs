@@ -3,7 +3,7 @@
 //! Inputs: an empty body means `{}`; malformed JSON or a member of the wrong JSON type is a
 //! `SerializationException` whose message names the member but never echoes its value (it
 //! could be a secret). A structure must be a JSON object, at any depth: an array is the wrong
-//! type, never read by position ([`strict`]). Unknown members are ignored, JSON `null` means
+//! type, never read by position (`strict.rs`). Unknown members are ignored, JSON `null` means
 //! "absent". Outputs:
 //! absent members are omitted (never `null`), timestamps are epoch seconds with a millisecond
 //! fraction, blobs are base64.

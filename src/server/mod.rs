@@ -6,8 +6,8 @@
 //! runtime and returns a handle that shuts the server down when dropped — what tests use.
 //! While serving, the [`scheduler`] runs beside the listener and stops with it.
 //!
-//! Connections are accepted by [`accept`], at most `max_connections` at once, and each is
-//! served by [`connection`] under the configured header, body and idle timeouts, so no slow
+//! Connections are accepted by `accept.rs`, at most `max_connections` at once, and each is
+//! served by `connection.rs` under the configured header, body and idle timeouts, so no slow
 //! or idle client can hold a connection, a buffered partial body or a file descriptor for
 //! long.
 
