@@ -190,10 +190,11 @@ async fn sigkill_during_a_write_load_loses_no_acknowledged_write() {
         let mut server = start(dir.path());
         let snapshot = ledger.lock().clone();
         let committed = check_all(&server.endpoint, &snapshot).await;
-        let mut known = ledger.lock();
-        known.in_flight.clear();
-        known.acked.extend(committed);
-        drop(known);
+        {
+            let mut known = ledger.lock();
+            known.in_flight.clear();
+            known.acked.extend(committed);
+        }
         let writers: Vec<_> = (0..3)
             .map(|w| {
                 tokio::spawn(writer(
