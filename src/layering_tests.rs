@@ -77,6 +77,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("server", &["admin", "app", "config", "protocol", "seed"]),
     ("healthcheck", &["config", "readiness", "seed"]),
     ("emulator", &["config", "server"]),
+    (
+        "fuzzing",
+        &[
+            "api",
+            "app",
+            "auth",
+            "clock",
+            "config",
+            "kms",
+            "protocol",
+            "secretsmanager",
+            "seed",
+            "sigv4",
+        ],
+    ),
 ];
 
 /// Modules that must not know HTTP: everything below the edge.

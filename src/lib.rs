@@ -24,6 +24,8 @@ pub mod data_dir;
 #[cfg(test)]
 mod durable_services_tests;
 pub mod emulator;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod healthcheck;
 pub mod kms;
 #[cfg(test)]
