@@ -20,9 +20,12 @@ pub use policy_document::policy_document;
 pub use seed_document::seed_document;
 pub use sigv4_authorization::sigv4_authorization;
 
+/// A target's entry point: the fuzzer's bytes in, a panic out when a promise is broken.
+pub type EntryPoint = fn(&[u8]);
+
 /// Every fuzz target: its name (the `fuzz/fuzz_targets/<name>.rs` binary and the
 /// `fuzz/corpus/<name>/` directory) and its entry point.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, EntryPoint)] = &[
     ("ciphertext_blob", ciphertext_blob),
     ("operation_input", operation_input),
     ("policy_document", policy_document),
