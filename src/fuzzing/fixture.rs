@@ -1,7 +1,8 @@
-//! The instance the fuzz targets call: a fresh in-memory [`AppState`] seeded with one KMS key of
-//! fixed id and material (so a ciphertext made once, like the corpus's real blob, opens on
-//! every fixture) and one secret under it with two versions, a tag and a resource policy; and
-//! the calls into it, through the same typed dispatch as the protocol edge.
+//! The instance the fuzz targets call: a fresh in-memory [`AppState`] seeded with a symmetric
+//! KMS key of fixed id and material (so a ciphertext made once, like the corpus's real blob,
+//! opens on every fixture), an HMAC key and an ECC signing key, and one secret under the first
+//! with two versions, a tag and a resource policy; and the calls into it, through the same
+//! typed dispatch as the protocol edge.
 
 use std::sync::OnceLock;
 
@@ -23,7 +24,8 @@ use crate::{kms, secretsmanager};
 pub const ACCOUNT: &str = "000000000000";
 /// The region every fixture call acts in.
 pub const REGION: &str = "us-east-1";
-/// The fixture's KMS key (alias `alias/fuzz`).
+/// The fixture's symmetric encryption key (alias `alias/fuzz`); its HMAC key ends in `d9`
+/// (`alias/fuzz-mac`) and its ECC_NIST_P256 signing key in `da` (`alias/fuzz-sign`).
 pub const KEY_ID: &str = "f0a1b2c3-d4e5-4f60-8172-8394a5b6c7d8";
 /// The fixture's secret.
 pub const SECRET_NAME: &str = "fuzz/secret";
@@ -42,6 +44,19 @@ const SEED: &str = r#"{
       "aliases": ["alias/fuzz"],
       "tags": {"team": "fuzz"},
       "key_material": "Zm9yIGZ1enppbmcgb25seSwgbmV2ZXIgYSByZWFsIGs="
+    }, {
+      "key_id": "f0a1b2c3-d4e5-4f60-8172-8394a5b6c7d9",
+      "description": "fuzz fixture MAC key",
+      "aliases": ["alias/fuzz-mac"],
+      "key_spec": "HMAC_256",
+      "key_usage": "GENERATE_VERIFY_MAC",
+      "key_material": "Zm9yIGZ1enppbmcgb25seSwgbmV2ZXIgYSByZWFsIGs="
+    }, {
+      "key_id": "f0a1b2c3-d4e5-4f60-8172-8394a5b6c7da",
+      "description": "fuzz fixture signing key",
+      "aliases": ["alias/fuzz-sign"],
+      "key_spec": "ECC_NIST_P256",
+      "key_usage": "SIGN_VERIFY"
     }],
     "secrets": [{
       "name": "fuzz/secret",
