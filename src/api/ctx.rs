@@ -9,6 +9,9 @@ use super::Principal;
 pub struct RequestCtx {
     /// The id sent in `x-amzn-RequestId`, logged and put in the audit record.
     pub request_id: String,
+    /// The `eventID` of the call's audit record (made at the edge with the request id), so
+    /// what the call records elsewhere (a key's last use) can point at that record.
+    pub event_id: String,
     /// Who signed the request; carries the account.
     pub principal: Principal,
     /// Region from the SigV4 credential scope.
@@ -31,6 +34,7 @@ impl RequestCtx {
     pub fn for_tests(now: OffsetDateTime) -> RequestCtx {
         RequestCtx {
             request_id: "r".into(),
+            event_id: "e".into(),
             principal: Principal {
                 account_id: "111111111111".into(),
                 arn: "arn:aws:iam::111111111111:root".into(),

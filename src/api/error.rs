@@ -46,8 +46,9 @@ pub enum CommonError {
     InvalidSignature(String),
     /// The access key id is not known.
     UnrecognizedClient,
-    /// `X-Amz-Target` names no operation we serve.
-    UnknownOperation,
+    /// `X-Amz-Target` names no operation we serve: without a message when it names no
+    /// service either, else the text saying which operation the service does not have.
+    UnknownOperation(Option<String>),
     /// The body is not JSON, or a member has the wrong JSON type.
     Serialization(String),
     /// A member violates a model constraint (length, range, pattern, enum) or a name rule.
@@ -69,7 +70,7 @@ impl WireError for CommonError {
             CommonError::IncompleteSignature(_) => "IncompleteSignatureException",
             CommonError::InvalidSignature(_) => "InvalidSignatureException",
             CommonError::UnrecognizedClient => "UnrecognizedClientException",
-            CommonError::UnknownOperation => "UnknownOperationException",
+            CommonError::UnknownOperation(_) => "UnknownOperationException",
             CommonError::Serialization(_) => "SerializationException",
             CommonError::Validation(_) => "ValidationException",
             CommonError::RequestTooLarge(_) => "RequestEntityTooLargeException",
@@ -100,7 +101,7 @@ impl WireError for CommonError {
             CommonError::UnrecognizedClient => {
                 Some("The security token included in the request is invalid.".into())
             }
-            CommonError::UnknownOperation => None,
+            CommonError::UnknownOperation(message) => message.as_deref().map(Cow::Borrowed),
             CommonError::RequestTooLarge(limit) => {
                 Some(format!("Request body is larger than the maximum of {limit} bytes.").into())
             }
@@ -164,8 +165,13 @@ mod tests {
     }
 
     #[test]
-    fn unknown_operation_has_no_message() {
-        let body = error_body(&CommonError::UnknownOperation);
+    fn unknown_operation_has_a_message_only_when_the_service_is_known() {
+        let body = error_body(&CommonError::UnknownOperation(None));
         assert_eq!(body, br#"{"__type":"UnknownOperationException"}"#);
+        let body = error_body(&CommonError::UnknownOperation(Some("Unknown.".into())));
+        assert_eq!(
+            body,
+            br#"{"__type":"UnknownOperationException","message":"Unknown."}"#
+        );
     }
 }

@@ -118,6 +118,8 @@ pub struct ApiCall {
     pub region: String,
     /// The request id sent in `x-amzn-RequestId`.
     pub request_id: String,
+    /// The record's `eventID`, made at the edge with the request id.
+    pub event_id: String,
     /// When it happened (virtual clock).
     pub at: OffsetDateTime,
     /// The caller's address, when the server knows it.
@@ -241,6 +243,7 @@ impl AuditRecord {
             request_parameters: bounded_members(call.request_parameters),
             response_elements: bounded_members(call.response_elements),
             read_only: call.read_only,
+            event_id: call.event_id,
             ..AuditRecord::management_event(
                 call.identity,
                 call.at,

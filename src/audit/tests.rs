@@ -41,6 +41,7 @@ fn direct_call(account: &str) -> AuditRecord {
         identity: UserIdentity::root(account, "test"),
         region: "us-east-1".into(),
         request_id: "r".into(),
+        event_id: "e".into(),
         at: time::OffsetDateTime::UNIX_EPOCH,
         source_ip_address: None,
         user_agent: None,

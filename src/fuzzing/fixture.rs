@@ -109,6 +109,7 @@ impl Fixture {
     pub fn ctx(&self) -> RequestCtx {
         RequestCtx {
             request_id: "fuzz".into(),
+            event_id: "fuzz-event".into(),
             principal: Principal {
                 account_id: ACCOUNT.into(),
                 arn: format!("arn:aws:iam::{ACCOUNT}:root"),

@@ -70,6 +70,11 @@ pub enum KmsError {
     /// No custom key store has that id (`CustomKeyStoreNotFoundException`).
     #[error("{0}")]
     CustomKeyStoreNotFound(String),
+    /// A custom key store cannot be made: its CloudHSM cluster or external key store proxy
+    /// does not exist or cannot be reached (the code names which, e.g.
+    /// `CloudHsmClusterNotFoundException`).
+    #[error("{1}")]
+    KeyStore(&'static str, String),
     /// `DryRun` was set and the request would have succeeded (`DryRunOperationException`).
     #[error("The request would have succeeded, but the DryRun option is set.")]
     DryRun,
@@ -112,6 +117,7 @@ impl KmsError {
             KmsError::LimitExceeded(_) => "LimitExceededException",
             KmsError::UnsupportedOperation(_) => "UnsupportedOperationException",
             KmsError::CustomKeyStoreNotFound(_) => "CustomKeyStoreNotFoundException",
+            KmsError::KeyStore(code, _) => code,
             KmsError::DryRun => "DryRunOperationException",
             KmsError::Validation(_) => "ValidationException",
             KmsError::Internal => "KMSInternalException",

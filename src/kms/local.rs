@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use super::keys::{Alias, Key, KeyManager};
+use super::last_usage::UsageLog;
 use super::managed_key::{MANAGED_KEY_DESCRIPTION, managed_key_policy};
 use super::ring::KeyRing;
 use super::root_key::RootKey;
@@ -32,6 +33,8 @@ pub struct LocalKms {
     journal: SealedJournal,
     /// No key rotates automatically before this time (`None`: no key rotates at all).
     rotation_hint: Mutex<Option<OffsetDateTime>>,
+    /// The last cryptographic use of each key (GetKeyLastUsage), in memory only.
+    pub(super) last_usage: UsageLog,
 }
 
 /// Which identifier forms an operation accepts.
@@ -239,6 +242,7 @@ impl LocalKms {
 
     /// The caller's key ring, after deleting its keys whose deletion window has ended.
     pub(crate) fn ring(&self, caller: KmsCaller<'_>) -> std::sync::Arc<KeyRing> {
+        self.last_usage.start_tracking(caller.now);
         let ring = self.rings.get_or_create(caller.account, caller.region);
         let partition = PartitionKey::new(caller.account, caller.region);
         ring.delete_due(&self.journal, &partition, caller.now);
@@ -354,10 +358,12 @@ impl KeyService for LocalKms {
 
     fn reset_all(&self) {
         self.rings.clear();
+        self.last_usage.clear();
     }
 
     fn reset_account(&self, account: &str) {
         self.rings.clear_account(account);
+        self.last_usage.clear_account(account);
     }
 }
 

@@ -18,6 +18,7 @@ pub mod fuzz_support;
 mod grants;
 mod key_spec;
 mod keys;
+mod last_usage;
 mod local;
 mod mac;
 mod managed_key;

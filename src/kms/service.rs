@@ -9,21 +9,30 @@ operations! {
     /// The KMS operations Lockbox serves.
     pub enum Operation for LocalKms {
         write CancelKeyDeletion => ops::cancel_key_deletion;
+        write ConnectCustomKeyStore => stateless(ops::no_such_store);
         write CreateAlias => ops::create_alias;
+        write CreateCustomKeyStore => stateless(ops::create_custom_key_store);
         write CreateGrant => ops::create_grant;
         write CreateKey => ops::create_key;
         read Decrypt => ops::decrypt;
+        read DeriveSharedSecret => ops::derive_shared_secret;
         write DeleteAlias => ops::delete_alias;
+        write DeleteCustomKeyStore => stateless(ops::no_such_store);
+        read DescribeCustomKeyStores => stateless(ops::describe_custom_key_stores);
         read DescribeKey => ops::describe_key;
         write DisableKey => ops::disable_key;
         write DisableKeyRotation => ops::disable_key_rotation;
+        write DisconnectCustomKeyStore => stateless(ops::no_such_store);
         write EnableKey => ops::enable_key;
         write EnableKeyRotation => ops::enable_key_rotation;
         read Encrypt => ops::encrypt;
         read GenerateDataKey => ops::generate_data_key;
         read GenerateDataKeyWithoutPlaintext => ops::generate_data_key_without_plaintext;
+        read GenerateDataKeyPair => ops::generate_data_key_pair;
+        read GenerateDataKeyPairWithoutPlaintext => ops::generate_data_key_pair_without_plaintext;
         read GenerateMac => ops::generate_mac;
         read GenerateRandom => stateless(ops::generate_random);
+        read GetKeyLastUsage => ops::get_key_last_usage;
         read GetKeyPolicy => ops::get_key_policy;
         read GetKeyRotationStatus => ops::get_key_rotation_status;
         read GetPublicKey => ops::get_public_key;
@@ -44,6 +53,7 @@ operations! {
         write TagResource => ops::tag_resource;
         write UntagResource => ops::untag_resource;
         write UpdateAlias => ops::update_alias;
+        write UpdateCustomKeyStore => stateless(ops::update_custom_key_store);
         write UpdateKeyDescription => ops::update_key_description;
         read Verify => ops::verify;
         read VerifyMac => ops::verify_mac;
@@ -59,7 +69,11 @@ impl JsonService for LocalKms {
     const AUDITED_REQUEST_MEMBERS: &'static [&'static str] = &[
         "AliasName",
         "BypassPolicyLockoutSafetyCheck",
+        "CloudHsmClusterId",
         "Constraints",
+        "CustomKeyStoreId",
+        "CustomKeyStoreName",
+        "CustomKeyStoreType",
         "CustomerMasterKeySpec",
         "Description",
         "DestinationEncryptionAlgorithm",
@@ -70,7 +84,9 @@ impl JsonService for LocalKms {
         "EncryptionContext",
         "GrantId",
         "GranteePrincipal",
+        "KeyAgreementAlgorithm",
         "KeyId",
+        "KeyPairSpec",
         "KeySpec",
         "KeyUsage",
         "Limit",
@@ -79,6 +95,7 @@ impl JsonService for LocalKms {
         "MessageType",
         "MultiRegion",
         "Name",
+        "NewCustomKeyStoreName",
         "NumberOfBytes",
         "Operations",
         "Origin",
@@ -93,6 +110,11 @@ impl JsonService for LocalKms {
         "TagKeys",
         "Tags",
         "TargetKeyId",
+        "XksProxyConnectivity",
+        "XksProxyUriEndpoint",
+        "XksProxyUriPath",
+        "XksProxyVpcEndpointServiceName",
+        "XksProxyVpcEndpointServiceOwner",
     ];
     const AUDITED_RESPONSE_MEMBERS: &'static [&'static str] = &[
         "DeletionDate",
@@ -111,7 +133,7 @@ mod tests {
 
     #[test]
     fn every_name_resolves_to_its_operation_and_nothing_else_does() {
-        assert_eq!(Operation::ALL.len(), 39);
+        assert_eq!(Operation::ALL.len(), 49);
         for &op in Operation::ALL {
             assert_eq!(Operation::from_name(op.name()), Some(op));
         }
@@ -119,7 +141,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), Operation::ALL.len());
-        assert_eq!(Operation::from_name("DeriveSharedSecret"), None);
+        assert_eq!(Operation::from_name("NoSuchOperation"), None);
         assert_eq!(Operation::from_name("decrypt"), None);
         assert_eq!(Operation::from_name(""), None);
     }

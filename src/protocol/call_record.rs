@@ -54,6 +54,7 @@ fn call_record<Op: OperationTable>(
         identity: UserIdentity::of_principal(&ctx.principal),
         region: ctx.region.clone(),
         request_id: ctx.request_id.clone(),
+        event_id: ctx.event_id.clone(),
         at: ctx.now,
         source_ip_address: origin.source_ip_address.clone(),
         user_agent: origin.user_agent.clone(),
@@ -79,6 +80,7 @@ mod tests {
     fn ctx() -> RequestCtx {
         RequestCtx {
             request_id: "r".into(),
+            event_id: "e".into(),
             principal: Principal {
                 account_id: "111111111111".into(),
                 arn: "arn:aws:iam::111111111111:root".into(),

@@ -89,7 +89,7 @@ async fn serve(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let (service, operation) =
-        target::split_target(target_header).ok_or_else(|| boxed(CommonError::UnknownOperation))?;
+        target::split_target(target_header).ok_or_else(|| boxed(CommonError::UnknownOperation(None)))?;
 
     let headers: Vec<(&str, &[u8])> = parts
         .headers
@@ -111,10 +111,15 @@ async fn serve(
     tracing::Span::current().record("account", caller.principal.account_id.as_str());
 
     let target =
-        target::resolve(service, operation).ok_or_else(|| boxed(CommonError::UnknownOperation))?;
+        target::resolve(service, operation).ok_or_else(|| {
+            boxed(CommonError::UnknownOperation(Some(target::unknown_operation_message(
+                service, operation,
+            ))))
+        })?;
     tracing::Span::current().record("op", target.operation_name());
     let ctx = RequestCtx {
         request_id: request_id.to_owned(),
+        event_id: crate::crypto::random_uuid(),
         principal: caller.principal,
         region: caller.region,
         now: app.clock.now(),

@@ -29,6 +29,14 @@ impl Service {
         }
     }
 
+    /// The `X-Amz-Target` prefix, the service's name in its model.
+    pub fn target_prefix(self) -> &'static str {
+        match self {
+            Service::SecretsManager => "secretsmanager",
+            Service::Kms => "TrentService",
+        }
+    }
+
     /// The SigV4 signing name that must appear in the credential scope.
     pub fn signing_name(self) -> &'static str {
         match self {
@@ -63,6 +71,23 @@ pub fn split_target(header: &str) -> Option<(Service, &str)> {
     Some((Service::from_target_prefix(prefix)?, operation))
 }
 
+/// The longest part of an unknown operation name quoted back: the header is the client's, and
+/// the answer stays small whatever it sent.
+const MAX_QUOTED_OPERATION: usize = 128;
+
+/// The `UnknownOperationException` text for `operation`, which `service` does not have:
+/// `Unknown operation NoSuchOperation for service TrentService.` (AWS sends no message;
+/// naming what was asked makes a typo or a too-new SDK obvious). A name longer than
+/// [`MAX_QUOTED_OPERATION`] characters is cut, with `...`.
+pub fn unknown_operation_message(service: Service, operation: &str) -> String {
+    let quoted: String = operation.chars().take(MAX_QUOTED_OPERATION).collect();
+    let cut = if quoted.len() < operation.len() { "..." } else { "" };
+    format!(
+        "Unknown operation {quoted}{cut} for service {}.",
+        service.target_prefix()
+    )
+}
+
 /// Resolves the operation name within its service.
 pub fn resolve(service: Service, operation: &str) -> Option<Target> {
     match service {
@@ -86,5 +111,20 @@ mod tests {
         let (kms, op) = split_target("TrentService.DescribeKey").unwrap();
         assert_eq!(kms.signing_name(), "kms");
         assert!(resolve(kms, op).is_some());
+        for service in Service::ALL {
+            assert_eq!(split_target(&format!("{}.X", service.target_prefix())).map(|t| t.0), Some(service));
+        }
+    }
+
+    #[test]
+    fn unknown_operations_are_named_within_bounds() {
+        assert_eq!(
+            unknown_operation_message(Service::Kms, "NoSuchOperation"),
+            "Unknown operation NoSuchOperation for service TrentService."
+        );
+        let long = "x".repeat(10_000);
+        let message = unknown_operation_message(Service::SecretsManager, &long);
+        assert!(message.len() < 200, "{}", message.len());
+        assert!(message.ends_with("... for service secretsmanager."));
     }
 }

@@ -110,6 +110,7 @@ mod tests {
     fn ctx() -> RequestCtx {
         RequestCtx {
             request_id: "r".into(),
+            event_id: "e".into(),
             principal: Principal {
                 account_id: "000000000000".into(),
                 arn: "arn:aws:iam::000000000000:root".into(),

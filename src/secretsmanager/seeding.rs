@@ -76,6 +76,7 @@ pub type SecretExport = SecretSeed;
 fn seed_ctx(account: &str, region: &str, now: OffsetDateTime) -> RequestCtx {
     RequestCtx {
         request_id: "lockbox-seed".to_owned(),
+        event_id: crate::crypto::random_uuid(),
         principal: Principal {
             account_id: account.to_owned(),
             arn: format!("arn:aws:iam::{account}:root"),

@@ -168,13 +168,24 @@ pub fn sign_headers(
     body: &[u8],
     at: SystemTime,
 ) -> Vec<(String, String)> {
+    sign_headers_for(host, headers, body, at, "secretsmanager")
+}
+
+/// Like [`sign_headers`], for the service signing name `service` (e.g. `kms`).
+pub fn sign_headers_for(
+    host: &str,
+    headers: Vec<(String, String)>,
+    body: &[u8],
+    at: SystemTime,
+    service: &str,
+) -> Vec<(String, String)> {
     use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
     use aws_sigv4::sign::v4;
     let identity = Credentials::new("test", "test", None, None, "raw").into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region("us-east-1")
-        .name("secretsmanager")
+        .name(service)
         .time(at)
         .settings(SigningSettings::default())
         .build()

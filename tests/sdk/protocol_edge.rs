@@ -81,6 +81,36 @@ async fn unknown_operations_and_targets() {
 }
 
 #[tokio::test]
+async fn an_unknown_operation_of_a_known_service_is_named_in_the_message() {
+    let server = start().await;
+    for (target, service, message) in [
+        (
+            "TrentService.NoSuchOperation",
+            "kms",
+            "Unknown operation NoSuchOperation for service TrentService.",
+        ),
+        (
+            "secretsmanager.NoSuchOperation",
+            "secretsmanager",
+            "Unknown operation NoSuchOperation for service secretsmanager.",
+        ),
+        (
+            "TrentService.decrypt",
+            "kms",
+            "Unknown operation decrypt for service TrentService.",
+        ),
+    ] {
+        let (status, body) = common::kms::signed_call(&server, target, service, b"{}").await;
+        assert_eq!(status, 400, "{target}");
+        assert_eq!(body["__type"], "UnknownOperationException", "{target}");
+        assert_eq!(body["message"], message, "{target}");
+    }
+    // No service named: no message.
+    let (_, _, body) = raw_call(&server, Some("nosuchservice.Op"), b"{}").await;
+    assert!(json(&body).get("message").is_none(), "{body}");
+}
+
+#[tokio::test]
 async fn malformed_json_and_wrong_types_are_serialization_errors() {
     let server = start().await;
     for body in [

@@ -1,6 +1,7 @@
 //! Asymmetric key material: key pairs of every asymmetric KMS key spec ([`PrivateKey`]),
 //! their PKCS#8 and SubjectPublicKeyInfo encodings, signing and verification with every
-//! KMS signing algorithm (`signing.rs`), and RSA encryption (`encryption.rs`).
+//! KMS signing algorithm (`signing.rs`), RSA encryption (`encryption.rs`) and ECDH key
+//! agreement (`agreement.rs`).
 //!
 //! # Which cryptography, and why
 //!
@@ -29,10 +30,12 @@
 //! ([`PrivateKey`]'s `Debug` shows the spec only); the public key is always derived from the
 //! private key, never stored apart from it.
 
+mod agreement;
 pub mod encryption;
 mod private_key;
 mod signing;
 
+pub use agreement::{PeerKeyError, derive_shared_secret};
 pub use encryption::OaepHash;
 pub use private_key::{MaterialError, PrivateKey};
 pub use signing::{Message, SigningAlgorithm, check_message, sign, verify};

@@ -14,6 +14,8 @@
 //!   because the KeyUsage value of the CMK is SIGN_VERIFY. To perform this operation, the
 //!   KeyUsage value must be ENCRYPT_DECRYPT.", else "KeyUsage X is not compatible with
 //!   KeySpec Y";
+//! - a `CustomKeyStoreId`, or origin `AWS_CLOUDHSM` / `EXTERNAL_KEY_STORE` without one: there
+//!   are no custom key stores (`custom_key_stores.rs`);
 //! - origins other than `AWS_KMS` and multi-Region keys: `UnsupportedOperationException`
 //!   until they are emulated.
 
@@ -23,6 +25,7 @@ use super::super::key_spec::{KeySpec, KeyType, KeyUsage};
 use super::super::keys::{Key, KeyManager};
 use super::super::model::{KeyMetadata, KmsTag};
 use super::super::{KmsCaller, KmsError, LocalKms};
+use super::custom_key_stores::check_key_store;
 use super::input::finish;
 use super::key_policy::{check_policy, validate_policy};
 use super::tags::{check_tags, tag_pairs, validate_tags};
@@ -88,8 +91,7 @@ pub struct CreateKeyInput {
     tags: Option<Vec<KmsTag>>,
     multi_region: Option<bool>,
     /// Typed (a wrong JSON type is a `SerializationException`); custom key stores do not exist
-    /// here.
-    #[allow(dead_code)]
+    /// here (`custom_key_stores::check_key_store`).
     custom_key_store_id: Option<String>,
     /// Typed like `CustomKeyStoreId`.
     #[allow(dead_code)]
@@ -129,6 +131,13 @@ impl CreateKeyInput {
         );
         v.one_of("KeySpec", self.key_spec.as_deref(), &KEY_SPECS);
         v.one_of("Origin", self.origin.as_deref(), &ORIGINS);
+        v.length(
+            "CustomKeyStoreId",
+            self.custom_key_store_id.as_deref(),
+            1,
+            64,
+            Echo::Value,
+        );
         validate_tags(&mut v, self.tags.as_deref());
         validate_policy(&mut v, self.policy.as_deref());
         // Tags are optional, but each given one has both members.
@@ -139,6 +148,7 @@ impl CreateKeyInput {
             self.customer_master_key_spec.as_deref(),
             self.key_usage.as_deref(),
         )?;
+        check_key_store(self.origin.as_deref(), self.custom_key_store_id.as_deref())?;
         let origin = self.origin.as_deref().unwrap_or("AWS_KMS");
         if origin != "AWS_KMS" || self.multi_region == Some(true) {
             return Err(KmsError::UnsupportedOperation(format!(

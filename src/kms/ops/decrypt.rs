@@ -16,6 +16,7 @@ use super::super::asymmetric::encryption;
 use super::super::crypto::{self, Opened};
 use super::super::keys::Key;
 use super::super::{EncryptionContext, KmsError, LocalKms};
+use super::key_last_usage::record_use;
 use super::input::{finish, validate_grant_tokens};
 use super::key_op::{KeyRule, Partition};
 use super::support::{
@@ -251,6 +252,7 @@ pub fn decrypt(
     };
     if let Some(key) = asymmetric_key(&keys, expected.as_deref()) {
         let opened = open_asymmetric(&partition, key, &blob.0, &context, &opening, dry_run)?;
+        record_use(kms, ctx, &opened.key_arn, "Decrypt");
         return Ok(DecryptOutput {
             key_id: opened.key_arn,
             plaintext: SecretBlob::new(opened.plaintext),
@@ -262,6 +264,7 @@ pub fn decrypt(
     if dry_run {
         return Err(KmsError::DryRun);
     }
+    record_use(kms, ctx, &opened.key_arn, "Decrypt");
     Ok(DecryptOutput {
         key_id: opened.key_arn,
         plaintext: SecretBlob::new(opened.plaintext),

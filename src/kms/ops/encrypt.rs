@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::asymmetric::encryption;
 use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
+use super::key_last_usage::record_use;
 use super::input::{finish, validate_grant_tokens, validate_key_id};
 use super::key_op::{KeyRule, read_key};
 use super::support::{
@@ -108,4 +109,5 @@ pub fn encrypt(
             encryption_algorithm: algorithm.as_str(),
         })
     })
+    .inspect(|out| record_use(kms, ctx, &out.key_id, "Encrypt"))
 }

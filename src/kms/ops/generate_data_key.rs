@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 
 use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
 use super::decrypt::{RecipientInfo, refuse_recipient};
+use super::key_last_usage::record_use;
 use super::input::{finish, validate_grant_tokens, validate_key_id};
 use super::key_op::{KeyRule, read_key};
 use super::support::check_grant_tokens;
@@ -129,6 +130,7 @@ fn generate(
             key_material_id: sealed.key_material_id,
         })
     })
+    .inspect(|out| record_use(kms, ctx, &out.key_id, action.trim_start_matches("kms:")))
 }
 
 /// `length` bytes from the thread-local CSPRNG, in a zeroizing buffer.

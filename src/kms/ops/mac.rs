@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::super::key_spec::KeyUsage;
 use super::super::keys::Key;
 use super::super::{KmsError, LocalKms, mac};
+use super::key_last_usage::record_use;
 use super::input::{finish, validate_grant_tokens, validate_key_id};
 use super::key_op::{KeyRule, read_key};
 use super::support::check_grant_tokens;
@@ -179,6 +180,7 @@ pub fn generate_mac(
             key_id: key.arn.clone(),
         })
     })
+    .inspect(|out| record_use(kms, ctx, &out.key_id, "GenerateMac"))
 }
 
 /// Serves VerifyMac.
@@ -201,4 +203,5 @@ pub fn verify_mac(
             mac_algorithm: algorithm,
         })
     })
+    .inspect(|out| record_use(kms, ctx, &out.key_id, "VerifyMac"))
 }

@@ -6,14 +6,18 @@
 mod aliases;
 mod create_grant;
 mod create_key;
+mod custom_key_stores;
 mod decrypt;
 mod describe_key;
 mod encrypt;
+mod derive_shared_secret;
 mod generate_data_key;
+mod generate_data_key_pair;
 mod generate_random;
 mod get_public_key;
 mod input;
 mod key_deletion;
+mod key_last_usage;
 mod key_op;
 mod key_policy;
 mod key_rotation;
@@ -36,13 +40,21 @@ mod wire_type_tests;
 pub use aliases::{create_alias, delete_alias, update_alias};
 pub use create_grant::create_grant;
 pub use create_key::create_key;
+pub use custom_key_stores::{
+    create_custom_key_store, describe_custom_key_stores, no_such_store, update_custom_key_store,
+};
 pub use decrypt::decrypt;
 pub use describe_key::describe_key;
 pub use encrypt::encrypt;
+pub use derive_shared_secret::derive_shared_secret;
 pub use generate_data_key::{generate_data_key, generate_data_key_without_plaintext};
+pub use generate_data_key_pair::{
+    generate_data_key_pair, generate_data_key_pair_without_plaintext,
+};
 pub use generate_random::generate_random;
 pub use get_public_key::get_public_key;
 pub use key_deletion::{cancel_key_deletion, schedule_key_deletion};
+pub use key_last_usage::get_key_last_usage;
 pub use key_policy::{get_key_policy, list_key_policies, put_key_policy};
 pub use key_rotation::{disable_key_rotation, enable_key_rotation, get_key_rotation_status};
 pub use key_state::{disable_key, enable_key, update_key_description};

@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 use super::super::asymmetric::encryption;
 use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
 use super::decrypt::{Opening, asymmetric_key, open_asymmetric, open_blob, validate_ciphertext};
+use super::key_last_usage::record_use;
 use super::input::{finish, validate_grant_tokens};
 use super::key_op::{KeyRule, Partition};
 use super::support::{
@@ -201,6 +202,8 @@ pub fn re_encrypt(
             (sealed.blob, Some(sealed.key_material_id))
         }
     };
+    record_use(kms, ctx, &source.key_arn, "ReEncrypt");
+    record_use(kms, ctx, &destination.arn, "ReEncrypt");
     Ok(ReEncryptOutput {
         ciphertext_blob: SecretBlob::new(blob),
         source_key_id: source.key_arn,

@@ -13,6 +13,7 @@ use super::super::asymmetric::{self, Message, PrivateKey, SigningAlgorithm};
 use super::super::key_spec::KeyUsage;
 use super::super::keys::Key;
 use super::super::{KmsError, LocalKms};
+use super::key_last_usage::record_use;
 use super::input::{finish, validate_grant_tokens, validate_key_id};
 use super::key_op::{KeyRule, read_key};
 use super::support::check_grant_tokens;
@@ -226,6 +227,7 @@ pub fn sign(kms: &LocalKms, ctx: &RequestCtx, input: SignInput) -> Result<SignOu
             })
         },
     )
+    .inspect(|out| record_use(kms, ctx, &out.key_id, "Sign"))
 }
 
 /// Serves Verify.
@@ -254,4 +256,5 @@ pub fn verify(
             })
         },
     )
+    .inspect(|out| record_use(kms, ctx, &out.key_id, "Verify"))
 }
