@@ -70,7 +70,6 @@ async fn two_keys_on_a_curve_agree_on_a_secret_of_its_size() {
 
 #[tokio::test]
 async fn the_secret_is_the_ecdh_x_coordinate_an_offline_peer_computes() {
-    use p256::elliptic_curve::group::Curve as _;
     use p256::elliptic_curve::point::AffineCoordinates as _;
     let server = start().await;
     let kms = kms_client(&server);

@@ -20,7 +20,7 @@ async fn last_usage(server: &lockbox::ServerHandle, key: &str) -> Value {
 
 /// The `eventID` of the audit record of the request `request_id`.
 async fn event_id_of(server: &lockbox::ServerHandle, request_id: &str) -> String {
-    let body = crate::common::admin::admin_call(server, "GET", "/_lockbox/events", None)
+    let body = crate::common::admin::admin_call(server, "GET", "/_lockbox/events?calls=direct", None)
         .await
         .json();
     let records = body["Records"].as_array().unwrap();

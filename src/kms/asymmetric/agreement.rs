@@ -98,7 +98,8 @@ fn shared_x<C: CurveArithmetic>(
     peer: &PublicKey<C>,
 ) -> Zeroizing<Vec<u8>> {
     let product = (peer.to_projective() * secret.as_ref()).to_affine();
-    Zeroizing::new(product.x().as_ref().to_vec())
+    let x = product.x();
+    Zeroizing::new(AsRef::<[u8]>::as_ref(&x).to_vec())
 }
 
 #[cfg(test)]

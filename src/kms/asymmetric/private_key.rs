@@ -184,6 +184,24 @@ impl PrivateKey {
         Ok(Zeroizing::new(document.as_bytes().to_vec()))
     }
 
+    /// The private key as a version-1 (RFC 5208) PKCS#8 `PrivateKeyInfo` in DER, in a
+    /// zeroizing buffer: what GenerateDataKeyPair hands out. The same as
+    /// [`PrivateKey::to_pkcs8_der`] but for Ed25519, which is written as RFC 8410's 48-byte
+    /// form without the optional public key (a version-2 `OneAsymmetricKey` otherwise).
+    pub fn to_pkcs8_v1_der(&self) -> Result<Zeroizing<Vec<u8>>, MaterialError> {
+        let PrivateKey::Ed25519(key) = self else {
+            return self.to_pkcs8_der();
+        };
+        let bytes = ed25519_dalek::ed25519::pkcs8::KeypairBytes {
+            secret_key: key.to_bytes(),
+            public_key: None,
+        };
+        let document = bytes
+            .to_pkcs8_der()
+            .map_err(|_| MaterialError::Encoding)?;
+        Ok(Zeroizing::new(document.as_bytes().to_vec()))
+    }
+
     /// The public key as DER SubjectPublicKeyInfo (RFC 5280), as GetPublicKey returns it.
     pub fn public_key_der(&self) -> Result<Vec<u8>, MaterialError> {
         let document = match self {
@@ -230,6 +248,21 @@ mod tests {
             assert_eq!(back.public_key_der().unwrap(), public);
             assert!(!format!("{key:?}").contains(&hex::encode(&der[..])));
         }
+    }
+
+    #[test]
+    fn version_one_pkcs8_is_rfc_8410_for_ed25519_and_unchanged_otherwise() {
+        let ed = PrivateKey::generate(KeySpec::EccNistEdwards25519).unwrap();
+        let v1 = ed.to_pkcs8_v1_der().unwrap();
+        assert_eq!(v1.len(), 48);
+        assert_eq!(ed.to_pkcs8_der().unwrap().len(), 83);
+        let back = PrivateKey::from_pkcs8_der(KeySpec::EccNistEdwards25519, &v1).unwrap();
+        assert_eq!(back.public_key_der().unwrap(), ed.public_key_der().unwrap());
+        let p256 = PrivateKey::generate(KeySpec::EccNistP256).unwrap();
+        assert_eq!(
+            p256.to_pkcs8_v1_der().unwrap(),
+            p256.to_pkcs8_der().unwrap()
+        );
     }
 
     #[test]

@@ -205,7 +205,10 @@ impl StoreSettings {
         if let Some(credential) = &self.xks_proxy_authentication_credential {
             let access = credential.access_key_id.as_deref();
             let secret = credential.raw_secret_access_key.as_deref();
-            v.required("XksProxyAuthenticationCredential.AccessKeyId", access);
+            v.required(
+                "XksProxyAuthenticationCredential.AccessKeyId",
+                credential.access_key_id.as_ref(),
+            );
             v.length(
                 "XksProxyAuthenticationCredential.AccessKeyId",
                 access,
@@ -213,7 +216,10 @@ impl StoreSettings {
                 30,
                 Echo::Redact,
             );
-            v.required("XksProxyAuthenticationCredential.RawSecretAccessKey", secret);
+            v.required(
+                "XksProxyAuthenticationCredential.RawSecretAccessKey",
+                credential.raw_secret_access_key.as_ref(),
+            );
             v.length(
                 "XksProxyAuthenticationCredential.RawSecretAccessKey",
                 secret,

@@ -160,7 +160,7 @@ fn generate(
         tracing::error!(%error, "generating a data key pair");
         KmsError::Internal
     })?;
-    let private_der = pair.to_pkcs8_der().map_err(|_| KmsError::Internal)?;
+    let private_der = pair.to_pkcs8_v1_der().map_err(|_| KmsError::Internal)?;
     let public_key = pair.public_key_der().map_err(|_| KmsError::Internal)?;
     drop(pair);
     read_key(kms, ctx, &request.key_id, rule, |key| {
