@@ -88,8 +88,8 @@ async fn serve(
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let (service, operation) =
-        target::split_target(target_header).ok_or_else(|| boxed(CommonError::UnknownOperation(None)))?;
+    let (service, operation) = target::split_target(target_header)
+        .ok_or_else(|| boxed(CommonError::UnknownOperation(None)))?;
 
     let headers: Vec<(&str, &[u8])> = parts
         .headers
@@ -110,12 +110,11 @@ async fn serve(
         .map_err(boxed)?;
     tracing::Span::current().record("account", caller.principal.account_id.as_str());
 
-    let target =
-        target::resolve(service, operation).ok_or_else(|| {
-            boxed(CommonError::UnknownOperation(Some(target::unknown_operation_message(
-                service, operation,
-            ))))
-        })?;
+    let target = target::resolve(service, operation).ok_or_else(|| {
+        boxed(CommonError::UnknownOperation(Some(
+            target::unknown_operation_message(service, operation),
+        )))
+    })?;
     tracing::Span::current().record("op", target.operation_name());
     let ctx = RequestCtx {
         request_id: request_id.to_owned(),

@@ -81,7 +81,11 @@ const MAX_QUOTED_OPERATION: usize = 128;
 /// [`MAX_QUOTED_OPERATION`] characters is cut, with `...`.
 pub fn unknown_operation_message(service: Service, operation: &str) -> String {
     let quoted: String = operation.chars().take(MAX_QUOTED_OPERATION).collect();
-    let cut = if quoted.len() < operation.len() { "..." } else { "" };
+    let cut = if quoted.len() < operation.len() {
+        "..."
+    } else {
+        ""
+    };
     format!(
         "Unknown operation {quoted}{cut} for service {}.",
         service.target_prefix()
@@ -112,7 +116,10 @@ mod tests {
         assert_eq!(kms.signing_name(), "kms");
         assert!(resolve(kms, op).is_some());
         for service in Service::ALL {
-            assert_eq!(split_target(&format!("{}.X", service.target_prefix())).map(|t| t.0), Some(service));
+            assert_eq!(
+                split_target(&format!("{}.X", service.target_prefix())).map(|t| t.0),
+                Some(service)
+            );
         }
     }
 

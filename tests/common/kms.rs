@@ -51,7 +51,8 @@ pub async fn signed_call(
         ),
         ("x-amz-target".to_owned(), target.to_owned()),
     ];
-    let headers = super::sign_headers_for(&host, headers, body, std::time::SystemTime::now(), service);
+    let headers =
+        super::sign_headers_for(&host, headers, body, std::time::SystemTime::now(), service);
     let mut request = reqwest::Client::new()
         .post(format!("{}/", server.endpoint_url()))
         .body(body.to_vec());

@@ -50,10 +50,8 @@ async fn two_keys_on_a_curve_agree_on_a_secret_of_its_size() {
     ] {
         let alice = new_key(&kms, spec, "KEY_AGREEMENT").await;
         let bob = new_key(&kms, spec, "KEY_AGREEMENT").await;
-        let (alice_public, bob_public) = (
-            public_key(&kms, &alice).await,
-            public_key(&kms, &bob).await,
-        );
+        let (alice_public, bob_public) =
+            (public_key(&kms, &alice).await, public_key(&kms, &bob).await);
         let ours = derive(&kms, &alice, &bob_public).send().await.unwrap();
         let theirs = derive(&kms, &bob, &alice_public).send().await.unwrap();
         let secret = ours.shared_secret().unwrap().as_ref();
@@ -109,7 +107,12 @@ async fn peer_keys_and_keys_that_do_not_fit_are_refused() {
     // A signing key's public key on the same curve is a valid peer key.
     let peer = public_key(&kms, &signing).await;
     assert_eq!(
-        derive(&kms, &key, &peer).send().await.unwrap().shared_secret().map(|s| s.as_ref().len()),
+        derive(&kms, &key, &peer)
+            .send()
+            .await
+            .unwrap()
+            .shared_secret()
+            .map(|s| s.as_ref().len()),
         Some(32)
     );
     let rsa = public_key(&kms, &new_key(&kms, "RSA_2048", "SIGN_VERIFY").await).await;

@@ -5,8 +5,8 @@
 //! refused.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use aws_sdk_kms::primitives::Blob;
 use aws_sdk_kms::operation::RequestId as _;
+use aws_sdk_kms::primitives::Blob;
 use serde_json::{Value, json};
 
 use crate::common::kms::{kms_call, new_key};
@@ -20,9 +20,10 @@ async fn last_usage(server: &lockbox::ServerHandle, key: &str) -> Value {
 
 /// The `eventID` of the audit record of the request `request_id`.
 async fn event_id_of(server: &lockbox::ServerHandle, request_id: &str) -> String {
-    let body = crate::common::admin::admin_call(server, "GET", "/_lockbox/events?calls=direct", None)
-        .await
-        .json();
+    let body =
+        crate::common::admin::admin_call(server, "GET", "/_lockbox/events?calls=direct", None)
+            .await
+            .json();
     let records = body["Records"].as_array().unwrap();
     let record = records
         .iter()

@@ -145,10 +145,7 @@ async fn pairs_are_fresh_and_the_variant_without_plaintext_omits_it() {
         .await
         .unwrap();
     assert_eq!(without.key_id(), Some(arn.as_str()));
-    assert_eq!(
-        without.key_pair_spec(),
-        Some(&DataKeyPairSpec::EccNistP384)
-    );
+    assert_eq!(without.key_pair_spec(), Some(&DataKeyPairSpec::EccNistP384));
     assert_eq!(without.key_material_id().map(str::len), Some(64));
     let opened = kms
         .decrypt()

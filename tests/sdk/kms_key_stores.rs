@@ -5,8 +5,7 @@
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use aws_sdk_kms::types::{
-    CustomKeyStoreType, OriginType, XksProxyAuthenticationCredentialType,
-    XksProxyConnectivityType,
+    CustomKeyStoreType, OriginType, XksProxyAuthenticationCredentialType, XksProxyConnectivityType,
 };
 
 use crate::common::{assert_error, kms_client, start};
@@ -144,20 +143,14 @@ async fn creating_a_store_fails_on_the_missing_cluster_or_proxy() {
     assert_error(
         xks()
             .xks_proxy_connectivity(XksProxyConnectivityType::VpcEndpointService)
-            .xks_proxy_vpc_endpoint_service_name(
-                "com.amazonaws.vpce.us-east-1.vpce-svc-example",
-            )
+            .xks_proxy_vpc_endpoint_service_name("com.amazonaws.vpce.us-east-1.vpce-svc-example")
             .send()
             .await,
         "XksProxyVpcEndpointServiceNotFoundException",
         "The VPC endpoint service com.amazonaws.vpce.us-east-1.vpce-svc-example was not found.",
     );
-    let (code, message) = crate::common::error_of(
-        xks()
-            .xks_proxy_uri_path("kms/xks/v1")
-            .send()
-            .await,
-    );
+    let (code, message) =
+        crate::common::error_of(xks().xks_proxy_uri_path("kms/xks/v1").send().await);
     assert_eq!(code, "ValidationException");
     assert!(message.contains("at 'xksProxyUriPath'"), "{message}");
     // The proxy secret is never echoed.

@@ -196,9 +196,7 @@ impl PrivateKey {
             secret_key: key.to_bytes(),
             public_key: None,
         };
-        let document = bytes
-            .to_pkcs8_der()
-            .map_err(|_| MaterialError::Encoding)?;
+        let document = bytes.to_pkcs8_der().map_err(|_| MaterialError::Encoding)?;
         Ok(Zeroizing::new(document.as_bytes().to_vec()))
     }
 

@@ -50,12 +50,15 @@ pub struct XksProxyAuthenticationCredential {
     raw_secret_access_key: Option<String>,
 }
 
-/// The members CreateCustomKeyStore and UpdateCustomKeyStore share.
+/// CreateCustomKeyStore input.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct StoreSettings {
+pub struct CreateCustomKeyStoreInput {
+    custom_key_store_name: Option<String>,
     cloud_hsm_cluster_id: Option<String>,
+    trust_anchor_certificate: Option<String>,
     key_store_password: Option<String>,
+    custom_key_store_type: Option<String>,
     xks_proxy_uri_endpoint: Option<String>,
     xks_proxy_uri_path: Option<String>,
     xks_proxy_vpc_endpoint_service_name: Option<String>,
@@ -64,25 +67,70 @@ pub struct StoreSettings {
     xks_proxy_connectivity: Option<String>,
 }
 
-/// CreateCustomKeyStore input.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CreateCustomKeyStoreInput {
-    custom_key_store_name: Option<String>,
-    trust_anchor_certificate: Option<String>,
-    custom_key_store_type: Option<String>,
-    #[serde(flatten)]
-    settings: StoreSettings,
-}
-
 /// UpdateCustomKeyStore input.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UpdateCustomKeyStoreInput {
     custom_key_store_id: Option<String>,
     new_custom_key_store_name: Option<String>,
-    #[serde(flatten)]
-    settings: StoreSettings,
+    key_store_password: Option<String>,
+    cloud_hsm_cluster_id: Option<String>,
+    xks_proxy_uri_endpoint: Option<String>,
+    xks_proxy_uri_path: Option<String>,
+    xks_proxy_vpc_endpoint_service_name: Option<String>,
+    xks_proxy_vpc_endpoint_service_owner: Option<String>,
+    xks_proxy_authentication_credential: Option<XksProxyAuthenticationCredential>,
+    xks_proxy_connectivity: Option<String>,
+}
+
+/// The members CreateCustomKeyStore and UpdateCustomKeyStore share, borrowed for validation.
+struct StoreSettings<'a> {
+    cloud_hsm_cluster_id: Option<&'a str>,
+    key_store_password: Option<&'a str>,
+    xks_proxy_uri_endpoint: Option<&'a str>,
+    xks_proxy_uri_path: Option<&'a str>,
+    xks_proxy_vpc_endpoint_service_name: Option<&'a str>,
+    xks_proxy_vpc_endpoint_service_owner: Option<&'a str>,
+    xks_proxy_authentication_credential: Option<&'a XksProxyAuthenticationCredential>,
+    xks_proxy_connectivity: Option<&'a str>,
+}
+
+impl CreateCustomKeyStoreInput {
+    fn settings(&self) -> StoreSettings<'_> {
+        StoreSettings {
+            cloud_hsm_cluster_id: self.cloud_hsm_cluster_id.as_deref(),
+            key_store_password: self.key_store_password.as_deref(),
+            xks_proxy_uri_endpoint: self.xks_proxy_uri_endpoint.as_deref(),
+            xks_proxy_uri_path: self.xks_proxy_uri_path.as_deref(),
+            xks_proxy_vpc_endpoint_service_name: self
+                .xks_proxy_vpc_endpoint_service_name
+                .as_deref(),
+            xks_proxy_vpc_endpoint_service_owner: self
+                .xks_proxy_vpc_endpoint_service_owner
+                .as_deref(),
+            xks_proxy_authentication_credential: self.xks_proxy_authentication_credential.as_ref(),
+            xks_proxy_connectivity: self.xks_proxy_connectivity.as_deref(),
+        }
+    }
+}
+
+impl UpdateCustomKeyStoreInput {
+    fn settings(&self) -> StoreSettings<'_> {
+        StoreSettings {
+            cloud_hsm_cluster_id: self.cloud_hsm_cluster_id.as_deref(),
+            key_store_password: self.key_store_password.as_deref(),
+            xks_proxy_uri_endpoint: self.xks_proxy_uri_endpoint.as_deref(),
+            xks_proxy_uri_path: self.xks_proxy_uri_path.as_deref(),
+            xks_proxy_vpc_endpoint_service_name: self
+                .xks_proxy_vpc_endpoint_service_name
+                .as_deref(),
+            xks_proxy_vpc_endpoint_service_owner: self
+                .xks_proxy_vpc_endpoint_service_owner
+                .as_deref(),
+            xks_proxy_authentication_credential: self.xks_proxy_authentication_credential.as_ref(),
+            xks_proxy_connectivity: self.xks_proxy_connectivity.as_deref(),
+        }
+    }
 }
 
 /// DescribeCustomKeyStores input.
@@ -112,7 +160,13 @@ pub struct DescribeCustomKeyStoresOutput {
 
 fn validate_store_id(v: &mut Validator, id: Option<&String>) {
     v.required("CustomKeyStoreId", id);
-    v.length("CustomKeyStoreId", id.map(String::as_str), 1, 64, Echo::Value);
+    v.length(
+        "CustomKeyStoreId",
+        id.map(String::as_str),
+        1,
+        64,
+        Echo::Value,
+    );
 }
 
 fn is_cluster_id(value: &str) -> bool {
@@ -153,10 +207,10 @@ fn is_account_id(value: &str) -> bool {
     value.len() == 12 && value.chars().all(|c| c.is_ascii_digit())
 }
 
-impl StoreSettings {
+impl StoreSettings<'_> {
     /// The model's constraints of the shared members, in member order.
     fn validate(&self, v: &mut Validator) {
-        let cluster = self.cloud_hsm_cluster_id.as_deref();
+        let cluster = self.cloud_hsm_cluster_id;
         v.length("CloudHsmClusterId", cluster, 19, 24, Echo::Value);
         v.pattern(
             "CloudHsmClusterId",
@@ -166,12 +220,12 @@ impl StoreSettings {
         );
         v.length(
             "KeyStorePassword",
-            self.key_store_password.as_deref(),
+            self.key_store_password,
             7,
             32,
             Echo::Redact,
         );
-        let endpoint = self.xks_proxy_uri_endpoint.as_deref();
+        let endpoint = self.xks_proxy_uri_endpoint;
         v.length("XksProxyUriEndpoint", endpoint, 10, 128, Echo::Value);
         v.pattern(
             "XksProxyUriEndpoint",
@@ -179,7 +233,7 @@ impl StoreSettings {
             "^https://[a-zA-Z0-9.-]+$",
             is_https_endpoint,
         );
-        let path = self.xks_proxy_uri_path.as_deref();
+        let path = self.xks_proxy_uri_path;
         v.length("XksProxyUriPath", path, 10, 128, Echo::Value);
         v.pattern(
             "XksProxyUriPath",
@@ -189,20 +243,26 @@ impl StoreSettings {
         );
         v.length(
             "XksProxyVpcEndpointServiceName",
-            self.xks_proxy_vpc_endpoint_service_name.as_deref(),
+            self.xks_proxy_vpc_endpoint_service_name,
             20,
             64,
             Echo::Value,
         );
-        let owner = self.xks_proxy_vpc_endpoint_service_owner.as_deref();
-        v.length("XksProxyVpcEndpointServiceOwner", owner, 12, 12, Echo::Value);
+        let owner = self.xks_proxy_vpc_endpoint_service_owner;
+        v.length(
+            "XksProxyVpcEndpointServiceOwner",
+            owner,
+            12,
+            12,
+            Echo::Value,
+        );
         v.pattern(
             "XksProxyVpcEndpointServiceOwner",
             owner,
             "[0-9]{12}",
             is_account_id,
         );
-        if let Some(credential) = &self.xks_proxy_authentication_credential {
+        if let Some(credential) = self.xks_proxy_authentication_credential {
             let access = credential.access_key_id.as_deref();
             let secret = credential.raw_secret_access_key.as_deref();
             v.required(
@@ -230,7 +290,7 @@ impl StoreSettings {
         }
         v.one_of(
             "XksProxyConnectivity",
-            self.xks_proxy_connectivity.as_deref(),
+            self.xks_proxy_connectivity,
             &CONNECTIVITY,
         );
     }
@@ -244,8 +304,15 @@ pub fn create_custom_key_store(
     let mut v = Validator::new();
     let name = input.custom_key_store_name.as_ref();
     v.required("CustomKeyStoreName", name);
-    v.length("CustomKeyStoreName", name.map(String::as_str), 1, 256, Echo::Value);
-    input.settings.validate(&mut v);
+    v.length(
+        "CustomKeyStoreName",
+        name.map(String::as_str),
+        1,
+        256,
+        Echo::Value,
+    );
+    let settings = input.settings();
+    settings.validate(&mut v);
     v.length(
         "TrustAnchorCertificate",
         input.trust_anchor_certificate.as_deref(),
@@ -259,34 +326,30 @@ pub fn create_custom_key_store(
         &STORE_TYPES,
     );
     v.finish()?;
-    let settings = &input.settings;
     match input.custom_key_store_type.as_deref() {
-        Some("EXTERNAL_KEY_STORE") => {
-            match settings.xks_proxy_connectivity.as_deref() {
-                Some("VPC_ENDPOINT_SERVICE") => Err(KmsError::KeyStore(
-                    "XksProxyVpcEndpointServiceNotFoundException",
-                    format!(
-                        "The VPC endpoint service {} was not found.",
-                        settings
-                            .xks_proxy_vpc_endpoint_service_name
-                            .as_deref()
-                            .unwrap_or_default()
-                    ),
-                )),
-                _ => Err(KmsError::KeyStore(
-                    "XksProxyUriUnreachableException",
-                    format!(
-                        "KMS cannot reach the external key store proxy at {}.",
-                        settings.xks_proxy_uri_endpoint.as_deref().unwrap_or_default()
-                    ),
-                )),
-            }
-        }
+        Some("EXTERNAL_KEY_STORE") => match settings.xks_proxy_connectivity {
+            Some("VPC_ENDPOINT_SERVICE") => Err(KmsError::KeyStore(
+                "XksProxyVpcEndpointServiceNotFoundException",
+                format!(
+                    "The VPC endpoint service {} was not found.",
+                    settings
+                        .xks_proxy_vpc_endpoint_service_name
+                        .unwrap_or_default()
+                ),
+            )),
+            _ => Err(KmsError::KeyStore(
+                "XksProxyUriUnreachableException",
+                format!(
+                    "KMS cannot reach the external key store proxy at {}.",
+                    settings.xks_proxy_uri_endpoint.unwrap_or_default()
+                ),
+            )),
+        },
         _ => Err(KmsError::KeyStore(
             "CloudHsmClusterNotFoundException",
             format!(
                 "The CloudHSM cluster {} was not found.",
-                settings.cloud_hsm_cluster_id.as_deref().unwrap_or_default()
+                settings.cloud_hsm_cluster_id.unwrap_or_default()
             ),
         )),
     }
@@ -314,7 +377,7 @@ pub fn update_custom_key_store(input: UpdateCustomKeyStoreInput) -> Result<(), K
         256,
         Echo::Value,
     );
-    input.settings.validate(&mut v);
+    input.settings().validate(&mut v);
     v.finish()?;
     Err(store_not_found(
         input.custom_key_store_id.as_deref().unwrap_or_default(),
@@ -354,7 +417,10 @@ pub fn describe_custom_key_stores(
 
 /// CreateKey's check of a key in a custom key store (see the module doc); run after the
 /// model's constraints.
-pub fn check_key_store(origin: Option<&str>, custom_key_store_id: Option<&str>) -> Result<(), KmsError> {
+pub fn check_key_store(
+    origin: Option<&str>,
+    custom_key_store_id: Option<&str>,
+) -> Result<(), KmsError> {
     if let Some(id) = custom_key_store_id {
         return Err(store_not_found(id));
     }

@@ -16,8 +16,8 @@ use super::super::asymmetric::encryption;
 use super::super::crypto::{self, Opened};
 use super::super::keys::Key;
 use super::super::{EncryptionContext, KmsError, LocalKms};
-use super::key_last_usage::record_use;
 use super::input::{finish, validate_grant_tokens};
+use super::key_last_usage::record_use;
 use super::key_op::{KeyRule, Partition};
 use super::support::{
     DRY_RUN_MODIFIERS, ENCRYPTION_ALGORITHMS, Encryption, SYMMETRIC_DEFAULT, check_algorithm,

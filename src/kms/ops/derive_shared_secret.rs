@@ -18,8 +18,8 @@ use super::super::key_spec::KeyUsage;
 use super::super::keys::Key;
 use super::super::{KmsError, LocalKms};
 use super::decrypt::{RecipientInfo, refuse_recipient};
-use super::key_last_usage::record_use;
 use super::input::{finish, validate_grant_tokens, validate_key_id};
+use super::key_last_usage::record_use;
 use super::key_op::{KeyRule, read_key};
 use super::support::check_grant_tokens;
 use crate::api::ctx::RequestCtx;
@@ -65,7 +65,10 @@ impl DeriveSharedSecretInput {
     fn validate(self) -> Result<ValidDerive, KmsError> {
         let mut v = Validator::new();
         validate_key_id(&mut v, self.key_id.as_ref());
-        v.required("KeyAgreementAlgorithm", self.key_agreement_algorithm.as_ref());
+        v.required(
+            "KeyAgreementAlgorithm",
+            self.key_agreement_algorithm.as_ref(),
+        );
         v.one_of(
             "KeyAgreementAlgorithm",
             self.key_agreement_algorithm.as_deref(),

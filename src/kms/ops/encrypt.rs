@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::super::asymmetric::encryption;
 use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
-use super::key_last_usage::record_use;
 use super::input::{finish, validate_grant_tokens, validate_key_id};
+use super::key_last_usage::record_use;
 use super::key_op::{KeyRule, read_key};
 use super::support::{
     ENCRYPTION_ALGORITHMS, Encryption, check_algorithm, check_grant_tokens, rsa_key,

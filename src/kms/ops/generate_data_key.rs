@@ -10,8 +10,8 @@ use zeroize::Zeroizing;
 
 use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
 use super::decrypt::{RecipientInfo, refuse_recipient};
-use super::key_last_usage::record_use;
 use super::input::{finish, validate_grant_tokens, validate_key_id};
+use super::key_last_usage::record_use;
 use super::key_op::{KeyRule, read_key};
 use super::support::check_grant_tokens;
 use crate::api::ctx::RequestCtx;

@@ -22,8 +22,8 @@ use super::super::key_spec::KeySpec;
 use super::super::keys::Key;
 use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
 use super::decrypt::{RecipientInfo, refuse_recipient};
-use super::key_last_usage::record_use;
 use super::input::{finish, validate_grant_tokens, validate_key_id};
+use super::key_last_usage::record_use;
 use super::key_op::{KeyRule, read_key};
 use super::support::check_grant_tokens;
 use crate::api::ctx::RequestCtx;
@@ -168,8 +168,7 @@ fn generate(
         let sealed = crypto::seal(key, &private_der, &request.context)?;
         Ok(GenerateDataKeyPairOutput {
             private_key_ciphertext_blob: SecretBlob::new(sealed.blob),
-            private_key_plaintext: with_plaintext
-                .then(|| SecretBlob::new(private_der.clone())),
+            private_key_plaintext: with_plaintext.then(|| SecretBlob::new(private_der.clone())),
             public_key: SecretBlob::new(public_key),
             key_id: key.arn.clone(),
             key_pair_spec: request.spec.as_str(),

@@ -8,9 +8,9 @@ mod create_grant;
 mod create_key;
 mod custom_key_stores;
 mod decrypt;
+mod derive_shared_secret;
 mod describe_key;
 mod encrypt;
-mod derive_shared_secret;
 mod generate_data_key;
 mod generate_data_key_pair;
 mod generate_random;
@@ -44,9 +44,9 @@ pub use custom_key_stores::{
     create_custom_key_store, describe_custom_key_stores, no_such_store, update_custom_key_store,
 };
 pub use decrypt::decrypt;
+pub use derive_shared_secret::derive_shared_secret;
 pub use describe_key::describe_key;
 pub use encrypt::encrypt;
-pub use derive_shared_secret::derive_shared_secret;
 pub use generate_data_key::{generate_data_key, generate_data_key_without_plaintext};
 pub use generate_data_key_pair::{
     generate_data_key_pair, generate_data_key_pair_without_plaintext,

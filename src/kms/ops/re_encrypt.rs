@@ -12,8 +12,8 @@ use zeroize::Zeroizing;
 use super::super::asymmetric::encryption;
 use super::super::{EncryptionContext, KmsError, LocalKms, crypto};
 use super::decrypt::{Opening, asymmetric_key, open_asymmetric, open_blob, validate_ciphertext};
-use super::key_last_usage::record_use;
 use super::input::{finish, validate_grant_tokens};
+use super::key_last_usage::record_use;
 use super::key_op::{KeyRule, Partition};
 use super::support::{
     DRY_RUN_MODIFIERS, ENCRYPTION_ALGORITHMS, Encryption, SYMMETRIC_DEFAULT, check_algorithm,
