@@ -97,6 +97,8 @@ pub struct KmsCall {
     pub region: String,
     /// The Secrets Manager request id.
     pub request_id: String,
+    /// The record's `eventID` (made by the caller, so a key's last use can name it).
+    pub event_id: String,
     /// When it happened (virtual clock).
     pub at: OffsetDateTime,
     /// The KMS error code, when the call failed.
@@ -278,6 +280,7 @@ impl AuditRecord {
             request_parameters,
             read_only: true,
             resources: json!([{"ARN": call.key_arn, "accountId": account, "type": "AWS::KMS::Key"}]),
+            event_id: call.event_id,
             ..AuditRecord::management_event(
                 identity,
                 call.at,

@@ -11,6 +11,7 @@ fn record(account: &str) -> AuditRecord {
         identity: UserIdentity::root(account, "test"),
         region: "us-east-1".into(),
         request_id: "r".into(),
+        event_id: "e".into(),
         at: time::OffsetDateTime::UNIX_EPOCH,
         error_code: None,
     })
@@ -121,6 +122,7 @@ fn relayed_call(account: &str) -> record::KmsCall {
         identity: UserIdentity::root(account, "test"),
         region: "us-east-1".into(),
         request_id: "r".into(),
+        event_id: "e".into(),
         at: time::OffsetDateTime::UNIX_EPOCH,
         error_code: None,
     }

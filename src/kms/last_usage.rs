@@ -2,7 +2,8 @@
 //!
 //! KMS tracks twelve operations (the model's `KeyLastUsageTrackingOperation`): a successful
 //! call of one of them records, for every key it used (ReEncrypt: both), the operation, the
-//! virtual time, the request id and the CloudTrail event id of its audit record. DryRun
+//! virtual time, the request id and the CloudTrail event id of its audit record; so do the
+//! GenerateDataKey and Decrypt calls Secrets Manager makes for a caller. DryRun
 //! calls and failures record nothing, nor do GetPublicKey and DescribeKey.
 //!
 //! The log is kept in memory only, beside the keys (one map lookup and a short lock per

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use super::keys::{Alias, Key, KeyManager};
-use super::last_usage::UsageLog;
+use super::last_usage::{LastUse, UsageLog};
 use super::managed_key::{MANAGED_KEY_DESCRIPTION, managed_key_policy};
 use super::ring::KeyRing;
 use super::root_key::RootKey;
@@ -354,6 +354,25 @@ impl KeyService for LocalKms {
         let ring = self.ring(caller);
         let keys = ring.keys();
         crypto::open(&keys, ciphertext_blob, context).map(|opened| opened.plaintext)
+    }
+
+    fn record_use(
+        &self,
+        key_arn: &str,
+        operation: &'static str,
+        at: OffsetDateTime,
+        request_id: &str,
+        event_id: &str,
+    ) {
+        self.last_usage.record(
+            key_arn,
+            LastUse {
+                operation,
+                at,
+                request_id: request_id.to_owned(),
+                event_id: event_id.to_owned(),
+            },
+        );
     }
 
     fn reset_all(&self) {

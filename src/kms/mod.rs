@@ -121,6 +121,19 @@ pub trait KeyService: Send + Sync {
         context: &EncryptionContext,
     ) -> Result<Zeroizing<Vec<u8>>, KmsError>;
 
+    /// Records that a successful `operation` (GenerateDataKey or Decrypt) made for the request
+    /// `request_id` at `at` used the key `key_arn`, its audit record being `event_id`
+    /// (GetKeyLastUsage). A service without usage tracking ignores it.
+    fn record_use(
+        &self,
+        _key_arn: &str,
+        _operation: &'static str,
+        _at: OffsetDateTime,
+        _request_id: &str,
+        _event_id: &str,
+    ) {
+    }
+
     /// Drops every key of every account (admin reset).
     fn reset_all(&self);
 

@@ -2,6 +2,7 @@
 //! account, region and clock), with every GenerateDataKey and Decrypt recorded in the audit
 //! trail as AWS records them — the caller's identity plus `invokedBy:
 //! secretsmanager.amazonaws.com`, the key ARN and the encryption context, never key material.
+//! A successful call is also the key's last use (GetKeyLastUsage), naming that record.
 
 use std::sync::Arc;
 
@@ -76,6 +77,7 @@ impl KmsOnBehalf {
         result
     }
 
+    /// Records the call in the audit trail and, when it succeeded, as the key's last use.
     fn record(
         &self,
         ctx: &RequestCtx,
@@ -84,6 +86,11 @@ impl KmsOnBehalf {
         context: &EncryptionContext,
         error: Option<&KmsError>,
     ) {
+        let event_id = crate::crypto::random_uuid();
+        if error.is_none() {
+            self.service
+                .record_use(&key_arn, event_name, ctx.now, &ctx.request_id, &event_id);
+        }
         self.audit
             .record(AuditRecord::kms_call_via_secrets_manager(KmsCall {
                 event_name,
@@ -92,6 +99,7 @@ impl KmsOnBehalf {
                 identity: UserIdentity::of_principal(&ctx.principal),
                 region: ctx.region.clone(),
                 request_id: ctx.request_id.clone(),
+                event_id,
                 at: ctx.now,
                 error_code: error.map(KmsError::code),
             }));

@@ -1,8 +1,8 @@
 //! GetKeyLastUsage (raw signed calls: the Rust SDK in use predates it): a new key reports no
 //! use and tracking from its creation; each successful tracked call records its operation,
 //! virtual time, request id and the `eventID` of its audit record; failures, DryRun,
-//! GetPublicKey and DescribeKey record nothing; ReEncrypt records both keys; aliases are
-//! refused.
+//! GetPublicKey and DescribeKey record nothing; ReEncrypt records both keys; the KMS calls
+//! Secrets Manager makes for a caller count; aliases are refused.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use aws_sdk_kms::operation::RequestId as _;
@@ -18,12 +18,17 @@ async fn last_usage(server: &lockbox::ServerHandle, key: &str) -> Value {
     body
 }
 
-/// The `eventID` of the audit record of the request `request_id`.
+/// The `eventID` of the direct audit record of the request `request_id`.
 async fn event_id_of(server: &lockbox::ServerHandle, request_id: &str) -> String {
-    let body =
-        crate::common::admin::admin_call(server, "GET", "/_lockbox/events?calls=direct", None)
-            .await
-            .json();
+    event_id_in(server, "direct", request_id).await
+}
+
+/// The `eventID` of the audit record of `calls` (`direct` or `relayed`) of `request_id`.
+async fn event_id_in(server: &lockbox::ServerHandle, calls: &str, request_id: &str) -> String {
+    let path = format!("/_lockbox/events?calls={calls}");
+    let body = crate::common::admin::admin_call(server, "GET", &path, None)
+        .await
+        .json();
     let records = body["Records"].as_array().unwrap();
     let record = records
         .iter()
@@ -181,5 +186,37 @@ async fn aliases_and_unknown_keys_are_refused_and_any_state_answers() {
             .await,
         "KMSInvalidStateException",
         format!("{arn} is pending deletion."),
+    );
+}
+
+#[tokio::test]
+async fn the_kms_calls_secrets_manager_makes_are_uses_of_the_key() {
+    use aws_sdk_secretsmanager::operation::RequestId as _;
+    let server = start().await;
+    let kms = kms_client(&server);
+    let sm = crate::common::client(&server);
+    let (id, arn) = new_key(&kms).await;
+    sm.create_secret()
+        .name("tracked")
+        .kms_key_id(&arn)
+        .secret_string("value")
+        .send()
+        .await
+        .unwrap();
+    let usage = last_usage(&server, &id).await["KeyLastUsage"].clone();
+    assert_eq!(usage["Operation"], "GenerateDataKey");
+    let read = sm
+        .get_secret_value()
+        .secret_id("tracked")
+        .send()
+        .await
+        .unwrap();
+    let request_id = read.request_id().unwrap().to_owned();
+    let usage = last_usage(&server, &id).await["KeyLastUsage"].clone();
+    assert_eq!(usage["Operation"], "Decrypt");
+    assert_eq!(usage["KmsRequestId"], request_id.as_str());
+    assert_eq!(
+        usage["CloudTrailEventId"],
+        event_id_in(&server, "relayed", &request_id).await.as_str()
     );
 }
