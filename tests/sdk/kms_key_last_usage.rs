@@ -220,3 +220,37 @@ async fn the_kms_calls_secrets_manager_makes_are_uses_of_the_key() {
         event_id_in(&server, "relayed", &request_id).await.as_str()
     );
 }
+
+#[tokio::test]
+async fn after_a_restart_tracking_starts_again_after_the_key_creation() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = || lockbox::Config {
+        data_dir: Some(dir.path().join("data")),
+        ..lockbox::Config::for_tests()
+    };
+    let server = crate::common::start_with(config()).await;
+    let kms = kms_client(&server);
+    let (id, _) = new_key(&kms).await;
+    kms.encrypt()
+        .key_id(&id)
+        .plaintext(Blob::new(b"x".to_vec()))
+        .send()
+        .await
+        .unwrap();
+    let before = last_usage(&server, &id).await;
+    assert_eq!(before["KeyLastUsage"]["Operation"], "Encrypt");
+    advance_clock(&server, "1d").await;
+    server.shutdown().await.unwrap();
+
+    let server = crate::common::start_with(config()).await;
+    let kms = kms_client(&server);
+    kms.describe_key().key_id(&id).send().await.unwrap();
+    let after = last_usage(&server, &id).await;
+    // Not tracked across the restart, and said so: tracking began after the key's creation.
+    assert_eq!(after["KeyLastUsage"], json!({}));
+    assert_eq!(after["KeyCreationDate"], before["KeyCreationDate"]);
+    let created = after["KeyCreationDate"].as_f64().unwrap();
+    let tracked = after["TrackingStartDate"].as_f64().unwrap();
+    assert!(tracked - created >= 86_400.0, "{created} {tracked}");
+    server.shutdown().await.unwrap();
+}

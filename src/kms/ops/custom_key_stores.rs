@@ -266,22 +266,22 @@ impl StoreSettings<'_> {
             let access = credential.access_key_id.as_deref();
             let secret = credential.raw_secret_access_key.as_deref();
             v.required(
-                "XksProxyAuthenticationCredential.AccessKeyId",
+                "XksProxyAuthenticationCredential.accessKeyId",
                 credential.access_key_id.as_ref(),
             );
             v.length(
-                "XksProxyAuthenticationCredential.AccessKeyId",
+                "XksProxyAuthenticationCredential.accessKeyId",
                 access,
                 20,
                 30,
                 Echo::Redact,
             );
             v.required(
-                "XksProxyAuthenticationCredential.RawSecretAccessKey",
+                "XksProxyAuthenticationCredential.rawSecretAccessKey",
                 credential.raw_secret_access_key.as_ref(),
             );
             v.length(
-                "XksProxyAuthenticationCredential.RawSecretAccessKey",
+                "XksProxyAuthenticationCredential.rawSecretAccessKey",
                 secret,
                 43,
                 64,
