@@ -124,6 +124,13 @@ impl KmsError {
         KmsError::InvalidState(format!("{arn} is pending deletion."))
     }
 
+    /// `KMSInvalidStateException: <arn> is pending replica deletion.` for a multi-Region
+    /// primary waiting for its replicas to be deleted. Unverified: AWS's text for this state
+    /// is not documented; this follows its wording for the other states.
+    pub fn pending_replica_deletion(arn: &str) -> Self {
+        KmsError::InvalidState(format!("{arn} is pending replica deletion."))
+    }
+
     /// `KMSInvalidStateException: <arn> is not pending deletion.`
     pub fn not_pending_deletion(arn: &str) -> Self {
         KmsError::InvalidState(format!("{arn} is not pending deletion."))

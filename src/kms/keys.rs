@@ -17,6 +17,7 @@ use super::rotation::KeyRotation;
 use crate::api::json::EpochSeconds;
 
 pub use super::material::{Material, Secret};
+pub use super::multi_region::MultiRegion;
 
 /// Who manages a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,9 @@ pub enum KeyState {
     Disabled,
     /// Scheduled for deletion at the key's `deletion_date`.
     PendingDeletion,
+    /// A multi-Region primary scheduled for deletion, waiting for its replicas to be deleted
+    /// (no `deletion_date` until then; see `multi_region.rs`).
+    PendingReplicaDeletion,
 }
 
 impl KeyState {
@@ -55,6 +59,7 @@ impl KeyState {
             KeyState::Enabled => "Enabled",
             KeyState::Disabled => "Disabled",
             KeyState::PendingDeletion => "PendingDeletion",
+            KeyState::PendingReplicaDeletion => "PendingReplicaDeletion",
         }
     }
 }
@@ -91,6 +96,8 @@ pub struct Key {
     pub rotation: KeyRotation,
     /// Grants on this key, oldest first.
     pub grants: Vec<Grant>,
+    /// Its place in a set of related multi-Region keys; `None` for a single-Region key.
+    pub multi_region: Option<MultiRegion>,
 }
 
 impl std::fmt::Debug for Key {
@@ -167,6 +174,7 @@ impl Key {
             materials: vec![material],
             rotation: KeyRotation::default(),
             grants: Vec::new(),
+            multi_region: None,
         }
     }
 
@@ -187,6 +195,7 @@ impl Key {
             KeyState::Enabled => Ok(()),
             KeyState::Disabled => Err(KmsError::Disabled(self.arn.clone())),
             KeyState::PendingDeletion => Err(KmsError::pending_deletion(&self.arn)),
+            KeyState::PendingReplicaDeletion => Err(KmsError::pending_replica_deletion(&self.arn)),
         }
     }
 
@@ -195,6 +204,7 @@ impl Key {
     pub fn check_not_pending_deletion(&self) -> Result<(), KmsError> {
         match self.state {
             KeyState::PendingDeletion => Err(KmsError::pending_deletion(&self.arn)),
+            KeyState::PendingReplicaDeletion => Err(KmsError::pending_replica_deletion(&self.arn)),
             _ => Ok(()),
         }
     }
@@ -208,15 +218,24 @@ impl Key {
         date
     }
 
-    /// Takes the key out of `PendingDeletion`; it is then `Disabled`, as on AWS.
+    /// Takes the key out of `PendingDeletion` (or `PendingReplicaDeletion`); it is then
+    /// `Disabled`, as on AWS.
     pub fn cancel_deletion(&mut self) {
         self.state = KeyState::Disabled;
         self.deletion_date = None;
+        if let Some(mr) = self.multi_region.as_mut() {
+            mr.replica_deletion_window = None;
+        }
     }
 
     /// Whether the key's deletion window has ended at `now`.
     pub fn deletion_due(&self, now: OffsetDateTime) -> bool {
         self.deletion_date.is_some_and(|date| date <= now)
+    }
+
+    /// The key's Region (read from its ARN).
+    pub fn region(&self) -> &str {
+        self.arn.split(':').nth(3).unwrap_or_default()
     }
 
     /// The private key of an asymmetric key (`None` for symmetric and HMAC keys).
@@ -301,7 +320,16 @@ impl Key {
             encryption_algorithms: algorithms.encryption,
             signing_algorithms: algorithms.signing,
             key_agreement_algorithms: algorithms.key_agreement,
-            multi_region: false,
+            multi_region: self.multi_region.is_some(),
+            multi_region_configuration: self
+                .multi_region
+                .as_ref()
+                .map(|mr| mr.configuration(&self.account, &self.id, self.region())),
+            pending_deletion_window_in_days: self
+                .multi_region
+                .as_ref()
+                .and_then(|mr| mr.replica_deletion_window)
+                .filter(|_| self.state == KeyState::PendingReplicaDeletion),
             mac_algorithms: algorithms.mac,
             current_key_material_id: self
                 .key_type

@@ -29,7 +29,7 @@ pub struct LocalKms {
     pub(super) rings: Partitions<KeyRing>,
     /// Where changes are stored (nowhere beyond memory without a data dir), with the root key
     /// that seals key material.
-    journal: SealedJournal,
+    pub(super) journal: SealedJournal,
     /// No key rotates automatically before this time (`None`: no key rotates at all).
     rotation_hint: Mutex<Option<OffsetDateTime>>,
 }
@@ -85,6 +85,7 @@ impl LocalKms {
                 .get_or_create(&record.partition.account, &record.partition.region);
             ring.restore_alias(record.id, alias);
         }
+        self.relink_all_sets(OffsetDateTime::now_utc());
         Ok(keys.len())
     }
 
@@ -182,8 +183,10 @@ impl LocalKms {
         let id = in_partition
             .and_then(|rest| rest.strip_prefix("key/"))
             .unwrap_or(key_id);
-        // Key ids are hyphenated UUIDs; KMS calls the 32-hex-digit form malformed too.
-        if id.len() != 36 || uuid::Uuid::try_parse(id).is_err() {
+        // Key ids are hyphenated UUIDs (or `mrk-` ids); KMS calls the 32-hex-digit form
+        // malformed too.
+        let uuid = id.len() == 36 && uuid::Uuid::try_parse(id).is_ok();
+        if !uuid && !super::multi_region::is_id(id) {
             return Err(KmsError::InvalidKeyId(key_id.to_owned()));
         }
         if ring.keys().contains_key(id) {
@@ -212,9 +215,10 @@ impl LocalKms {
         let mut earliest: Option<OffsetDateTime> = None;
         for (partition, ring) in self.rings.entries() {
             let rotated = ring.write(&self.journal, &partition, |_, keys| {
+                // Multi-Region keys rotate with their set (`rotate_due_sets`).
                 let due: Vec<String> = keys
                     .values()
-                    .filter(|key| key.rotation_would_change(now))
+                    .filter(|key| key.multi_region.is_none() && key.rotation_would_change(now))
                     .map(|key| key.id.clone())
                     .collect();
                 for id in due {
@@ -224,7 +228,7 @@ impl LocalKms {
                 }
                 Ok(())
             });
-            if rotated.is_err() {
+            if rotated.is_err() || !self.rotate_due_sets(&partition, &ring, now) {
                 // Not stored, so not done: retry at the next tick.
                 earliest = Some(now);
             }
@@ -242,6 +246,7 @@ impl LocalKms {
         let ring = self.rings.get_or_create(caller.account, caller.region);
         let partition = PartitionKey::new(caller.account, caller.region);
         ring.delete_due(&self.journal, &partition, caller.now);
+        self.relink_swept(caller, &ring);
         ring
     }
 
@@ -253,7 +258,16 @@ impl LocalKms {
             .rings
             .entries()
             .iter()
-            .map(|(partition, ring)| ring.delete_due(&self.journal, partition, now))
+            .map(|(partition, ring)| {
+                let deleted = ring.delete_due(&self.journal, partition, now);
+                let caller = KmsCaller {
+                    account: &partition.account,
+                    region: &partition.region,
+                    now,
+                };
+                self.relink_swept(caller, ring);
+                deleted
+            })
             .sum();
         if deleted > 0 {
             tracing::info!(deleted, "KMS keys past their deletion window deleted");

@@ -11,7 +11,7 @@
 //!   recomputes it, under the write locks;
 //! - reads never write: the read guards hand out shared references only.
 
-use parking_lot::{RwLock, RwLockReadGuard};
+use parking_lot::{Mutex, RwLock, RwLockReadGuard};
 use time::OffsetDateTime;
 
 use super::deletion::{self, DeletionHint};
@@ -30,6 +30,9 @@ pub struct KeyRing {
     keys: RwLock<Tracked<Key>>,
     /// Lower bound of the earliest deletion date of a key pending deletion.
     deletion_hint: DeletionHint,
+    /// Multi-Region keys deleted by a sweep whose related keys are still to be relinked
+    /// (id, deletion date); drained by [`KeyRing::take_deleted_multi_region`].
+    deleted_multi_region: Mutex<Vec<(String, OffsetDateTime)>>,
 }
 
 impl KeyRing {
@@ -119,7 +122,11 @@ impl KeyRing {
         self.write(journal, partition, |aliases, keys| {
             let swept = deletion::sweep(aliases, keys, now);
             self.deletion_hint.reset_to(swept.earliest_remaining);
-            Ok(swept.deleted)
+            Ok(swept)
+        })
+        .map(|swept| {
+            self.deleted_multi_region.lock().extend(swept.multi_region);
+            swept.deleted
         })
         .unwrap_or_else(|_| {
             // Undone: keep the hint due so the next sweep retries.
@@ -128,6 +135,16 @@ impl KeyRing {
         })
     }
 }
+
+impl KeyRing {
+    /// The multi-Region keys sweeps deleted since the last call (id, deletion date).
+    pub fn take_deleted_multi_region(&self) -> Vec<(String, OffsetDateTime)> {
+        std::mem::take(&mut *self.deleted_multi_region.lock())
+    }
+}
+
+#[path = "ring_many.rs"]
+pub mod many;
 
 #[cfg(test)]
 mod tests {

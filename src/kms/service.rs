@@ -36,6 +36,7 @@ operations! {
         read ListResourceTags => ops::list_resource_tags;
         write PutKeyPolicy => ops::put_key_policy;
         read ReEncrypt => ops::re_encrypt;
+        write ReplicateKey => ops::replicate_key;
         write RetireGrant => ops::retire_grant;
         write RevokeGrant => ops::revoke_grant;
         write RotateKeyOnDemand => ops::rotate_key_on_demand;
@@ -45,6 +46,7 @@ operations! {
         write UntagResource => ops::untag_resource;
         write UpdateAlias => ops::update_alias;
         write UpdateKeyDescription => ops::update_key_description;
+        write UpdatePrimaryRegion => ops::update_primary_region;
         read Verify => ops::verify;
         read VerifyMac => ops::verify_mac;
     }
@@ -84,6 +86,8 @@ impl JsonService for LocalKms {
         "Origin",
         "PendingWindowInDays",
         "PolicyName",
+        "PrimaryRegion",
+        "ReplicaRegion",
         "RetiringPrincipal",
         "RotationPeriodInDays",
         "SigningAlgorithm",
@@ -101,6 +105,8 @@ impl JsonService for LocalKms {
         "KeyMetadata",
         "KeyState",
         "PendingWindowInDays",
+        "ReplicaKeyMetadata",
+        "ReplicaTags",
     ];
 }
 
@@ -111,7 +117,7 @@ mod tests {
 
     #[test]
     fn every_name_resolves_to_its_operation_and_nothing_else_does() {
-        assert_eq!(Operation::ALL.len(), 39);
+        assert_eq!(Operation::ALL.len(), 41);
         for &op in Operation::ALL {
             assert_eq!(Operation::from_name(op.name()), Some(op));
         }

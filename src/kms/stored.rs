@@ -20,7 +20,7 @@ use time::OffsetDateTime;
 use super::EncryptionContext;
 use super::envelope::MATERIAL_ID_LEN;
 use super::grants::{Constraints, Grant, GrantTerms};
-use super::keys::{Alias, Key, KeyManager, KeyState, Material, Secret};
+use super::keys::{Alias, Key, KeyManager, KeyState, Material, MultiRegion, Secret};
 use super::root_key::{RootKey, RootKeyError};
 use super::rotation::{KeyRotation, RotationRecord, RotationType};
 use super::stored_material::{
@@ -60,6 +60,18 @@ struct StoredKey {
     rotation: StoredRotation,
     #[serde(default)]
     grants: Vec<StoredGrant>,
+    /// The key's place in a set of multi-Region keys; absent for a single-Region key (and
+    /// in every record written before multi-Region keys existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    multi_region: Option<StoredMultiRegion>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredMultiRegion {
+    primary_region: String,
+    replica_regions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    replica_deletion_window: Option<i64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -162,6 +174,11 @@ pub fn encode_key(key: &Key, root_key: &RootKey) -> Result<Vec<u8>, StoreError> 
                 .collect(),
         },
         grants: key.grants.iter().map(stored_grant).collect(),
+        multi_region: key.multi_region.as_ref().map(|mr| StoredMultiRegion {
+            primary_region: mr.primary_region.clone(),
+            replica_regions: mr.replica_regions.clone(),
+            replica_deletion_window: mr.replica_deletion_window,
+        }),
     })
 }
 
@@ -250,6 +267,7 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
         "Enabled" => KeyState::Enabled,
         "Disabled" => KeyState::Disabled,
         "PendingDeletion" => KeyState::PendingDeletion,
+        "PendingReplicaDeletion" => KeyState::PendingReplicaDeletion,
         other => return Err(StoreError::Corrupt(format!("{what}: state {other}"))),
     };
     let history = stored
@@ -298,6 +316,11 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
             history,
         },
         grants,
+        multi_region: stored.multi_region.map(|mr| MultiRegion {
+            primary_region: mr.primary_region,
+            replica_regions: mr.replica_regions,
+            replica_deletion_window: mr.replica_deletion_window,
+        }),
     })
 }
 

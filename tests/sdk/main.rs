@@ -21,6 +21,7 @@ mod kms_key_states;
 mod kms_keys;
 mod kms_managed_key;
 mod kms_managed_key_crypto;
+mod kms_multi_region;
 mod kms_management;
 mod kms_policies_tags;
 mod kms_rotation;

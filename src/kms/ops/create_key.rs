@@ -14,13 +14,16 @@
 //!   because the KeyUsage value of the CMK is SIGN_VERIFY. To perform this operation, the
 //!   KeyUsage value must be ENCRYPT_DECRYPT.", else "KeyUsage X is not compatible with
 //!   KeySpec Y";
-//! - origins other than `AWS_KMS` and multi-Region keys: `UnsupportedOperationException`
-//!   until they are emulated.
+//! - origins other than `AWS_KMS`: `UnsupportedOperationException` until they are emulated.
+//!
+//! `MultiRegion: true` makes the key the primary of a new set of multi-Region keys (every
+//! spec): its id is `mrk-` and 32 hex digits (see `multi_region.rs`).
 
 use serde::{Deserialize, Serialize};
 
 use super::super::key_spec::{KeySpec, KeyType, KeyUsage};
-use super::super::keys::{Key, KeyManager};
+use super::super::keys::{Key, KeyManager, MultiRegion};
+use super::super::multi_region;
 use super::super::model::{KeyMetadata, KmsTag};
 use super::super::{KmsCaller, KmsError, LocalKms};
 use super::input::finish;
@@ -109,6 +112,8 @@ struct NewKey {
     description: String,
     policy: Option<String>,
     tags: Vec<(String, String)>,
+    /// A multi-Region primary key (`MultiRegion: true`).
+    multi_region: bool,
 }
 
 impl CreateKeyInput {
@@ -140,9 +145,9 @@ impl CreateKeyInput {
             self.key_usage.as_deref(),
         )?;
         let origin = self.origin.as_deref().unwrap_or("AWS_KMS");
-        if origin != "AWS_KMS" || self.multi_region == Some(true) {
+        if origin != "AWS_KMS" {
             return Err(KmsError::UnsupportedOperation(format!(
-                "Lockbox does not emulate keys with Origin {origin} or multi-Region keys yet; it emulates Origin AWS_KMS, single-Region keys of every key spec but SM2."
+                "Lockbox does not emulate keys with Origin {origin} yet; it emulates Origin AWS_KMS keys of every key spec but SM2."
             )));
         }
         let tags = check_tags(tags)?;
@@ -155,6 +160,7 @@ impl CreateKeyInput {
             description: self.description.unwrap_or_default(),
             policy: self.policy,
             tags,
+            multi_region: self.multi_region == Some(true),
         })
     }
 }
@@ -214,6 +220,7 @@ pub fn create_key(
         description,
         policy,
         tags,
+        multi_region,
     } = input.validate()?;
     let caller = KmsCaller::from(ctx);
     let mut key = Key::new_of_type(caller, KeyManager::Customer, description, policy, key_type)
@@ -222,6 +229,9 @@ pub fn create_key(
             KmsError::Internal
         })?;
     key.tags = tags;
+    if multi_region {
+        make_multi_region_primary(&mut key, caller);
+    }
     let key_metadata = key.metadata();
     let ring = kms.ring(caller);
     kms.write_ring(caller, &ring, |_, keys| {
@@ -229,4 +239,12 @@ pub fn create_key(
         Ok(())
     })?;
     Ok(CreateKeyOutput { key_metadata })
+}
+
+/// Turns a new key into the primary of a new set of multi-Region keys: an `mrk-` id (and
+/// the ARN that goes with it) and the primary's place in the set.
+fn make_multi_region_primary(key: &mut Key, caller: KmsCaller<'_>) {
+    key.id = multi_region::new_id();
+    key.arn = caller.key_arn(&key.id);
+    key.multi_region = Some(MultiRegion::primary(caller.region));
 }

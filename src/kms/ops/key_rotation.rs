@@ -11,7 +11,8 @@ use super::super::keys::Key;
 use super::super::rotation::DEFAULT_PERIOD_DAYS;
 use super::super::{KmsError, LocalKms};
 use super::input::{KeyIdInput, finish, validate_key_id};
-use super::key_op::{KeyRule, read_key, write_key};
+use super::key_op::{KeyRule, read_key};
+use super::related_op::{check_not_replica, write_key_or_set};
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
 use crate::api::validate::Validator;
@@ -87,7 +88,9 @@ pub fn disable_key_rotation(
 }
 
 /// Applies `apply` to a usable customer managed symmetric encryption key (other kinds do not
-/// rotate: `UnsupportedOperationException`), then schedules its next rotation.
+/// rotate: `UnsupportedOperationException`), then schedules its next rotation. The rotation
+/// of a multi-Region key is set on its primary and reaches its replicas with the change; a
+/// replica refuses it (`UnsupportedOperationException`).
 fn change(
     kms: &LocalKms,
     ctx: &RequestCtx,
@@ -96,8 +99,9 @@ fn change(
     apply: impl FnOnce(&mut Key),
 ) -> Result<(), KmsError> {
     let next: Option<OffsetDateTime> =
-        write_key(kms, ctx, key_id, KeyRule::usable(action), |key| {
+        write_key_or_set(kms, ctx, key_id, KeyRule::usable(action), |key| {
             key.check_rotatable()?;
+            check_not_replica(key, &ctx.region)?;
             apply(key);
             Ok(key.rotation.next)
         })?;

@@ -23,6 +23,8 @@ mod list_grants;
 mod list_keys;
 mod mac;
 mod re_encrypt;
+mod related_op;
+mod replicate_key;
 mod retire_grant;
 mod rotate_key_on_demand;
 mod sign;
@@ -30,6 +32,7 @@ mod sign;
 mod state_tests;
 mod support;
 mod tags;
+mod update_primary_region;
 #[cfg(test)]
 mod wire_type_tests;
 
@@ -51,7 +54,9 @@ pub use list_grants::{list_grants, list_retirable_grants};
 pub use list_keys::list_keys;
 pub use mac::{generate_mac, verify_mac};
 pub use re_encrypt::re_encrypt;
+pub use replicate_key::replicate_key;
 pub use retire_grant::{retire_grant, revoke_grant};
 pub use rotate_key_on_demand::{list_key_rotations, rotate_key_on_demand};
 pub use sign::{sign, verify};
 pub use tags::{list_resource_tags, tag_resource, untag_resource};
+pub use update_primary_region::update_primary_region;

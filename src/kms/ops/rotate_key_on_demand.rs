@@ -1,6 +1,7 @@
 //! RotateKeyOnDemand and ListKeyRotations. An on-demand rotation adds a material generation
 //! at once (new ciphertexts use it, old ones keep decrypting), leaves the automatic schedule
-//! alone, and is limited to 25 per key. ListKeyRotations lists completed rotations, oldest
+//! alone, and is limited to 25 per key. A multi-Region primary's new material reaches its
+//! replicas in the same change; a replica refuses it. ListKeyRotations lists completed rotations, oldest
 //! first; `ALL_KEY_MATERIAL` adds the first material (without a date or type, as AWS does).
 
 use serde::{Deserialize, Serialize};
@@ -9,7 +10,8 @@ use super::super::paging::{self, Listing, PageRequest};
 use super::super::rotation::{ON_DEMAND_LIMIT, RotationType};
 use super::super::{KmsError, LocalKms};
 use super::input::{KeyIdInput, finish, validate_key_id};
-use super::key_op::{KeyRule, read_key, write_key};
+use super::key_op::{KeyRule, read_key};
+use super::related_op::{check_not_replica, write_key_or_set};
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
 use crate::api::validate::Validator;
@@ -30,13 +32,14 @@ pub fn rotate_key_on_demand(
     input: KeyIdInput,
 ) -> Result<RotateKeyOnDemandOutput, KmsError> {
     let key_id = input.validate()?;
-    write_key(
+    write_key_or_set(
         kms,
         ctx,
         &key_id,
         KeyRule::usable("kms:RotateKeyOnDemand"),
         |key| {
             key.check_rotatable()?;
+            check_not_replica(key, &ctx.region)?;
             if key.rotation.on_demand_count() >= ON_DEMAND_LIMIT {
                 return Err(KmsError::LimitExceeded(format!(
                     "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {}",
