@@ -13,8 +13,6 @@
 //! every change to a set ends with it (`related.rs`). A key with a `MultiRegion` has an
 //! `mrk-` id.
 
-use std::collections::BTreeMap;
-
 use time::OffsetDateTime;
 
 use super::arn::key_arn;
@@ -120,34 +118,31 @@ pub struct RegionKeys<'a> {
 }
 
 /// Makes the set of keys with id `id` across `regions` consistent: the primary is the key
-/// whose Region the set names as primary (the oldest key if that one is gone), the replicas
-/// are the others, oldest first; every key gets that view, and every replica the primary's
+/// that says it is (the oldest such key, should a seed declare two; nothing changes while
+/// a seeded set has none yet), the replicas are the others, oldest first; every key gets that view, and every replica the primary's
 /// material and rotation settings. A primary left `PendingReplicaDeletion` without replicas
 /// becomes `PendingDeletion` for its window, counted from `replicas_gone` (when the last
 /// replica was deleted). Keys that already agree are not touched (so nothing is stored).
 pub fn relink(regions: &mut [RegionKeys<'_>], id: &str, replicas_gone: OffsetDateTime) {
-    // (creation date, region) of every key of the set, oldest first.
+    // (creation date, region) of every key of the set, oldest first, and the Regions whose
+    // key says it is the primary.
     let mut holders: Vec<(OffsetDateTime, String)> = Vec::new();
-    let mut named_primaries: BTreeMap<String, usize> = BTreeMap::new();
+    let mut claimants: Vec<(OffsetDateTime, String)> = Vec::new();
     for part in regions.iter() {
         if let Some(key) = part.keys.get(id).filter(|key| key.multi_region.is_some()) {
             holders.push((key.creation_date, part.region.to_owned()));
-            if let Some(mr) = &key.multi_region {
-                *named_primaries.entry(mr.primary_region.clone()).or_default() += 1;
+            if key.is_multi_region_primary(part.region) {
+                claimants.push((key.creation_date, part.region.to_owned()));
             }
         }
     }
     holders.sort();
-    let Some((_, oldest)) = holders.first() else {
+    claimants.sort();
+    // Only a seed can leave a set without its primary (or with two): wait for it then, or
+    // keep the oldest claimant.
+    let Some((_, primary_region)) = claimants.into_iter().next() else {
         return;
     };
-    // The Region most keys name as primary, if a key is still there; else the oldest key.
-    let named = named_primaries
-        .iter()
-        .filter(|(region, _)| holders.iter().any(|(_, r)| r == *region))
-        .max_by_key(|(_, count)| **count)
-        .map(|(region, _)| region.clone());
-    let primary_region = named.unwrap_or_else(|| oldest.clone());
     let replica_regions: Vec<String> = holders
         .iter()
         .map(|(_, region)| region.clone())

@@ -18,7 +18,8 @@ use zeroize::Zeroizing;
 
 use super::envelope::MATERIAL_ID_LEN;
 use super::key_spec::KeyType;
-use super::keys::{Alias, Key, KeyManager, KeyState, Material};
+use super::keys::{Alias, Key, KeyManager, KeyState, Material, MultiRegion};
+use super::multi_region;
 use super::seeding_material::{seeded_materials, seeded_type};
 use super::{KmsCaller, LocalKms, SECRETS_MANAGER_ALIAS};
 use crate::crypto::Sensitive;
@@ -48,6 +49,18 @@ pub struct KeySeed {
     pub materials: Vec<SeedMaterial>,
     /// Aliases (`alias/<name>`).
     pub aliases: Vec<String>,
+    /// The Region of the primary key of a multi-Region key (`mrk-` id); `None` for a
+    /// single-Region key.
+    pub primary_region: Option<String>,
+}
+
+/// Whether `region` has the form of a Region name (lowercase words and digits joined by
+/// hyphens).
+fn is_region_name(region: &str) -> bool {
+    region.contains('-')
+        && region
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// Most tags a seeded key may carry: the API's quota, so a seeded key accepts ordinary writes.
@@ -115,6 +128,8 @@ pub struct KeyExport {
     pub materials: Vec<(String, Zeroizing<Vec<u8>>)>,
     /// Aliases pointing at the key.
     pub aliases: Vec<String>,
+    /// The Region of its primary key, for a multi-Region key.
+    pub primary_region: Option<String>,
 }
 
 /// Why an existing key differs from its seed, if it does.
@@ -143,8 +158,11 @@ fn difference(
             (Ok(w), Ok(e)) => bool::from(subtle::ConstantTimeEq::ct_eq(w.as_slice(), e.as_slice())),
             _ => false,
         };
+    let primary_region = existing.multi_region.as_ref().map(|mr| &mr.primary_region);
     if existing.key_type != key_type {
         Some("key spec or key usage")
+    } else if primary_region != seed.primary_region.as_ref() {
+        Some("multi-Region primary Region")
     } else if existing.manager != manager {
         Some("key manager")
     } else if existing.state != state {
@@ -176,10 +194,28 @@ impl LocalKms {
             "KMS key {} in {}/{}",
             seed.key_id, caller.account, caller.region
         );
-        if uuid::Uuid::try_parse(&seed.key_id).is_err() || seed.key_id.len() != 36 {
-            return Err(SeedError::Invalid(format!(
-                "{where_}: key_id must be a hyphenated UUID"
-            )));
+        match &seed.primary_region {
+            None if uuid::Uuid::try_parse(&seed.key_id).is_err() || seed.key_id.len() != 36 => {
+                return Err(SeedError::Invalid(format!(
+                    "{where_}: key_id must be a hyphenated UUID (or mrk- and 32 hex digits with primary_region)"
+                )));
+            }
+            Some(_) if !multi_region::is_id(&seed.key_id) => {
+                return Err(SeedError::Invalid(format!(
+                    "{where_}: a multi-Region key (primary_region) needs a key_id of mrk- and 32 lowercase hex digits"
+                )));
+            }
+            Some(_) if seed.aws_managed => {
+                return Err(SeedError::Invalid(format!(
+                    "{where_}: the AWS managed key is not a multi-Region key"
+                )));
+            }
+            Some(region) if !is_region_name(region) => {
+                return Err(SeedError::Invalid(format!(
+                    "{where_}: primary_region '{region}' is not a Region name"
+                )));
+            }
+            _ => {}
         }
         for alias in &seed.aliases {
             let reserved = alias.starts_with("alias/aws/");
@@ -263,6 +299,16 @@ impl LocalKms {
         if let Some(at) = rotation_due {
             self.schedule_rotation(at);
         }
+        if seed.primary_region.is_some() {
+            // Joins the key to its set (and a replica to its primary's material).
+            self.write_related(caller, None, |related| {
+                related.touch(&seed.key_id, caller.now);
+                Ok(())
+            })
+            .map_err(|error| {
+                SeedError::Invalid(format!("{where_}: the key could not be stored: {error}"))
+            })?;
+        }
         Ok(outcome)
     }
 
@@ -292,6 +338,7 @@ impl LocalKms {
                         .filter(|(_, alias)| alias.key_id == key.id)
                         .map(|(name, _)| name.clone())
                         .collect(),
+                    primary_region: key.multi_region.as_ref().map(|mr| mr.primary_region.clone()),
                 })
                 .collect();
             exported.sort_by(|a, b| a.key_id.cmp(&b.key_id));
@@ -361,6 +408,11 @@ fn install_key(
             if !seed.enabled {
                 key.state = KeyState::Disabled;
             }
+            key.multi_region = seed.primary_region.as_deref().map(|region| MultiRegion {
+                primary_region: region.to_owned(),
+                replica_regions: Vec::new(),
+                replica_deletion_window: None,
+            });
             match (wanted.is_empty(), fresh) {
                 (false, _) => key.materials = wanted,
                 (true, Some(material)) => key.materials = vec![material],

@@ -258,6 +258,7 @@ fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
         key_usage: doc.key_usage.clone(),
         materials,
         aliases: doc.aliases.clone(),
+        primary_region: doc.primary_region.clone(),
     };
     seed.check()?;
     Ok(seed)

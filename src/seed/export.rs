@@ -69,6 +69,7 @@ fn key_doc(key: KeyExport) -> KeyDoc {
                 material: KeyMaterialText::new(STANDARD.encode(secret.as_slice())),
             })
             .collect(),
+        primary_region: key.primary_region,
     }
 }
 
