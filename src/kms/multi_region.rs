@@ -70,7 +70,10 @@ pub fn new_id() -> String {
 /// Whether `id` has the form of a multi-Region key id (`mrk-` and 32 lowercase hex digits).
 pub fn is_id(id: &str) -> bool {
     id.strip_prefix(ID_PREFIX).is_some_and(|hex| {
-        hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        hex.len() == 32
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     })
 }
 

@@ -138,7 +138,10 @@ fn a_set_without_its_primary_waits_for_it() {
     let replica = key(id, "eu-west-1", "us-east-1", 0);
     let mut rings = rings(&["eu-west-1", "us-east-1"], vec![replica.clone()]);
     run(&mut rings, id, at(1));
-    assert_eq!(get(&rings, "eu-west-1", id).multi_region, replica.multi_region);
+    assert_eq!(
+        get(&rings, "eu-west-1", id).multi_region,
+        replica.multi_region
+    );
     assert!(rings.iter().all(|(_, ring)| !ring.is_changed()));
 }
 

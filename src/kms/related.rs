@@ -68,7 +68,9 @@ impl Related<'_, '_> {
 
     /// Every key of the account with id `id`, with its Region, to change.
     pub fn keys_mut<'s>(&'s mut self, id: &'s str) -> impl Iterator<Item = &'s mut Key> + 's {
-        self.parts.iter_mut().filter_map(move |p| p.keys.get_mut(id))
+        self.parts
+            .iter_mut()
+            .filter_map(move |p| p.keys.get_mut(id))
     }
 
     fn relink_all(&mut self) {

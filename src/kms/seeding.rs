@@ -58,9 +58,12 @@ pub struct KeySeed {
 /// hyphens).
 fn is_region_name(region: &str) -> bool {
     region.contains('-')
-        && region
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && region.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// Most tags a seeded key may carry: the API's quota, so a seeded key accepts ordinary writes.
@@ -338,7 +341,10 @@ impl LocalKms {
                         .filter(|(_, alias)| alias.key_id == key.id)
                         .map(|(name, _)| name.clone())
                         .collect(),
-                    primary_region: key.multi_region.as_ref().map(|mr| mr.primary_region.clone()),
+                    primary_region: key
+                        .multi_region
+                        .as_ref()
+                        .map(|mr| mr.primary_region.clone()),
                 })
                 .collect();
             exported.sort_by(|a, b| a.key_id.cmp(&b.key_id));

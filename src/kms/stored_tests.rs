@@ -135,3 +135,37 @@ fn asymmetric_and_hmac_keys_round_trip_bound_to_their_kind() {
         assert!(decode_key(&moved, &RootKey::from_bytes(&[1; 32])).is_ok());
     }
 }
+
+#[test]
+fn a_multi_region_key_round_trips_and_single_region_records_stay_as_they_were() {
+    let root = RootKey::from_bytes(&[7; 32]);
+    let place = KeyPlace {
+        account: "111122223333",
+        region: "us-east-1",
+        now: OffsetDateTime::UNIX_EPOCH,
+    };
+    let single = Key::new(place, KeyManager::Customer, String::new(), None);
+    let json: serde_json::Value =
+        serde_json::from_slice(&encode_key(&single, &root).unwrap()).unwrap();
+    assert!(json.get("multi_region").is_none());
+    assert_eq!(
+        decode_key(&encode_key(&single, &root).unwrap(), &root)
+            .unwrap()
+            .multi_region,
+        None
+    );
+
+    let mut key = single;
+    key.id = "mrk-0123456789abcdef0123456789abcdef".into();
+    key.arn = place.key_arn(&key.id);
+    key.multi_region = Some(MultiRegion {
+        primary_region: "us-east-1".into(),
+        replica_regions: vec!["eu-west-1".into()],
+        replica_deletion_window: None,
+    });
+    key.await_replica_deletion(12);
+    let back = decode_key(&encode_key(&key, &root).unwrap(), &root).unwrap();
+    assert_eq!(back.multi_region, key.multi_region);
+    assert_eq!(back.state, KeyState::PendingReplicaDeletion);
+    assert_eq!(back.deletion_date, None);
+}

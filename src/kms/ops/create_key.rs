@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use super::super::key_spec::{KeySpec, KeyType, KeyUsage};
 use super::super::keys::{Key, KeyManager, MultiRegion};
-use super::super::multi_region;
 use super::super::model::{KeyMetadata, KmsTag};
+use super::super::multi_region;
 use super::super::{KmsCaller, KmsError, LocalKms};
 use super::input::finish;
 use super::key_policy::{check_policy, validate_policy};

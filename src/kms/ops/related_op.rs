@@ -131,11 +131,22 @@ mod tests {
 
     #[test]
     fn regions_follow_the_model_pattern() {
-        for ok in ["us-east-1", "ap-southeast-2", "us-gov-west-1", "eu-central-12"] {
+        for ok in [
+            "us-east-1",
+            "ap-southeast-2",
+            "us-gov-west-1",
+            "eu-central-12",
+        ] {
             assert!(is_region(ok), "{ok}");
         }
         for bad in [
-            "", "a-1", "us-east", "US-east-1", "us-east-1a", "a-b-c-d-1", "us--1",
+            "",
+            "a-1",
+            "us-east",
+            "US-east-1",
+            "us-east-1a",
+            "a-b-c-d-1",
+            "us--1",
         ] {
             assert!(!is_region(bad), "{bad}");
         }

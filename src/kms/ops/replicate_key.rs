@@ -107,9 +107,7 @@ pub fn replicate_key(
     } = input.validate()?;
     let caller = KmsCaller::from(ctx);
     write_related_key(kms, ctx, &key_id, RULE, Some(&region), |id, related| {
-        let primary = related
-            .key(caller.region, id)
-            .ok_or(KmsError::Internal)?;
+        let primary = related.key(caller.region, id).ok_or(KmsError::Internal)?;
         check_primary(primary, caller.region)?;
         if related.key(&region, id).is_some() {
             // Unverified text: AWS documents the exception, not its message.

@@ -49,9 +49,7 @@ pub fn update_primary_region(
     let (key_id, region) = input.validate()?;
     let caller = KmsCaller::from(ctx);
     write_related_key(kms, ctx, &key_id, RULE, None, |id, related| {
-        let primary = related
-            .key(caller.region, id)
-            .ok_or(KmsError::Internal)?;
+        let primary = related.key(caller.region, id).ok_or(KmsError::Internal)?;
         check_primary(primary, caller.region)?;
         if region == caller.region {
             return Err(KmsError::UnsupportedOperation(format!(

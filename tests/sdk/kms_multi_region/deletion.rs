@@ -25,16 +25,23 @@ async fn a_primary_waits_for_its_replicas_to_be_deleted() {
         .send()
         .await
         .unwrap();
-    assert_eq!(scheduled.key_state(), Some(&KeyState::PendingReplicaDeletion));
+    assert_eq!(
+        scheduled.key_state(),
+        Some(&KeyState::PendingReplicaDeletion)
+    );
     assert_eq!(scheduled.pending_window_in_days(), Some(10));
     assert!(scheduled.deletion_date().is_none());
     let meta = describe(&east, &id).await;
     assert_eq!(meta.key_state(), Some(&KeyState::PendingReplicaDeletion));
     assert_eq!(meta.pending_deletion_window_in_days(), Some(10));
     assert!(meta.deletion_date().is_none());
-    assert_eq!(meta.enabled(), false);
+    assert!(!meta.enabled());
     assert_error(
-        east.encrypt().key_id(&id).plaintext(Blob::new("x")).send().await,
+        east.encrypt()
+            .key_id(&id)
+            .plaintext(Blob::new("x"))
+            .send()
+            .await,
         "KMSInvalidStateException",
         format!("{arn} is pending replica deletion."),
     );
@@ -44,7 +51,12 @@ async fn a_primary_waits_for_its_replicas_to_be_deleted() {
         format!("{arn} is pending replica deletion."),
     );
     // The replica keeps working meanwhile; the primary waits however long it takes.
-    west.encrypt().key_id(&id).plaintext(Blob::new("x")).send().await.unwrap();
+    west.encrypt()
+        .key_id(&id)
+        .plaintext(Blob::new("x"))
+        .send()
+        .await
+        .unwrap();
     advance_clock(&server, "60d").await;
     assert_eq!(
         describe(&east, &id).await.key_state(),
@@ -108,7 +120,11 @@ async fn a_deleted_replica_leaves_the_set_and_its_region_can_be_replicated_again
         .unwrap();
     // A replica pending deletion still counts as the Region's replica.
     assert_error(
-        east.replicate_key().key_id(&id).replica_region(WEST).send().await,
+        east.replicate_key()
+            .key_id(&id)
+            .replica_region(WEST)
+            .send()
+            .await,
         "AlreadyExistsException",
         format!("{} already exists.", arn_in(WEST, &id)),
     );

@@ -38,7 +38,13 @@ async fn a_ciphertext_made_in_one_region_decrypts_in_another() {
     assert_eq!(opened.key_id(), Some(arn_in(WEST, &id).as_str()));
 
     // And back: a data key made under the replica opens through the primary.
-    let data_key = west.generate_data_key().key_id(&id).number_of_bytes(32).send().await.unwrap();
+    let data_key = west
+        .generate_data_key()
+        .key_id(&id)
+        .number_of_bytes(32)
+        .send()
+        .await
+        .unwrap();
     let opened = east
         .decrypt()
         .ciphertext_blob(data_key.ciphertext_blob.unwrap())
@@ -50,11 +56,13 @@ async fn a_ciphertext_made_in_one_region_decrypts_in_another() {
 
     // A Region without a related key cannot open it.
     let eu = kms_in(&server, "eu-west-1");
-    let refused = eu.decrypt().ciphertext_blob(blob).encryption_context("app", "x").send().await;
-    assert_eq!(
-        crate::common::error_of(refused).0,
-        "AccessDeniedException"
-    );
+    let refused = eu
+        .decrypt()
+        .ciphertext_blob(blob)
+        .encryption_context("app", "x")
+        .send()
+        .await;
+    assert_eq!(crate::common::error_of(refused).0, "AccessDeniedException");
 }
 
 #[tokio::test]
@@ -62,7 +70,11 @@ async fn signatures_and_macs_verify_with_a_related_key() {
     let server = start().await;
     let east = kms_in(&server, EAST);
     let west = kms_in(&server, WEST);
-    let signing = new_primary(&east, Some((KeySpec::EccNistP256, KeyUsageType::SignVerify))).await;
+    let signing = new_primary(
+        &east,
+        Some((KeySpec::EccNistP256, KeyUsageType::SignVerify)),
+    )
+    .await;
     let signing = signing.key_id().to_owned();
     replicate(&east, &signing, WEST).await;
     let signature = east
@@ -91,7 +103,11 @@ async fn signatures_and_macs_verify_with_a_related_key() {
     let west_public = west.get_public_key().key_id(&signing).send().await.unwrap();
     assert_eq!(east_public.public_key(), west_public.public_key());
 
-    let hmac = new_primary(&east, Some((KeySpec::Hmac256, KeyUsageType::GenerateVerifyMac))).await;
+    let hmac = new_primary(
+        &east,
+        Some((KeySpec::Hmac256, KeyUsageType::GenerateVerifyMac)),
+    )
+    .await;
     let hmac = hmac.key_id().to_owned();
     replicate(&east, &hmac, WEST).await;
     let mac = west
@@ -121,7 +137,11 @@ async fn rsa_ciphertexts_decrypt_with_a_related_key() {
     let server = start().await;
     let east = kms_in(&server, EAST);
     let west = kms_in(&server, WEST);
-    let rsa = new_primary(&east, Some((KeySpec::Rsa2048, KeyUsageType::EncryptDecrypt))).await;
+    let rsa = new_primary(
+        &east,
+        Some((KeySpec::Rsa2048, KeyUsageType::EncryptDecrypt)),
+    )
+    .await;
     let id = rsa.key_id().to_owned();
     replicate(&east, &id, WEST).await;
     let blob = west

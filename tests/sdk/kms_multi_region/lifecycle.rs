@@ -33,18 +33,30 @@ async fn update_primary_region_swaps_the_roles_everywhere() {
         assert_eq!(replicas, vec![EAST.to_owned(), EU.to_owned()]);
     }
     // The new primary manages the set; the old one is now a replica.
-    west.rotate_key_on_demand().key_id(&id).send().await.unwrap();
+    west.rotate_key_on_demand()
+        .key_id(&id)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         describe(&east, &id).await.current_key_material_id(),
         describe(&west, &id).await.current_key_material_id()
     );
     assert_error(
-        east.replicate_key().key_id(&id).replica_region("ap-south-1").send().await,
+        east.replicate_key()
+            .key_id(&id)
+            .replica_region("ap-south-1")
+            .send()
+            .await,
         "UnsupportedOperationException",
         format!("{} is not a multi-Region primary key.", arn_in(EAST, &id)),
     );
     assert_error(
-        east.update_primary_region().key_id(&id).primary_region(EU).send().await,
+        east.update_primary_region()
+            .key_id(&id)
+            .primary_region(EU)
+            .send()
+            .await,
         "UnsupportedOperationException",
         format!("{} is not a multi-Region primary key.", arn_in(EAST, &id)),
     );
@@ -58,21 +70,39 @@ async fn update_primary_region_refusals() {
     let id = new_primary(&east, None).await.key_id().to_owned();
     let arn = arn_in(EAST, &id);
     assert_error(
-        east.update_primary_region().key_id(&id).primary_region(WEST).send().await,
+        east.update_primary_region()
+            .key_id(&id)
+            .primary_region(WEST)
+            .send()
+            .await,
         "NotFoundException",
         format!("Key '{}' does not exist", arn_in(WEST, &id)),
     );
     assert_error(
-        east.update_primary_region().key_id(&id).primary_region(EAST).send().await,
+        east.update_primary_region()
+            .key_id(&id)
+            .primary_region(EAST)
+            .send()
+            .await,
         "UnsupportedOperationException",
         format!("{arn} is already the primary key in {EAST}."),
     );
     assert_error(
-        east.update_primary_region().key_id(&id).primary_region("nowhere").send().await,
+        east.update_primary_region()
+            .key_id(&id)
+            .primary_region("nowhere")
+            .send()
+            .await,
         "ValidationException",
         "1 validation error detected: Value 'nowhere' at 'primaryRegion' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([a-z]+-){2,3}\\d+$",
     );
-    let single = east.create_key().send().await.unwrap().key_metadata.unwrap();
+    let single = east
+        .create_key()
+        .send()
+        .await
+        .unwrap()
+        .key_metadata
+        .unwrap();
     assert_error(
         east.update_primary_region()
             .key_id(single.key_id())
@@ -90,16 +120,27 @@ async fn update_primary_region_refusals() {
         .await
         .unwrap();
     assert_error(
-        east.update_primary_region().key_id(&id).primary_region(WEST).send().await,
+        east.update_primary_region()
+            .key_id(&id)
+            .primary_region(WEST)
+            .send()
+            .await,
         "KMSInvalidStateException",
         format!("{} is pending deletion.", arn_in(WEST, &id)),
     );
     east.disable_key().key_id(&id).send().await.unwrap();
     assert_error(
-        east.update_primary_region().key_id(&id).primary_region(WEST).send().await,
+        east.update_primary_region()
+            .key_id(&id)
+            .primary_region(WEST)
+            .send()
+            .await,
         "DisabledException",
         format!("{arn} is disabled."),
     );
     // Nothing changed.
-    assert_eq!(roles(&describe(&east, &id).await).0, MultiRegionKeyType::Primary);
+    assert_eq!(
+        roles(&describe(&east, &id).await).0,
+        MultiRegionKeyType::Primary
+    );
 }

@@ -38,11 +38,19 @@ async fn a_set_survives_a_restart() {
     let replica = describe(&west, &id).await;
     assert_eq!(
         roles(&replica),
-        (MultiRegionKeyType::Replica, EAST.to_owned(), vec![WEST.to_owned()])
+        (
+            MultiRegionKeyType::Replica,
+            EAST.to_owned(),
+            vec![WEST.to_owned()]
+        )
     );
     let opened = west.decrypt().ciphertext_blob(blob).send().await.unwrap();
     assert_eq!(opened.plaintext().unwrap().as_ref(), b"kept");
-    east.rotate_key_on_demand().key_id(&id).send().await.unwrap();
+    east.rotate_key_on_demand()
+        .key_id(&id)
+        .send()
+        .await
+        .unwrap();
     server.shutdown().await.unwrap();
 
     let server = start_with(config()).await;
@@ -63,7 +71,11 @@ async fn an_exported_set_imports_into_a_fresh_instance() {
     let east = kms_in(&server, EAST);
     let id = new_primary(&east, None).await.key_id().to_owned();
     replicate(&east, &id, EU).await;
-    east.rotate_key_on_demand().key_id(&id).send().await.unwrap();
+    east.rotate_key_on_demand()
+        .key_id(&id)
+        .send()
+        .await
+        .unwrap();
     let blob = east
         .encrypt()
         .key_id(&id)
@@ -93,7 +105,11 @@ async fn an_exported_set_imports_into_a_fresh_instance() {
     let replica = describe(&eu, &id).await;
     assert_eq!(
         roles(&replica),
-        (MultiRegionKeyType::Replica, EAST.to_owned(), vec![EU.to_owned()])
+        (
+            MultiRegionKeyType::Replica,
+            EAST.to_owned(),
+            vec![EU.to_owned()]
+        )
     );
     let opened = eu.decrypt().ciphertext_blob(blob).send().await.unwrap();
     assert_eq!(opened.plaintext().unwrap().as_ref(), b"moved");
@@ -115,7 +131,11 @@ async fn a_seeded_replica_without_material_gets_its_primary_material() {
     let primary = describe(&east, id).await;
     assert_eq!(
         roles(&primary),
-        (MultiRegionKeyType::Primary, EAST.to_owned(), vec![EU.to_owned()])
+        (
+            MultiRegionKeyType::Primary,
+            EAST.to_owned(),
+            vec![EU.to_owned()]
+        )
     );
     assert_eq!(
         describe(&eu, id).await.current_key_material_id(),

@@ -15,7 +15,10 @@ async fn a_multi_region_primary_has_an_mrk_id_and_its_configuration() {
     let id = meta.key_id();
     let hex = id.strip_prefix("mrk-").unwrap();
     assert_eq!(hex.len(), 32);
-    assert!(hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    assert!(
+        hex.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    );
     assert_eq!(meta.arn(), Some(arn_in(EAST, id).as_str()));
     assert_eq!(meta.multi_region(), Some(true));
     let config = meta.multi_region_configuration().unwrap();
@@ -28,7 +31,10 @@ async fn a_multi_region_primary_has_an_mrk_id_and_its_configuration() {
     assert!(config.replica_keys().is_empty());
     assert_eq!(meta.key_state(), Some(&KeyState::Enabled));
     // DescribeKey by id, ARN and alias shows the same; ListKeys lists the mrk- id.
-    assert_eq!(roles(&describe(&kms, meta.arn().unwrap()).await), roles(&meta));
+    assert_eq!(
+        roles(&describe(&kms, meta.arn().unwrap()).await),
+        roles(&meta)
+    );
     let listed = kms.list_keys().send().await.unwrap();
     assert!(listed.keys().iter().any(|k| k.key_id() == Some(id)));
 
@@ -50,7 +56,13 @@ async fn replicas_share_the_key_and_keep_their_own_settings() {
         .key_id(primary.arn().unwrap())
         .replica_region(WEST)
         .description("west copy")
-        .tags(Tag::builder().tag_key("team").tag_value("blue").build().unwrap())
+        .tags(
+            Tag::builder()
+                .tag_key("team")
+                .tag_value("blue")
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -59,15 +71,26 @@ async fn replicas_share_the_key_and_keep_their_own_settings() {
     assert_eq!(replica.arn(), Some(arn_in(WEST, &id).as_str()));
     assert_eq!(replica.description(), Some("west copy"));
     assert_eq!(replica.key_state(), Some(&KeyState::Enabled));
-    assert_eq!(replica.current_key_material_id(), primary.current_key_material_id());
+    assert_eq!(
+        replica.current_key_material_id(),
+        primary.current_key_material_id()
+    );
     assert_eq!(
         roles(replica),
-        (MultiRegionKeyType::Replica, EAST.to_owned(), vec![WEST.to_owned()])
+        (
+            MultiRegionKeyType::Replica,
+            EAST.to_owned(),
+            vec![WEST.to_owned()]
+        )
     );
     let tags = out.replica_tags();
     assert_eq!(tags.len(), 1);
     assert_eq!((tags[0].tag_key(), tags[0].tag_value()), ("team", "blue"));
-    assert!(out.replica_policy().unwrap().contains("\"Id\" : \"key-default-1\""));
+    assert!(
+        out.replica_policy()
+            .unwrap()
+            .contains("\"Id\" : \"key-default-1\"")
+    );
 
     // Every related key shows the whole set, replicas oldest first.
     replicate(&east, &id, EU).await;
@@ -81,7 +104,10 @@ async fn replicas_share_the_key_and_keep_their_own_settings() {
         )
     );
     let config = seen_from_east.multi_region_configuration().unwrap();
-    assert_eq!(config.replica_keys()[1].arn(), Some(arn_in(EU, &id).as_str()));
+    assert_eq!(
+        config.replica_keys()[1].arn(),
+        Some(arn_in(EU, &id).as_str())
+    );
     let seen_from_west = describe(&west, &id).await;
     assert_eq!(
         roles(&seen_from_west),
@@ -98,7 +124,10 @@ async fn replicas_share_the_key_and_keep_their_own_settings() {
 
     // Independent state and aliases: disabling the replica leaves the primary usable.
     west.disable_key().key_id(&id).send().await.unwrap();
-    assert_eq!(describe(&east, &id).await.key_state(), Some(&KeyState::Enabled));
+    assert_eq!(
+        describe(&east, &id).await.key_state(),
+        Some(&KeyState::Enabled)
+    );
     west.create_alias()
         .alias_name("alias/west-only")
         .target_key_id(&id)
@@ -144,7 +173,13 @@ async fn replicate_key_refuses_what_it_cannot_replicate() {
     let id = primary.key_id().to_owned();
     let arn = primary.arn().unwrap().to_owned();
 
-    let single = east.create_key().send().await.unwrap().key_metadata.unwrap();
+    let single = east
+        .create_key()
+        .send()
+        .await
+        .unwrap()
+        .key_metadata
+        .unwrap();
     assert_error(
         east.replicate_key()
             .key_id(single.key_id())
@@ -155,23 +190,39 @@ async fn replicate_key_refuses_what_it_cannot_replicate() {
         format!("{} is not a multi-Region key.", single.arn().unwrap()),
     );
     assert_error(
-        east.replicate_key().key_id(&id).replica_region(EAST).send().await,
+        east.replicate_key()
+            .key_id(&id)
+            .replica_region(EAST)
+            .send()
+            .await,
         "AlreadyExistsException",
         format!("{arn} already exists."),
     );
     replicate(&east, &id, WEST).await;
     assert_error(
-        east.replicate_key().key_id(&id).replica_region(WEST).send().await,
+        east.replicate_key()
+            .key_id(&id)
+            .replica_region(WEST)
+            .send()
+            .await,
         "AlreadyExistsException",
         format!("{} already exists.", arn_in(WEST, &id)),
     );
     assert_error(
-        west.replicate_key().key_id(&id).replica_region(EU).send().await,
+        west.replicate_key()
+            .key_id(&id)
+            .replica_region(EU)
+            .send()
+            .await,
         "UnsupportedOperationException",
         format!("{} is not a multi-Region primary key.", arn_in(WEST, &id)),
     );
     assert_error(
-        east.replicate_key().key_id(&id).replica_region("mars-1").send().await,
+        east.replicate_key()
+            .key_id(&id)
+            .replica_region("mars-1")
+            .send()
+            .await,
         "ValidationException",
         "1 validation error detected: Value 'mars-1' at 'replicaRegion' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([a-z]+-){2,3}\\d+$",
     );
@@ -188,13 +239,21 @@ async fn replicate_key_refuses_what_it_cannot_replicate() {
         ),
     );
     assert_error(
-        east.replicate_key().key_id("alias/x").replica_region(EU).send().await,
+        east.replicate_key()
+            .key_id("alias/x")
+            .replica_region(EU)
+            .send()
+            .await,
         "NotFoundException",
         "Invalid keyId 'alias/x'",
     );
     east.disable_key().key_id(&id).send().await.unwrap();
     assert_error(
-        east.replicate_key().key_id(&id).replica_region(EU).send().await,
+        east.replicate_key()
+            .key_id(&id)
+            .replica_region(EU)
+            .send()
+            .await,
         "DisabledException",
         format!("{arn} is disabled."),
     );

@@ -15,9 +15,21 @@ async fn an_on_demand_rotation_of_the_primary_reaches_the_replicas() {
     let west = kms_in(&server, WEST);
     let id = new_primary(&east, None).await.key_id().to_owned();
     replicate(&east, &id, WEST).await;
-    let before = describe(&west, &id).await.current_key_material_id().unwrap().to_owned();
-    east.rotate_key_on_demand().key_id(&id).send().await.unwrap();
-    let primary_material = describe(&east, &id).await.current_key_material_id().unwrap().to_owned();
+    let before = describe(&west, &id)
+        .await
+        .current_key_material_id()
+        .unwrap()
+        .to_owned();
+    east.rotate_key_on_demand()
+        .key_id(&id)
+        .send()
+        .await
+        .unwrap();
+    let primary_material = describe(&east, &id)
+        .await
+        .current_key_material_id()
+        .unwrap()
+        .to_owned();
     assert_ne!(primary_material, before);
     assert_eq!(
         describe(&west, &id).await.current_key_material_id(),
@@ -79,13 +91,26 @@ async fn automatic_rotation_is_set_on_the_primary_and_shared() {
         .send()
         .await
         .unwrap();
-    let status = west.get_key_rotation_status().key_id(&id).send().await.unwrap();
+    let status = west
+        .get_key_rotation_status()
+        .key_id(&id)
+        .send()
+        .await
+        .unwrap();
     assert!(status.key_rotation_enabled());
     assert_eq!(status.rotation_period_in_days(), Some(90));
-    let first = describe(&west, &id).await.current_key_material_id().unwrap().to_owned();
+    let first = describe(&west, &id)
+        .await
+        .current_key_material_id()
+        .unwrap()
+        .to_owned();
 
     advance_clock(&server, "91d").await;
-    let east_now = describe(&east, &id).await.current_key_material_id().unwrap().to_owned();
+    let east_now = describe(&east, &id)
+        .await
+        .current_key_material_id()
+        .unwrap()
+        .to_owned();
     assert_ne!(east_now, first);
     assert_eq!(
         describe(&west, &id).await.current_key_material_id(),
@@ -94,7 +119,16 @@ async fn automatic_rotation_is_set_on_the_primary_and_shared() {
     let rotations = west.list_key_rotations().key_id(&id).send().await.unwrap();
     assert_eq!(rotations.rotations().len(), 1);
 
-    east.disable_key_rotation().key_id(&id).send().await.unwrap();
-    let status = west.get_key_rotation_status().key_id(&id).send().await.unwrap();
+    east.disable_key_rotation()
+        .key_id(&id)
+        .send()
+        .await
+        .unwrap();
+    let status = west
+        .get_key_rotation_status()
+        .key_id(&id)
+        .send()
+        .await
+        .unwrap();
     assert!(!status.key_rotation_enabled());
 }
