@@ -16,6 +16,10 @@ mod envelope;
 mod error;
 pub mod fuzz_support;
 mod grants;
+mod import_token;
+mod import_wrap;
+mod imported;
+mod key_import;
 mod key_spec;
 mod keys;
 mod local;
@@ -33,6 +37,7 @@ mod seeding;
 mod seeding_material;
 mod service;
 mod stored;
+mod stored_imported;
 mod stored_material;
 
 use std::collections::BTreeMap;

@@ -37,6 +37,10 @@ pub struct KeyMetadata {
     pub mac_algorithms: Option<Vec<&'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_key_material_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_model: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<EpochSeconds>,
 }
 
 /// A KMS tag (`TagKey`/`TagValue`, unlike Secrets Manager's `Key`/`Value`).

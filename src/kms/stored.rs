@@ -12,6 +12,9 @@
 //!   bound to the ARN, the spec and the usage (so a record edited to another kind fails to
 //!   open instead of misreading its material).
 //!
+//! - An `EXTERNAL` key also carries its import record (`stored_imported.rs`); only its
+//!   materials imported now are sealed, so it may have none.
+//!
 //! Evolving the forms: add fields with `#[serde(default)]`; never rename or retype one.
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +26,7 @@ use super::grants::{Constraints, Grant, GrantTerms};
 use super::keys::{Alias, Key, KeyManager, KeyState, Material, Secret};
 use super::root_key::{RootKey, RootKeyError};
 use super::rotation::{KeyRotation, RotationRecord, RotationType};
+use super::stored_imported::{StoredExternal, origin_of, stored_origin};
 use super::stored_material::{
     key_type_of, material_bytes, sealing_aad, split_materials, stored_kind,
 };
@@ -60,6 +64,9 @@ struct StoredKey {
     rotation: StoredRotation,
     #[serde(default)]
     grants: Vec<StoredGrant>,
+    /// The import record of an `EXTERNAL` key; absent for `AWS_KMS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    external: Option<StoredExternal>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -162,6 +169,7 @@ pub fn encode_key(key: &Key, root_key: &RootKey) -> Result<Vec<u8>, StoreError> 
                 .collect(),
         },
         grants: key.grants.iter().map(stored_grant).collect(),
+        external: stored_origin(&key.origin),
     })
 }
 
@@ -229,7 +237,9 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
         .open(&stored.sealed_materials, &aad)
         .map_err(|error| StoreError::Corrupt(format!("{what}: material: {error}")))?;
     let parts = split_materials(&secrets, key_type, &what)?;
-    if parts.len() != stored.material_ids.len() || parts.is_empty() {
+    let origin = origin_of(stored.external, &what)?;
+    let may_be_empty = origin.external().is_some();
+    if parts.len() != stored.material_ids.len() || (parts.is_empty() && !may_be_empty) {
         return Err(StoreError::Corrupt(format!(
             "{what}: material count does not match"
         )));
@@ -250,6 +260,7 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
         "Enabled" => KeyState::Enabled,
         "Disabled" => KeyState::Disabled,
         "PendingDeletion" => KeyState::PendingDeletion,
+        "PendingImport" => KeyState::PendingImport,
         other => return Err(StoreError::Corrupt(format!("{what}: state {other}"))),
     };
     let history = stored
@@ -298,6 +309,7 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
             history,
         },
         grants,
+        origin,
     })
 }
 

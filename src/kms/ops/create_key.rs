@@ -1,5 +1,6 @@
 //! CreateKey: a key of any spec and usage pair AWS accepts outside its China Regions (see
-//! `key_spec.rs`), origin `AWS_KMS`, single-Region, with KMS's default key policy unless one is
+//! `key_spec.rs`), origin `AWS_KMS` or `EXTERNAL` (no material, `PendingImport`; see
+//! `key_import.rs`), single-Region, with KMS's default key policy unless one is
 //! given, and optional tags. Asymmetric key pairs and HMAC keys are generated here, before any
 //! lock is taken. A policy is checked as PutKeyPolicy checks it.
 //!
@@ -14,8 +15,10 @@
 //!   because the KeyUsage value of the CMK is SIGN_VERIFY. To perform this operation, the
 //!   KeyUsage value must be ENCRYPT_DECRYPT.", else "KeyUsage X is not compatible with
 //!   KeySpec Y";
-//! - origins other than `AWS_KMS` and multi-Region keys: `UnsupportedOperationException`
-//!   until they are emulated.
+//! - origins other than `AWS_KMS` and `EXTERNAL`, and multi-Region keys:
+//!   `UnsupportedOperationException` until they are emulated;
+//! - `EXTERNAL` with an ML-DSA spec, whose material AWS does not import:
+//!   `UnsupportedOperationException` (AWS's wording is not documented).
 
 use serde::{Deserialize, Serialize};
 
@@ -106,6 +109,8 @@ pub struct CreateKeyOutput {
 /// A valid CreateKey request: what the new key gets.
 struct NewKey {
     key_type: KeyType,
+    /// Origin `EXTERNAL`.
+    external: bool,
     description: String,
     policy: Option<String>,
     tags: Vec<(String, String)>,
@@ -140,9 +145,20 @@ impl CreateKeyInput {
             self.key_usage.as_deref(),
         )?;
         let origin = self.origin.as_deref().unwrap_or("AWS_KMS");
-        if origin != "AWS_KMS" || self.multi_region == Some(true) {
+        if !matches!(origin, "AWS_KMS" | "EXTERNAL") || self.multi_region == Some(true) {
             return Err(KmsError::UnsupportedOperation(format!(
-                "Lockbox does not emulate keys with Origin {origin} or multi-Region keys yet; it emulates Origin AWS_KMS, single-Region keys of every key spec but SM2."
+                "Lockbox does not emulate keys with Origin {origin} or multi-Region keys yet; it emulates Origin AWS_KMS and EXTERNAL, single-Region keys of every key spec but SM2."
+            )));
+        }
+        let external = origin == "EXTERNAL";
+        let ml_dsa = matches!(
+            key_type.spec(),
+            KeySpec::MlDsa44 | KeySpec::MlDsa65 | KeySpec::MlDsa87
+        );
+        if external && ml_dsa {
+            return Err(KmsError::UnsupportedOperation(format!(
+                "KeySpec {} is not supported for Origin EXTERNAL.",
+                key_type.spec().as_str()
             )));
         }
         let tags = check_tags(tags)?;
@@ -151,6 +167,7 @@ impl CreateKeyInput {
         }
         Ok(NewKey {
             key_type,
+            external,
             // An absent description is the empty one, as KMS shows it.
             description: self.description.unwrap_or_default(),
             policy: self.policy,
@@ -211,16 +228,20 @@ pub fn create_key(
 ) -> Result<CreateKeyOutput, KmsError> {
     let NewKey {
         key_type,
+        external,
         description,
         policy,
         tags,
     } = input.validate()?;
     let caller = KmsCaller::from(ctx);
-    let mut key = Key::new_of_type(caller, KeyManager::Customer, description, policy, key_type)
-        .map_err(|error| {
-            tracing::error!(%error, "generating key material");
-            KmsError::Internal
-        })?;
+    let mut key = match external {
+        true => Key::new_external(caller, KeyManager::Customer, description, policy, key_type),
+        false => Key::new_of_type(caller, KeyManager::Customer, description, policy, key_type)
+            .map_err(|error| {
+                tracing::error!(%error, "generating key material");
+                KmsError::Internal
+            })?,
+    };
     key.tags = tags;
     let key_metadata = key.metadata();
     let ring = kms.ring(caller);
