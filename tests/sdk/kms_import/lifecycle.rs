@@ -179,7 +179,7 @@ async fn material_expires_on_the_virtual_clock() {
     assert_error(
         refused,
         "KMSInvalidStateException",
-        &format!("{arn} is pending import."),
+        format!("{arn} is pending import."),
     );
     let rotations = kms
         .list_key_rotations()
