@@ -34,6 +34,7 @@ mod root_key;
 mod rotation;
 mod sealed_journal;
 mod seeding;
+mod seeding_imported;
 mod seeding_material;
 mod service;
 mod stored;

@@ -82,6 +82,10 @@ pub struct KeyDoc {
     /// Every generation, oldest first (exports write this; the newest encrypts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_materials: Vec<MaterialDoc>,
+    /// `EXTERNAL` for a key of imported material (its material, if any, is imported and does
+    /// not expire; without material it is `PendingImport`); absent = `AWS_KMS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 /// One generation of key material.

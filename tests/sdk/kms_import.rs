@@ -12,3 +12,4 @@ mod errors;
 mod kinds;
 mod lifecycle;
 mod rotation;
+mod seeding;
