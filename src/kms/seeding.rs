@@ -232,6 +232,11 @@ impl LocalKms {
         }
         let key_type =
             seeded_type(seed).map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?;
+        if seed.aws_managed && seed.external {
+            return Err(SeedError::Invalid(format!(
+                "{where_}: the AWS managed key has origin AWS_KMS"
+            )));
+        }
         if seed.aws_managed && !key_type.is_symmetric() {
             return Err(SeedError::Invalid(format!(
                 "{where_}: the AWS managed key is a symmetric encryption key"
