@@ -11,6 +11,7 @@ use parking_lot::Mutex;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
+use super::import_token::{TokenKey, TokenSealer};
 use super::keys::{Alias, Key, KeyManager};
 use super::managed_key::{MANAGED_KEY_DESCRIPTION, managed_key_policy};
 use super::ring::KeyRing;
@@ -32,6 +33,8 @@ pub struct LocalKms {
     pub(super) journal: SealedJournal,
     /// No key rotates automatically before this time (`None`: no key rotates at all).
     rotation_hint: Mutex<Option<OffsetDateTime>>,
+    /// Seals import tokens when there is no root key.
+    import_token_key: TokenKey,
 }
 
 /// Which identifier forms an operation accepts.
@@ -87,6 +90,14 @@ impl LocalKms {
         }
         self.relink_all_sets(OffsetDateTime::now_utc());
         Ok(keys.len())
+    }
+
+    /// What seals import tokens: the root key when there is one, else this process's key.
+    pub(crate) fn import_token_sealer(&self) -> TokenSealer<'_> {
+        match self.journal.root_key() {
+            Some(root_key) => TokenSealer::Root(root_key),
+            None => TokenSealer::Process(&self.import_token_key),
+        }
     }
 
     /// Runs `section` on the caller's key ring under its write locks and stores what it

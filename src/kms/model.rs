@@ -41,6 +41,10 @@ pub struct KeyMetadata {
     pub mac_algorithms: Option<Vec<&'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_key_material_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_model: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<EpochSeconds>,
 }
 
 /// `MultiRegionConfiguration`: the roles of a multi-Region key's set (see `multi_region.rs`).

@@ -20,6 +20,7 @@ use super::envelope::MATERIAL_ID_LEN;
 use super::key_spec::KeyType;
 use super::keys::{Alias, Key, KeyManager, KeyState, Material, MultiRegion};
 use super::multi_region;
+use super::seeding_imported::{exported_materials, make_external};
 use super::seeding_material::{seeded_materials, seeded_type};
 use super::{KmsCaller, LocalKms, SECRETS_MANAGER_ALIAS};
 use crate::crypto::Sensitive;
@@ -52,6 +53,9 @@ pub struct KeySeed {
     /// The Region of the primary key of a multi-Region key (`mrk-` id); `None` for a
     /// single-Region key.
     pub primary_region: Option<String>,
+    /// Origin `EXTERNAL`: `materials` are imported material (none: `PendingImport`), with the
+    /// ids an import of the same bytes gets (see `seeding_imported.rs`).
+    pub external: bool,
 }
 
 /// Whether `region` has the form of a Region name (lowercase words and digits joined by
@@ -129,6 +133,8 @@ pub struct KeyExport {
     pub key_type: Option<(&'static str, &'static str)>,
     /// `(material id hex, material bytes)`, oldest first (see the module doc).
     pub materials: Vec<(String, Zeroizing<Vec<u8>>)>,
+    /// Origin `EXTERNAL` (see `seeding_imported.rs` for which material it exports).
+    pub external: bool,
     /// Aliases pointing at the key.
     pub aliases: Vec<String>,
     /// The Region of its primary key, for a multi-Region key.
@@ -147,7 +153,9 @@ fn difference(
     } else {
         KeyManager::Customer
     };
-    let state = if seed.enabled {
+    let state = if seed.external && wanted.is_empty() {
+        KeyState::PendingImport
+    } else if seed.enabled {
         KeyState::Enabled
     } else {
         KeyState::Disabled
@@ -166,6 +174,8 @@ fn difference(
         Some("key spec or key usage")
     } else if primary_region != seed.primary_region.as_ref() {
         Some("multi-Region primary Region")
+    } else if existing.origin.external().is_some() != seed.external {
+        Some("origin")
     } else if existing.manager != manager {
         Some("key manager")
     } else if existing.state != state {
@@ -261,6 +271,11 @@ impl LocalKms {
         }
         let key_type =
             seeded_type(seed).map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?;
+        if seed.aws_managed && seed.external {
+            return Err(SeedError::Invalid(format!(
+                "{where_}: the AWS managed key has origin AWS_KMS"
+            )));
+        }
         if seed.aws_managed && !key_type.is_symmetric() {
             return Err(SeedError::Invalid(format!(
                 "{where_}: the AWS managed key is a symmetric encryption key"
@@ -269,7 +284,7 @@ impl LocalKms {
         let wanted = seeded_materials(seed, key_type)
             .map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?;
         // A key pair to generate is made before the ring is locked (RSA takes a moment).
-        let fresh = match wanted.is_empty() {
+        let fresh = match wanted.is_empty() && !seed.external {
             true => Some(
                 Material::generate_for(key_type.spec())
                     .map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?,
@@ -331,11 +346,8 @@ impl LocalKms {
                     aws_managed: key.manager == KeyManager::Aws,
                     key_type: (!key.key_type.is_symmetric())
                         .then(|| (key.key_type.spec().as_str(), key.key_type.usage().as_str())),
-                    materials: key
-                        .materials
-                        .iter()
-                        .filter_map(|m| Some((m.id_hex(), m.secret.to_bytes().ok()?)))
-                        .collect(),
+                    materials: exported_materials(key),
+                    external: key.origin.external().is_some(),
                     aliases: aliases
                         .iter()
                         .filter(|(_, alias)| alias.key_id == key.id)
@@ -422,7 +434,11 @@ fn install_key(
             match (wanted.is_empty(), fresh) {
                 (false, _) => key.materials = wanted,
                 (true, Some(material)) => key.materials = vec![material],
-                (true, None) => {}
+                // Only an EXTERNAL key has no material to generate: it waits for an import.
+                (true, None) => key.materials = Vec::new(),
+            }
+            if seed.external {
+                make_external(&mut key, seed.enabled);
             }
             // AWS managed keys always rotate yearly, as when created lazily (local.rs).
             if seed.aws_managed {

@@ -13,6 +13,7 @@ operations! {
         write CreateGrant => ops::create_grant;
         write CreateKey => ops::create_key;
         read Decrypt => ops::decrypt;
+        write DeleteImportedKeyMaterial => ops::delete_imported_key_material;
         write DeleteAlias => ops::delete_alias;
         read DescribeKey => ops::describe_key;
         write DisableKey => ops::disable_key;
@@ -26,7 +27,9 @@ operations! {
         read GenerateRandom => stateless(ops::generate_random);
         read GetKeyPolicy => ops::get_key_policy;
         read GetKeyRotationStatus => ops::get_key_rotation_status;
+        read GetParametersForImport => ops::get_parameters_for_import;
         read GetPublicKey => ops::get_public_key;
+        write ImportKeyMaterial => ops::import_key_material;
         read ListAliases => ops::list_aliases;
         read ListGrants => ops::list_grants;
         read ListRetirableGrants => ops::list_retirable_grants;
@@ -70,9 +73,13 @@ impl JsonService for LocalKms {
         "DryRun",
         "EncryptionAlgorithm",
         "EncryptionContext",
+        "ExpirationModel",
         "GrantId",
         "GranteePrincipal",
+        "ImportType",
         "KeyId",
+        "KeyMaterialDescription",
+        "KeyMaterialId",
         "KeySpec",
         "KeyUsage",
         "Limit",
@@ -97,13 +104,18 @@ impl JsonService for LocalKms {
         "TagKeys",
         "Tags",
         "TargetKeyId",
+        "ValidTo",
+        "WrappingAlgorithm",
+        "WrappingKeySpec",
     ];
     const AUDITED_RESPONSE_MEMBERS: &'static [&'static str] = &[
         "DeletionDate",
         "GrantId",
         "KeyId",
+        "KeyMaterialId",
         "KeyMetadata",
         "KeyState",
+        "ParametersValidTo",
         "PendingWindowInDays",
         "ReplicaKeyMetadata",
         "ReplicaTags",
@@ -117,7 +129,7 @@ mod tests {
 
     #[test]
     fn every_name_resolves_to_its_operation_and_nothing_else_does() {
-        assert_eq!(Operation::ALL.len(), 41);
+        assert_eq!(Operation::ALL.len(), 44);
         for &op in Operation::ALL {
             assert_eq!(Operation::from_name(op.name()), Some(op));
         }

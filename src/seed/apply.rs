@@ -259,6 +259,11 @@ fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
         materials,
         aliases: doc.aliases.clone(),
         primary_region: doc.primary_region.clone(),
+        external: match doc.origin.as_deref() {
+            None | Some("AWS_KMS") => false,
+            Some("EXTERNAL") => true,
+            Some(other) => return Err(format!("origin must be AWS_KMS or EXTERNAL, not {other}")),
+        },
     };
     seed.check()?;
     Ok(seed)

@@ -87,6 +87,10 @@ pub struct KeyDoc {
     /// declared without material gets its primary's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_region: Option<String>,
+    /// `EXTERNAL` for a key of imported material (its material, if any, is imported and does
+    /// not expire; without material it is `PendingImport`); absent = `AWS_KMS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 /// One generation of key material.

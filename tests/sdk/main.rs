@@ -17,6 +17,7 @@ mod kms_asymmetric;
 mod kms_crypto;
 mod kms_data_keys;
 mod kms_grants;
+mod kms_import;
 mod kms_key_states;
 mod kms_keys;
 mod kms_managed_key;
