@@ -20,12 +20,15 @@ use crate::storage::Tracked;
 pub type DeletionHint = DueHint;
 
 /// What a sweep did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Swept {
     /// How many keys were deleted.
     pub deleted: usize,
     /// The earliest deletion date of the keys still pending deletion.
     pub earliest_remaining: Option<OffsetDateTime>,
+    /// The multi-Region keys deleted, with their deletion dates: their related keys in other
+    /// Regions must be relinked (`related.rs`).
+    pub multi_region: Vec<(String, OffsetDateTime)>,
 }
 
 /// Deletes every key whose deletion date is not after `now`, and the aliases pointing at them.
@@ -35,13 +38,19 @@ pub fn sweep(aliases: &mut Tracked<Alias>, keys: &mut Tracked<Key>, now: OffsetD
         .filter(|key| key.deletion_due(now))
         .map(|key| key.id.clone())
         .collect();
+    let mut multi_region = Vec::new();
     for id in &due {
-        keys.remove(id);
+        if let Some(key) = keys.remove(id) {
+            if let (Some(_), Some(date)) = (&key.multi_region, key.deletion_date) {
+                multi_region.push((key.id, date));
+            }
+        }
     }
     aliases.retain(|_, alias| !due.contains(&alias.key_id));
     Swept {
         deleted: due.len(),
         earliest_remaining: keys.values().filter_map(|key| key.deletion_date).min(),
+        multi_region,
     }
 }
 

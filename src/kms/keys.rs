@@ -1,8 +1,12 @@
 //! A KMS key, its state machine, and an alias.
 //!
-//! Invariants: a key always has at least one generation of material (the newest encrypts,
-//! every generation keeps decrypting), every generation of the kind its [`KeyType`] says; `deletion_date` is set exactly when the state is
-//! `PendingDeletion`; key material never leaves this module except inside ciphertext blobs.
+//! Invariants: a key of origin `AWS_KMS` always has at least one generation of material (the
+//! newest encrypts, every generation keeps decrypting); a key of origin `EXTERNAL` has the
+//! generations its import record says are imported (see `imported.rs`; its current one
+//! encrypts) and is `PendingImport` exactly while a permanently associated one is missing,
+//! unless it is pending deletion; every generation is of the kind its [`KeyType`] says;
+//! `deletion_date` is set exactly when the state is `PendingDeletion`; key material never
+//! leaves this module except inside ciphertext blobs.
 
 use time::OffsetDateTime;
 
@@ -11,12 +15,14 @@ use super::asymmetric::{MaterialError, PrivateKey};
 use super::envelope::MATERIAL_ID_LEN;
 use super::error::KmsError;
 use super::grants::Grant;
+use super::imported::Origin;
 use super::key_spec::{KeyType, KeyUsage};
 use super::model::KeyMetadata;
 use super::rotation::KeyRotation;
 use crate::api::json::EpochSeconds;
 
 pub use super::material::{Material, Secret};
+pub use super::multi_region::MultiRegion;
 
 /// Who manages a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +52,11 @@ pub enum KeyState {
     Disabled,
     /// Scheduled for deletion at the key's `deletion_date`.
     PendingDeletion,
+    /// A multi-Region primary scheduled for deletion, waiting for its replicas to be deleted
+    /// (no `deletion_date` until then; see `multi_region.rs`).
+    PendingReplicaDeletion,
+    /// An `EXTERNAL` key missing imported material (never imported, deleted or expired).
+    PendingImport,
 }
 
 impl KeyState {
@@ -55,6 +66,8 @@ impl KeyState {
             KeyState::Enabled => "Enabled",
             KeyState::Disabled => "Disabled",
             KeyState::PendingDeletion => "PendingDeletion",
+            KeyState::PendingReplicaDeletion => "PendingReplicaDeletion",
+            KeyState::PendingImport => "PendingImport",
         }
     }
 }
@@ -91,6 +104,10 @@ pub struct Key {
     pub rotation: KeyRotation,
     /// Grants on this key, oldest first.
     pub grants: Vec<Grant>,
+    /// Its place in a set of related multi-Region keys; `None` for a single-Region key.
+    pub multi_region: Option<MultiRegion>,
+    /// `AWS_KMS`, or `EXTERNAL` with the record of its imported materials.
+    pub origin: Origin,
 }
 
 impl std::fmt::Debug for Key {
@@ -113,13 +130,13 @@ impl Key {
         description: String,
         policy: Option<String>,
     ) -> Key {
-        Key::with_material(
+        Key::with_materials(
             caller,
             manager,
             description,
             policy,
             KeyType::SYMMETRIC,
-            Material::generate(),
+            vec![Material::generate()],
         )
     }
 
@@ -133,23 +150,24 @@ impl Key {
         key_type: KeyType,
     ) -> Result<Key, MaterialError> {
         let material = Material::generate_for(key_type.spec())?;
-        Ok(Key::with_material(
+        Ok(Key::with_materials(
             caller,
             manager,
             description,
             policy,
             key_type,
-            material,
+            vec![material],
         ))
     }
 
-    fn with_material(
+    /// An enabled key of origin `AWS_KMS` with `materials` (the newest last).
+    pub(super) fn with_materials(
         caller: KmsCaller<'_>,
         manager: KeyManager,
         description: String,
         policy: Option<String>,
         key_type: KeyType,
-        material: Material,
+        materials: Vec<Material>,
     ) -> Key {
         let id = uuid::Uuid::new_v4().to_string();
         Key {
@@ -164,15 +182,21 @@ impl Key {
             deletion_date: None,
             policy: policy.unwrap_or_else(|| default_policy(caller.account)),
             tags: Vec::new(),
-            materials: vec![material],
+            materials,
             rotation: KeyRotation::default(),
             grants: Vec::new(),
+            multi_region: None,
+            origin: Origin::AwsKms,
         }
     }
 
-    /// The material new ciphertexts are made with.
+    /// The material new ciphertexts are made with (`None` while an `EXTERNAL` key's current
+    /// material is not imported).
     pub fn current_material(&self) -> Option<&Material> {
-        self.materials.last()
+        match &self.origin {
+            Origin::AwsKms => self.materials.last(),
+            Origin::External(record) => self.material(&record.current()?.id),
+        }
     }
 
     /// The material with `id`, for decryption.
@@ -187,6 +211,8 @@ impl Key {
             KeyState::Enabled => Ok(()),
             KeyState::Disabled => Err(KmsError::Disabled(self.arn.clone())),
             KeyState::PendingDeletion => Err(KmsError::pending_deletion(&self.arn)),
+            KeyState::PendingReplicaDeletion => Err(KmsError::pending_replica_deletion(&self.arn)),
+            KeyState::PendingImport => Err(KmsError::pending_import(&self.arn)),
         }
     }
 
@@ -195,6 +221,7 @@ impl Key {
     pub fn check_not_pending_deletion(&self) -> Result<(), KmsError> {
         match self.state {
             KeyState::PendingDeletion => Err(KmsError::pending_deletion(&self.arn)),
+            KeyState::PendingReplicaDeletion => Err(KmsError::pending_replica_deletion(&self.arn)),
             _ => Ok(()),
         }
     }
@@ -208,15 +235,27 @@ impl Key {
         date
     }
 
-    /// Takes the key out of `PendingDeletion`; it is then `Disabled`, as on AWS.
+    /// Takes the key out of `PendingDeletion` (or `PendingReplicaDeletion`); it is then
+    /// `Disabled`, as on AWS, or `PendingImport` if it misses imported material.
     pub fn cancel_deletion(&mut self) {
-        self.state = KeyState::Disabled;
+        self.state = match self.origin.external() {
+            Some(record) if !record.complete() => KeyState::PendingImport,
+            _ => KeyState::Disabled,
+        };
         self.deletion_date = None;
+        if let Some(mr) = self.multi_region.as_mut() {
+            mr.replica_deletion_window = None;
+        }
     }
 
     /// Whether the key's deletion window has ended at `now`.
     pub fn deletion_due(&self, now: OffsetDateTime) -> bool {
         self.deletion_date.is_some_and(|date| date <= now)
+    }
+
+    /// The key's Region (read from its ARN).
+    pub fn region(&self) -> &str {
+        self.arn.split(':').nth(3).unwrap_or_default()
     }
 
     /// The private key of an asymmetric key (`None` for symmetric and HMAC keys).
@@ -284,6 +323,10 @@ impl Key {
     pub fn metadata(&self) -> KeyMetadata {
         let spec = self.key_type.spec();
         let algorithms = self.key_type.algorithms();
+        let expiration = self
+            .origin
+            .external()
+            .and_then(|record| record.expiration());
         KeyMetadata {
             aws_account_id: self.account.clone(),
             key_id: self.id.clone(),
@@ -294,20 +337,41 @@ impl Key {
             key_usage: self.key_type.usage().as_str(),
             key_state: self.state.as_str(),
             deletion_date: self.deletion_date.map(EpochSeconds),
-            origin: "AWS_KMS",
+            origin: self.origin.as_str(),
             key_manager: self.manager.as_str(),
             customer_master_key_spec: spec.customer_master_key_spec(),
             key_spec: spec.as_str(),
             encryption_algorithms: algorithms.encryption,
             signing_algorithms: algorithms.signing,
             key_agreement_algorithms: algorithms.key_agreement,
-            multi_region: false,
+            multi_region: self.multi_region.is_some(),
+            multi_region_configuration: self
+                .multi_region
+                .as_ref()
+                .map(|mr| mr.configuration(&self.account, &self.id, self.region())),
+            pending_deletion_window_in_days: self
+                .multi_region
+                .as_ref()
+                .and_then(|mr| mr.replica_deletion_window)
+                .filter(|_| self.state == KeyState::PendingReplicaDeletion),
             mac_algorithms: algorithms.mac,
             current_key_material_id: self
                 .key_type
                 .is_symmetric()
-                .then(|| self.current_material().map(Material::id_hex))
+                .then(|| self.current_material_id().map(hex::encode))
                 .flatten(),
+            expiration_model: expiration.map(|expiry| expiry.model()),
+            valid_to: expiration
+                .and_then(|expiry| expiry.valid_to())
+                .map(EpochSeconds),
+        }
+    }
+
+    /// The id of the current material, imported or not.
+    pub fn current_material_id(&self) -> Option<[u8; MATERIAL_ID_LEN]> {
+        match &self.origin {
+            Origin::AwsKms => self.materials.last().map(|material| material.id),
+            Origin::External(record) => record.current().map(|entry| entry.id),
         }
     }
 }

@@ -11,6 +11,7 @@ use parking_lot::Mutex;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
+use super::import_token::{TokenKey, TokenSealer};
 use super::keys::{Alias, Key, KeyManager};
 use super::last_usage::{LastUse, UsageLog};
 use super::managed_key::{MANAGED_KEY_DESCRIPTION, managed_key_policy};
@@ -30,11 +31,13 @@ pub struct LocalKms {
     pub(super) rings: Partitions<KeyRing>,
     /// Where changes are stored (nowhere beyond memory without a data dir), with the root key
     /// that seals key material.
-    journal: SealedJournal,
+    pub(super) journal: SealedJournal,
     /// No key rotates automatically before this time (`None`: no key rotates at all).
     rotation_hint: Mutex<Option<OffsetDateTime>>,
     /// The last cryptographic use of each key (GetKeyLastUsage), in memory only.
     pub(super) last_usage: UsageLog,
+    /// Seals import tokens when there is no root key.
+    import_token_key: TokenKey,
 }
 
 /// Which identifier forms an operation accepts.
@@ -88,7 +91,16 @@ impl LocalKms {
                 .get_or_create(&record.partition.account, &record.partition.region);
             ring.restore_alias(record.id, alias);
         }
+        self.relink_all_sets(OffsetDateTime::now_utc());
         Ok(keys.len())
+    }
+
+    /// What seals import tokens: the root key when there is one, else this process's key.
+    pub(crate) fn import_token_sealer(&self) -> TokenSealer<'_> {
+        match self.journal.root_key() {
+            Some(root_key) => TokenSealer::Root(root_key),
+            None => TokenSealer::Process(&self.import_token_key),
+        }
     }
 
     /// Runs `section` on the caller's key ring under its write locks and stores what it
@@ -185,8 +197,10 @@ impl LocalKms {
         let id = in_partition
             .and_then(|rest| rest.strip_prefix("key/"))
             .unwrap_or(key_id);
-        // Key ids are hyphenated UUIDs; KMS calls the 32-hex-digit form malformed too.
-        if id.len() != 36 || uuid::Uuid::try_parse(id).is_err() {
+        // Key ids are hyphenated UUIDs (or `mrk-` ids); KMS calls the 32-hex-digit form
+        // malformed too.
+        let uuid = id.len() == 36 && uuid::Uuid::try_parse(id).is_ok();
+        if !uuid && !super::multi_region::is_id(id) {
             return Err(KmsError::InvalidKeyId(key_id.to_owned()));
         }
         if ring.keys().contains_key(id) {
@@ -215,9 +229,10 @@ impl LocalKms {
         let mut earliest: Option<OffsetDateTime> = None;
         for (partition, ring) in self.rings.entries() {
             let rotated = ring.write(&self.journal, &partition, |_, keys| {
+                // Multi-Region keys rotate with their set (`rotate_due_sets`).
                 let due: Vec<String> = keys
                     .values()
-                    .filter(|key| key.rotation_would_change(now))
+                    .filter(|key| key.multi_region.is_none() && key.rotation_would_change(now))
                     .map(|key| key.id.clone())
                     .collect();
                 for id in due {
@@ -227,7 +242,7 @@ impl LocalKms {
                 }
                 Ok(())
             });
-            if rotated.is_err() {
+            if rotated.is_err() || !self.rotate_due_sets(&partition, &ring, now) {
                 // Not stored, so not done: retry at the next tick.
                 earliest = Some(now);
             }
@@ -246,6 +261,7 @@ impl LocalKms {
         let ring = self.rings.get_or_create(caller.account, caller.region);
         let partition = PartitionKey::new(caller.account, caller.region);
         ring.delete_due(&self.journal, &partition, caller.now);
+        self.relink_swept(caller, &ring);
         ring
     }
 
@@ -257,7 +273,16 @@ impl LocalKms {
             .rings
             .entries()
             .iter()
-            .map(|(partition, ring)| ring.delete_due(&self.journal, partition, now))
+            .map(|(partition, ring)| {
+                let deleted = ring.delete_due(&self.journal, partition, now);
+                let caller = KmsCaller {
+                    account: &partition.account,
+                    region: &partition.region,
+                    now,
+                };
+                self.relink_swept(caller, ring);
+                deleted
+            })
             .sum();
         if deleted > 0 {
             tracing::info!(deleted, "KMS keys past their deletion window deleted");

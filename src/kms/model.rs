@@ -34,9 +34,34 @@ pub struct KeyMetadata {
     pub key_agreement_algorithms: Option<Vec<&'static str>>,
     pub multi_region: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_region_configuration: Option<MultiRegionConfiguration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_deletion_window_in_days: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_algorithms: Option<Vec<&'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_key_material_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_model: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<EpochSeconds>,
+}
+
+/// `MultiRegionConfiguration`: the roles of a multi-Region key's set (see `multi_region.rs`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MultiRegionConfiguration {
+    pub multi_region_key_type: &'static str,
+    pub primary_key: MultiRegionKey,
+    pub replica_keys: Vec<MultiRegionKey>,
+}
+
+/// `MultiRegionKey`: one key of a multi-Region set.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MultiRegionKey {
+    pub arn: String,
+    pub region: String,
 }
 
 /// A KMS tag (`TagKey`/`TagValue`, unlike Secrets Manager's `Key`/`Value`).

@@ -6,12 +6,12 @@
 //!   refuses;
 //! - wherever both locks are held, `aliases` is taken before `keys` (readers included: a
 //!   reader waiting for `aliases` while holding `keys` would deadlock with a writer);
-//! - the deletion hint is never later than the earliest deletion date of any key: every key a
-//!   write section leaves pending deletion lowers it, and only [`KeyRing::delete_due`]
-//!   recomputes it, under the write locks;
+//! - the deletion hint is never later than the earliest deletion date of any key or expiry
+//!   of imported key material (`Key::next_due`): every key a write section changes lowers it
+//!   to its own, and only [`KeyRing::delete_due`] recomputes it, under the write locks;
 //! - reads never write: the read guards hand out shared references only.
 
-use parking_lot::{RwLock, RwLockReadGuard};
+use parking_lot::{Mutex, RwLock, RwLockReadGuard};
 use time::OffsetDateTime;
 
 use super::deletion::{self, DeletionHint};
@@ -28,8 +28,12 @@ pub struct KeyRing {
     aliases: RwLock<Tracked<Alias>>,
     /// Keys by key id.
     keys: RwLock<Tracked<Key>>,
-    /// Lower bound of the earliest deletion date of a key pending deletion.
+    /// Lower bound of the earliest deletion date of a key pending deletion, or expiry of
+    /// imported material.
     deletion_hint: DeletionHint,
+    /// Multi-Region keys deleted by a sweep whose related keys are still to be relinked
+    /// (id, deletion date); drained by [`KeyRing::take_deleted_multi_region`].
+    deleted_multi_region: Mutex<Vec<(String, OffsetDateTime)>>,
 }
 
 impl KeyRing {
@@ -57,7 +61,7 @@ impl KeyRing {
 
     /// Puts back a key read from the store (start-up): kept as already stored.
     pub fn restore_key(&self, key: Key) {
-        if let Some(date) = key.deletion_date {
+        if let Some(date) = key.next_due() {
             self.deletion_hint.note(date);
         }
         let mut keys = self.keys.write();
@@ -87,7 +91,7 @@ impl KeyRing {
         if outcome.is_ok() {
             // A lower hint than needed only costs a scan, so this may run before the commit.
             for (_, key) in keys.changes() {
-                if let Some(date) = key.and_then(|key| key.deletion_date) {
+                if let Some(date) = key.and_then(Key::next_due) {
                     self.deletion_hint.note(date);
                 }
             }
@@ -103,8 +107,9 @@ impl KeyRing {
         })
     }
 
-    /// Deletes every key whose deletion date is not after `now`, and the aliases pointing at
-    /// them (see `deletion.rs`); returns how many keys were deleted. Cheap (one atomic load)
+    /// Deletes the imported key material whose `ValidTo` is not after `now` (see
+    /// `key_import.rs`), then every key whose deletion date is not after `now`, and the
+    /// aliases pointing at them (see `deletion.rs`); returns how many keys were deleted. Cheap (one atomic load)
     /// when nothing is due. The deletions are stored through `journal`; when the store
     /// refuses, nothing is deleted (the next sweep retries).
     pub fn delete_due(
@@ -117,9 +122,29 @@ impl KeyRing {
             return 0;
         }
         self.write(journal, partition, |aliases, keys| {
+            let expiring: Vec<String> = keys
+                .values()
+                .filter(|key| key.next_material_expiry().is_some_and(|date| date <= now))
+                .map(|key| key.id.clone())
+                .collect();
+            for id in expiring {
+                if let Some(key) = keys.get_mut(&id) {
+                    key.expire_materials(now);
+                }
+            }
             let swept = deletion::sweep(aliases, keys, now);
-            self.deletion_hint.reset_to(swept.earliest_remaining);
-            Ok(swept.deleted)
+            let next_expiry = keys.values().filter_map(Key::next_material_expiry).min();
+            self.deletion_hint.reset_to(
+                [swept.earliest_remaining, next_expiry]
+                    .into_iter()
+                    .flatten()
+                    .min(),
+            );
+            Ok(swept)
+        })
+        .map(|swept| {
+            self.deleted_multi_region.lock().extend(swept.multi_region);
+            swept.deleted
         })
         .unwrap_or_else(|_| {
             // Undone: keep the hint due so the next sweep retries.
@@ -128,6 +153,16 @@ impl KeyRing {
         })
     }
 }
+
+impl KeyRing {
+    /// The multi-Region keys sweeps deleted since the last call (id, deletion date).
+    pub fn take_deleted_multi_region(&self) -> Vec<(String, OffsetDateTime)> {
+        std::mem::take(&mut *self.deleted_multi_region.lock())
+    }
+}
+
+#[path = "ring_many.rs"]
+pub mod many;
 
 #[cfg(test)]
 mod tests {

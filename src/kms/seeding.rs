@@ -18,7 +18,9 @@ use zeroize::Zeroizing;
 
 use super::envelope::MATERIAL_ID_LEN;
 use super::key_spec::KeyType;
-use super::keys::{Alias, Key, KeyManager, KeyState, Material};
+use super::keys::{Alias, Key, KeyManager, KeyState, Material, MultiRegion};
+use super::multi_region;
+use super::seeding_imported::{exported_materials, make_external};
 use super::seeding_material::{seeded_materials, seeded_type};
 use super::{KmsCaller, LocalKms, SECRETS_MANAGER_ALIAS};
 use crate::crypto::Sensitive;
@@ -48,6 +50,24 @@ pub struct KeySeed {
     pub materials: Vec<SeedMaterial>,
     /// Aliases (`alias/<name>`).
     pub aliases: Vec<String>,
+    /// The Region of the primary key of a multi-Region key (`mrk-` id); `None` for a
+    /// single-Region key.
+    pub primary_region: Option<String>,
+    /// Origin `EXTERNAL`: `materials` are imported material (none: `PendingImport`), with the
+    /// ids an import of the same bytes gets (see `seeding_imported.rs`).
+    pub external: bool,
+}
+
+/// Whether `region` has the form of a Region name (lowercase words and digits joined by
+/// hyphens).
+fn is_region_name(region: &str) -> bool {
+    region.contains('-')
+        && region.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// Most tags a seeded key may carry: the API's quota, so a seeded key accepts ordinary writes.
@@ -113,8 +133,12 @@ pub struct KeyExport {
     pub key_type: Option<(&'static str, &'static str)>,
     /// `(material id hex, material bytes)`, oldest first (see the module doc).
     pub materials: Vec<(String, Zeroizing<Vec<u8>>)>,
+    /// Origin `EXTERNAL` (see `seeding_imported.rs` for which material it exports).
+    pub external: bool,
     /// Aliases pointing at the key.
     pub aliases: Vec<String>,
+    /// The Region of its primary key, for a multi-Region key.
+    pub primary_region: Option<String>,
 }
 
 /// Why an existing key differs from its seed, if it does.
@@ -129,7 +153,9 @@ fn difference(
     } else {
         KeyManager::Customer
     };
-    let state = if seed.enabled {
+    let state = if seed.external && wanted.is_empty() {
+        KeyState::PendingImport
+    } else if seed.enabled {
         KeyState::Enabled
     } else {
         KeyState::Disabled
@@ -143,8 +169,13 @@ fn difference(
             (Ok(w), Ok(e)) => bool::from(subtle::ConstantTimeEq::ct_eq(w.as_slice(), e.as_slice())),
             _ => false,
         };
+    let primary_region = existing.multi_region.as_ref().map(|mr| &mr.primary_region);
     if existing.key_type != key_type {
         Some("key spec or key usage")
+    } else if primary_region != seed.primary_region.as_ref() {
+        Some("multi-Region primary Region")
+    } else if existing.origin.external().is_some() != seed.external {
+        Some("origin")
     } else if existing.manager != manager {
         Some("key manager")
     } else if existing.state != state {
@@ -176,10 +207,28 @@ impl LocalKms {
             "KMS key {} in {}/{}",
             seed.key_id, caller.account, caller.region
         );
-        if uuid::Uuid::try_parse(&seed.key_id).is_err() || seed.key_id.len() != 36 {
-            return Err(SeedError::Invalid(format!(
-                "{where_}: key_id must be a hyphenated UUID"
-            )));
+        match &seed.primary_region {
+            None if uuid::Uuid::try_parse(&seed.key_id).is_err() || seed.key_id.len() != 36 => {
+                return Err(SeedError::Invalid(format!(
+                    "{where_}: key_id must be a hyphenated UUID (or mrk- and 32 hex digits with primary_region)"
+                )));
+            }
+            Some(_) if !multi_region::is_id(&seed.key_id) => {
+                return Err(SeedError::Invalid(format!(
+                    "{where_}: a multi-Region key (primary_region) needs a key_id of mrk- and 32 lowercase hex digits"
+                )));
+            }
+            Some(_) if seed.aws_managed => {
+                return Err(SeedError::Invalid(format!(
+                    "{where_}: the AWS managed key is not a multi-Region key"
+                )));
+            }
+            Some(region) if !is_region_name(region) => {
+                return Err(SeedError::Invalid(format!(
+                    "{where_}: primary_region '{region}' is not a Region name"
+                )));
+            }
+            _ => {}
         }
         for alias in &seed.aliases {
             let reserved = alias.starts_with("alias/aws/");
@@ -222,6 +271,11 @@ impl LocalKms {
         }
         let key_type =
             seeded_type(seed).map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?;
+        if seed.aws_managed && seed.external {
+            return Err(SeedError::Invalid(format!(
+                "{where_}: the AWS managed key has origin AWS_KMS"
+            )));
+        }
         if seed.aws_managed && !key_type.is_symmetric() {
             return Err(SeedError::Invalid(format!(
                 "{where_}: the AWS managed key is a symmetric encryption key"
@@ -230,7 +284,7 @@ impl LocalKms {
         let wanted = seeded_materials(seed, key_type)
             .map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?;
         // A key pair to generate is made before the ring is locked (RSA takes a moment).
-        let fresh = match wanted.is_empty() {
+        let fresh = match wanted.is_empty() && !seed.external {
             true => Some(
                 Material::generate_for(key_type.spec())
                     .map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?,
@@ -263,6 +317,16 @@ impl LocalKms {
         if let Some(at) = rotation_due {
             self.schedule_rotation(at);
         }
+        if seed.primary_region.is_some() {
+            // Joins the key to its set (and a replica to its primary's material).
+            self.write_related(caller, None, |related| {
+                related.touch(&seed.key_id, caller.now);
+                Ok(())
+            })
+            .map_err(|error| {
+                SeedError::Invalid(format!("{where_}: the key could not be stored: {error}"))
+            })?;
+        }
         Ok(outcome)
     }
 
@@ -282,16 +346,17 @@ impl LocalKms {
                     aws_managed: key.manager == KeyManager::Aws,
                     key_type: (!key.key_type.is_symmetric())
                         .then(|| (key.key_type.spec().as_str(), key.key_type.usage().as_str())),
-                    materials: key
-                        .materials
-                        .iter()
-                        .filter_map(|m| Some((m.id_hex(), m.secret.to_bytes().ok()?)))
-                        .collect(),
+                    materials: exported_materials(key),
+                    external: key.origin.external().is_some(),
                     aliases: aliases
                         .iter()
                         .filter(|(_, alias)| alias.key_id == key.id)
                         .map(|(name, _)| name.clone())
                         .collect(),
+                    primary_region: key
+                        .multi_region
+                        .as_ref()
+                        .map(|mr| mr.primary_region.clone()),
                 })
                 .collect();
             exported.sort_by(|a, b| a.key_id.cmp(&b.key_id));
@@ -361,10 +426,19 @@ fn install_key(
             if !seed.enabled {
                 key.state = KeyState::Disabled;
             }
+            key.multi_region = seed.primary_region.as_deref().map(|region| MultiRegion {
+                primary_region: region.to_owned(),
+                replica_regions: Vec::new(),
+                replica_deletion_window: None,
+            });
             match (wanted.is_empty(), fresh) {
                 (false, _) => key.materials = wanted,
                 (true, Some(material)) => key.materials = vec![material],
-                (true, None) => {}
+                // Only an EXTERNAL key has no material to generate: it waits for an import.
+                (true, None) => key.materials = Vec::new(),
+            }
+            if seed.external {
+                make_external(&mut key, seed.enabled);
             }
             // AWS managed keys always rotate yearly, as when created lazily (local.rs).
             if seed.aws_managed {

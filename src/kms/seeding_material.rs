@@ -9,6 +9,7 @@ use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
 use super::envelope::MATERIAL_ID_LEN;
+use super::imported::derive_material_id;
 use super::key_spec::{KeySpec, KeyType, KeyUsage};
 use super::keys::{Material, Secret};
 use super::seeding::KeySeed;
@@ -82,12 +83,20 @@ pub(super) fn seeded_materials(seed: &KeySeed, key_type: KeyType) -> Result<Vec<
                 }
                 .to_owned()
             })?;
-            Ok(Material {
-                id: m
+            let id = match seed.external {
+                // The id ImportKeyMaterial gives these bytes, so they can be reimported.
+                true => {
+                    let id = derive_material_id(&seed.key_id, &m.secret);
+                    if m.id.is_some_and(|given| given != id) {
+                        return Err("the id of imported material is derived from the key id and the material; leave it out".to_owned());
+                    }
+                    id
+                }
+                false => m
                     .id
                     .unwrap_or_else(|| derived_material_id(&seed.key_id, &m.secret)),
-                secret,
-            })
+            };
+            Ok(Material { id, secret })
         })
         .collect()
 }

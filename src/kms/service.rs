@@ -16,6 +16,7 @@ operations! {
         write CreateKey => ops::create_key;
         read Decrypt => ops::decrypt;
         read DeriveSharedSecret => ops::derive_shared_secret;
+        write DeleteImportedKeyMaterial => ops::delete_imported_key_material;
         write DeleteAlias => ops::delete_alias;
         write DeleteCustomKeyStore => stateless(ops::no_such_store);
         read DescribeCustomKeyStores => stateless(ops::describe_custom_key_stores);
@@ -35,7 +36,9 @@ operations! {
         read GetKeyLastUsage => ops::get_key_last_usage;
         read GetKeyPolicy => ops::get_key_policy;
         read GetKeyRotationStatus => ops::get_key_rotation_status;
+        read GetParametersForImport => ops::get_parameters_for_import;
         read GetPublicKey => ops::get_public_key;
+        write ImportKeyMaterial => ops::import_key_material;
         read ListAliases => ops::list_aliases;
         read ListGrants => ops::list_grants;
         read ListRetirableGrants => ops::list_retirable_grants;
@@ -45,6 +48,7 @@ operations! {
         read ListResourceTags => ops::list_resource_tags;
         write PutKeyPolicy => ops::put_key_policy;
         read ReEncrypt => ops::re_encrypt;
+        write ReplicateKey => ops::replicate_key;
         write RetireGrant => ops::retire_grant;
         write RevokeGrant => ops::revoke_grant;
         write RotateKeyOnDemand => ops::rotate_key_on_demand;
@@ -55,6 +59,7 @@ operations! {
         write UpdateAlias => ops::update_alias;
         write UpdateCustomKeyStore => stateless(ops::update_custom_key_store);
         write UpdateKeyDescription => ops::update_key_description;
+        write UpdatePrimaryRegion => ops::update_primary_region;
         read Verify => ops::verify;
         read VerifyMac => ops::verify_mac;
     }
@@ -82,10 +87,14 @@ impl JsonService for LocalKms {
         "DryRun",
         "EncryptionAlgorithm",
         "EncryptionContext",
+        "ExpirationModel",
         "GrantId",
         "GranteePrincipal",
+        "ImportType",
         "KeyAgreementAlgorithm",
         "KeyId",
+        "KeyMaterialDescription",
+        "KeyMaterialId",
         "KeyPairSpec",
         "KeySpec",
         "KeyUsage",
@@ -101,6 +110,8 @@ impl JsonService for LocalKms {
         "Origin",
         "PendingWindowInDays",
         "PolicyName",
+        "PrimaryRegion",
+        "ReplicaRegion",
         "RetiringPrincipal",
         "RotationPeriodInDays",
         "SigningAlgorithm",
@@ -110,6 +121,9 @@ impl JsonService for LocalKms {
         "TagKeys",
         "Tags",
         "TargetKeyId",
+        "ValidTo",
+        "WrappingAlgorithm",
+        "WrappingKeySpec",
         "XksProxyConnectivity",
         "XksProxyUriEndpoint",
         "XksProxyUriPath",
@@ -120,9 +134,13 @@ impl JsonService for LocalKms {
         "DeletionDate",
         "GrantId",
         "KeyId",
+        "KeyMaterialId",
         "KeyMetadata",
         "KeyState",
+        "ParametersValidTo",
         "PendingWindowInDays",
+        "ReplicaKeyMetadata",
+        "ReplicaTags",
     ];
 }
 
@@ -133,7 +151,7 @@ mod tests {
 
     #[test]
     fn every_name_resolves_to_its_operation_and_nothing_else_does() {
-        assert_eq!(Operation::ALL.len(), 49);
+        assert_eq!(Operation::ALL.len(), 54);
         for &op in Operation::ALL {
             assert_eq!(Operation::from_name(op.name()), Some(op));
         }

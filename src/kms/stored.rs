@@ -12,6 +12,9 @@
 //!   bound to the ARN, the spec and the usage (so a record edited to another kind fails to
 //!   open instead of misreading its material).
 //!
+//! - An `EXTERNAL` key also carries its import record (`stored_imported.rs`); only its
+//!   materials imported now are sealed, so it may have none.
+//!
 //! Evolving the forms: add fields with `#[serde(default)]`; never rename or retype one.
 
 use serde::{Deserialize, Serialize};
@@ -20,9 +23,10 @@ use time::OffsetDateTime;
 use super::EncryptionContext;
 use super::envelope::MATERIAL_ID_LEN;
 use super::grants::{Constraints, Grant, GrantTerms};
-use super::keys::{Alias, Key, KeyManager, KeyState, Material, Secret};
+use super::keys::{Alias, Key, KeyManager, KeyState, Material, MultiRegion, Secret};
 use super::root_key::{RootKey, RootKeyError};
 use super::rotation::{KeyRotation, RotationRecord, RotationType};
+use super::stored_imported::{StoredExternal, origin_of, stored_origin};
 use super::stored_material::{
     key_type_of, material_bytes, sealing_aad, split_materials, stored_kind,
 };
@@ -60,6 +64,21 @@ struct StoredKey {
     rotation: StoredRotation,
     #[serde(default)]
     grants: Vec<StoredGrant>,
+    /// The key's place in a set of multi-Region keys; absent for a single-Region key (and
+    /// in every record written before multi-Region keys existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    multi_region: Option<StoredMultiRegion>,
+    /// The import record of an `EXTERNAL` key; absent for `AWS_KMS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    external: Option<StoredExternal>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredMultiRegion {
+    primary_region: String,
+    replica_regions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    replica_deletion_window: Option<i64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -162,6 +181,12 @@ pub fn encode_key(key: &Key, root_key: &RootKey) -> Result<Vec<u8>, StoreError> 
                 .collect(),
         },
         grants: key.grants.iter().map(stored_grant).collect(),
+        multi_region: key.multi_region.as_ref().map(|mr| StoredMultiRegion {
+            primary_region: mr.primary_region.clone(),
+            replica_regions: mr.replica_regions.clone(),
+            replica_deletion_window: mr.replica_deletion_window,
+        }),
+        external: stored_origin(&key.origin),
     })
 }
 
@@ -229,7 +254,9 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
         .open(&stored.sealed_materials, &aad)
         .map_err(|error| StoreError::Corrupt(format!("{what}: material: {error}")))?;
     let parts = split_materials(&secrets, key_type, &what)?;
-    if parts.len() != stored.material_ids.len() || parts.is_empty() {
+    let origin = origin_of(stored.external, &what)?;
+    let may_be_empty = origin.external().is_some();
+    if parts.len() != stored.material_ids.len() || (parts.is_empty() && !may_be_empty) {
         return Err(StoreError::Corrupt(format!(
             "{what}: material count does not match"
         )));
@@ -250,6 +277,8 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
         "Enabled" => KeyState::Enabled,
         "Disabled" => KeyState::Disabled,
         "PendingDeletion" => KeyState::PendingDeletion,
+        "PendingReplicaDeletion" => KeyState::PendingReplicaDeletion,
+        "PendingImport" => KeyState::PendingImport,
         other => return Err(StoreError::Corrupt(format!("{what}: state {other}"))),
     };
     let history = stored
@@ -298,6 +327,12 @@ pub fn decode_key(bytes: &[u8], root_key: &RootKey) -> Result<Key, StoreError> {
             history,
         },
         grants,
+        multi_region: stored.multi_region.map(|mr| MultiRegion {
+            primary_region: mr.primary_region,
+            replica_regions: mr.replica_regions,
+            replica_deletion_window: mr.replica_deletion_window,
+        }),
+        origin,
     })
 }
 

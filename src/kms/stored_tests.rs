@@ -135,3 +135,92 @@ fn asymmetric_and_hmac_keys_round_trip_bound_to_their_kind() {
         assert!(decode_key(&moved, &RootKey::from_bytes(&[1; 32])).is_ok());
     }
 }
+
+#[test]
+fn a_multi_region_key_round_trips_and_single_region_records_stay_as_they_were() {
+    let root = RootKey::from_bytes(&[7; 32]);
+    let place = KeyPlace {
+        account: "111122223333",
+        region: "us-east-1",
+        now: OffsetDateTime::UNIX_EPOCH,
+    };
+    let single = Key::new(place, KeyManager::Customer, String::new(), None);
+    let json: serde_json::Value =
+        serde_json::from_slice(&encode_key(&single, &root).unwrap()).unwrap();
+    assert!(json.get("multi_region").is_none());
+    assert_eq!(
+        decode_key(&encode_key(&single, &root).unwrap(), &root)
+            .unwrap()
+            .multi_region,
+        None
+    );
+
+    let mut key = single;
+    key.id = "mrk-0123456789abcdef0123456789abcdef".into();
+    key.arn = place.key_arn(&key.id);
+    key.multi_region = Some(MultiRegion {
+        primary_region: "us-east-1".into(),
+        replica_regions: vec!["eu-west-1".into()],
+        replica_deletion_window: None,
+    });
+    key.await_replica_deletion(12);
+    let back = decode_key(&encode_key(&key, &root).unwrap(), &root).unwrap();
+    assert_eq!(back.multi_region, key.multi_region);
+    assert_eq!(back.state, KeyState::PendingReplicaDeletion);
+    assert_eq!(back.deletion_date, None);
+}
+
+#[test]
+fn an_external_key_round_trips_with_its_import_record_in_every_state() {
+    use crate::kms::imported::Expiry;
+    use crate::kms::key_import::{Import, ImportType};
+    use zeroize::Zeroizing;
+
+    let root = RootKey::from_bytes(&[7; 32]);
+    let place = KeyPlace {
+        account: "111122223333",
+        region: "us-east-1",
+        now: OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap(),
+    };
+    let import = |bytes: &[u8], import_type, expiry| Import {
+        material: Zeroizing::new(bytes.to_vec()),
+        expiry,
+        import_type,
+        description: Some("first batch".into()),
+        material_id: None,
+    };
+    let mut key = Key::new_external(
+        place,
+        KeyManager::Customer,
+        String::new(),
+        None,
+        KeyType::SYMMETRIC,
+    );
+    // Pending import, no material at all.
+    let back = decode_key(&encode_key(&key, &root).unwrap(), &root).unwrap();
+    assert_eq!(back.state, KeyState::PendingImport);
+    assert_eq!(back.origin, key.origin);
+    assert!(back.materials.is_empty());
+
+    let valid_to = place.now + time::Duration::days(30);
+    let first = key
+        .import_material(import(&[1; 32], None, Expiry::At(valid_to)))
+        .unwrap();
+    key.import_material(import(&[2; 32], Some(ImportType::New), Expiry::Never))
+        .unwrap();
+    let bytes = encode_key(&key, &root).unwrap();
+    assert!(!bytes.windows(32).any(|w| w == [2; 32]));
+    let back = decode_key(&bytes, &root).unwrap();
+    assert_eq!(back.origin, key.origin);
+    assert_eq!(back.state, KeyState::Enabled);
+    assert_eq!(back.materials.len(), 2);
+    assert_eq!(back.next_material_expiry(), Some(valid_to));
+
+    key.delete_imported_material(Some(first)).unwrap();
+    let back = decode_key(&encode_key(&key, &root).unwrap(), &root).unwrap();
+    assert_eq!(back.state, KeyState::PendingImport);
+    assert_eq!(back.origin, key.origin);
+    assert_eq!(back.materials.len(), 1);
+    assert_eq!(back.current_material_id(), Some(first));
+    assert!(back.current_material().is_none());
+}

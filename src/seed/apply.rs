@@ -258,6 +258,12 @@ fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
         key_usage: doc.key_usage.clone(),
         materials,
         aliases: doc.aliases.clone(),
+        primary_region: doc.primary_region.clone(),
+        external: match doc.origin.as_deref() {
+            None | Some("AWS_KMS") => false,
+            Some("EXTERNAL") => true,
+            Some(other) => return Err(format!("origin must be AWS_KMS or EXTERNAL, not {other}")),
+        },
     };
     seed.check()?;
     Ok(seed)

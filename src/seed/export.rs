@@ -61,6 +61,7 @@ fn key_doc(key: KeyExport) -> KeyDoc {
         key_spec: key.key_type.map(|(spec, _)| spec.to_owned()),
         key_usage: key.key_type.map(|(_, usage)| usage.to_owned()),
         key_material: None,
+        origin: key.external.then(|| "EXTERNAL".to_owned()),
         key_materials: key
             .materials
             .into_iter()
@@ -69,6 +70,7 @@ fn key_doc(key: KeyExport) -> KeyDoc {
                 material: KeyMaterialText::new(STANDARD.encode(secret.as_slice())),
             })
             .collect(),
+        primary_region: key.primary_region,
     }
 }
 

@@ -82,6 +82,15 @@ pub struct KeyDoc {
     /// Every generation, oldest first (exports write this; the newest encrypts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_materials: Vec<MaterialDoc>,
+    /// For a multi-Region key (`key_id` `mrk-` and 32 hex digits): the Region of its primary
+    /// key. The keys with this id in the account's partitions form one set; a replica
+    /// declared without material gets its primary's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_region: Option<String>,
+    /// `EXTERNAL` for a key of imported material (its material, if any, is imported and does
+    /// not expire; without material it is `PendingImport`); absent = `AWS_KMS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 /// One generation of key material.

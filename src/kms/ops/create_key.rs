@@ -1,5 +1,6 @@
 //! CreateKey: a key of any spec and usage pair AWS accepts outside its China Regions (see
-//! `key_spec.rs`), origin `AWS_KMS`, single-Region, with KMS's default key policy unless one is
+//! `key_spec.rs`), origin `AWS_KMS` or `EXTERNAL` (no material, `PendingImport`; see
+//! `key_import.rs`), single-Region, with KMS's default key policy unless one is
 //! given, and optional tags. Asymmetric key pairs and HMAC keys are generated here, before any
 //! lock is taken. A policy is checked as PutKeyPolicy checks it.
 //!
@@ -16,14 +17,20 @@
 //!   KeySpec Y";
 //! - a `CustomKeyStoreId`, or origin `AWS_CLOUDHSM` / `EXTERNAL_KEY_STORE` without one: there
 //!   are no custom key stores (`custom_key_stores.rs`);
-//! - origins other than `AWS_KMS` and multi-Region keys: `UnsupportedOperationException`
-//!   until they are emulated.
+//! - origins other than `AWS_KMS` and `EXTERNAL`, and multi-Region `EXTERNAL` keys:
+//!   `UnsupportedOperationException` until they are emulated;
+//! - `EXTERNAL` with an ML-DSA spec, whose material AWS does not import:
+//!   `UnsupportedOperationException` (AWS's wording is not documented).
+//!
+//! `MultiRegion: true` makes the key the primary of a new set of multi-Region keys (every
+//! spec): its id is `mrk-` and 32 hex digits (see `multi_region.rs`).
 
 use serde::{Deserialize, Serialize};
 
 use super::super::key_spec::{KeySpec, KeyType, KeyUsage};
-use super::super::keys::{Key, KeyManager};
+use super::super::keys::{Key, KeyManager, MultiRegion};
 use super::super::model::{KeyMetadata, KmsTag};
+use super::super::multi_region;
 use super::super::{KmsCaller, KmsError, LocalKms};
 use super::custom_key_stores::check_key_store;
 use super::input::finish;
@@ -108,9 +115,13 @@ pub struct CreateKeyOutput {
 /// A valid CreateKey request: what the new key gets.
 struct NewKey {
     key_type: KeyType,
+    /// Origin `EXTERNAL`.
+    external: bool,
     description: String,
     policy: Option<String>,
     tags: Vec<(String, String)>,
+    /// A multi-Region primary key (`MultiRegion: true`).
+    multi_region: bool,
 }
 
 impl CreateKeyInput {
@@ -150,9 +161,22 @@ impl CreateKeyInput {
         )?;
         check_key_store(self.origin.as_deref(), self.custom_key_store_id.as_deref())?;
         let origin = self.origin.as_deref().unwrap_or("AWS_KMS");
-        if origin != "AWS_KMS" || self.multi_region == Some(true) {
+        let external = origin == "EXTERNAL";
+        if !matches!(origin, "AWS_KMS" | "EXTERNAL")
+            || (external && self.multi_region == Some(true))
+        {
             return Err(KmsError::UnsupportedOperation(format!(
-                "Lockbox does not emulate keys with Origin {origin} or multi-Region keys yet; it emulates Origin AWS_KMS, single-Region keys of every key spec but SM2."
+                "Lockbox does not emulate keys with Origin {origin} or multi-Region EXTERNAL keys yet; it emulates Origin AWS_KMS keys of every key spec but SM2, single- and multi-Region, and single-Region EXTERNAL keys."
+            )));
+        }
+        let ml_dsa = matches!(
+            key_type.spec(),
+            KeySpec::MlDsa44 | KeySpec::MlDsa65 | KeySpec::MlDsa87
+        );
+        if external && ml_dsa {
+            return Err(KmsError::UnsupportedOperation(format!(
+                "KeySpec {} is not supported for Origin EXTERNAL.",
+                key_type.spec().as_str()
             )));
         }
         let tags = check_tags(tags)?;
@@ -161,10 +185,12 @@ impl CreateKeyInput {
         }
         Ok(NewKey {
             key_type,
+            external,
             // An absent description is the empty one, as KMS shows it.
             description: self.description.unwrap_or_default(),
             policy: self.policy,
             tags,
+            multi_region: self.multi_region == Some(true),
         })
     }
 }
@@ -221,17 +247,25 @@ pub fn create_key(
 ) -> Result<CreateKeyOutput, KmsError> {
     let NewKey {
         key_type,
+        external,
         description,
         policy,
         tags,
+        multi_region,
     } = input.validate()?;
     let caller = KmsCaller::from(ctx);
-    let mut key = Key::new_of_type(caller, KeyManager::Customer, description, policy, key_type)
-        .map_err(|error| {
-            tracing::error!(%error, "generating key material");
-            KmsError::Internal
-        })?;
+    let mut key = match external {
+        true => Key::new_external(caller, KeyManager::Customer, description, policy, key_type),
+        false => Key::new_of_type(caller, KeyManager::Customer, description, policy, key_type)
+            .map_err(|error| {
+                tracing::error!(%error, "generating key material");
+                KmsError::Internal
+            })?,
+    };
     key.tags = tags;
+    if multi_region {
+        make_multi_region_primary(&mut key, caller);
+    }
     let key_metadata = key.metadata();
     let ring = kms.ring(caller);
     kms.write_ring(caller, &ring, |_, keys| {
@@ -239,4 +273,12 @@ pub fn create_key(
         Ok(())
     })?;
     Ok(CreateKeyOutput { key_metadata })
+}
+
+/// Turns a new key into the primary of a new set of multi-Region keys: an `mrk-` id (and
+/// the ARN that goes with it) and the primary's place in the set.
+fn make_multi_region_primary(key: &mut Key, caller: KmsCaller<'_>) {
+    key.id = multi_region::new_id();
+    key.arn = caller.key_arn(&key.id);
+    key.multi_region = Some(MultiRegion::primary(caller.region));
 }

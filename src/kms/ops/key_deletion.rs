@@ -3,6 +3,9 @@
 //! Scheduling puts the key in `PendingDeletion` for `PendingWindowInDays` (7-30, default 30)
 //! on the virtual clock; `deletion.rs` deletes it (and its aliases) when the window ends.
 //! Cancelling leaves the key `Disabled`, as AWS does. AWS managed keys refuse both.
+//! A multi-Region primary key with replicas goes `PendingReplicaDeletion` instead, without a
+//! `DeletionDate` (omitted from the output): its window starts only when its last replica is
+//! deleted (`multi_region.rs`); cancelling works from that state too.
 //! Outside 7-30 but inside the model's 1-365 the text is the one real KMS was seen sending:
 //! `PendingWindowInDays must be between 7 and 30`.
 
@@ -39,7 +42,8 @@ pub struct ScheduleKeyDeletionInput {
 #[serde(rename_all = "PascalCase")]
 pub struct ScheduleKeyDeletionOutput {
     key_id: String,
-    deletion_date: EpochSeconds,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deletion_date: Option<EpochSeconds>,
     key_state: &'static str,
     pending_window_in_days: i64,
 }
@@ -84,10 +88,16 @@ pub fn schedule_key_deletion(
         ));
     }
     write_key(kms, ctx, &key_id, SCHEDULE, |key| {
-        let deletion_date = key.schedule_deletion(ctx.now, days);
+        let deletion_date = match key.has_multi_region_replicas(&ctx.region) {
+            true => {
+                key.await_replica_deletion(days);
+                None
+            }
+            false => Some(EpochSeconds(key.schedule_deletion(ctx.now, days))),
+        };
         Ok(ScheduleKeyDeletionOutput {
             key_id: key.arn.clone(),
-            deletion_date: EpochSeconds(deletion_date),
+            deletion_date,
             key_state: key.state.as_str(),
             pending_window_in_days: days,
         })

@@ -56,7 +56,14 @@ impl KeyStates {
             KeyStates::Any => Ok(()),
             KeyStates::Usable => key.check_usable(),
             KeyStates::NotPendingDeletion => key.check_not_pending_deletion(),
-            KeyStates::PendingDeletion if key.state == KeyState::PendingDeletion => Ok(()),
+            KeyStates::PendingDeletion
+                if matches!(
+                    key.state,
+                    KeyState::PendingDeletion | KeyState::PendingReplicaDeletion
+                ) =>
+            {
+                Ok(())
+            }
             KeyStates::PendingDeletion => Err(KmsError::not_pending_deletion(&key.arn)),
         }
     }

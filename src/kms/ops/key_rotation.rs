@@ -1,17 +1,21 @@
 //! EnableKeyRotation, DisableKeyRotation and GetKeyRotationStatus: the automatic rotation
-//! schedule of a key (key id or key ARN only). Changing it needs a usable key (Disabled ->
-//! `DisabledException`, PendingDeletion -> `KMSInvalidStateException`) and a customer managed
-//! one; reading it works in every state. The scheduler performs the rotations
+//! schedule of a key (key id or key ARN only). Changing it needs a customer managed key of
+//! origin `AWS_KMS` (`EXTERNAL`: `UnsupportedOperationException "<arn> origin is EXTERNAL which
+//! is not valid for this operation."`, in every state) that is usable (Disabled ->
+//! `DisabledException`, PendingDeletion -> `KMSInvalidStateException`); reading it works in
+//! every state (an `EXTERNAL` key answers `false`: it never rotates automatically). The scheduler performs the rotations
 //! (`LocalKms::rotate_due_keys`).
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::super::keys::Key;
+use super::super::local::Accepts;
 use super::super::rotation::DEFAULT_PERIOD_DAYS;
 use super::super::{KmsError, LocalKms};
 use super::input::{KeyIdInput, finish, validate_key_id};
-use super::key_op::{KeyRule, read_key, write_key};
+use super::key_op::{AwsManaged, KeyRule, KeyStates, read_key};
+use super::related_op::{check_not_replica, write_key_or_set};
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
 use crate::api::validate::Validator;
@@ -87,7 +91,9 @@ pub fn disable_key_rotation(
 }
 
 /// Applies `apply` to a usable customer managed symmetric encryption key (other kinds do not
-/// rotate: `UnsupportedOperationException`), then schedules its next rotation.
+/// rotate: `UnsupportedOperationException`), then schedules its next rotation. The rotation
+/// of a multi-Region key is set on its primary and reaches its replicas with the change; a
+/// replica refuses it (`UnsupportedOperationException`).
 fn change(
     kms: &LocalKms,
     ctx: &RequestCtx,
@@ -95,12 +101,19 @@ fn change(
     action: &'static str,
     apply: impl FnOnce(&mut Key),
 ) -> Result<(), KmsError> {
-    let next: Option<OffsetDateTime> =
-        write_key(kms, ctx, key_id, KeyRule::usable(action), |key| {
-            key.check_rotatable()?;
-            apply(key);
-            Ok(key.rotation.next)
-        })?;
+    let rule = KeyRule::new(
+        Accepts::KeyOnly,
+        KeyStates::Any,
+        AwsManaged::Refused(action),
+    );
+    let next: Option<OffsetDateTime> = write_key_or_set(kms, ctx, key_id, rule, |key| {
+        key.check_not_external()?;
+        key.check_usable()?;
+        key.check_rotatable()?;
+        check_not_replica(key, &ctx.region)?;
+        apply(key);
+        Ok(key.rotation.next)
+    })?;
     if let Some(next) = next {
         kms.schedule_rotation(next);
     }

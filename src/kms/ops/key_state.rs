@@ -1,6 +1,7 @@
 //! EnableKey, DisableKey and UpdateKeyDescription: key id or key ARN only; idempotent;
 //! refused for AWS managed keys (AccessDenied) and for keys pending deletion
-//! (`KMSInvalidStateException "<arn> is pending deletion."`).
+//! (`KMSInvalidStateException "<arn> is pending deletion."`); EnableKey and DisableKey also
+//! for keys pending import (`"<arn> is pending import."`).
 
 use serde::Deserialize;
 
@@ -55,6 +56,9 @@ fn set_state(
 ) -> Result<(), KmsError> {
     let key_id = input.validate()?;
     write_key(kms, ctx, &key_id, KeyRule::manage(action), |key| {
+        if key.state == KeyState::PendingImport {
+            return Err(KmsError::pending_import(&key.arn));
+        }
         key.state = state;
         Ok(())
     })

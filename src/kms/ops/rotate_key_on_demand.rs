@@ -1,15 +1,24 @@
 //! RotateKeyOnDemand and ListKeyRotations. An on-demand rotation adds a material generation
 //! at once (new ciphertexts use it, old ones keep decrypting), leaves the automatic schedule
-//! alone, and is limited to 25 per key. ListKeyRotations lists completed rotations, oldest
+//! alone, and is limited to 25 per key. A multi-Region primary's new material reaches its
+//! replicas in the same change; a replica refuses it. ListKeyRotations lists completed rotations, oldest
 //! first; `ALL_KEY_MATERIAL` adds the first material (without a date or type, as AWS does).
+//!
+//! A symmetric key of origin `EXTERNAL` rotates to the material imported as
+//! `NEW_KEY_MATERIAL` (`PENDING_ROTATION`; without one: `KMSInvalidStateException`), and its
+//! entries also show `ImportState`, `KeyMaterialDescription`, `ExpirationModel` and `ValidTo`
+//! (see `imported_rotations.rs`); `ALL_KEY_MATERIAL` adds the pending material last.
 
 use serde::{Deserialize, Serialize};
 
+use super::super::keys::Key;
 use super::super::paging::{self, Listing, PageRequest};
 use super::super::rotation::{ON_DEMAND_LIMIT, RotationType};
 use super::super::{KmsError, LocalKms};
+use super::imported_rotations::imported_entries;
 use super::input::{KeyIdInput, finish, validate_key_id};
-use super::key_op::{KeyRule, read_key, write_key};
+use super::key_op::{KeyRule, read_key};
+use super::related_op::{check_not_replica, write_key_or_set};
 use crate::api::ctx::RequestCtx;
 use crate::api::json::EpochSeconds;
 use crate::api::validate::Validator;
@@ -30,20 +39,24 @@ pub fn rotate_key_on_demand(
     input: KeyIdInput,
 ) -> Result<RotateKeyOnDemandOutput, KmsError> {
     let key_id = input.validate()?;
-    write_key(
+    write_key_or_set(
         kms,
         ctx,
         &key_id,
         KeyRule::usable("kms:RotateKeyOnDemand"),
         |key| {
             key.check_rotatable()?;
+            check_not_replica(key, &ctx.region)?;
             if key.rotation.on_demand_count() >= ON_DEMAND_LIMIT {
                 return Err(KmsError::LimitExceeded(format!(
                     "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {}",
                     key.arn
                 )));
             }
-            key.rotate(RotationType::OnDemand, ctx.now);
+            match key.origin.external() {
+                Some(_) => key.rotate_imported(ctx.now)?,
+                None => key.rotate(RotationType::OnDemand, ctx.now),
+            }
             Ok(RotateKeyOnDemandOutput {
                 key_id: key.arn.clone(),
             })
@@ -61,17 +74,25 @@ pub struct ListKeyRotationsInput {
     marker: Option<String>,
 }
 
-/// A `RotationsListEntry` of a key with `AWS_KMS` origin.
-#[derive(Debug, Serialize)]
+/// A `RotationsListEntry`; the import members only for `EXTERNAL` keys.
+#[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RotationsListEntry {
-    key_id: String,
-    key_material_id: String,
-    key_material_state: &'static str,
+    pub(super) key_id: String,
+    pub(super) key_material_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    rotation_date: Option<EpochSeconds>,
+    pub(super) key_material_description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    rotation_type: Option<&'static str>,
+    pub(super) import_state: Option<&'static str>,
+    pub(super) key_material_state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) expiration_model: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) valid_to: Option<EpochSeconds>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) rotation_date: Option<EpochSeconds>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) rotation_type: Option<&'static str>,
 }
 
 /// ListKeyRotations output.
@@ -110,30 +131,10 @@ pub fn list_key_rotations(
     let (key_id, all_material, request) = input.validate()?;
     read_key(kms, ctx, &key_id, KeyRule::ANY_KEY, |key| {
         key.check_rotatable()?;
-        let current = key.current_material().map(|m| m.id);
-        let state = |material: &[u8; 32]| match Some(*material) == current {
-            true => "CURRENT",
-            false => "NON_CURRENT",
+        let entries = match key.origin.external() {
+            Some(record) => imported_entries(key, record, all_material),
+            None => generated_entries(key, all_material),
         };
-        let mut entries = Vec::new();
-        if let (true, Some(first)) = (all_material, key.materials.first()) {
-            entries.push(RotationsListEntry {
-                key_id: key.id.clone(),
-                key_material_id: first.id_hex(),
-                key_material_state: state(&first.id),
-                rotation_date: None,
-                rotation_type: None,
-            });
-        }
-        for record in &key.rotation.history {
-            entries.push(RotationsListEntry {
-                key_id: key.id.clone(),
-                key_material_id: hex::encode(record.material_id),
-                key_material_state: state(&record.material_id),
-                rotation_date: Some(EpochSeconds(record.date)),
-                rotation_type: Some(record.kind.as_str()),
-            });
-        }
         let page = paging::page(
             Listing::KeyRotations,
             entries,
@@ -146,4 +147,33 @@ pub fn list_key_rotations(
             truncated: page.truncated,
         })
     })
+}
+
+/// The entries of a key of origin `AWS_KMS`.
+fn generated_entries(key: &Key, all_material: bool) -> Vec<RotationsListEntry> {
+    let current = key.current_material().map(|m| m.id);
+    let state = |material: &[u8; 32]| match Some(*material) == current {
+        true => "CURRENT",
+        false => "NON_CURRENT",
+    };
+    let mut entries = Vec::new();
+    if let (true, Some(first)) = (all_material, key.materials.first()) {
+        entries.push(RotationsListEntry {
+            key_id: key.id.clone(),
+            key_material_id: first.id_hex(),
+            key_material_state: state(&first.id),
+            ..RotationsListEntry::default()
+        });
+    }
+    for record in &key.rotation.history {
+        entries.push(RotationsListEntry {
+            key_id: key.id.clone(),
+            key_material_id: hex::encode(record.material_id),
+            key_material_state: state(&record.material_id),
+            rotation_date: Some(EpochSeconds(record.date)),
+            rotation_type: Some(record.kind.as_str()),
+            ..RotationsListEntry::default()
+        });
+    }
+    entries
 }
