@@ -162,12 +162,15 @@ impl CreateKeyInput {
         check_key_store(self.origin.as_deref(), self.custom_key_store_id.as_deref())?;
         let origin = self.origin.as_deref().unwrap_or("AWS_KMS");
         let external = origin == "EXTERNAL";
-        if !matches!(origin, "AWS_KMS" | "EXTERNAL")
-            || (external && self.multi_region == Some(true))
-        {
+        if !matches!(origin, "AWS_KMS" | "EXTERNAL") {
             return Err(KmsError::UnsupportedOperation(format!(
-                "Lockbox does not emulate keys with Origin {origin} or multi-Region EXTERNAL keys yet; it emulates Origin AWS_KMS keys of every key spec but SM2, single- and multi-Region, and single-Region EXTERNAL keys."
+                "Lockbox does not emulate keys with Origin {origin} yet; it emulates Origin AWS_KMS keys of every key spec but SM2 and Origin EXTERNAL keys."
             )));
+        }
+        if external && self.multi_region == Some(true) {
+            return Err(KmsError::UnsupportedOperation(
+                "Lockbox does not emulate multi-Region keys of imported material (Origin EXTERNAL) yet; single-Region EXTERNAL keys and multi-Region AWS_KMS keys are emulated.".to_owned(),
+            ));
         }
         let ml_dsa = matches!(
             key_type.spec(),
