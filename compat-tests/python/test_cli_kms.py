@@ -53,6 +53,16 @@ def test_create_key_and_describe_by_every_identifier(cli, lockbox, kms):
         assert cli.ok(lockbox, KMS, "describe-key", "--key-id", ident)["KeyMetadata"] == meta, ident
 
 
+def test_update_key_description(cli, lockbox, kms):
+    key_id = new_key(kms, Description="before")["KeyId"]
+    out = cli.run(lockbox, KMS, "update-key-description", "--key-id", key_id, "--description", "after")
+    assert out.returncode == 0 and out.stdout.strip() == "", out.stderr
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["Description"] == "after"
+    unknown = h.kms_key_arn("1234abcd-12ab-34cd-56ef-1234567890ab")
+    cli.fails(lockbox, "NotFoundException", "UpdateKeyDescription", h.msg_kms_key_missing(unknown),
+              KMS, "update-key-description", "--key-id", unknown, "--description", "x")
+
+
 def test_identifier_errors(cli, lockbox):
     unknown = "1234abcd-12ab-34cd-56ef-1234567890ab"
     cli.fails(lockbox, "NotFoundException", "DescribeKey", h.msg_kms_invalid_key_id("fake-key-id"),

@@ -290,3 +290,12 @@ def test_cli_signs_and_macs_and_prints_blobs_that_verify_offline(kms, lockbox, c
     assert base64.b64decode(out["Mac"]) == hmac.new(material, MESSAGE, "sha256").digest()
     described = cli.ok(lockbox, "kms", "describe-key", "--key-id", key_id)["KeyMetadata"]
     assert described["MacAlgorithms"] == ["HMAC_SHA_256"] and "CurrentKeyMaterialId" not in described
+    mac = tmp_path / "mac.bin"
+    mac.write_bytes(base64.b64decode(out["Mac"]))
+    checked = cli.ok(lockbox, "kms", "verify-mac", "--key-id", key_id, "--message", f"fileb://{message}",
+                     "--mac-algorithm", "HMAC_SHA_256", "--mac", f"fileb://{mac}")
+    assert checked["MacValid"] is True and checked["MacAlgorithm"] == "HMAC_SHA_256"
+    mac.write_bytes(hmac.new(material, MESSAGE + b"!", "sha256").digest())
+    cli.fails(lockbox, "KMSInvalidMacException", "VerifyMac", None,
+              "kms", "verify-mac", "--key-id", key_id, "--message", f"fileb://{message}",
+              "--mac-algorithm", "HMAC_SHA_256", "--mac", f"fileb://{mac}")
