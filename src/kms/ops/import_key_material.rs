@@ -244,8 +244,7 @@ pub fn import_key_material(
     write_key_or_set(kms, ctx, &id, IMPORT_RULE, |key| {
         key.check_external()?;
         key.check_not_pending_deletion()?;
-        if key.is_multi_region_replica(&ctx.region) && import.import_type == Some(ImportType::New)
-        {
+        if key.is_multi_region_replica(&ctx.region) && import.import_type == Some(ImportType::New) {
             // AWS's wording is not documented (unverified).
             return Err(KmsError::UnsupportedOperation(format!(
                 "{} is a multi-Region replica key. Import new key material into its primary key, then import the same key material into this key with ImportType EXISTING_KEY_MATERIAL.",

@@ -48,7 +48,9 @@ async fn import_as(
     import_type: Option<ImportType>,
 ) -> Result<
     aws_sdk_kms::operation::import_key_material::ImportKeyMaterialOutput,
-    aws_sdk_kms::error::SdkError<aws_sdk_kms::operation::import_key_material::ImportKeyMaterialError>,
+    aws_sdk_kms::error::SdkError<
+        aws_sdk_kms::operation::import_key_material::ImportKeyMaterialError,
+    >,
 > {
     let params = params(kms, id, "RSAES_OAEP_SHA_256", "RSA_2048").await;
     kms.import_key_material()
@@ -164,9 +166,16 @@ async fn a_replica_of_imported_material_waits_for_the_primary_material() {
     assert_eq!(replica.key_state(), Some(&KeyState::PendingImport));
     assert!(!replica.enabled());
     assert_eq!(replica.origin(), Some(&OriginType::External));
-    assert_eq!(replica.current_key_material_id(), Some(material_id.as_str()));
+    assert_eq!(
+        replica.current_key_material_id(),
+        Some(material_id.as_str())
+    );
     assert_eq!(replica.expiration_model(), None);
-    let refused = west.decrypt().ciphertext_blob(made_east.clone()).send().await;
+    let refused = west
+        .decrypt()
+        .ciphertext_blob(made_east.clone())
+        .send()
+        .await;
     assert_error(
         refused,
         "KMSInvalidStateException",
@@ -336,7 +345,11 @@ async fn new_material_waits_for_every_replica_before_the_primary_rotates() {
         .unwrap();
     assert_eq!(materials(&east, &id).await[1].1, "PENDING_ROTATION");
     assert_eq!(materials(&west, &id).await[1].1, "PENDING_ROTATION");
-    east.rotate_key_on_demand().key_id(&id).send().await.unwrap();
+    east.rotate_key_on_demand()
+        .key_id(&id)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         describe(&west, &id).await.current_key_material_id(),
         Some(newer.as_str())
@@ -427,4 +440,32 @@ async fn a_set_of_imported_material_survives_a_restart_and_an_export() {
         .await
         .unwrap();
     assert_eq!(decrypt(&east, &blob).await, b"kept");
+}
+
+#[tokio::test]
+async fn a_seeded_replica_of_imported_material_without_material_waits_for_it() {
+    let id = "mrk-00112233445566778899aabbccddeeff";
+    let seed = format!(
+        "version: 1\npartitions:\n  - account: \"000000000000\"\n    region: us-west-2\n    kms_keys:\n      - key_id: {id}\n        origin: EXTERNAL\n        primary_region: us-east-1\n  - account: \"000000000000\"\n    region: us-east-1\n    kms_keys:\n      - key_id: {id}\n        origin: EXTERNAL\n        primary_region: us-east-1\n        key_material: WlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo=\n"
+    );
+    let path = crate::common::seed::temp_file("external-multi-region.yaml", &seed);
+    let server = crate::common::seed::seeded(path.to_str().unwrap()).await;
+    let east = kms_in(&server, EAST);
+    let west = kms_in(&server, WEST);
+    let primary = describe(&east, id).await;
+    assert_eq!(primary.key_state(), Some(&KeyState::Enabled));
+    let replica = describe(&west, id).await;
+    assert_eq!(replica.key_state(), Some(&KeyState::PendingImport));
+    assert_eq!(
+        replica.current_key_material_id(),
+        primary.current_key_material_id()
+    );
+    // The seeded bytes are the primary's material: the replica takes them.
+    let blob = encrypt(&east, id, "seeded").await;
+    let imported = import_as(&west, id, &MATERIAL, None).await.unwrap();
+    assert_eq!(
+        imported.key_material_id(),
+        primary.current_key_material_id()
+    );
+    assert_eq!(decrypt(&west, &blob).await, b"seeded");
 }
