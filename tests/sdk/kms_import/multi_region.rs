@@ -139,7 +139,7 @@ async fn a_replica_of_imported_material_waits_for_the_primary_material() {
     assert_error(
         refused,
         "KMSInvalidStateException",
-        &format!("{east_arn} is pending import."),
+        format!("{east_arn} is pending import."),
     );
 
     let material_id = import(&east, &id, "RSAES_OAEP_SHA_256", &MATERIAL)
@@ -179,7 +179,7 @@ async fn a_replica_of_imported_material_waits_for_the_primary_material() {
     assert_error(
         refused,
         "KMSInvalidStateException",
-        &format!("{west_arn} is pending import."),
+        format!("{west_arn} is pending import."),
     );
     assert_eq!(
         materials(&west, &id).await,
@@ -195,7 +195,7 @@ async fn a_replica_of_imported_material_waits_for_the_primary_material() {
     assert_error(
         wrong,
         "IncorrectKeyMaterialException",
-        &format!(
+        format!(
             "The key material does not match the key material previously imported into {west_arn}."
         ),
     );
@@ -203,7 +203,7 @@ async fn a_replica_of_imported_material_waits_for_the_primary_material() {
     assert_error(
         new,
         "UnsupportedOperationException",
-        &format!(
+        format!(
             "{west_arn} is a multi-Region replica key. Import new key material into its primary key, then import the same key material into this key with ImportType EXISTING_KEY_MATERIAL."
         ),
     );
@@ -334,7 +334,7 @@ async fn new_material_waits_for_every_replica_before_the_primary_rotates() {
     assert_error(
         early,
         "KMSInvalidStateException",
-        &format!(
+        format!(
             "{east_arn} has key material {newer} in PENDING_MULTI_REGION_IMPORT_AND_ROTATION state. Import it into every replica key with ImportType EXISTING_KEY_MATERIAL before rotating it."
         ),
     );
