@@ -135,3 +135,7 @@ pub fn settle_waiting_material(regions: &mut [RegionKeys<'_>], id: &str, primary
         entry.state = wanted;
     }
 }
+
+#[cfg(test)]
+#[path = "multi_region_imported_tests.rs"]
+mod tests;
