@@ -469,3 +469,69 @@ async fn a_seeded_replica_of_imported_material_without_material_waits_for_it() {
     );
     assert_eq!(decrypt(&west, &blob).await, b"seeded");
 }
+
+/// ImportKeyMaterial of `material` into `id` expiring `days` from the real clock.
+async fn import_expiring(
+    kms: &aws_sdk_kms::Client,
+    id: &str,
+    material: &[u8],
+    import_type: ImportType,
+    days: i64,
+) {
+    let params = params(kms, id, "RSAES_OAEP_SHA_256", "RSA_2048").await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    kms.import_key_material()
+        .key_id(id)
+        .import_token(params.token)
+        .encrypted_key_material(Blob::new(wrap(
+            &params.public_key,
+            "RSAES_OAEP_SHA_256",
+            material,
+        )))
+        .valid_to(DateTime::from_secs(now + days * 86_400))
+        .import_type(import_type)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn expiry_is_each_keys_own_but_expired_pending_material_leaves_the_set() {
+    let server = start().await;
+    let east = kms_in(&server, EAST);
+    let west = kms_in(&server, WEST);
+    let id = new_external_primary(&east).await;
+    import(&east, &id, "RSAES_OAEP_SHA_256", &MATERIAL).await;
+    east.replicate_key()
+        .key_id(&id)
+        .replica_region(WEST)
+        .send()
+        .await
+        .unwrap();
+    import_expiring(&west, &id, &MATERIAL, ImportType::ExistingKeyMaterial, 3).await;
+    import_expiring(&east, &id, &NEWER, ImportType::NewKeyMaterial, 1).await;
+    assert_eq!(materials(&west, &id).await.len(), 2);
+
+    // The primary's pending material expires: the replica no longer expects it.
+    crate::common::advance_clock(&server, "36h").await;
+    assert_eq!(materials(&east, &id).await.len(), 1);
+    assert_eq!(materials(&west, &id).await.len(), 1);
+    assert_eq!(
+        describe(&west, &id).await.key_state(),
+        Some(&KeyState::Enabled)
+    );
+
+    // The replica's own material expires: the primary is untouched.
+    crate::common::advance_clock(&server, "48h").await;
+    assert_eq!(
+        describe(&west, &id).await.key_state(),
+        Some(&KeyState::PendingImport)
+    );
+    assert_eq!(
+        describe(&east, &id).await.key_state(),
+        Some(&KeyState::Enabled)
+    );
+}
