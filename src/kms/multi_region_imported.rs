@@ -91,8 +91,8 @@ impl Key {
 }
 
 /// Sets the state of the new material waiting in the `EXTERNAL` primary (in
-/// `primary_region`) of the set `id`: `PENDING_ROTATION` once every replica has imported
-/// it, `PENDING_MULTI_REGION_IMPORT_AND_ROTATION` until then. Changes nothing otherwise.
+/// `primary_region`) of the set `id`: `PENDING_ROTATION` once every key of the set has
+/// imported it, `PENDING_MULTI_REGION_IMPORT_AND_ROTATION` until then. Changes nothing otherwise.
 pub fn settle_waiting_material(regions: &mut [RegionKeys<'_>], id: &str, primary_region: &str) {
     let Some(waiting) = regions
         .iter()
@@ -100,22 +100,24 @@ pub fn settle_waiting_material(regions: &mut [RegionKeys<'_>], id: &str, primary
         .and_then(|part| part.keys.get(id))
         .and_then(|primary| primary.origin.external())
         .and_then(ExternalMaterials::awaiting_rotation)
-        .map(|entry| (entry.id, entry.state))
+        .map(|entry| (entry.id, entry.state, entry.import.is_some()))
     else {
         return;
     };
-    let everywhere = regions
-        .iter()
-        .filter(|part| part.region != primary_region)
-        .filter_map(|part| part.keys.get(id))
-        .filter(|key| key.multi_region.is_some())
-        .all(|replica| {
-            replica
-                .origin
-                .external()
-                .and_then(|record| record.entry(&waiting.0))
-                .is_some_and(|entry| entry.import.is_some())
-        });
+    // The primary itself may lack it too, after UpdatePrimaryRegion made a replica primary.
+    let everywhere = waiting.2
+        && regions
+            .iter()
+            .filter(|part| part.region != primary_region)
+            .filter_map(|part| part.keys.get(id))
+            .filter(|key| key.multi_region.is_some())
+            .all(|replica| {
+                replica
+                    .origin
+                    .external()
+                    .and_then(|record| record.entry(&waiting.0))
+                    .is_some_and(|entry| entry.import.is_some())
+            });
     let wanted = match everywhere {
         true => MaterialState::PendingRotation,
         false => MaterialState::PendingMultiRegionImportAndRotation,

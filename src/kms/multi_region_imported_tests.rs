@@ -127,6 +127,13 @@ fn a_replica_gets_the_expected_materials_but_never_the_material() {
         (MaterialState::PendingRotation, true)
     );
 
+    // A primary without it (a replica made primary) waits for it too.
+    if let Origin::External(record) = &mut key_in(&mut rings, EAST).origin {
+        record.entries[1].import = None;
+    }
+    run(&mut rings);
+    assert_eq!(states(key_in(&mut rings, WEST))[1], (waiting, true));
+
     // The primary drops it: so does the replica.
     if let Origin::External(record) = &mut key_in(&mut rings, EAST).origin {
         record.entries.pop();

@@ -535,3 +535,68 @@ async fn expiry_is_each_keys_own_but_expired_pending_material_leaves_the_set() {
         Some(&KeyState::Enabled)
     );
 }
+
+#[tokio::test]
+async fn a_replica_made_primary_leads_the_next_rotation() {
+    let server = start().await;
+    let east = kms_in(&server, EAST);
+    let west = kms_in(&server, WEST);
+    let id = new_external_primary(&east).await;
+    import(&east, &id, "RSAES_OAEP_SHA_256", &MATERIAL).await;
+    east.replicate_key()
+        .key_id(&id)
+        .replica_region(WEST)
+        .send()
+        .await
+        .unwrap();
+    east.update_primary_region()
+        .key_id(&id)
+        .primary_region(WEST)
+        .send()
+        .await
+        .unwrap();
+    // The new primary still waits for its material; the former one keeps its own.
+    let primary = describe(&west, &id).await;
+    assert_eq!(primary.key_state(), Some(&KeyState::PendingImport));
+    assert_eq!(
+        primary
+            .multi_region_configuration()
+            .unwrap()
+            .multi_region_key_type(),
+        Some(&MultiRegionKeyType::Primary)
+    );
+    assert_eq!(
+        describe(&east, &id).await.key_state(),
+        Some(&KeyState::Enabled)
+    );
+    let east_arn = format!("arn:aws:kms:{EAST}:000000000000:key/{id}");
+    let refused = import_as(&east, &id, &NEWER, Some(ImportType::NewKeyMaterial)).await;
+    assert_error(
+        refused,
+        "UnsupportedOperationException",
+        format!(
+            "{east_arn} is a multi-Region replica key. Import new key material into its primary key, then import the same key material into this key with ImportType EXISTING_KEY_MATERIAL."
+        ),
+    );
+    import_as(&west, &id, &MATERIAL, None).await.unwrap();
+    let newer = import_as(&west, &id, &NEWER, Some(ImportType::NewKeyMaterial))
+        .await
+        .unwrap()
+        .key_material_id()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        materials(&west, &id).await[1].1,
+        "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"
+    );
+    import_as(&east, &id, &NEWER, None).await.unwrap();
+    west.rotate_key_on_demand()
+        .key_id(&id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        describe(&east, &id).await.current_key_material_id(),
+        Some(newer.as_str())
+    );
+}
