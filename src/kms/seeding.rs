@@ -291,12 +291,16 @@ impl LocalKms {
                 "{where_}: the AWS managed key is a symmetric encryption key"
             )));
         }
-        let wanted = seeded_materials(seed, key_type)
+        let mut wanted = seeded_materials(seed, key_type)
             .map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?;
         let external = match seed.external {
-            true => Some(
-                seeded_record(seed).map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?,
-            ),
+            true => {
+                let mut record = seeded_record(seed)
+                    .map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?;
+                let expired = record.expire(caller.now);
+                wanted.retain(|material| !expired.contains(&material.id));
+                Some(record)
+            }
             false => None,
         };
         // A key pair to generate is made before the ring is locked (RSA takes a moment).

@@ -17,6 +17,8 @@
 //! - every permanent material after the first came from an on-demand rotation, dated
 //!   `rotated_at` (the time of seeding when absent; re-applying then does not compare it).
 //!
+//! Material whose `valid_to` is not after the time of seeding is seeded already expired
+//! ([`SeededRecord::expire`]), so a seed re-applied after that date finds the key unchanged.
 //! The key is `PendingImport` while some permanent material is not imported (or there is
 //! none), else `Enabled` or `Disabled` as the seed says. An export writes every entry
 //! explicitly (state, expiry, description, rotation date, bytes when imported).
@@ -63,6 +65,30 @@ pub struct SeededRecord {
     pub record: ExternalMaterials,
     /// Each rotation: the material it made current and its date when the seed gives one.
     pub rotations: Vec<([u8; MATERIAL_ID_LEN], Option<OffsetDateTime>)>,
+}
+
+impl SeededRecord {
+    /// Expires, as the key itself would, the material whose `valid_to` is not after `now`
+    /// (permanent material stays as not imported, pending material leaves the record), so a
+    /// seed applied after that date finds the key as it has become; returns the expired ids.
+    pub fn expire(&mut self, now: OffsetDateTime) -> Vec<[u8; MATERIAL_ID_LEN]> {
+        let due: Vec<[u8; MATERIAL_ID_LEN]> = self
+            .record
+            .entries
+            .iter()
+            .filter(|entry| entry.expires().is_some_and(|date| date <= now))
+            .map(|entry| entry.id)
+            .collect();
+        self.record
+            .entries
+            .retain(|entry| entry.is_permanent() || !due.contains(&entry.id));
+        for entry in &mut self.record.entries {
+            if due.contains(&entry.id) {
+                entry.import = None;
+            }
+        }
+        due
+    }
 }
 
 /// The import record `seed` declares (see the module doc for the rules it checks).

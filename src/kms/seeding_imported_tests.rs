@@ -92,7 +92,12 @@ fn material(bytes: u8, details: SeedImportDetails) -> SeedMaterial {
 }
 
 fn seeded_key(kms: &LocalKms, seed: &KeySeed) -> Key {
-    let ring = kms.ring(caller(10));
+    seeded_key_at(kms, seed, 10)
+}
+
+/// The seeded key as read on day `days` (reading runs the sweep of expired material).
+fn seeded_key_at(kms: &LocalKms, seed: &KeySeed, days: i64) -> Key {
+    let ring = kms.ring(caller(days));
     let (_, keys) = ring.read();
     keys.get(&seed.key_id).unwrap().clone()
 }
@@ -310,4 +315,38 @@ fn import_details_are_refused_for_keys_of_origin_aws_kms() {
     seed.materials[0].details = SeedImportDetails::default();
     seed.materials[0].secret = None;
     assert!(seed.check().unwrap_err().contains("needs its material"));
+}
+
+#[test]
+fn material_past_its_valid_to_is_seeded_expired_and_reapplies_unchanged() {
+    let mut seed = seed_of(Vec::new(), true);
+    let expiring = |bytes, state| {
+        material(
+            bytes,
+            SeedImportDetails {
+                state: Some(state),
+                valid_to: Some(at(5)),
+                ..SeedImportDetails::default()
+            },
+        )
+    };
+    seed.materials = vec![
+        expiring(1, MaterialState::Current),
+        expiring(2, MaterialState::PendingRotation),
+    ];
+    let kms = LocalKms::new();
+    assert_eq!(kms.seed_key(caller(4), &seed), Ok(Applied::Created));
+    assert_eq!(seeded_key_at(&kms, &seed, 4).state, KeyState::Enabled);
+    // After its ValidTo the key has expired its material; the same seed finds it so.
+    assert_eq!(kms.seed_key(caller(6), &seed), Ok(Applied::Unchanged));
+    let key = seeded_key_at(&kms, &seed, 6);
+    assert_eq!(key.state, KeyState::PendingImport);
+    assert_eq!(key.origin.external().map(|r| r.entries.len()), Some(1));
+
+    // Seeded after it, the key starts expired.
+    let later = LocalKms::new();
+    later.seed_key(caller(6), &seed).unwrap();
+    let key = seeded_key_at(&later, &seed, 6);
+    assert_eq!(key.state, KeyState::PendingImport);
+    assert!(key.materials.is_empty());
 }
