@@ -56,8 +56,9 @@ pub struct KeySeed {
     /// The Region of the primary key of a multi-Region key (`mrk-` id); `None` for a
     /// single-Region key.
     pub primary_region: Option<String>,
-    /// Origin `EXTERNAL`: `materials` are imported material (none: `PendingImport`), with the
-    /// ids an import of the same bytes gets (see `seeding_imported.rs`).
+    /// Origin `EXTERNAL`: `materials` are the entries of its import record, imported ones with
+    /// the ids an import of the same bytes gets (none: `PendingImport`; see
+    /// `seeding_imported.rs`).
     pub external: bool,
 }
 

@@ -122,7 +122,7 @@ pub fn seeded_record(seed: &KeySeed) -> Result<SeededRecord, String> {
             let allowed =
                 |c: char| c.is_ascii_alphanumeric() || ":/_.-".contains(c) || c.is_whitespace();
             if description.is_empty()
-                || description.len() > MAX_DESCRIPTION_LEN
+                || description.chars().count() > MAX_DESCRIPTION_LEN
                 || !description.chars().all(allowed)
             {
                 return Err(format!(

@@ -2,7 +2,8 @@
 //! what "encrypted" means). Deterministic order: partitions by (account, region), keys by id,
 //! secrets by name, versions in creation order. Secrets scheduled for deletion, rotation
 //! placeholders (versions without a value), grants, rotation schedules and timestamps are not
-//! exported; a key pending deletion is exported as disabled.
+//! exported (except an `EXTERNAL` key's material expiry and rotation dates, part of its import
+//! record); a key pending deletion is exported as disabled.
 
 use std::collections::BTreeMap;
 
