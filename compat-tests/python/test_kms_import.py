@@ -2,8 +2,9 @@
 offline with pyca/cryptography (RSAES-OAEP SHA-256 directly, and RSA_AES_KEY_WRAP_SHA_256 =
 OAEP of an AES key followed by `aes_key_wrap_with_padding`) imports; a symmetric ciphertext
 then round-trips; an imported HMAC key MACs as Python's `hmac` does offline; an imported
-key pair signs so that its own public key verifies. An export carries every EXTERNAL key's
-import record to a fresh instance. Errors are pinned by code and message.
+key pair signs so that its own public key verifies; a multi-Region replica of imported
+material takes only its primary's material. An export carries every EXTERNAL key's import
+record to a fresh instance. Errors are pinned by code and message.
 The expiry test moves the virtual clock, so it runs last in this module."""
 from __future__ import annotations
 
@@ -179,6 +180,80 @@ def test_cli_get_parameters_import_and_delete(cli, lockbox, kms, tmp_path):
     cli.fails(lockbox, "UnsupportedOperationException", "DeleteImportedKeyMaterial",
               f"{plain['Arn']} origin is AWS_KMS which is not valid for this operation.",
               KMS, "delete-imported-key-material", "--key-id", plain["KeyId"])
+
+
+# ---------------------------------------------------------------- multi-Region keys of imported material
+EAST, WEST = "us-east-1", "us-west-2"
+
+
+def test_a_multi_region_replica_of_imported_material_takes_only_the_primary_material(lockbox):
+    east = h.kms_client(lockbox, region=EAST)
+    west = h.kms_client(lockbox, region=WEST)
+    meta = external_key(east, MultiRegion=True)
+    key_id = meta["KeyId"]
+    assert key_id.startswith("mrk-") and meta["KeyState"] == "PendingImport"
+    material = os.urandom(32)
+    first = import_material(east, key_id, material)["KeyMaterialId"]
+    replica = east.replicate_key(KeyId=key_id, ReplicaRegion=WEST)["ReplicaKeyMetadata"]
+    assert (replica["KeyState"], replica["Origin"], replica["Enabled"]) == ("PendingImport", "EXTERNAL", False)
+    assert replica["CurrentKeyMaterialId"] == first and "ExpirationModel" not in replica
+    blob = east.encrypt(KeyId=key_id, Plaintext=b"across")["CiphertextBlob"]
+    with pytest.raises(ClientError) as e:
+        west.decrypt(CiphertextBlob=blob)
+    assert_client_error(e, "KMSInvalidStateException", f"{replica['Arn']} is pending import.")
+    with pytest.raises(ClientError) as e:
+        import_material(west, key_id, os.urandom(32))
+    assert_client_error(e, "IncorrectKeyMaterialException",
+                        f"The key material does not match the key material previously imported into {replica['Arn']}.")
+    assert import_material(west, key_id, material)["KeyMaterialId"] == first
+    assert west.decrypt(CiphertextBlob=blob)["Plaintext"] == b"across"
+    # New material waits for the replica before the primary can rotate to it.
+    newer = os.urandom(32)
+    pending = import_material(east, key_id, newer, ImportType="NEW_KEY_MATERIAL")["KeyMaterialId"]
+    states = {r["KeyMaterialId"]: r["KeyMaterialState"] for r in
+              east.list_key_rotations(KeyId=key_id, IncludeKeyMaterial="ALL_KEY_MATERIAL")["Rotations"]}
+    assert states == {first: "CURRENT", pending: "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"}
+    with pytest.raises(ClientError) as e:
+        east.rotate_key_on_demand(KeyId=key_id)
+    assert_client_error(e, "KMSInvalidStateException")
+    import_material(west, key_id, newer, ImportType="EXISTING_KEY_MATERIAL")
+    east.rotate_key_on_demand(KeyId=key_id)
+    assert west.describe_key(KeyId=key_id)["KeyMetadata"]["CurrentKeyMaterialId"] == pending
+    made = west.encrypt(KeyId=key_id, Plaintext=b"rotated")["CiphertextBlob"]
+    assert east.decrypt(CiphertextBlob=made)["Plaintext"] == b"rotated"
+    # Deleting a replica's material leaves the primary alone.
+    west.delete_imported_key_material(KeyId=key_id)
+    assert west.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingImport"
+    assert east.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Enabled"
+
+
+def test_cli_imports_the_primary_material_into_a_replica(cli, lockbox, tmp_path):
+    east = h.kms_client(lockbox, region=EAST)
+    meta = external_key(east, MultiRegion=True)
+    material = os.urandom(32)
+    first = import_material(east, meta["KeyId"], material)["KeyMaterialId"]
+    east.replicate_key(KeyId=meta["KeyId"], ReplicaRegion=WEST)
+    replica_arn = h.kms_key_arn(meta["KeyId"], region=WEST)
+    params = cli.ok(lockbox, KMS, "get-parameters-for-import", "--key-id", meta["KeyId"],
+                    "--wrapping-algorithm", "RSAES_OAEP_SHA_256", "--wrapping-key-spec", "RSA_2048",
+                    region=WEST)
+    token = tmp_path / "token.bin"
+    token.write_bytes(base64.b64decode(params["ImportToken"]))
+    wrong = tmp_path / "wrong.bin"
+    wrong.write_bytes(wrap(base64.b64decode(params["PublicKey"]), "RSAES_OAEP_SHA_256", os.urandom(32)))
+    cli.fails(lockbox, "IncorrectKeyMaterialException", "ImportKeyMaterial",
+              f"The key material does not match the key material previously imported into {replica_arn}.",
+              KMS, "import-key-material", "--key-id", meta["KeyId"], "--import-token", f"fileb://{token}",
+              "--encrypted-key-material", f"fileb://{wrong}", "--expiration-model", NO_EXPIRY, region=WEST)
+    right = tmp_path / "right.bin"
+    right.write_bytes(wrap(base64.b64decode(params["PublicKey"]), "RSAES_OAEP_SHA_256", material))
+    out = cli.ok(lockbox, KMS, "import-key-material", "--key-id", meta["KeyId"], "--import-token",
+                 f"fileb://{token}", "--encrypted-key-material", f"fileb://{right}",
+                 "--expiration-model", NO_EXPIRY, region=WEST)
+    assert out == {"KeyId": replica_arn, "KeyMaterialId": first}
+    described = cli.ok(lockbox, KMS, "describe-key", "--key-id", meta["KeyId"], region=WEST)["KeyMetadata"]
+    assert described["KeyState"] == "Enabled"
+    assert described["MultiRegionConfiguration"]["MultiRegionKeyType"] == "REPLICA"
 
 
 # ---------------------------------------------------------------- moves the clock: last

@@ -54,6 +54,10 @@ pub enum MaterialState {
     NonCurrent,
     /// Imported as new material, waiting for RotateKeyOnDemand; not yet permanently associated.
     PendingRotation,
+    /// Imported as new material into a multi-Region primary, waiting to be imported into
+    /// every replica too before it becomes `PendingRotation` (`multi_region_imported.rs`);
+    /// not yet permanently associated.
+    PendingMultiRegionImportAndRotation,
 }
 
 impl MaterialState {
@@ -63,6 +67,9 @@ impl MaterialState {
             MaterialState::Current => "CURRENT",
             MaterialState::NonCurrent => "NON_CURRENT",
             MaterialState::PendingRotation => "PENDING_ROTATION",
+            MaterialState::PendingMultiRegionImportAndRotation => {
+                "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"
+            }
         }
     }
 
@@ -72,6 +79,7 @@ impl MaterialState {
             MaterialState::Current,
             MaterialState::NonCurrent,
             MaterialState::PendingRotation,
+            MaterialState::PendingMultiRegionImportAndRotation,
         ]
         .into_iter()
         .find(|state| state.as_str() == name)
@@ -122,7 +130,10 @@ impl ImportedMaterial {
     /// Whether its loss makes the key unusable (current and non-current material are
     /// permanently associated; pending material is not).
     pub fn is_permanent(&self) -> bool {
-        self.state != MaterialState::PendingRotation
+        !matches!(
+            self.state,
+            MaterialState::PendingRotation | MaterialState::PendingMultiRegionImportAndRotation
+        )
     }
 
     /// When it expires, if it is imported and expires.
@@ -151,6 +162,11 @@ impl ExternalMaterials {
         self.entries
             .iter()
             .find(|entry| entry.state == MaterialState::PendingRotation)
+    }
+
+    /// The new material not yet rotated to, in either pending state (at most one).
+    pub fn awaiting_rotation(&self) -> Option<&ImportedMaterial> {
+        self.entries.iter().find(|entry| !entry.is_permanent())
     }
 
     /// The entry with `id`.

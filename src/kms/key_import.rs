@@ -153,7 +153,7 @@ impl Key {
                     true => MaterialState::Current,
                     false => MaterialState::PendingRotation,
                 };
-                if let Some(pending) = record.pending().map(|entry| entry.id) {
+                if let Some(pending) = record.awaiting_rotation().map(|entry| entry.id) {
                     record.entries.retain(|entry| entry.id != pending);
                     dropped = Some(pending);
                 }
@@ -269,6 +269,16 @@ impl Key {
     pub fn rotate_imported(&mut self, now: OffsetDateTime) -> Result<(), KmsError> {
         let arn = self.arn.clone();
         let record = self.record_mut()?;
+        if let Some(waiting) = record
+            .awaiting_rotation()
+            .filter(|entry| entry.state == MaterialState::PendingMultiRegionImportAndRotation)
+        {
+            // AWS's wording is not documented (unverified).
+            return Err(KmsError::InvalidState(format!(
+                "{arn} has key material {} in PENDING_MULTI_REGION_IMPORT_AND_ROTATION state. Import it into every replica key with ImportType EXISTING_KEY_MATERIAL before rotating it.",
+                hex::encode(waiting.id)
+            )));
+        }
         let Some(pending) = record.pending().map(|entry| entry.id) else {
             return Err(KmsError::InvalidState(format!(
                 "{arn} has no key material in PENDING_ROTATION state. Import new key material with ImportType NEW_KEY_MATERIAL before rotating it."

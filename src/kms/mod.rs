@@ -29,6 +29,7 @@ mod managed_key;
 mod material;
 pub mod model;
 mod multi_region;
+mod multi_region_imported;
 mod ops;
 mod paging;
 mod related;

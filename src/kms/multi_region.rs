@@ -10,7 +10,8 @@
 //! Invariants: every key of a set carries the same `primary_region` and `replica_regions`
 //! (the Regions of the other keys, oldest replica first); [`relink`] recomputes them from
 //! the keys that exist, and copies the primary's material and rotation to the replicas, so
-//! every change to a set ends with it (`related.rs`). A key with a `MultiRegion` has an
+//! every change to a set ends with it (`related.rs`); a set of imported material (origin
+//! `EXTERNAL`) shares no material, only what it expects (`multi_region_imported.rs`). A key with a `MultiRegion` has an
 //! `mrk-` id.
 
 use time::OffsetDateTime;
@@ -146,6 +147,7 @@ pub fn relink(regions: &mut [RegionKeys<'_>], id: &str, replicas_gone: OffsetDat
     let Some((_, primary_region)) = claimants.into_iter().next() else {
         return;
     };
+    super::multi_region_imported::settle_waiting_material(regions, id, &primary_region);
     let replica_regions: Vec<String> = holders
         .iter()
         .map(|(_, region)| region.clone())
@@ -174,7 +176,11 @@ pub fn relink(regions: &mut [RegionKeys<'_>], id: &str, replicas_gone: OffsetDat
             replica_deletion_window: window.filter(|_| is_primary),
         };
         let config_differs = key.multi_region.as_ref() != Some(&wanted);
-        let material_differs = !is_primary && !same_material(key, &primary);
+        let material_differs = !is_primary
+            && match primary.origin.external() {
+                Some(_) => !key.follows_imported(&primary),
+                None => !same_material(key, &primary),
+            };
         let release = is_primary
             && replica_regions.is_empty()
             && key.state == KeyState::PendingReplicaDeletion;
@@ -185,7 +191,9 @@ pub fn relink(regions: &mut [RegionKeys<'_>], id: &str, replicas_gone: OffsetDat
             continue;
         };
         key.multi_region = Some(wanted);
-        if material_differs {
+        if material_differs && primary.origin.external().is_some() {
+            key.follow_imported(&primary);
+        } else if material_differs {
             key.materials = primary.materials.clone();
             key.rotation = primary.rotation.clone();
         }

@@ -31,8 +31,8 @@ pub struct KeyRing {
     /// Lower bound of the earliest deletion date of a key pending deletion, or expiry of
     /// imported material.
     deletion_hint: DeletionHint,
-    /// Multi-Region keys deleted by a sweep whose related keys are still to be relinked
-    /// (id, deletion date); drained by [`KeyRing::take_deleted_multi_region`].
+    /// Multi-Region keys deleted by a sweep, or whose imported material a sweep expired,
+    /// whose related keys are still to be relinked (id, deletion or expiry date); drained by [`KeyRing::take_deleted_multi_region`].
     deleted_multi_region: Mutex<Vec<(String, OffsetDateTime)>>,
 }
 
@@ -127,9 +127,14 @@ impl KeyRing {
                 .filter(|key| key.next_material_expiry().is_some_and(|date| date <= now))
                 .map(|key| key.id.clone())
                 .collect();
+            // Multi-Region keys whose material expired: their sets are relinked (pending
+            // material a primary drops leaves its replicas; see `multi_region_imported.rs`).
+            let mut expired_sets = Vec::new();
             for id in expiring {
                 if let Some(key) = keys.get_mut(&id) {
-                    key.expire_materials(now);
+                    if key.expire_materials(now) && key.multi_region.is_some() {
+                        expired_sets.push((id, now));
+                    }
                 }
             }
             let swept = deletion::sweep(aliases, keys, now);
@@ -140,10 +145,13 @@ impl KeyRing {
                     .flatten()
                     .min(),
             );
-            Ok(swept)
+            Ok((swept, expired_sets))
         })
-        .map(|swept| {
-            self.deleted_multi_region.lock().extend(swept.multi_region);
+        .map(|(swept, expired_sets)| {
+            let mut relink = self.deleted_multi_region.lock();
+            relink.extend(expired_sets);
+            relink.extend(swept.multi_region);
+            drop(relink);
             swept.deleted
         })
         .unwrap_or_else(|_| {

@@ -99,7 +99,8 @@ pub fn write_many<T>(
     if outcome.is_ok() {
         for held in &locked {
             for (_, key) in held.keys.changes() {
-                if let Some(date) = key.and_then(|key| key.deletion_date) {
+                // The next deletion or material expiry, as a single ring's write notes it.
+                if let Some(date) = key.and_then(Key::next_due) {
                     held.ring.deletion_hint.note(date);
                 }
             }

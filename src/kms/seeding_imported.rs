@@ -11,7 +11,9 @@
 //! - its state defaults as older seeds had it: the last material not declared otherwise is
 //!   `CURRENT`, the others `NON_CURRENT`; exactly one is `CURRENT`, and it is the last
 //!   permanent one (each later permanent material became current by a rotation); at most
-//!   one is `PENDING_ROTATION`, and it is imported;
+//!   one waits for rotation (`PENDING_ROTATION`, or in a multi-Region key also
+//!   `PENDING_MULTI_REGION_IMPORT_AND_ROTATION`), and it is imported except in a
+//!   multi-Region key (a replica may lack the primary's new material);
 //! - `valid_to` makes an imported material expire then (`KEY_MATERIAL_EXPIRES`), else it
 //!   does not expire; `description` is its `KeyMaterialDescription`;
 //! - every permanent material after the first came from an on-demand rotation, dated
@@ -156,7 +158,7 @@ pub fn seeded_record(seed: &KeySeed) -> Result<SeededRecord, String> {
             entries[last].state = MaterialState::Current;
         }
     }
-    check_states(&entries, seed.materials.is_empty())?;
+    check_states(&entries, seed.primary_region.is_some())?;
     let mut rotations = Vec::new();
     for (position, entry) in entries.iter().enumerate() {
         let rotated = entry.is_permanent() && position > 0;
@@ -177,21 +179,27 @@ pub fn seeded_record(seed: &KeySeed) -> Result<SeededRecord, String> {
     })
 }
 
-/// Checks the states of a declared record (see the module doc).
-fn check_states(entries: &[ImportedMaterial], empty: bool) -> Result<(), String> {
-    if empty {
+/// Checks the states of a declared record (see the module doc); `multi_region` allows what
+/// only a key of a multi-Region set has.
+fn check_states(entries: &[ImportedMaterial], multi_region: bool) -> Result<(), String> {
+    if entries.is_empty() {
         return Ok(());
     }
     let count = |state| entries.iter().filter(|e| e.state == state).count();
     if count(MaterialState::Current) != 1 {
         return Err("exactly one key material must be CURRENT".to_owned());
     }
-    if count(MaterialState::PendingRotation) > 1 {
-        return Err("at most one key material may be PENDING_ROTATION".to_owned());
+    if entries.iter().filter(|e| !e.is_permanent()).count() > 1 {
+        return Err("at most one key material may wait for rotation (PENDING_ROTATION or PENDING_MULTI_REGION_IMPORT_AND_ROTATION)".to_owned());
     }
-    if entries
-        .iter()
-        .any(|e| e.state == MaterialState::PendingRotation && e.import.is_none())
+    if !multi_region && count(MaterialState::PendingMultiRegionImportAndRotation) > 0 {
+        return Err("only a multi-Region key (primary_region) has key material PENDING_MULTI_REGION_IMPORT_AND_ROTATION".to_owned());
+    }
+    // A replica may lack the primary's new material; a single-Region key always has it.
+    if !multi_region
+        && entries
+            .iter()
+            .any(|e| !e.is_permanent() && e.import.is_none())
     {
         return Err(
             "key material PENDING_ROTATION must be imported (give its material)".to_owned(),

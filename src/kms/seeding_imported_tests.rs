@@ -350,3 +350,31 @@ fn material_past_its_valid_to_is_seeded_expired_and_reapplies_unchanged() {
     assert_eq!(key.state, KeyState::PendingImport);
     assert!(key.materials.is_empty());
 }
+
+#[test]
+fn only_a_multi_region_key_waits_for_its_replicas_or_lacks_pending_material() {
+    let mut seed = seed_of(Vec::new(), true);
+    seed.materials = vec![
+        material(1, SeedImportDetails::default()),
+        material(
+            2,
+            SeedImportDetails {
+                state: Some(MaterialState::PendingMultiRegionImportAndRotation),
+                ..SeedImportDetails::default()
+            },
+        ),
+    ];
+    let error = seeded_record(&seed).unwrap_err();
+    assert!(error.contains("only a multi-Region key"), "{error}");
+    seed.primary_region = Some("us-east-1".to_owned());
+    seeded_record(&seed).unwrap();
+    // A replica lacking the primary's new material.
+    seed.materials[1].secret = None;
+    seed.materials[1].id = Some([9; MATERIAL_ID_LEN]);
+    let record = seeded_record(&seed).unwrap().record;
+    assert_eq!(record.entries[1].import, None);
+    seed.primary_region = None;
+    seed.materials[1].details.state = Some(MaterialState::PendingRotation);
+    let error = seeded_record(&seed).unwrap_err();
+    assert!(error.contains("must be imported"), "{error}");
+}

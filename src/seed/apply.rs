@@ -291,7 +291,7 @@ fn import_details(doc: &MaterialDoc) -> Result<SeedImportDetails, String> {
     let state = match doc.state.as_deref() {
         None => None,
         Some(name) => Some(MaterialState::parse(name).ok_or_else(|| {
-            format!("material state must be CURRENT, NON_CURRENT or PENDING_ROTATION, not {name}")
+            format!("material state must be CURRENT, NON_CURRENT, PENDING_ROTATION or PENDING_MULTI_REGION_IMPORT_AND_ROTATION, not {name}")
         })?),
     };
     Ok(SeedImportDetails {

@@ -107,7 +107,8 @@ pub struct MaterialDoc {
     /// `PENDING_IMPORT`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub material: Option<KeyMaterialText>,
-    /// `KeyMaterialState`: `CURRENT`, `NON_CURRENT` or `PENDING_ROTATION`; absent = the last
+    /// `KeyMaterialState`: `CURRENT`, `NON_CURRENT`, `PENDING_ROTATION` (or, in a multi-Region
+    /// key, `PENDING_MULTI_REGION_IMPORT_AND_ROTATION`); absent = the last
     /// material without a state is `CURRENT` (unless another is), the others `NON_CURRENT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,

@@ -168,3 +168,52 @@ fn the_ciphertext_seed_is_a_real_blob_of_the_fixture_key() {
     );
     assert!(decrypt(r#"{"purpose":"other"}"#).is_none());
 }
+
+/// The names of the dependencies of the `lockbox` package recorded in a lock file (without
+/// the version a lock file adds when two versions of a crate are locked).
+fn locked_lockbox_dependencies(lock_file: &Path) -> BTreeSet<String> {
+    let lock: toml::Table = fs::read_to_string(lock_file).unwrap().parse().unwrap();
+    let packages = lock["package"].as_array().unwrap();
+    let lockbox = packages
+        .iter()
+        .find(|package| package["name"].as_str() == Some("lockbox"))
+        .expect("the lockbox package in the lock file");
+    lockbox["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|dependency| {
+            let entry = dependency.as_str().unwrap();
+            entry.split(' ').next().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// `fuzz/Cargo.lock` (committed; `fuzz/run` builds with `--locked`) records every normal
+/// dependency of the library, so a dependency added to the library without updating it fails
+/// here instead of in the fuzz step of CI. To update it:
+/// `cargo +nightly metadata --format-version 1 --manifest-path fuzz/Cargo.toml`.
+#[test]
+fn the_fuzz_lock_file_knows_every_dependency_of_the_library() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest: toml::Table = fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let needed: BTreeSet<String> = manifest["dependencies"]
+        .as_table()
+        .unwrap()
+        .iter()
+        .map(|(name, spec)| {
+            let package = spec.get("package").and_then(|package| package.as_str());
+            package.unwrap_or(name).to_owned()
+        })
+        .collect();
+    let locked = locked_lockbox_dependencies(&root.join("fuzz/Cargo.lock"));
+    let missing: Vec<&String> = needed.difference(&locked).collect();
+    assert!(
+        missing.is_empty(),
+        "fuzz/Cargo.lock lacks {missing:?}: run `cargo +nightly metadata --format-version 1 \
+         --manifest-path fuzz/Cargo.toml` and commit it"
+    );
+}

@@ -1,8 +1,8 @@
 // AWS SDK for JavaScript v3 (@aws-sdk/client-kms) against lockbox: imported key material
 // (Origin EXTERNAL). Material is wrapped offline with node:crypto, RSA-OAEP SHA-256 directly
 // or RSA_AES_KEY_WRAP_SHA_256 (OAEP of an AES key + id-aes256-wrap-pad); a symmetric
-// ciphertext then round-trips, an HMAC key MACs as node:crypto does, and the errors carry
-// their exact __type and message.
+// ciphertext then round-trips, an HMAC key MACs as node:crypto does, a multi-Region replica
+// takes only its primary's material, and the errors carry their exact __type and message.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
@@ -17,6 +17,9 @@ import {
   GenerateMacCommand,
   SignCommand,
   GetPublicKeyCommand,
+  ReplicateKeyCommand,
+  RotateKeyOnDemandCommand,
+  ListKeyRotationsCommand,
 } from "@aws-sdk/client-kms";
 import { startLockbox, rejectsWith, withServerLog, kmsClient } from "../lib/lockbox.mjs";
 
@@ -47,15 +50,15 @@ function wrap(publicDer, algorithm, material) {
   return Buffer.concat([oaep(aesKey), kwp.update(material), kwp.final()]);
 }
 
-async function importMaterial(KeyId, material, WrappingAlgorithm = "RSAES_OAEP_SHA_256", extra = {}) {
-  const p = await send(GetParametersForImportCommand, { KeyId, WrappingAlgorithm, WrappingKeySpec: "RSA_2048" });
-  return send(ImportKeyMaterialCommand, {
+async function importMaterial(KeyId, material, WrappingAlgorithm = "RSAES_OAEP_SHA_256", extra = {}, client = kms) {
+  const p = await client.send(new GetParametersForImportCommand({ KeyId, WrappingAlgorithm, WrappingKeySpec: "RSA_2048" }));
+  return client.send(new ImportKeyMaterialCommand({
     KeyId,
     ImportToken: p.ImportToken,
     EncryptedKeyMaterial: wrap(p.PublicKey, WrappingAlgorithm, material),
     ExpirationModel: NO_EXPIRY,
     ...extra,
-  });
+  }));
 }
 
 describe("KMS imported key material (SDK v3)", () => {
@@ -136,5 +139,52 @@ describe("KMS imported key material (SDK v3)", () => {
     await rejectsWith(send(GetParametersForImportCommand,
       { KeyId: plain.KeyId, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" }),
       "UnsupportedOperationException", `${plain.Arn} origin is AWS_KMS which is not valid for this operation.`);
+  }));
+
+  it("a multi-Region replica of imported material takes only its primary's material", t(async () => {
+    const west = kmsClient(server, { region: "us-west-2" });
+    try {
+      const meta = (await send(CreateKeyCommand, { Origin: "EXTERNAL", MultiRegion: true })).KeyMetadata;
+      assert.match(meta.KeyId, /^mrk-[0-9a-f]{32}$/);
+      assert.equal(meta.KeyState, "PendingImport");
+      const material = crypto.randomBytes(32);
+      const first = (await importMaterial(meta.KeyId, material)).KeyMaterialId;
+      const replica = (await send(ReplicateKeyCommand, { KeyId: meta.KeyId, ReplicaRegion: "us-west-2" }))
+        .ReplicaKeyMetadata;
+      assert.equal(replica.KeyState, "PendingImport");
+      assert.equal(replica.CurrentKeyMaterialId, first);
+      assert.equal(replica.ExpirationModel, undefined);
+      const blob = (await send(EncryptCommand, { KeyId: meta.KeyId, Plaintext: Buffer.from("across") })).CiphertextBlob;
+      await rejectsWith(west.send(new DecryptCommand({ CiphertextBlob: blob })),
+        "KMSInvalidStateException", `${replica.Arn} is pending import.`);
+      await rejectsWith(importMaterial(meta.KeyId, crypto.randomBytes(32), undefined, {}, west),
+        "IncorrectKeyMaterialException",
+        `The key material does not match the key material previously imported into ${replica.Arn}.`);
+      await rejectsWith(importMaterial(meta.KeyId, material, undefined, { ImportType: "NEW_KEY_MATERIAL" }, west),
+        "UnsupportedOperationException",
+        `${replica.Arn} is a multi-Region replica key. Import new key material into its primary key, then import the same key material into this key with ImportType EXISTING_KEY_MATERIAL.`);
+      assert.equal((await importMaterial(meta.KeyId, material, undefined, {}, west)).KeyMaterialId, first);
+      const opened = await west.send(new DecryptCommand({ CiphertextBlob: blob }));
+      assert.equal(Buffer.from(opened.Plaintext).toString(), "across");
+      // New material: pending in every Region until the replica has it, then rotated to.
+      const newer = crypto.randomBytes(32);
+      const pending = (await importMaterial(meta.KeyId, newer, undefined, { ImportType: "NEW_KEY_MATERIAL" }))
+        .KeyMaterialId;
+      const listed = await send(ListKeyRotationsCommand, { KeyId: meta.KeyId, IncludeKeyMaterial: "ALL_KEY_MATERIAL" });
+      assert.deepEqual(listed.Rotations.map((r) => [r.KeyMaterialId, r.KeyMaterialState]),
+        [[first, "CURRENT"], [pending, "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"]]);
+      await rejectsWith(send(RotateKeyOnDemandCommand, { KeyId: meta.KeyId }), "KMSInvalidStateException",
+        `${meta.Arn} has key material ${pending} in PENDING_MULTI_REGION_IMPORT_AND_ROTATION state. Import it into every replica key with ImportType EXISTING_KEY_MATERIAL before rotating it.`);
+      await importMaterial(meta.KeyId, newer, undefined, { ImportType: "EXISTING_KEY_MATERIAL" }, west);
+      await send(RotateKeyOnDemandCommand, { KeyId: meta.KeyId });
+      const rotated = (await west.send(new DescribeKeyCommand({ KeyId: meta.KeyId }))).KeyMetadata;
+      assert.equal(rotated.CurrentKeyMaterialId, pending);
+      // A replica's material is deleted on its own.
+      await west.send(new DeleteImportedKeyMaterialCommand({ KeyId: meta.KeyId }));
+      assert.equal((await west.send(new DescribeKeyCommand({ KeyId: meta.KeyId }))).KeyMetadata.KeyState, "PendingImport");
+      assert.equal((await send(DescribeKeyCommand, { KeyId: meta.KeyId })).KeyMetadata.KeyState, "Enabled");
+    } finally {
+      west.destroy();
+    }
   }));
 });

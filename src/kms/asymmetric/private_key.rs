@@ -76,7 +76,8 @@ impl PrivateKey {
         Ok(match spec {
             KeySpec::Rsa2048 | KeySpec::Rsa3072 | KeySpec::Rsa4096 => {
                 let bits = rsa_bits(spec).ok_or(MaterialError::Random)?;
-                PrivateKey::Rsa(rsa::PrivateKey::new(rng, bits).map_err(|_| MaterialError::Random)?)
+                let generated = off_the_async_worker(|| rsa::PrivateKey::new(rng, bits));
+                PrivateKey::Rsa(generated.map_err(|_| MaterialError::Random)?)
             }
             KeySpec::EccNistP256 => PrivateKey::P256(
                 p256::ecdsa::SigningKey::try_generate_from_rng(rng).map_err(random)?,
@@ -218,6 +219,20 @@ impl PrivateKey {
     }
 }
 
+/// Runs slow CPU work (an RSA key pair takes up to seconds) without stalling the other tasks
+/// of the async worker thread it is called on: on a multi-threaded tokio runtime the worker
+/// first hands its queued tasks to another thread (`block_in_place`), so requests of other
+/// clients keep being served; anywhere else (a current-thread runtime, no runtime) it just runs.
+fn off_the_async_worker<T>(work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(work)
+        }
+        _ => work(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,5 +299,43 @@ mod tests {
             PrivateKey::generate(KeySpec::Hmac256).unwrap_err(),
             MaterialError::NotAsymmetric("HMAC_256")
         );
+    }
+
+    #[test]
+    fn rsa_generation_lets_the_other_tasks_of_its_worker_run() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_time()
+            .build()
+            .unwrap();
+        let ticks = Arc::new(AtomicU64::new(0));
+        let ticker = {
+            let ticks = Arc::clone(&ticks);
+            async move {
+                loop {
+                    ticks.fetch_add(1, Ordering::SeqCst);
+                    tokio::task::yield_now().await;
+                }
+            }
+        };
+        let (before, after) = runtime.block_on(async {
+            let ticking = tokio::spawn(ticker);
+            tokio::task::yield_now().await;
+            let generating = tokio::spawn({
+                let ticks = Arc::clone(&ticks);
+                async move {
+                    let before = ticks.load(Ordering::SeqCst);
+                    PrivateKey::generate(KeySpec::Rsa2048).unwrap();
+                    (before, ticks.load(Ordering::SeqCst))
+                }
+            });
+            let counts = generating.await.unwrap();
+            ticking.abort();
+            counts
+        });
+        // With one worker, the ticker only runs during generation if the worker handed it on.
+        assert!(after > before, "ticks {before} -> {after}");
     }
 }

@@ -1,6 +1,6 @@
 //! CreateKey: a key of any spec and usage pair AWS accepts outside its China Regions (see
 //! `key_spec.rs`), origin `AWS_KMS` or `EXTERNAL` (no material, `PendingImport`; see
-//! `key_import.rs`), single-Region, with KMS's default key policy unless one is
+//! `key_import.rs`), single- or multi-Region, with KMS's default key policy unless one is
 //! given, and optional tags. Asymmetric key pairs and HMAC keys are generated here, before any
 //! lock is taken. A policy is checked as PutKeyPolicy checks it.
 //!
@@ -17,13 +17,14 @@
 //!   KeySpec Y";
 //! - a `CustomKeyStoreId`, or origin `AWS_CLOUDHSM` / `EXTERNAL_KEY_STORE` without one: there
 //!   are no custom key stores (`custom_key_stores.rs`);
-//! - origins other than `AWS_KMS` and `EXTERNAL`, and multi-Region `EXTERNAL` keys:
-//!   `UnsupportedOperationException` until they are emulated;
+//! - origins other than `AWS_KMS` and `EXTERNAL`: `UnsupportedOperationException` until they
+//!   are emulated;
 //! - `EXTERNAL` with an ML-DSA spec, whose material AWS does not import:
 //!   `UnsupportedOperationException` (AWS's wording is not documented).
 //!
 //! `MultiRegion: true` makes the key the primary of a new set of multi-Region keys (every
-//! spec): its id is `mrk-` and 32 hex digits (see `multi_region.rs`).
+//! spec and origin; an `EXTERNAL` one starts `PendingImport` like any): its id is `mrk-` and
+//! 32 hex digits (see `multi_region.rs`, and `multi_region_imported.rs` for `EXTERNAL` sets).
 
 use serde::{Deserialize, Serialize};
 
@@ -166,11 +167,6 @@ impl CreateKeyInput {
             return Err(KmsError::UnsupportedOperation(format!(
                 "Lockbox does not emulate keys with Origin {origin} yet; it emulates Origin AWS_KMS keys of every key spec but SM2 and Origin EXTERNAL keys."
             )));
-        }
-        if external && self.multi_region == Some(true) {
-            return Err(KmsError::UnsupportedOperation(
-                "Lockbox does not emulate multi-Region keys of imported material (Origin EXTERNAL) yet; single-Region EXTERNAL keys and multi-Region AWS_KMS keys are emulated.".to_owned(),
-            ));
         }
         let ml_dsa = matches!(
             key_type.spec(),

@@ -5,6 +5,9 @@
 //! nothing). Key id or key ARN only, a customer managed key; another origin is
 //! `UnsupportedOperationException`.
 //!
+//! In a multi-Region set of imported material each key's material is deleted separately;
+//! only new material a primary still waits to rotate to leaves its replicas with it.
+//!
 //! Output: `KeyId` (the ARN) and `KeyMaterialId`, the deleted material's id, empty for
 //! keys other than symmetric ones (the model's `BackingKeyIdResponseType` allows length 0).
 
@@ -14,7 +17,8 @@ use super::super::local::Accepts;
 use super::super::{KmsError, LocalKms};
 use super::import_key_material::{MATERIAL_ID_PATTERN, is_material_id, material_id};
 use super::input::{finish, validate_key_id};
-use super::key_op::{AwsManaged, KeyRule, KeyStates, write_key};
+use super::key_op::{AwsManaged, KeyRule, KeyStates};
+use super::related_op::write_key_or_set;
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
 
@@ -59,7 +63,9 @@ pub fn delete_imported_key_material(
 ) -> Result<DeleteImportedKeyMaterialOutput, KmsError> {
     let (key_id, material) = input.validate()?;
     let material = material.as_deref().map(material_id).transpose()?;
-    write_key(kms, ctx, &key_id, RULE, |key| {
+    // A multi-Region key is changed with its related keys: pending material a primary drops
+    // leaves its replicas too (`multi_region_imported.rs`).
+    write_key_or_set(kms, ctx, &key_id, RULE, |key| {
         key.check_external()?;
         let symmetric = key.key_type.is_symmetric();
         if material.is_some() && !symmetric {

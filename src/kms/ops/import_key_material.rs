@@ -12,6 +12,10 @@
 //! material (`IncorrectKeyMaterialException`). AWS's texts for these are not documented; the
 //! ones here are unverified. Output: `KeyId` (the ARN) and, for symmetric keys,
 //! `KeyMaterialId`.
+//!
+//! A multi-Region replica accepts only material its primary has (`EXISTING_KEY_MATERIAL`;
+//! other bytes are `IncorrectKeyMaterialException`, `NEW_KEY_MATERIAL` is
+//! `UnsupportedOperationException`, unverified); see `multi_region_imported.rs`.
 
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
@@ -25,6 +29,7 @@ use super::super::local::Accepts;
 use super::super::{KmsError, LocalKms};
 use super::input::{finish, validate_key_id};
 use super::key_op::{AwsManaged, KeyRule, KeyStates, Partition};
+use super::related_op::write_key_or_set;
 use crate::api::ctx::RequestCtx;
 use crate::api::json::SecretBlob;
 use crate::api::validate::{Echo, Validator};
@@ -234,9 +239,18 @@ pub fn import_key_material(
         description: request.description,
         material_id: request.material_id,
     };
-    partition.write_key(&id, IMPORT_RULE, |key| {
+    // A multi-Region key is changed with its related keys, so the set's expected materials
+    // and pending states follow (`multi_region_imported.rs`).
+    write_key_or_set(kms, ctx, &id, IMPORT_RULE, |key| {
         key.check_external()?;
         key.check_not_pending_deletion()?;
+        if key.is_multi_region_replica(&ctx.region) && import.import_type == Some(ImportType::New) {
+            // AWS's wording is not documented (unverified).
+            return Err(KmsError::UnsupportedOperation(format!(
+                "{} is a multi-Region replica key. Import new key material into its primary key, then import the same key material into this key with ImportType EXISTING_KEY_MATERIAL.",
+                key.arn
+            )));
+        }
         let material_id = key.import_material(import)?;
         Ok(ImportKeyMaterialOutput {
             key_id: key.arn.clone(),

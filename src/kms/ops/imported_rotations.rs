@@ -29,7 +29,11 @@ pub fn imported_entries(
         }
     }
     if all_material {
-        entries.extend(record.pending().map(|pending| entry(key, pending)));
+        entries.extend(
+            record
+                .awaiting_rotation()
+                .map(|pending| entry(key, pending)),
+        );
     }
     entries
 }

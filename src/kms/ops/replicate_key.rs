@@ -3,7 +3,9 @@
 //! usage and rotation settings; it gets its own description (`""` unless given), key policy
 //! (KMS's default unless given), tags (none unless given), aliases, grants and state. AWS
 //! shows a replica `Creating` for a few seconds; here it is created `Enabled` at once, as
-//! AWS's own example shows it.
+//! AWS's own example shows it. The replica of an `EXTERNAL` primary is created
+//! `PendingImport` instead, without material: the primary's material must be imported into
+//! it (`multi_region_imported.rs`).
 //!
 //! Refusals after the model's constraints, in this order: the key must be usable
 //! (`DisabledException`, `KMSInvalidStateException`), a multi-Region primary key
@@ -159,5 +161,7 @@ fn replica_of(
     replica.policy = policy.unwrap_or_else(|| default_policy(caller.account));
     replica.tags = tags;
     replica.grants = Vec::new();
+    // A replica of imported material gets none: it is imported into each key separately.
+    replica.strip_imported_for_replica();
     replica
 }

@@ -393,29 +393,3 @@ async fn key_states_around_imports() {
         "PendingImport"
     );
 }
-
-#[tokio::test]
-async fn a_multi_region_key_of_imported_material_is_refused_as_not_emulated() {
-    let server = start().await;
-    let kms = kms_client(&server);
-    let created = kms
-        .create_key()
-        .origin(OriginType::External)
-        .multi_region(true)
-        .send()
-        .await;
-    assert_error(
-        created,
-        "UnsupportedOperationException",
-        "Lockbox does not emulate multi-Region keys of imported material (Origin EXTERNAL) yet; single-Region EXTERNAL keys and multi-Region AWS_KMS keys are emulated.",
-    );
-    // Each alone is served.
-    for (origin, multi_region) in [(OriginType::External, false), (OriginType::AwsKms, true)] {
-        kms.create_key()
-            .origin(origin)
-            .multi_region(multi_region)
-            .send()
-            .await
-            .unwrap();
-    }
-}
