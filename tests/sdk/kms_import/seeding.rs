@@ -13,7 +13,7 @@ use lockbox::Config;
 use super::support::{import, new_external, params, state_of, wrap};
 use crate::common::kms::encrypt;
 use crate::common::seed::{export, import as admin_import, temp_file};
-use crate::common::{kms_client, start_with};
+use crate::common::{kms_client, kms_client_as, start_with};
 
 const IMPORTED: &str = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const WAITING: &str = "8b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
@@ -262,4 +262,64 @@ async fn an_export_reproduces_every_external_key_and_reapplies_without_conflict(
     for (key, seen) in keys.iter().zip(&before) {
         assert_eq!(&observed(&kms, key).await, seen);
     }
+}
+
+#[tokio::test]
+async fn an_export_reproduces_a_multi_region_set_waiting_for_a_replica_import() {
+    let server = start_with(Config::for_tests()).await;
+    let east = kms_client_as(&server, "test", "test", "us-east-1");
+    let west = kms_client_as(&server, "test", "test", "us-west-2");
+    let created = east
+        .create_key()
+        .origin(aws_sdk_kms::types::OriginType::External)
+        .multi_region(true)
+        .send()
+        .await
+        .unwrap();
+    let id = created.key_metadata().unwrap().key_id().to_owned();
+    import(&east, &id, "RSAES_OAEP_SHA_256", &[7; 32]).await;
+    east.replicate_key()
+        .key_id(&id)
+        .replica_region("us-west-2")
+        .send()
+        .await
+        .unwrap();
+    import(&west, &id, "RSAES_OAEP_SHA_256", &[7; 32]).await;
+    // New material in the primary waits for the replica.
+    import_with(
+        &east,
+        &id,
+        &[8; 32],
+        ImportType::NewKeyMaterial,
+        None,
+        "next",
+    )
+    .await;
+    let before = (observed(&east, &id).await, observed(&west, &id).await);
+    assert!(
+        before.0.contains("PENDING_MULTI_REGION_IMPORT_AND_ROTATION"),
+        "{}",
+        before.0
+    );
+    let exported = export(&server, "").await;
+
+    let other = start_with(Config::for_tests()).await;
+    let (status, answer) = admin_import(&other, "application/json", exported.clone()).await;
+    assert_eq!(status, 200, "{answer}");
+    let copy = (
+        kms_client_as(&other, "test", "test", "us-east-1"),
+        kms_client_as(&other, "test", "test", "us-west-2"),
+    );
+    assert_eq!(
+        (observed(&copy.0, &id).await, observed(&copy.1, &id).await),
+        before
+    );
+
+    let (status, answer) = admin_import(&server, "application/json", exported).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["keys_created"], 0, "{answer}");
+    assert_eq!(
+        (observed(&east, &id).await, observed(&west, &id).await),
+        before
+    );
 }
