@@ -297,7 +297,9 @@ async fn an_export_reproduces_a_multi_region_set_waiting_for_a_replica_import() 
     .await;
     let before = (observed(&east, &id).await, observed(&west, &id).await);
     assert!(
-        before.0.contains("PENDING_MULTI_REGION_IMPORT_AND_ROTATION"),
+        before
+            .0
+            .contains("PENDING_MULTI_REGION_IMPORT_AND_ROTATION"),
         "{}",
         before.0
     );
