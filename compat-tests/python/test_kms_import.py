@@ -3,7 +3,8 @@ offline with pyca/cryptography (RSAES-OAEP SHA-256 directly, and RSA_AES_KEY_WRA
 OAEP of an AES key followed by `aes_key_wrap_with_padding`) imports; a symmetric ciphertext
 then round-trips; an imported HMAC key MACs as Python's `hmac` does offline; an imported
 key pair signs so that its own public key verifies; a multi-Region replica of imported
-material takes only its primary's material. Errors are pinned by code and message.
+material takes only its primary's material. An export carries every EXTERNAL key's import
+record to a fresh instance. Errors are pinned by code and message.
 The expiry test moves the virtual clock, so it runs last in this module."""
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+import json
 import os
 
 import pytest
@@ -255,6 +257,51 @@ def test_cli_imports_the_primary_material_into_a_replica(cli, lockbox, tmp_path)
 
 
 # ---------------------------------------------------------------- moves the clock: last
+def _observed(kms, key_id: str) -> tuple[dict, list]:
+    """DescribeKey (creation date aside: exports carry no key timestamps) and every entry of
+    ListKeyRotations."""
+    meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    meta.pop("CreationDate")
+    rotations = kms.list_key_rotations(KeyId=key_id, IncludeKeyMaterial="ALL_KEY_MATERIAL")["Rotations"]
+    return meta, rotations
+
+
+def test_an_export_reproduces_external_keys_and_reapplies_unchanged(kms, lockbox, server_factory):
+    now = datetime.datetime.fromisoformat(h.clock_now(lockbox)["now"].replace("Z", "+00:00"))
+    rotated = external_key(kms)["KeyId"]
+    import_material(kms, rotated, os.urandom(32), ImportType="NEW_KEY_MATERIAL",
+                    ExpirationModel="KEY_MATERIAL_EXPIRES", ValidTo=now + datetime.timedelta(days=30),
+                    KeyMaterialDescription="first")
+    import_material(kms, rotated, os.urandom(32), ImportType="NEW_KEY_MATERIAL", KeyMaterialDescription="second")
+    kms.rotate_key_on_demand(KeyId=rotated)
+    import_material(kms, rotated, os.urandom(32), ImportType="NEW_KEY_MATERIAL", KeyMaterialDescription="pending")
+    blob = kms.encrypt(KeyId=rotated, Plaintext=b"exported")["CiphertextBlob"]
+    missing = external_key(kms)["KeyId"]
+    gone = import_material(kms, missing, os.urandom(32))["KeyMaterialId"]
+    kms.delete_imported_key_material(KeyId=missing, KeyMaterialId=gone)
+    before = {key: _observed(kms, key) for key in (rotated, missing)}
+    states = [r["KeyMaterialState"] for r in before[rotated][1]]
+    assert states == ["NON_CURRENT", "CURRENT", "PENDING_ROTATION"]
+    assert before[missing][0]["KeyState"] == "PendingImport"
+    assert before[missing][1][0]["ImportState"] == "PENDING_IMPORT"
+
+    status, _, exported = lockbox.admin("GET", "/_lockbox/export")
+    assert status == 200
+    fresh = server_factory(label="fresh")
+    status, _, answer = fresh.admin("POST", "/_lockbox/import", exported)
+    assert status == 200, answer
+    copy = h.kms_client(fresh)
+    for key, seen in before.items():
+        assert _observed(copy, key) == seen
+    assert copy.decrypt(CiphertextBlob=blob)["Plaintext"] == b"exported"
+
+    status, _, answer = lockbox.admin("POST", "/_lockbox/import", exported)
+    assert status == 200, answer
+    assert json.loads(answer)["keys_created"] == 0
+    for key, seen in before.items():
+        assert _observed(kms, key) == seen
+
+
 def test_tokens_and_material_expire_on_the_virtual_clock(kms, lockbox):
     meta = external_key(kms)
     stale = kms.get_parameters_for_import(KeyId=meta["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256",

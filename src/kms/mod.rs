@@ -56,11 +56,13 @@ use crate::crypto::Sensitive;
 pub use arn::{alias_arn, key_arn};
 pub use crypto::key_id_of as ciphertext_key_id;
 pub use error::KmsError;
+pub use imported::MaterialState;
 pub use local::{Accepts, LocalKms};
 pub use root_key::{
     NEXT_ROOT_KEY_FILE, ROOT_KEY_ENV, ROOT_KEY_FILE, RootKey, RootKeyError, RootKeySource,
 };
 pub use seeding::{Applied, KeyExport, KeySeed, SeedError, SeedMaterial};
+pub use seeding_imported::SeedImportDetails;
 pub use seeding_material::decode_material_text;
 pub use service::Operation;
 pub(crate) use stored::reseal_key;

@@ -20,7 +20,10 @@ use super::envelope::MATERIAL_ID_LEN;
 use super::key_spec::KeyType;
 use super::keys::{Alias, Key, KeyManager, KeyState, Material, MultiRegion};
 use super::multi_region;
-use super::seeding_imported::{exported_materials, make_external};
+use super::seeding_imported::{
+    ExportedMaterial, SeedImportDetails, SeededRecord, exported_materials, external_difference,
+    make_external, seeded_record,
+};
 use super::seeding_material::{seeded_materials, seeded_type};
 use super::{KmsCaller, LocalKms, SECRETS_MANAGER_ALIAS};
 use crate::crypto::Sensitive;
@@ -53,8 +56,9 @@ pub struct KeySeed {
     /// The Region of the primary key of a multi-Region key (`mrk-` id); `None` for a
     /// single-Region key.
     pub primary_region: Option<String>,
-    /// Origin `EXTERNAL`: `materials` are imported material (none: `PendingImport`), with the
-    /// ids an import of the same bytes gets (see `seeding_imported.rs`).
+    /// Origin `EXTERNAL`: `materials` are the entries of its import record, imported ones with
+    /// the ids an import of the same bytes gets (none: `PendingImport`; see
+    /// `seeding_imported.rs`).
     pub external: bool,
 }
 
@@ -78,8 +82,11 @@ const MAX_SEEDED_TAGS: usize = 50;
 pub struct SeedMaterial {
     /// Material id; `None` derives it from the key id and the secret.
     pub id: Option<[u8; MATERIAL_ID_LEN]>,
-    /// The material's bytes (see the module doc).
-    pub secret: Sensitive<Zeroizing<Vec<u8>>>,
+    /// The material's bytes (see the module doc); `None` only for material of an `EXTERNAL`
+    /// key that is associated but not imported.
+    pub secret: Option<Sensitive<Zeroizing<Vec<u8>>>>,
+    /// Import details of an `EXTERNAL` key's material (see `seeding_imported.rs`).
+    pub details: SeedImportDetails,
 }
 
 /// What applying one object did.
@@ -131,8 +138,8 @@ pub struct KeyExport {
     pub aws_managed: bool,
     /// `(KeySpec, KeyUsage)`; `None` for a symmetric encryption key.
     pub key_type: Option<(&'static str, &'static str)>,
-    /// `(material id hex, material bytes)`, oldest first (see the module doc).
-    pub materials: Vec<(String, Zeroizing<Vec<u8>>)>,
+    /// The materials, oldest first (for an `EXTERNAL` key, its whole import record).
+    pub materials: Vec<ExportedMaterial>,
     /// Origin `EXTERNAL` (see `seeding_imported.rs` for which material it exports).
     pub external: bool,
     /// Aliases pointing at the key.
@@ -147,13 +154,14 @@ fn difference(
     seed: &KeySeed,
     key_type: KeyType,
     wanted: &[Material],
+    external: Option<&SeededRecord>,
 ) -> Option<&'static str> {
     let manager = if seed.aws_managed {
         KeyManager::Aws
     } else {
         KeyManager::Customer
     };
-    let state = if seed.external && wanted.is_empty() {
+    let state = if external.is_some_and(|e| !e.record.complete()) {
         KeyState::PendingImport
     } else if seed.enabled {
         KeyState::Enabled
@@ -186,7 +194,10 @@ fn difference(
         Some("policy")
     } else if tags != wanted_tags {
         Some("tags")
-    } else if !wanted.is_empty()
+    } else if let Some(what) = external.and_then(|e| external_difference(existing, e, wanted)) {
+        Some(what)
+    } else if external.is_none()
+        && !wanted.is_empty()
         && (wanted.len() != existing.materials.len()
             || wanted
                 .iter()
@@ -281,8 +292,18 @@ impl LocalKms {
                 "{where_}: the AWS managed key is a symmetric encryption key"
             )));
         }
-        let wanted = seeded_materials(seed, key_type)
+        let mut wanted = seeded_materials(seed, key_type)
             .map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?;
+        let external = match seed.external {
+            true => {
+                let mut record = seeded_record(seed)
+                    .map_err(|e| SeedError::Invalid(format!("{where_}: {e}")))?;
+                let expired = record.expire(caller.now);
+                wanted.retain(|material| !expired.contains(&material.id));
+                Some(record)
+            }
+            false => None,
+        };
         // A key pair to generate is made before the ring is locked (RSA takes a moment).
         let fresh = match wanted.is_empty() && !seed.external {
             true => Some(
@@ -302,6 +323,7 @@ impl LocalKms {
                     key_type,
                     wanted,
                     fresh,
+                    external,
                 },
                 &where_,
             ))
@@ -373,6 +395,7 @@ struct Materials {
     key_type: KeyType,
     wanted: Vec<Material>,
     fresh: Option<Material>,
+    external: Option<SeededRecord>,
 }
 
 /// Installs the seeded key and its aliases in a write section (see [`LocalKms::seed_key`]).
@@ -388,6 +411,7 @@ fn install_key(
         key_type,
         wanted,
         fresh,
+        external,
     } = materials;
     for alias in &seed.aliases {
         if let Some(found) = aliases.get(alias).filter(|a| a.key_id != seed.key_id) {
@@ -399,7 +423,7 @@ fn install_key(
     }
     let mut rotation_due = None;
     let outcome = match keys.get(&seed.key_id) {
-        Some(existing) => match difference(existing, seed, key_type, &wanted) {
+        Some(existing) => match difference(existing, seed, key_type, &wanted, external.as_ref()) {
             Some(what) => {
                 return Err(SeedError::Conflict(format!(
                     "{where_} already exists with a different {what}; reset the instance or change the seed"
@@ -437,8 +461,8 @@ fn install_key(
                 // Only an EXTERNAL key has no material to generate: it waits for an import.
                 (true, None) => key.materials = Vec::new(),
             }
-            if seed.external {
-                make_external(&mut key, seed.enabled);
+            if let Some(external) = external {
+                make_external(&mut key, external, seed.enabled, caller.now);
             }
             // AWS managed keys always rotate yearly, as when created lazily (local.rs).
             if seed.aws_managed {

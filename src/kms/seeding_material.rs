@@ -19,6 +19,9 @@ impl KeySeed {
     /// document is found malformed before any of it is applied.
     pub fn check(&self) -> Result<(), String> {
         let key_type = seeded_type(self)?;
+        if self.external {
+            super::seeding_imported::seeded_record(self)?;
+        }
         seeded_materials(self, key_type).map(|_| ())
     }
 }
@@ -72,8 +75,18 @@ pub(super) fn seeded_materials(seed: &KeySeed, key_type: KeyType) -> Result<Vec<
     let spec = key_type.spec();
     seed.materials
         .iter()
-        .map(|m| {
-            let secret = Secret::from_bytes(spec, &m.secret).map_err(|_| {
+        .filter_map(|m| match (&m.secret, seed.external) {
+            (Some(secret), _) => Some(Ok((m, secret))),
+            // Associated, not imported: its entry is in the import record only.
+            (None, true) => None,
+            (None, false) => Some(Err("every key material needs its material".to_owned())),
+        })
+        .map(|found| {
+            let (m, bytes) = found?;
+            if !seed.external && !m.details.is_empty() {
+                return Err("state, valid_to, description and rotated_at are for key material of origin EXTERNAL".to_owned());
+            }
+            let secret = Secret::from_bytes(spec, bytes).map_err(|_| {
                 match spec {
                     KeySpec::SymmetricDefault => "key material must be exactly 32 bytes",
                     KeySpec::Hmac224 | KeySpec::Hmac256 | KeySpec::Hmac384 | KeySpec::Hmac512 => {
@@ -86,7 +99,7 @@ pub(super) fn seeded_materials(seed: &KeySeed, key_type: KeyType) -> Result<Vec<
             let id = match seed.external {
                 // The id ImportKeyMaterial gives these bytes, so they can be reimported.
                 true => {
-                    let id = derive_material_id(&seed.key_id, &m.secret);
+                    let id = derive_material_id(&seed.key_id, bytes);
                     if m.id.is_some_and(|given| given != id) {
                         return Err("the id of imported material is derived from the key id and the material; leave it out".to_owned());
                     }
@@ -94,7 +107,7 @@ pub(super) fn seeded_materials(seed: &KeySeed, key_type: KeyType) -> Result<Vec<
                 }
                 false => m
                     .id
-                    .unwrap_or_else(|| derived_material_id(&seed.key_id, &m.secret)),
+                    .unwrap_or_else(|| derived_material_id(&seed.key_id, bytes)),
             };
             Ok(Material { id, secret })
         })

@@ -24,18 +24,23 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use zeroize::Zeroizing;
 
 use super::export::export;
 use super::model::{
-    EncryptedValueDoc, KeyDoc, KeyMaterialText, PartitionDoc, SecretDoc, SeedDocument,
+    EncryptedValueDoc, KeyDoc, KeyMaterialText, MaterialDoc, PartitionDoc, SecretDoc, SeedDocument,
     ValueKindDoc, VersionDoc,
 };
 use crate::app::AppState;
 use crate::clock::Clock as _;
 use crate::config::is_account_id;
 use crate::crypto::Sensitive;
-use crate::kms::{Applied, KeySeed, KmsCaller, SeedError, SeedMaterial, decode_material_text};
+use crate::kms::{
+    Applied, KeySeed, KmsCaller, MaterialState, SeedError, SeedImportDetails, SeedMaterial,
+    decode_material_text,
+};
 use crate::secretsmanager::{SecretSeed, SecretValue, SeedValue, ValueKind, VersionSeed};
 
 /// What an application did.
@@ -229,7 +234,8 @@ fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
         }
         materials.push(SeedMaterial {
             id: None,
-            secret: Sensitive::new(material(text)?),
+            secret: Some(Sensitive::new(material(text)?)),
+            details: SeedImportDetails::default(),
         });
     }
     for generation in &doc.key_materials {
@@ -242,9 +248,14 @@ fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
                     .ok_or_else(|| format!("material id '{hex_id}' must be 64 hex characters"))?,
             ),
         };
+        let secret = match &generation.material {
+            Some(text) => Some(Sensitive::new(material(text)?)),
+            None => None,
+        };
         materials.push(SeedMaterial {
             id,
-            secret: Sensitive::new(material(&generation.material)?),
+            secret,
+            details: import_details(generation)?,
         });
     }
     let seed = KeySeed {
@@ -267,6 +278,28 @@ fn key_seed(doc: &KeyDoc) -> Result<KeySeed, String> {
     };
     seed.check()?;
     Ok(seed)
+}
+
+/// The import details of an `EXTERNAL` key's material (the key checks where they apply).
+fn import_details(doc: &MaterialDoc) -> Result<SeedImportDetails, String> {
+    let date = |name: &str, text: &Option<String>| match text {
+        None => Ok(None),
+        Some(text) => OffsetDateTime::parse(text, &Rfc3339)
+            .map(Some)
+            .map_err(|_| format!("{name} '{text}' must be an RFC 3339 date")),
+    };
+    let state = match doc.state.as_deref() {
+        None => None,
+        Some(name) => Some(MaterialState::parse(name).ok_or_else(|| {
+            format!("material state must be CURRENT, NON_CURRENT, PENDING_ROTATION or PENDING_MULTI_REGION_IMPORT_AND_ROTATION, not {name}")
+        })?),
+    };
+    Ok(SeedImportDetails {
+        state,
+        valid_to: date("valid_to", &doc.valid_to)?,
+        description: doc.description.clone(),
+        rotated_at: date("rotated_at", &doc.rotated_at)?,
+    })
 }
 
 fn digest(parts: &[&[u8]]) -> [u8; 32] {

@@ -2,12 +2,14 @@
 //! what "encrypted" means). Deterministic order: partitions by (account, region), keys by id,
 //! secrets by name, versions in creation order. Secrets scheduled for deletion, rotation
 //! placeholders (versions without a value), grants, rotation schedules and timestamps are not
-//! exported; a key pending deletion is exported as disabled.
+//! exported (except an `EXTERNAL` key's material expiry and rotation dates, part of its import
+//! record); a key pending deletion is exported as disabled.
 
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use time::format_description::well_known::Rfc3339;
 
 use super::model::{
     DOCUMENT_VERSION, EncryptedValueDoc, KeyDoc, KeyMaterialText, MaterialDoc, PartitionDoc,
@@ -65,13 +67,28 @@ fn key_doc(key: KeyExport) -> KeyDoc {
         key_materials: key
             .materials
             .into_iter()
-            .map(|(id, secret)| MaterialDoc {
-                id: Some(id),
-                material: KeyMaterialText::new(STANDARD.encode(secret.as_slice())),
+            .map(|exported| MaterialDoc {
+                id: Some(exported.id),
+                material: exported
+                    .secret
+                    .map(|secret| KeyMaterialText::new(STANDARD.encode(secret.as_slice()))),
+                state: exported
+                    .details
+                    .state
+                    .map(|state| state.as_str().to_owned()),
+                valid_to: exported.details.valid_to.map(rfc3339),
+                description: exported.details.description,
+                rotated_at: exported.details.rotated_at.map(rfc3339),
             })
             .collect(),
         primary_region: key.primary_region,
     }
+}
+
+/// A date as the document writes it (RFC 3339, UTC as stored).
+fn rfc3339(date: time::OffsetDateTime) -> String {
+    date.format(&Rfc3339)
+        .unwrap_or_else(|_| date.unix_timestamp().to_string())
 }
 
 fn secret_doc(secret: SecretExport) -> SecretDoc {

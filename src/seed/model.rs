@@ -87,21 +87,41 @@ pub struct KeyDoc {
     /// declared without material gets its primary's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_region: Option<String>,
-    /// `EXTERNAL` for a key of imported material (its material, if any, is imported and does
-    /// not expire; without material it is `PendingImport`); absent = `AWS_KMS`.
+    /// `EXTERNAL` for a key of imported material: `key_materials` are its import record (see
+    /// [`MaterialDoc`]); without material it is `PendingImport`. Absent = `AWS_KMS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
 }
 
-/// One generation of key material.
+/// One generation of key material. The fields after `material` are for keys of origin
+/// `EXTERNAL` only (exports write them all).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MaterialDoc {
-    /// `KeyMaterialId`: 64 hex characters; derived when absent.
+    /// `KeyMaterialId`: 64 hex characters; derived when absent (for `EXTERNAL` material it is
+    /// always derived from the key id and the bytes, and needed only without `material`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The material, in a form `key_material` accepts.
-    pub material: KeyMaterialText,
+    /// The material, in a form `key_material` accepts. Absent only for `EXTERNAL` material
+    /// that is associated but not imported (deleted or expired; `ImportState`
+    /// `PENDING_IMPORT`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub material: Option<KeyMaterialText>,
+    /// `KeyMaterialState`: `CURRENT`, `NON_CURRENT`, `PENDING_ROTATION` (or, in a multi-Region
+    /// key, `PENDING_MULTI_REGION_IMPORT_AND_ROTATION`); absent = the last
+    /// material without a state is `CURRENT` (unless another is), the others `NON_CURRENT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `ValidTo` (RFC 3339) of imported material that expires; absent = does not expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<String>,
+    /// `KeyMaterialDescription`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When the on-demand rotation that made this material current happened (RFC 3339), for
+    /// permanent material after the first; absent = the time of seeding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotated_at: Option<String>,
 }
 
 /// Base64 key material, zeroized on drop and never printed.
