@@ -78,7 +78,7 @@ const MAX_QUOTED_OPERATION: usize = 128;
 /// The `UnknownOperationException` text for `operation`, which `service` does not have:
 /// `Unknown operation NoSuchOperation for service TrentService.` (AWS sends no message;
 /// naming what was asked makes a typo or a too-new SDK obvious). A name longer than
-/// [`MAX_QUOTED_OPERATION`] characters is cut, with `...`.
+/// `MAX_QUOTED_OPERATION` characters is cut, with `...`.
 pub fn unknown_operation_message(service: Service, operation: &str) -> String {
     let quoted: String = operation.chars().take(MAX_QUOTED_OPERATION).collect();
     let cut = if quoted.len() < operation.len() {
