@@ -95,43 +95,35 @@ struct StoreSettings<'a> {
     xks_proxy_connectivity: Option<&'a str>,
 }
 
-impl CreateCustomKeyStoreInput {
-    fn settings(&self) -> StoreSettings<'_> {
-        StoreSettings {
-            cloud_hsm_cluster_id: self.cloud_hsm_cluster_id.as_deref(),
-            key_store_password: self.key_store_password.as_deref(),
-            xks_proxy_uri_endpoint: self.xks_proxy_uri_endpoint.as_deref(),
-            xks_proxy_uri_path: self.xks_proxy_uri_path.as_deref(),
-            xks_proxy_vpc_endpoint_service_name: self
-                .xks_proxy_vpc_endpoint_service_name
-                .as_deref(),
-            xks_proxy_vpc_endpoint_service_owner: self
-                .xks_proxy_vpc_endpoint_service_owner
-                .as_deref(),
-            xks_proxy_authentication_credential: self.xks_proxy_authentication_credential.as_ref(),
-            xks_proxy_connectivity: self.xks_proxy_connectivity.as_deref(),
+/// `settings()` for an input that carries the store settings members under their model names
+/// (both inputs list them as plain members, so a refused member keeps its own path).
+macro_rules! store_settings_of {
+    ($input:ty) => {
+        impl $input {
+            fn settings(&self) -> StoreSettings<'_> {
+                StoreSettings {
+                    cloud_hsm_cluster_id: self.cloud_hsm_cluster_id.as_deref(),
+                    key_store_password: self.key_store_password.as_deref(),
+                    xks_proxy_uri_endpoint: self.xks_proxy_uri_endpoint.as_deref(),
+                    xks_proxy_uri_path: self.xks_proxy_uri_path.as_deref(),
+                    xks_proxy_vpc_endpoint_service_name: self
+                        .xks_proxy_vpc_endpoint_service_name
+                        .as_deref(),
+                    xks_proxy_vpc_endpoint_service_owner: self
+                        .xks_proxy_vpc_endpoint_service_owner
+                        .as_deref(),
+                    xks_proxy_authentication_credential: self
+                        .xks_proxy_authentication_credential
+                        .as_ref(),
+                    xks_proxy_connectivity: self.xks_proxy_connectivity.as_deref(),
+                }
+            }
         }
-    }
+    };
 }
 
-impl UpdateCustomKeyStoreInput {
-    fn settings(&self) -> StoreSettings<'_> {
-        StoreSettings {
-            cloud_hsm_cluster_id: self.cloud_hsm_cluster_id.as_deref(),
-            key_store_password: self.key_store_password.as_deref(),
-            xks_proxy_uri_endpoint: self.xks_proxy_uri_endpoint.as_deref(),
-            xks_proxy_uri_path: self.xks_proxy_uri_path.as_deref(),
-            xks_proxy_vpc_endpoint_service_name: self
-                .xks_proxy_vpc_endpoint_service_name
-                .as_deref(),
-            xks_proxy_vpc_endpoint_service_owner: self
-                .xks_proxy_vpc_endpoint_service_owner
-                .as_deref(),
-            xks_proxy_authentication_credential: self.xks_proxy_authentication_credential.as_ref(),
-            xks_proxy_connectivity: self.xks_proxy_connectivity.as_deref(),
-        }
-    }
-}
+store_settings_of!(CreateCustomKeyStoreInput);
+store_settings_of!(UpdateCustomKeyStoreInput);
 
 /// DescribeCustomKeyStores input.
 #[derive(Debug, Deserialize)]
