@@ -10,7 +10,9 @@ use super::principal::{PrincipalMatch, not_principal_matches, principal_matches,
 /// An identity policy (inline or managed) attached to the caller, with a name to report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedPolicy {
+    /// Name used when reporting which policy decided.
     pub name: String,
+    /// The parsed policy.
     pub document: PolicyDocument,
 }
 
@@ -30,11 +32,13 @@ pub enum ResourcePolicyKind {
 pub struct RequestContext<'a> {
     /// User ARN, assumed-role session ARN, `arn:aws:iam::<account>:root`, or a service name.
     pub principal_arn: &'a str,
+    /// Account the caller belongs to.
     pub principal_account: &'a str,
     /// `service:Operation`, e.g. `secretsmanager:GetSecretValue`.
     pub action: &'a str,
     /// The resource ARN, or `*` for actions without a resource.
     pub resource: &'a str,
+    /// Account that owns the resource.
     pub resource_account: &'a str,
 }
 
@@ -50,15 +54,20 @@ pub enum PolicySource {
 /// The statement behind a decision: its policy, position in that policy, and `Sid` if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatementRef {
+    /// The policy holding the statement.
     pub source: PolicySource,
+    /// Position of the statement in that policy.
     pub index: usize,
+    /// The statement's `Sid`, when it has one.
     pub sid: Option<String>,
 }
 
 /// Which kind of policy failed to allow, for the `because no … policy allows` wording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MissingAllow {
+    /// No identity-based policy allows the action.
     IdentityBased,
+    /// No resource-based (or key) policy allows the action.
     ResourceBased,
 }
 

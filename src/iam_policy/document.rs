@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 /// Whether a statement grants or refuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
+    /// Grants the request, unless a Deny also matches.
     Allow,
+    /// Refuses the request, whatever else allows it.
     Deny,
 }
 
@@ -15,43 +17,59 @@ pub enum Effect {
 /// `Federated`, `CanonicalUser`), or everyone (`"*"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrincipalSpec {
+    /// `"*"`: every principal.
     Everyone,
+    /// Principal type (`AWS`, `Service`, ...) with the values listed under it.
     Named(Vec<(String, Vec<String>)>),
 }
 
 /// One statement. `negated_*` flags mark `NotAction` / `NotResource` / `NotPrincipal`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
+    /// The statement's `Sid`, when it has one.
     pub sid: Option<String>,
+    /// Allow or Deny.
     pub effect: Effect,
+    /// Action patterns (`service:Operation`, with wildcards).
     pub actions: Vec<String>,
+    /// The patterns came from `NotAction`.
     pub negated_actions: bool,
+    /// Resource ARN patterns.
     pub resources: Vec<String>,
+    /// The patterns came from `NotResource`.
     pub negated_resources: bool,
     /// `None` in identity policies, which name no principal.
     pub principal: Option<PrincipalSpec>,
+    /// The principal block came from `NotPrincipal`.
     pub negated_principal: bool,
 }
 
 /// A parsed policy: its statements in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyDocument {
+    /// The statements, first to last.
     pub statements: Vec<Statement>,
 }
 
 /// Why a document could not be turned into a [`PolicyDocument`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseError {
+    /// The text is not JSON.
     NotJson,
+    /// The JSON is not an object.
     NotAnObject,
+    /// `Statement` is absent or neither an object nor an array.
     MissingStatement,
     /// Statement `index` is malformed; the text says how.
     BadStatement {
+        /// Position of the statement in the document.
         index: usize,
+        /// What is wrong with it.
         reason: String,
     },
     /// Statement `index` has a `Condition`, which this evaluator does not judge yet.
     ConditionNotSupported {
+        /// Position of the statement in the document.
         index: usize,
     },
 }
