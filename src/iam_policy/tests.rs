@@ -163,6 +163,7 @@ const RESOURCE_ALLOWS_MALLORY: &str = r#"{"Statement":[{"Sid":"Mallory","Effect"
 const RESOURCE_ALLOWS_ROLE: &str = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/deployer"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#;
 const RESOURCE_DENIES_ALL_BUT_ALICE: &str = r#"{"Statement":[{"Sid":"OnlyAlice","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111122223333:user/alice","111122223333"]},"Action":"secretsmanager:*","Resource":"*"}]}"#;
 const RESOURCE_DENIES_EVERYONE: &str = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Sid":"Lock","Effect":"Deny","Principal":{"AWS":"*"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#;
+const RESOURCE_DENIES_ACCOUNT: &str = r#"{"Statement":[{"Sid":"NoAcct","Effect":"Deny","Principal":{"AWS":"111122223333"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#;
 const KEY_POLICY_DEFAULT: &str = r#"{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}"#;
 const KEY_POLICY_ALICE_ONLY: &str = r#"{"Statement":[{"Sid":"AliceUses","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":["kms:Encrypt","kms:Decrypt"],"Resource":"*"}]}"#;
 const KEY_POLICY_PARTNER: &str = r#"{"Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"kms:Decrypt","Resource":"*"}]}"#;
@@ -321,6 +322,16 @@ fn decisions_follow_the_documented_evaluation_logic() {
             action: GET,
             resource_arn: SECRET,
             expected: ExplicitDeny(in_resource(1, Some("Lock"))),
+        },
+        Case {
+            name: "resource deny naming the account reaches its users",
+            identity: &[("read", READ_SECRETS)],
+            resource: Some(RESOURCE_DENIES_ACCOUNT),
+            kind: Standard,
+            principal: ALICE,
+            action: GET,
+            resource_arn: SECRET,
+            expected: ExplicitDeny(in_resource(0, Some("NoAcct"))),
         },
         Case {
             name: "NotPrincipal deny spares the listed user",
