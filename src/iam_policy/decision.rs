@@ -3,6 +3,7 @@
 //! (an ordinary resource policy, or a KMS key policy, which must allow on its own or delegate
 //! to the account before identity policies count).
 
+use super::condition::condition_holds;
 use super::document::{Effect, PolicyDocument, Statement};
 use super::pattern::{action_matches, resource_matches};
 use super::principal::{PrincipalMatch, not_principal_matches, principal_matches, root_arn};
@@ -40,6 +41,8 @@ pub struct RequestContext<'a> {
     pub resource: &'a str,
     /// Account that owns the resource.
     pub resource_account: &'a str,
+    /// Condition keys and their values, e.g. `("aws:SecureTransport", "true")`.
+    pub condition_keys: &'a [(&'a str, &'a str)],
 }
 
 /// Which policy a statement came from.
@@ -184,6 +187,7 @@ fn applicable<'d>(
 ) -> impl Iterator<Item = (usize, &'d Statement)> {
     let action = request.action;
     let resource = request.resource;
+    let condition_keys = request.condition_keys;
     document
         .statements
         .iter()
@@ -197,7 +201,11 @@ fn applicable<'d>(
                 .resources
                 .iter()
                 .any(|pattern| resource_matches(pattern, resource));
-            action_listed != statement.negated_actions
+            statement
+                .conditions
+                .iter()
+                .all(|condition| condition_holds(condition, condition_keys))
+                && action_listed != statement.negated_actions
                 && resource_listed != statement.negated_resources
         })
 }

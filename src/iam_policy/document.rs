@@ -1,8 +1,11 @@
 //! The policy document model the evaluator works on, and its parser from JSON text. Only the
 //! shape evaluation needs is kept; a document the evaluator could not judge faithfully (for
-//! now: one with a `Condition` block) is refused rather than half-understood.
+//! now: one with a condition operator other than the string ones and `Bool`) is refused
+//! rather than half-understood.
 
 use serde_json::{Map, Value};
+
+use super::condition::{Condition, parse_conditions};
 
 /// Whether a statement grants or refuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +45,8 @@ pub struct Statement {
     pub principal: Option<PrincipalSpec>,
     /// The principal block came from `NotPrincipal`.
     pub negated_principal: bool,
+    /// Every condition must hold for the statement to apply.
+    pub conditions: Vec<Condition>,
 }
 
 /// A parsed policy: its statements in document order.
@@ -67,7 +72,7 @@ pub enum ParseError {
         /// What is wrong with it.
         reason: String,
     },
-    /// Statement `index` has a `Condition`, which this evaluator does not judge yet.
+    /// Statement `index` has a `Condition` operator or value this evaluator does not judge.
     ConditionNotSupported {
         /// Position of the statement in the document.
         index: usize,
@@ -97,9 +102,12 @@ fn parse_statement(index: usize, value: &Value) -> Result<Statement, ParseError>
         reason: reason.to_owned(),
     };
     let object = value.as_object().ok_or_else(|| bad("not an object"))?;
-    if object.contains_key("Condition") {
-        return Err(ParseError::ConditionNotSupported { index });
-    }
+    let conditions = match object.get("Condition") {
+        None => Vec::new(),
+        Some(block) => {
+            parse_conditions(block).ok_or(ParseError::ConditionNotSupported { index })?
+        }
+    };
     let sid = match object.get("Sid") {
         None => None,
         Some(Value::String(sid)) => Some(sid.clone()),
@@ -136,6 +144,7 @@ fn parse_statement(index: usize, value: &Value) -> Result<Statement, ParseError>
         negated_resources,
         principal,
         negated_principal,
+        conditions,
     })
 }
 

@@ -2,6 +2,7 @@
 //! in, an Allow / explicit Deny / implicit Deny decision (with the statement that decided it)
 //! out. No I/O and no knowledge of the services; request handling does not call it yet.
 
+mod condition;
 mod decision;
 mod document;
 mod pattern;
@@ -10,6 +11,7 @@ mod principal;
 #[cfg(test)]
 mod tests;
 
+pub use condition::{Condition, Operator};
 pub use decision::{
     Decision, MissingAllow, NamedPolicy, PolicySource, RequestContext, ResourcePolicyKind,
     StatementRef, evaluate,

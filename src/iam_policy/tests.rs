@@ -103,7 +103,7 @@ fn parser_reads_single_values_and_refuses_what_it_cannot_judge() {
         ("[]", ParseError::NotAnObject),
         ("{}", ParseError::MissingStatement),
         (
-            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{}}]}"#,
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2024-01-01T00:00:00Z"}}}]}"#,
             ParseError::ConditionNotSupported { index: 0 },
         ),
     ];
@@ -516,6 +516,7 @@ fn decisions_follow_the_documented_evaluation_logic() {
             action: case.action,
             resource: case.resource_arn,
             resource_account: account_of(case.resource_arn),
+            condition_keys: &[],
         };
         let decision = evaluate(
             &identity_policies,
@@ -524,5 +525,141 @@ fn decisions_follow_the_documented_evaluation_logic() {
             &request,
         );
         assert_eq!(decision, case.expected, "{}", case.name);
+    }
+}
+
+#[test]
+fn conditions_follow_the_operator_and_missing_key_rules() {
+    let policy = |operator: &str, key: &str, values: &str| {
+        document(&format!(
+            r#"{{"Statement":[{{"Sid":"C","Effect":"Allow","Action":"*","Resource":"*","Condition":{{"{operator}":{{"{key}":{values}}}}}}}]}}"#
+        ))
+    };
+    let cases: [(&str, &str, &str, &[(&str, &str)], bool); 14] = [
+        (
+            "StringEquals",
+            "aws:PrincipalTag/team",
+            r#""ops""#,
+            &[("aws:principaltag/team", "ops")],
+            true,
+        ),
+        (
+            "StringEquals",
+            "aws:PrincipalTag/team",
+            r#""ops""#,
+            &[("aws:PrincipalTag/team", "OPS")],
+            false,
+        ),
+        (
+            "StringEquals",
+            "aws:PrincipalTag/team",
+            r#"["dev","ops"]"#,
+            &[("aws:PrincipalTag/team", "ops")],
+            true,
+        ),
+        (
+            "StringEquals",
+            "aws:PrincipalTag/team",
+            r#""ops""#,
+            &[],
+            false,
+        ),
+        (
+            "StringEqualsIfExists",
+            "aws:PrincipalTag/team",
+            r#""ops""#,
+            &[],
+            true,
+        ),
+        (
+            "StringEqualsIfExists",
+            "aws:PrincipalTag/team",
+            r#""ops""#,
+            &[("aws:PrincipalTag/team", "dev")],
+            false,
+        ),
+        (
+            "StringNotEquals",
+            "aws:PrincipalTag/team",
+            r#"["dev","qa"]"#,
+            &[("aws:PrincipalTag/team", "ops")],
+            true,
+        ),
+        (
+            "StringNotEquals",
+            "aws:PrincipalTag/team",
+            r#"["dev","qa"]"#,
+            &[("aws:PrincipalTag/team", "qa")],
+            false,
+        ),
+        (
+            "StringNotEquals",
+            "aws:PrincipalTag/team",
+            r#""dev""#,
+            &[],
+            true,
+        ),
+        (
+            "StringEqualsIgnoreCase",
+            "aws:PrincipalTag/team",
+            r#""ops""#,
+            &[("aws:PrincipalTag/team", "OPS")],
+            true,
+        ),
+        (
+            "StringLike",
+            "secretsmanager:SecretId",
+            r#""arn:*:secret:prod/*""#,
+            &[("secretsmanager:SecretId", SECRET)],
+            true,
+        ),
+        (
+            "StringNotLike",
+            "secretsmanager:SecretId",
+            r#""arn:*:secret:prod/*""#,
+            &[("secretsmanager:SecretId", SECRET)],
+            false,
+        ),
+        (
+            "Bool",
+            "aws:SecureTransport",
+            "true",
+            &[("aws:SecureTransport", "true")],
+            true,
+        ),
+        (
+            "Bool",
+            "aws:SecureTransport",
+            r#""true""#,
+            &[("aws:SecureTransport", "false")],
+            false,
+        ),
+    ];
+    for (operator, key, values, context, allowed) in cases {
+        let resource_policy = None;
+        let identity_policies = [NamedPolicy {
+            name: "conditional".to_owned(),
+            document: policy(operator, key, values),
+        }];
+        let request = RequestContext {
+            principal_arn: ALICE,
+            principal_account: "111122223333",
+            action: "secretsmanager:GetSecretValue",
+            resource: SECRET,
+            resource_account: "111122223333",
+            condition_keys: context,
+        };
+        let decision = evaluate(
+            &identity_policies,
+            resource_policy,
+            ResourcePolicyKind::Standard,
+            &request,
+        );
+        let expected = if allowed {
+            Decision::Allow(vec![in_identity("conditional", 0, Some("C"))])
+        } else {
+            Decision::ImplicitDeny(MissingAllow::IdentityBased)
+        };
+        assert_eq!(decision, expected, "{operator} {key} {values} {context:?}");
     }
 }
