@@ -528,6 +528,15 @@ fn decisions_follow_the_documented_evaluation_logic() {
     }
 }
 
+/// Operator, key, policy values (JSON), request context keys, whether the request is allowed.
+type ConditionCase = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    bool,
+);
+
 #[test]
 fn conditions_follow_the_operator_and_missing_key_rules() {
     let policy = |operator: &str, key: &str, values: &str| {
@@ -535,7 +544,7 @@ fn conditions_follow_the_operator_and_missing_key_rules() {
             r#"{{"Statement":[{{"Sid":"C","Effect":"Allow","Action":"*","Resource":"*","Condition":{{"{operator}":{{"{key}":{values}}}}}}}]}}"#
         ))
     };
-    let cases: [(&str, &str, &str, &[(&str, &str)], bool); 14] = [
+    let cases: [ConditionCase; 14] = [
         (
             "StringEquals",
             "aws:PrincipalTag/team",
