@@ -11,6 +11,7 @@ use std::path::Path;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("crypto", &[]),
     ("clock", &[]),
+    ("iam_policy", &[]),
     ("sigv4", &["crypto"]),
     ("storage", &[]),
     ("config", &["crypto"]),
@@ -101,6 +102,7 @@ const NO_HTTP: &[&str] = &[
     "auth",
     "clock",
     "crypto",
+    "iam_policy",
     "kms",
     "secretsmanager",
     "sigv4",

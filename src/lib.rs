@@ -27,6 +27,7 @@ pub mod emulator;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod healthcheck;
+pub mod iam_policy;
 pub mod kms;
 #[cfg(test)]
 mod layering_tests;
