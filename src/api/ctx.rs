@@ -35,11 +35,7 @@ impl RequestCtx {
         RequestCtx {
             request_id: "r".into(),
             event_id: "e".into(),
-            principal: Principal {
-                account_id: "111111111111".into(),
-                arn: "arn:aws:iam::111111111111:root".into(),
-                access_key_id: "test".into(),
-            },
+            principal: Principal::root("111111111111", "test"),
             region: "us-east-1".into(),
             now,
         }

@@ -51,11 +51,7 @@ impl Credentials {
                     Some(user) => format!("arn:aws:iam::{}:user/{user}", cred.account_id),
                     None => root_arn(&cred.account_id),
                 });
-                let principal = Principal {
-                    account_id: cred.account_id.clone(),
-                    arn,
-                    access_key_id: cred.access_key_id.clone(),
-                };
+                let principal = Principal::from_arn(&cred.account_id, &arn, &cred.access_key_id);
                 let entry = Entry {
                     secret: SecretKey::new(cred.secret_access_key.as_str()),
                     principal,
@@ -111,11 +107,7 @@ impl Credentials {
 }
 
 fn built_in(access_key_id: &str, account: String) -> Principal {
-    Principal {
-        arn: root_arn(&account),
-        account_id: account,
-        access_key_id: access_key_id.to_owned(),
-    }
+    Principal::root(&account, access_key_id)
 }
 
 pub(super) fn root_arn(account: &str) -> String {

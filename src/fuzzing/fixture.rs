@@ -110,11 +110,7 @@ impl Fixture {
         RequestCtx {
             request_id: "fuzz".into(),
             event_id: "fuzz-event".into(),
-            principal: Principal {
-                account_id: ACCOUNT.into(),
-                arn: format!("arn:aws:iam::{ACCOUNT}:root"),
-                access_key_id: "test".into(),
-            },
+            principal: Principal::root(ACCOUNT, "test"),
             region: REGION.into(),
             now: self.state.clock.now(),
         }

@@ -81,11 +81,7 @@ mod tests {
         RequestCtx {
             request_id: "r".into(),
             event_id: "e".into(),
-            principal: Principal {
-                account_id: "111111111111".into(),
-                arn: "arn:aws:iam::111111111111:root".into(),
-                access_key_id: "111111111111".into(),
-            },
+            principal: Principal::root("111111111111", "111111111111"),
             region: "us-east-1".into(),
             now: time::OffsetDateTime::UNIX_EPOCH,
         }

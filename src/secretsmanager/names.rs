@@ -111,11 +111,7 @@ mod tests {
         RequestCtx {
             request_id: "r".into(),
             event_id: "e".into(),
-            principal: Principal {
-                account_id: "000000000000".into(),
-                arn: "arn:aws:iam::000000000000:root".into(),
-                access_key_id: "test".into(),
-            },
+            principal: Principal::root("000000000000", "test"),
             region: "us-east-1".into(),
             now: OffsetDateTime::UNIX_EPOCH,
         }

@@ -77,11 +77,7 @@ fn seed_ctx(account: &str, region: &str, now: OffsetDateTime) -> RequestCtx {
     RequestCtx {
         request_id: "lockbox-seed".to_owned(),
         event_id: crate::crypto::random_uuid(),
-        principal: Principal {
-            account_id: account.to_owned(),
-            arn: format!("arn:aws:iam::{account}:root"),
-            access_key_id: "lockbox-seed".to_owned(),
-        },
+        principal: Principal::root(account, "lockbox-seed"),
         region: region.to_owned(),
         now,
     }
