@@ -19,6 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("readiness", &[]),
     ("api", &["crypto"]),
     ("audit", &["api", "crypto", "storage"]),
+    ("identity", &["api", "iam_policy", "sigv4"]),
     ("auth", &["api", "config", "crypto", "sigv4"]),
     ("kms", &["api", "audit", "clock", "crypto", "storage"]),
     (

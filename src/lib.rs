@@ -28,6 +28,7 @@ pub mod emulator;
 pub mod fuzzing;
 pub mod healthcheck;
 pub mod iam_policy;
+pub mod identity;
 pub mod kms;
 #[cfg(test)]
 mod layering_tests;

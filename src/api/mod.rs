@@ -15,4 +15,4 @@ pub mod validate;
 
 pub use ctx::RequestCtx;
 pub use error::{CommonError, WireError};
-pub use principal::{Principal, PrincipalKind, derived_unique_id};
+pub use principal::{Principal, PrincipalKind, SessionFacts, derived_unique_id};

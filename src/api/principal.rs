@@ -5,6 +5,7 @@
 //! Authorization, `GetCallerIdentity` and the audit trail's `userIdentity` all read it from here.
 
 use sha2::{Digest as _, Sha256};
+use time::OffsetDateTime;
 
 /// An authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +22,26 @@ pub struct Principal {
     /// The unique id `GetCallerIdentity` answers as `UserId` (the account id for root, the
     /// user's `AIDA...` id, or `<role id>:<session name>`) and `aws:userid` holds.
     pub user_id: String,
+    /// What temporary credentials carry (expiry, MFA, session policies); `None` for long-term
+    /// keys.
+    pub session: Option<Box<SessionFacts>>,
+}
+
+/// What a request signed with temporary credentials (from `AssumeRole` or `GetSessionToken`)
+/// knows besides the identity: authorization reads MFA and session policies from here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionFacts {
+    /// When the credentials stop being accepted (virtual clock).
+    pub expires_at: OffsetDateTime,
+    /// When the session was minted with a valid MFA code, if it was
+    /// (`aws:MultiFactorAuthPresent`, `aws:MultiFactorAuthAge`).
+    pub mfa_authenticated_at: Option<OffsetDateTime>,
+    /// The inline session policy's JSON text, if one was passed.
+    pub session_policy: Option<String>,
+    /// The managed policies passed as session policies.
+    pub session_policy_arns: Vec<String>,
+    /// Session tags (`aws:PrincipalTag/...` for role sessions).
+    pub tags: Vec<(String, String)>,
 }
 
 /// The kinds of identity a request can act as.
@@ -51,6 +72,7 @@ impl Principal {
             access_key_id: access_key_id.to_owned(),
             kind: PrincipalKind::Root,
             user_id: account.to_owned(),
+            session: None,
         }
     }
 
@@ -88,6 +110,7 @@ impl Principal {
             access_key_id: access_key_id.to_owned(),
             kind,
             user_id,
+            session: None,
         }
     }
 
