@@ -1,12 +1,15 @@
 //! The decision algorithm: explicit Deny anywhere wins; otherwise what counts as an Allow
 //! depends on whether caller and resource share an account and on the kind of resource policy
 //! (an ordinary resource policy, or a KMS key policy, which must allow on its own or delegate
-//! to the account before identity policies count).
+//! to the account before identity policies count). A caller acting with a session policy
+//! (temporary credentials) gets through its identity policies only what the session policy
+//! also allows; a resource policy naming the caller directly is not narrowed by it.
 
 use super::condition::condition_holds;
 use super::document::{Effect, PolicyDocument, Statement};
-use super::pattern::{action_matches, resource_matches};
+use super::pattern::{action_matches, arn_tokens_match};
 use super::principal::{PrincipalMatch, not_principal_matches, principal_matches, root_arn};
+use super::variables::expand;
 
 /// An identity policy (inline or managed) attached to the caller, with a name to report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,8 +44,11 @@ pub struct RequestContext<'a> {
     pub resource: &'a str,
     /// Account that owns the resource.
     pub resource_account: &'a str,
-    /// Condition keys and their values, e.g. `("aws:SecureTransport", "true")`.
+    /// Condition keys and their values, e.g. `("aws:SecureTransport", "true")`; a key listed
+    /// more than once is multi-valued.
     pub condition_keys: &'a [(&'a str, &'a str)],
+    /// The session policies of temporary credentials that carry some; `None` otherwise.
+    pub session_policies: Option<&'a [NamedPolicy]>,
 }
 
 /// Which policy a statement came from.
@@ -52,6 +58,8 @@ pub enum PolicySource {
     Identity(String),
     /// The resource's own policy (resource policy or key policy).
     Resource,
+    /// The session policy with this name (inline, or a managed policy's ARN).
+    Session(String),
 }
 
 /// The statement behind a decision: its policy, position in that policy, and `Sid` if any.
@@ -72,6 +80,8 @@ pub enum MissingAllow {
     IdentityBased,
     /// No resource-based (or key) policy allows the action.
     ResourceBased,
+    /// The identity policies allow, but the session policy does not.
+    SessionPolicy,
 }
 
 /// The outcome of [`evaluate`].
@@ -123,6 +133,20 @@ pub fn evaluate(
         })
         .collect();
 
+    let session: Option<Vec<(StatementRef, Effect)>> = request.session_policies.map(|policies| {
+        policies
+            .iter()
+            .flat_map(|policy| {
+                applicable(&policy.document, request).map(move |(index, statement)| {
+                    (
+                        reference(PolicySource::Session(policy.name.clone()), index, statement),
+                        statement.effect,
+                    )
+                })
+            })
+            .collect()
+    });
+
     let deny = identity
         .iter()
         .find(|(_, effect)| *effect == Effect::Deny)
@@ -132,10 +156,24 @@ pub fn evaluate(
                 .iter()
                 .find(|(_, effect, _)| *effect == Effect::Deny)
                 .map(|(found, _, _)| found)
+        })
+        .or_else(|| {
+            session
+                .iter()
+                .flatten()
+                .find(|(_, effect)| *effect == Effect::Deny)
+                .map(|(found, _)| found)
         });
     if let Some(found) = deny {
         return Decision::ExplicitDeny(found.clone());
     }
+    // With a session policy, what the identity side grants must also be in it.
+    let session_allow: Option<Option<StatementRef>> = session.as_ref().map(|statements| {
+        statements
+            .iter()
+            .find(|(_, effect)| *effect == Effect::Allow)
+            .map(|(found, _)| found.clone())
+    });
 
     let identity_allow = identity
         .iter()
@@ -156,25 +194,33 @@ pub fn evaluate(
     let identity_grant = identity_allow
         .map(|found| vec![found])
         .or_else(|| caller_is_root.then(Vec::new));
+    let (identity_grant, missing_identity) = match (identity_grant, session_allow) {
+        (None, _) => (None, MissingAllow::IdentityBased),
+        (Some(granted), None) => (Some(granted), MissingAllow::IdentityBased),
+        (Some(granted), Some(Some(found))) => {
+            (Some(with_last(granted, found)), MissingAllow::IdentityBased)
+        }
+        (Some(_), Some(None)) => (None, MissingAllow::SessionPolicy),
+    };
 
     match (same_account, kind) {
         (true, ResourcePolicyKind::Standard) => match (direct_allow, identity_grant) {
             (Some(found), _) => Decision::Allow(vec![found]),
             (None, Some(granted)) => Decision::Allow(granted),
-            (None, None) => Decision::ImplicitDeny(MissingAllow::IdentityBased),
+            (None, None) => Decision::ImplicitDeny(missing_identity),
         },
         (true, ResourcePolicyKind::KmsKeyPolicy) => {
             match (direct_allow, delegating_allow, identity_grant) {
                 (Some(found), _, _) => Decision::Allow(vec![found]),
                 (None, Some(found), Some(granted)) => Decision::Allow(with(found, granted)),
-                (None, Some(_), None) => Decision::ImplicitDeny(MissingAllow::IdentityBased),
+                (None, Some(_), None) => Decision::ImplicitDeny(missing_identity),
                 (None, None, _) => Decision::ImplicitDeny(MissingAllow::ResourceBased),
             }
         }
         // Across accounts both sides must allow, whatever the kind of resource policy.
         (false, _) => match (direct_allow.or(delegating_allow), identity_grant) {
             (Some(found), Some(granted)) => Decision::Allow(with(found, granted)),
-            (Some(_), None) => Decision::ImplicitDeny(MissingAllow::IdentityBased),
+            (Some(_), None) => Decision::ImplicitDeny(missing_identity),
             (None, _) => Decision::ImplicitDeny(MissingAllow::ResourceBased),
         },
     }
@@ -188,6 +234,7 @@ fn applicable<'d>(
     let action = request.action;
     let resource = request.resource;
     let condition_keys = request.condition_keys;
+    let variables = document.variables;
     document
         .statements
         .iter()
@@ -197,14 +244,14 @@ fn applicable<'d>(
                 .actions
                 .iter()
                 .any(|pattern| action_matches(pattern, action));
-            let resource_listed = statement
-                .resources
-                .iter()
-                .any(|pattern| resource_matches(pattern, resource));
+            let resource_listed = statement.resources.iter().any(|pattern| {
+                expand(pattern, condition_keys, variables)
+                    .is_some_and(|tokens| arn_tokens_match(&tokens, resource, true))
+            });
             statement
                 .conditions
                 .iter()
-                .all(|condition| condition_holds(condition, condition_keys))
+                .all(|condition| condition_holds(condition, condition_keys, variables))
                 && action_listed != statement.negated_actions
                 && resource_listed != statement.negated_resources
         })
@@ -233,4 +280,9 @@ fn reference(source: PolicySource, index: usize, statement: &Statement) -> State
 fn with(first: StatementRef, mut rest: Vec<StatementRef>) -> Vec<StatementRef> {
     rest.insert(0, first);
     rest
+}
+
+fn with_last(mut first: Vec<StatementRef>, last: StatementRef) -> Vec<StatementRef> {
+    first.push(last);
+    first
 }

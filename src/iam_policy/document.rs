@@ -1,7 +1,8 @@
 //! The policy document model the evaluator works on, and its parser from JSON text. Only the
-//! shape evaluation needs is kept; a document the evaluator could not judge faithfully (for
-//! now: one with a condition operator other than the string ones and `Bool`) is refused
-//! rather than half-understood.
+//! shape evaluation needs is kept; a document the evaluator could not judge faithfully (an
+//! unknown condition operator, a malformed condition value) is refused rather than
+//! half-understood. The same parser reads identity policies, secret resource policies, KMS key
+//! policies and session policies.
 
 use serde_json::{Map, Value};
 
@@ -54,6 +55,9 @@ pub struct Statement {
 pub struct PolicyDocument {
     /// The statements, first to last.
     pub statements: Vec<Statement>,
+    /// Policy variables (`${aws:username}`) are replaced: the document's `Version` is
+    /// `2012-10-17`. In older documents `${...}` is plain text.
+    pub variables: bool,
 }
 
 /// Why a document could not be turned into a [`PolicyDocument`].
@@ -72,6 +76,8 @@ pub enum ParseError {
         /// What is wrong with it.
         reason: String,
     },
+    /// `Version` is neither `2012-10-17` nor `2008-10-17`.
+    BadVersion,
     /// Statement `index` has a `Condition` operator or value this evaluator does not judge.
     ConditionNotSupported {
         /// Position of the statement in the document.
@@ -83,6 +89,12 @@ pub enum ParseError {
 pub fn parse(document: &str) -> Result<PolicyDocument, ParseError> {
     let value: Value = serde_json::from_str(document).map_err(|_| ParseError::NotJson)?;
     let object = value.as_object().ok_or(ParseError::NotAnObject)?;
+    let variables = match object.get("Version") {
+        None => false,
+        Some(Value::String(version)) if version == "2012-10-17" => true,
+        Some(Value::String(version)) if version == "2008-10-17" => false,
+        Some(_) => return Err(ParseError::BadVersion),
+    };
     let statements = match object.get("Statement") {
         Some(Value::Array(items)) => items.iter().collect::<Vec<_>>(),
         Some(single @ Value::Object(_)) => vec![single],
@@ -93,7 +105,10 @@ pub fn parse(document: &str) -> Result<PolicyDocument, ParseError> {
         .enumerate()
         .map(|(index, statement)| parse_statement(index, statement))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(PolicyDocument { statements })
+    Ok(PolicyDocument {
+        statements,
+        variables,
+    })
 }
 
 fn parse_statement(index: usize, value: &Value) -> Result<Statement, ParseError> {

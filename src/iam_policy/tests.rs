@@ -103,7 +103,7 @@ fn parser_reads_single_values_and_refuses_what_it_cannot_judge() {
         ("[]", ParseError::NotAnObject),
         ("{}", ParseError::MissingStatement),
         (
-            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2024-01-01T00:00:00Z"}}}]}"#,
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateAfterish":{"aws:CurrentTime":"2024-01-01T00:00:00Z"}}}]}"#,
             ParseError::ConditionNotSupported { index: 0 },
         ),
     ];
@@ -517,6 +517,7 @@ fn decisions_follow_the_documented_evaluation_logic() {
             resource: case.resource_arn,
             resource_account: account_of(case.resource_arn),
             condition_keys: &[],
+            session_policies: None,
         };
         let decision = evaluate(
             &identity_policies,
@@ -657,6 +658,7 @@ fn conditions_follow_the_operator_and_missing_key_rules() {
             resource: SECRET,
             resource_account: "111122223333",
             condition_keys: context,
+            session_policies: None,
         };
         let decision = evaluate(
             &identity_policies,
