@@ -9,6 +9,7 @@ use crate::auth::{Authenticator, Credentials};
 use crate::clock::{Clock as _, VirtualClock};
 use crate::config::Config;
 use crate::data_dir;
+use crate::identity::{IdentityDirectory, NoIdentities};
 use crate::kms::{KeyService, LocalKms};
 use crate::secretsmanager::SecretsManager;
 use crate::storage::{Journal, Mutation, StoreError};
@@ -30,6 +31,9 @@ pub struct AppState {
     pub secrets_manager: SecretsManager,
     /// Where changes are stored: memory only, or the data dir's database.
     pub journal: Journal,
+    /// Who is who: access keys, roles and the policies attached to callers (none until IAM
+    /// entities are declared).
+    pub identities: Arc<dyn IdentityDirectory>,
 }
 
 impl AppState {
@@ -106,6 +110,7 @@ impl AppState {
             kms,
             audit,
             journal,
+            identities: Arc::new(NoIdentities),
             config,
         }
     }

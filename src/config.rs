@@ -72,6 +72,26 @@ pub enum AuthMode {
     Off,
 }
 
+/// Whether Secrets Manager and KMS calls are authorized against IAM policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum IamMode {
+    /// Evaluate identity, resource and key policies (and grants) as AWS does (default).
+    #[default]
+    Enforce,
+    /// Allow every authenticated call.
+    Off,
+}
+
+impl fmt::Display for IamMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IamMode::Enforce => "enforce",
+            IamMode::Off => "off",
+        })
+    }
+}
+
 /// How log lines are written to stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -135,6 +155,10 @@ pub struct ServeArgs {
     /// `verify` checks SigV4 signatures as AWS does; `off` accepts any signature [default: verify].
     #[arg(long, env = "LOCKBOX_AUTH", value_enum)]
     pub auth: Option<AuthMode>,
+    /// `enforce` authorizes every call against identity, resource and key policies as AWS
+    /// does; `off` allows every authenticated call [default: enforce].
+    #[arg(long, env = "LOCKBOX_IAM", value_enum)]
+    pub iam: Option<IamMode>,
     /// Directory for durable state. Without it, state lives in memory only.
     #[arg(long, env = "LOCKBOX_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -202,6 +226,7 @@ struct FileConfig {
     listen: Option<SocketAddr>,
     default_account: Option<String>,
     auth: Option<AuthMode>,
+    iam: Option<IamMode>,
     data_dir: Option<PathBuf>,
     log_level: Option<String>,
     log_format: Option<LogFormat>,
@@ -228,6 +253,8 @@ pub struct Config {
     pub default_account: String,
     /// Signature verification mode.
     pub auth: AuthMode,
+    /// Policy enforcement mode.
+    pub iam: IamMode,
     /// Durable state directory, if any.
     pub data_dir: Option<PathBuf>,
     /// Log filter directive.
@@ -266,6 +293,7 @@ impl Default for Config {
                 .unwrap_or_else(|_| unreachable_listen()),
             default_account: DEFAULT_ACCOUNT.to_owned(),
             auth: AuthMode::Verify,
+            iam: IamMode::Enforce,
             data_dir: None,
             log_level: "info".to_owned(),
             log_format: LogFormat::Pretty,
@@ -311,6 +339,7 @@ impl Config {
                 .or(file.default_account)
                 .unwrap_or(defaults.default_account),
             auth: args.auth.or(file.auth).unwrap_or(defaults.auth),
+            iam: args.iam.or(file.iam).unwrap_or(defaults.iam),
             data_dir: args.data_dir.or(file.data_dir),
             log_level: args
                 .log_level
@@ -464,7 +493,7 @@ mod tests {
         let path = dir.join("lockbox.toml");
         std::fs::write(
             &path,
-            "listen = \"127.0.0.1:5000\"\ndefault_account = \"111111111111\"\nauth = \"off\"\nseed = \"seed.yaml\"\n\
+            "listen = \"127.0.0.1:5000\"\ndefault_account = \"111111111111\"\nauth = \"off\"\niam = \"off\"\nseed = \"seed.yaml\"\n\
              [[credentials]]\naccess_key_id = \"AKIDEXAMPLE\"\nsecret_access_key = \"s3cr3t\"\naccount_id = \"222222222222\"\n",
         )
         .unwrap();
@@ -477,6 +506,8 @@ mod tests {
         assert_eq!(config.listen.port(), 6000);
         assert_eq!(config.default_account, "111111111111");
         assert_eq!(config.auth, AuthMode::Off);
+        assert_eq!(config.iam, IamMode::Off);
+        assert_eq!(Config::default().iam, IamMode::Enforce);
         assert_eq!(config.credentials.len(), 1);
         assert_eq!(config.seed, Some(PathBuf::from("seed.yaml")));
         assert!(!format!("{config:?}").contains("s3cr3t"));

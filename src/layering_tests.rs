@@ -20,6 +20,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("api", &["crypto"]),
     ("audit", &["api", "crypto", "storage"]),
     ("identity", &["api", "iam_policy", "sigv4"]),
+    ("authz", &["api", "config", "iam_policy", "identity"]),
     ("auth", &["api", "config", "crypto", "sigv4"]),
     ("kms", &["api", "audit", "clock", "crypto", "storage"]),
     (
@@ -36,6 +37,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "clock",
             "config",
             "data_dir",
+            "identity",
             "kms",
             "secretsmanager",
             "storage",
@@ -48,6 +50,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "app",
             "audit",
             "auth",
+            "authz",
             "clock",
             "config",
             "crypto",

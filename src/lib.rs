@@ -17,6 +17,7 @@ pub mod api;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod authz;
 pub mod clock;
 pub mod config;
 pub mod crypto;

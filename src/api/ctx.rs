@@ -3,6 +3,7 @@
 use time::OffsetDateTime;
 
 use super::Principal;
+use super::access::Access;
 
 /// Per-request context, built once at the edge and passed down by reference.
 #[derive(Debug, Clone)]
@@ -18,6 +19,8 @@ pub struct RequestCtx {
     pub region: String,
     /// The (possibly virtual) time the request is processed at.
     pub now: OffsetDateTime,
+    /// The operation, its condition keys and the gate that authorizes it.
+    pub access: Access,
 }
 
 impl RequestCtx {
@@ -38,6 +41,7 @@ impl RequestCtx {
             principal: Principal::root("111111111111", "test"),
             region: "us-east-1".into(),
             now,
+            access: Access::unchecked("Test"),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! Services, authentication and the protocol edge all stand on this module; it imports
 //! nothing from them.
 
+pub mod access;
 pub mod ctx;
 pub mod error;
 pub mod json;

@@ -113,6 +113,7 @@ impl Fixture {
             principal: Principal::root(ACCOUNT, "test"),
             region: REGION.into(),
             now: self.state.clock.now(),
+            access: crate::api::access::Access::unchecked("Fuzz"),
         }
     }
 

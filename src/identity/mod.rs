@@ -24,6 +24,12 @@ pub trait IdentityDirectory: Send + Sync + std::fmt::Debug {
     /// [`Principal::session`]). Empty for a root user.
     fn identity_policies(&self, principal: &Principal) -> Vec<NamedPolicy>;
 
+    /// A managed policy by ARN (its default version), for session policies passed as
+    /// `PolicyArns`. The default finds none.
+    fn managed_policy(&self, _policy_arn: &str) -> Option<NamedPolicy> {
+        None
+    }
+
     /// The tags of the caller's user or role (`aws:PrincipalTag/<key>`).
     fn principal_tags(&self, principal: &Principal) -> Vec<(String, String)>;
 

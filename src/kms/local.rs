@@ -22,6 +22,7 @@ use super::stored;
 use super::{
     DataKey, EncryptionContext, KeyService, KmsCaller, KmsError, SECRETS_MANAGER_ALIAS, arn, crypto,
 };
+use crate::api::ctx::RequestCtx;
 use crate::crypto::{Sensitive, aead};
 use crate::storage::{Journal, PartitionKey, Partitions, RecordKind, StoreError, Tracked};
 
@@ -379,6 +380,38 @@ impl KeyService for LocalKms {
         let ring = self.ring(caller);
         let keys = ring.keys();
         crypto::open(&keys, ciphertext_blob, context).map(|opened| opened.plaintext)
+    }
+
+    fn authorize_on_behalf(
+        &self,
+        ctx: &RequestCtx,
+        key_arn: &str,
+        action: &'static str,
+        context: &EncryptionContext,
+    ) -> Result<(), KmsError> {
+        // The key lives in the partition its ARN names.
+        let mut parts = key_arn.split(':');
+        let (region, account) = match (parts.nth(3), parts.next()) {
+            (Some(region), Some(account)) => (region, account),
+            _ => return Err(KmsError::Internal),
+        };
+        let caller = KmsCaller {
+            account,
+            region,
+            now: ctx.now,
+        };
+        let ring = self.ring(caller);
+        let keys = ring.keys();
+        let id = key_arn.rsplit_once(":key/").map_or("", |(_, id)| id);
+        let Some(key) = keys.get(id).filter(|key| key.arn == key_arn) else {
+            return Err(KmsError::NotFound(format!(
+                "Key '{key_arn}' does not exist"
+            )));
+        };
+        let mut relayed = ctx.clone();
+        relayed.access.via_service = Some(format!("secretsmanager.{}.amazonaws.com", ctx.region));
+        relayed.access.request_keys = super::access::on_behalf_keys(context);
+        super::access::authorize_key(&relayed, key, action)
     }
 
     fn record_use(

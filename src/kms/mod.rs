@@ -8,6 +8,7 @@
 //! plaintext data keys are returned in zeroizing buffers; every ciphertext binds its
 //! encryption context as associated data, so a wrong context fails to decrypt.
 
+mod access;
 mod arn;
 mod asymmetric;
 mod crypto;
@@ -131,6 +132,20 @@ pub trait KeyService: Send + Sync {
         ciphertext_blob: &[u8],
         context: &EncryptionContext,
     ) -> Result<Zeroizing<Vec<u8>>, KmsError>;
+
+    /// Authorizes `action` (`kms:GenerateDataKey`, `kms:Decrypt`) on the key `key_arn` for
+    /// the caller of `ctx`, as a call Secrets Manager makes for it (`kms:ViaService`, the
+    /// encryption context `context` as `kms:EncryptionContext:*`). A service without policies
+    /// allows it.
+    fn authorize_on_behalf(
+        &self,
+        _ctx: &RequestCtx,
+        _key_arn: &str,
+        _action: &'static str,
+        _context: &EncryptionContext,
+    ) -> Result<(), KmsError> {
+        Ok(())
+    }
 
     /// Records that a successful `operation` (GenerateDataKey or Decrypt) made for the request
     /// `request_id` at `at` used the key `key_arn`, its audit record being `event_id`

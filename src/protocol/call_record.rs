@@ -6,6 +6,7 @@
 //! CloudTrail's limits (`audit::bounds`), so a refused megabyte request leaves a small record.
 
 use crate::api::RequestCtx;
+use crate::api::access::audit_error_code;
 use crate::api::error::WireError;
 use crate::api::operation::{JsonService, OperationTable};
 use crate::audit::members::allowed_members;
@@ -63,9 +64,12 @@ fn call_record<Op: OperationTable>(
             <Op::Service as JsonService>::AUDITED_REQUEST_MEMBERS,
         ),
         response_elements,
-        error: outcome
-            .err()
-            .map(|error| (error.code(), error.message().map(String::from))),
+        error: outcome.err().map(|error| {
+            (
+                audit_error_code(error.code()),
+                error.message().map(String::from),
+            )
+        }),
     })
 }
 
@@ -84,6 +88,7 @@ mod tests {
             principal: Principal::root("111111111111", "111111111111"),
             region: "us-east-1".into(),
             now: time::OffsetDateTime::UNIX_EPOCH,
+            access: crate::api::access::Access::unchecked("Test"),
         }
     }
 

@@ -25,9 +25,12 @@ use http_body_util::{BodyExt as _, Limited};
 use tracing::Instrument as _;
 
 use crate::api::RequestCtx;
+use crate::api::access::{Access, AccessDeniedError};
 use crate::api::error::{CommonError, WireError, error_body};
 use crate::api::operation::OperationTable;
 use crate::app::AppState;
+use crate::authz::request_keys::request_keys;
+use crate::authz::{Authorizer, authorize_without_resource};
 use crate::clock::Clock as _;
 use crate::sigv4;
 use call_record::{Origin, record_call};
@@ -116,23 +119,56 @@ async fn serve(
         )))
     })?;
     tracing::Span::current().record("op", target.operation_name());
+    let origin = origin_of(&parts);
     let ctx = RequestCtx {
         request_id: request_id.to_owned(),
         event_id: crate::crypto::random_uuid(),
         principal: caller.principal,
         region: caller.region,
         now: app.clock.now(),
+        access: access_of(app, service, target.operation_name(), &origin, &body),
     };
-    let origin = origin_of(&parts);
+    let signing_name = service.signing_name();
     match target {
-        Target::SecretsManager(op) => {
-            serve_operation(app, &app.secrets_manager, op, &ctx, &origin, &body)
-        }
-        Target::Kms(op) => serve_operation(app, &*app.kms, op, &ctx, &origin, &body),
+        Target::SecretsManager(op) => serve_operation(
+            app,
+            &app.secrets_manager,
+            op,
+            &ctx,
+            &origin,
+            &body,
+            signing_name,
+        ),
+        Target::Kms(op) => serve_operation(app, &*app.kms, op, &ctx, &origin, &body, signing_name),
     }
 }
 
-/// Decodes, calls and encodes `op`, then records the call in the audit trail.
+/// The authorization facts of a request: its operation, the authorizer in the configured
+/// mode, and the condition keys its parameters and its connection supply.
+fn access_of(
+    app: &AppState,
+    service: Service,
+    operation: &'static str,
+    origin: &Origin,
+    body: &[u8],
+) -> Access {
+    let mut request_keys = request_keys(service.signing_name(), operation, body);
+    if let Some(address) = &origin.source_ip_address {
+        request_keys.push(("aws:SourceIp".to_owned(), address.clone()));
+    }
+    if let Some(agent) = &origin.user_agent {
+        request_keys.push(("aws:UserAgent".to_owned(), agent.clone()));
+    }
+    Access {
+        operation,
+        gate: Arc::new(Authorizer::new(app.config.iam, Arc::clone(&app.identities))),
+        request_keys,
+        via_service: None,
+    }
+}
+
+/// Authorizes `op` when it names no resource, decodes, calls and encodes it, then records
+/// the call in the audit trail.
 fn serve_operation<Op: OperationTable>(
     app: &AppState,
     service: &Op::Service,
@@ -140,7 +176,16 @@ fn serve_operation<Op: OperationTable>(
     ctx: &RequestCtx,
     origin: &Origin,
     body: &[u8],
+    signing_name: &str,
 ) -> Result<Vec<u8>, Box<dyn WireError + Send>> {
+    if let Some(Err(message)) = authorize_without_resource(ctx, signing_name) {
+        let denied = AccessDeniedError {
+            message,
+            modeled: signing_name == "secretsmanager",
+        };
+        record_call(&app.audit, op, ctx, origin, body, Err(&denied));
+        return Err(boxed(denied));
+    }
     let outcome = dispatch::call(service, op, ctx, body);
     let recorded = match &outcome {
         Ok(response) => Ok(response.as_slice()),

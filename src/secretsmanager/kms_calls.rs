@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
+use crate::api::access::audit_error_code;
 use crate::api::ctx::RequestCtx;
 use crate::audit::{AuditLog, AuditRecord, UserIdentity, record::KmsCall};
 use crate::kms::{self, DataKey, EncryptionContext, KeyService, KmsCaller, KmsError};
@@ -42,7 +43,15 @@ impl KmsOnBehalf {
     ) -> Result<DataKey, KmsError> {
         let result = self
             .service
-            .generate_data_key(KmsCaller::from(ctx), key_id, context);
+            .resolve_key_arn(KmsCaller::from(ctx), key_id)
+            .and_then(|key_arn| {
+                self.service
+                    .authorize_on_behalf(ctx, &key_arn, "kms:GenerateDataKey", context)
+            })
+            .and_then(|()| {
+                self.service
+                    .generate_data_key(KmsCaller::from(ctx), key_id, context)
+            });
         let key_arn = match &result {
             Ok(data_key) => data_key.key_arn.clone(),
             Err(_) => key_id.unwrap_or(kms::SECRETS_MANAGER_ALIAS).to_owned(),
@@ -66,7 +75,10 @@ impl KmsOnBehalf {
         blob: &[u8],
         context: &EncryptionContext,
     ) -> Result<Zeroizing<Vec<u8>>, KmsError> {
-        let result = self.service.decrypt(KmsCaller::from(ctx), blob, context);
+        let result = self
+            .service
+            .authorize_on_behalf(ctx, key_arn, "kms:Decrypt", context)
+            .and_then(|()| self.service.decrypt(KmsCaller::from(ctx), blob, context));
         self.record(
             ctx,
             "Decrypt",
@@ -101,7 +113,7 @@ impl KmsOnBehalf {
                 request_id: ctx.request_id.clone(),
                 event_id,
                 at: ctx.now,
-                error_code: error.map(KmsError::code),
+                error_code: error.map(|error| audit_error_code(error.code())),
             }));
     }
 }

@@ -5,6 +5,7 @@
 //! partition and return typed output. Nothing here knows about HTTP or JSON bodies; values are
 //! only ever stored sealed by `value.rs` through the KeyService.
 
+mod access;
 pub mod error;
 mod filter;
 mod kms_calls;
@@ -182,7 +183,9 @@ impl SecretsManager {
     ) -> Result<T, SmError> {
         let table = self.table(ctx);
         let secrets = table.read();
-        read(names::resolve(&secrets, ctx, secret_id)?)
+        let secret = names::resolve(&secrets, ctx, secret_id)?;
+        access::authorize_secret(ctx, secret, secret_id)?;
+        read(secret)
     }
 
     /// Runs `write` on the secret `secret_id` names, under the partition's exclusive lock.
@@ -198,6 +201,7 @@ impl SecretsManager {
             let secret = secrets
                 .get_mut(&name)
                 .ok_or_else(SmError::secret_not_found)?;
+            access::authorize_secret(ctx, secret, secret_id)?;
             write(secret)
         })
     }

@@ -114,6 +114,7 @@ mod tests {
             principal: Principal::root("000000000000", "test"),
             region: "us-east-1".into(),
             now: OffsetDateTime::UNIX_EPOCH,
+            access: crate::api::access::Access::unchecked("Test"),
         }
     }
 

@@ -80,6 +80,7 @@ fn seed_ctx(account: &str, region: &str, now: OffsetDateTime) -> RequestCtx {
         principal: Principal::root(account, "lockbox-seed"),
         region: region.to_owned(),
         now,
+        access: crate::api::access::Access::unchecked("Seed"),
     }
 }
 

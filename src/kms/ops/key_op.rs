@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use super::super::access::authorize_key;
 use super::super::keys::{Alias, Key, KeyManager, KeyState};
 use super::super::local::{Accepts, key_not_found};
 use super::super::ring::KeyRing;
@@ -125,7 +126,8 @@ impl KeyRule {
         )
     }
 
-    /// Checks `key` against the rule for `ctx`'s caller: AWS managed key first, then state.
+    /// Checks `key` against the rule for `ctx`'s caller: AWS managed key first, then the
+    /// caller's authorization (policies and grants), then state.
     pub fn check(&self, ctx: &RequestCtx, key: &Key) -> Result<(), KmsError> {
         if let (AwsManaged::Refused(action), KeyManager::Aws) = (self.aws_managed, key.manager) {
             return Err(KmsError::AccessDenied(format!(
@@ -133,6 +135,11 @@ impl KeyRule {
                 ctx.principal.arn, key.arn
             )));
         }
+        let action = match self.aws_managed {
+            AwsManaged::Refused(action) => action.to_owned(),
+            AwsManaged::Allowed => ctx.action("kms"),
+        };
+        authorize_key(ctx, key, &action)?;
         self.states.check(key)
     }
 }

@@ -5,6 +5,7 @@
 //! `ResourceExistsException`. A name scheduled for deletion cannot be reused until it is gone.
 
 use super::super::SecretsManager;
+use super::super::access::{authorize_new_secret, authorize_secret};
 use super::super::error::{SmError, text};
 use super::super::model::{CreateSecretInput, CreateSecretOutput, Tag};
 use super::super::names::{is_valid_name, new_arn};
@@ -43,6 +44,7 @@ pub fn create_secret(
     // A copy, so the replay decrypts with no lock held.
     let existing = table.read().get(&name).cloned();
     if let Some(existing) = existing {
+        authorize_secret(ctx, &existing, &name)?;
         return replay(sm, ctx, &existing, token.as_deref(), value.as_ref());
     }
 
@@ -50,6 +52,7 @@ pub fn create_secret(
         .kms_key_id
         .filter(|id| !id.is_empty() && id != SECRETS_MANAGER_ALIAS);
     let arn = new_arn(ctx, &name);
+    authorize_new_secret(ctx, &arn, &name)?;
     if kms_key_id.is_some() {
         value::check_key_access(&sm.kms, ctx, kms_key_id.as_deref(), &arn)?;
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::Duration;
 
 use super::super::SecretsManager;
+use super::super::access::authorize_secret;
 use super::super::error::{SmError, text};
 use super::super::names::{self, check_secret_id, new_arn};
 use super::validation;
@@ -77,6 +78,9 @@ pub fn delete_secret(
             }
             Err(error) => return Err(error),
         };
+        if let Some(secret) = secrets.get(&name) {
+            authorize_secret(ctx, secret, &secret_id)?;
+        }
         if force {
             let removed = secrets
                 .remove(&name)

@@ -1,0 +1,163 @@
+//! The [`Authorizer`]: the `AccessGate` every request carries. It assembles the request
+//! context, runs the evaluator and turns its decision into nothing or AWS's denial text.
+//!
+//! Besides the policies, a KMS grant naming the caller as grantee for the operation (with its
+//! constraints met) allows a call no policy allows; an explicit Deny still wins over it.
+
+use std::sync::Arc;
+
+use crate::api::access::{AccessGate, AccessRequest, ResourcePolicy};
+use crate::api::{Principal, RequestCtx};
+use crate::config::IamMode;
+use crate::iam_policy::{
+    self, Decision, NamedPolicy, PolicyDocument, RequestContext, ResourcePolicyKind,
+};
+use crate::identity::IdentityDirectory;
+
+use super::denial::{describe, explicit_deny, implicit_deny};
+use super::global_keys::{global_keys, kms_keys};
+
+/// Decides every access of a request, or (mode `off`) allows them all.
+#[derive(Debug, Clone)]
+pub struct Authorizer {
+    mode: IamMode,
+    identities: Arc<dyn IdentityDirectory>,
+}
+
+impl Authorizer {
+    /// An authorizer in `mode` reading identities from `identities`.
+    pub fn new(mode: IamMode, identities: Arc<dyn IdentityDirectory>) -> Authorizer {
+        Authorizer { mode, identities }
+    }
+}
+
+impl AccessGate for Authorizer {
+    fn check(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> Result<(), String> {
+        if self.mode == IamMode::Off {
+            return Ok(());
+        }
+        let principal = &ctx.principal;
+        let tags = self.identities.principal_tags(principal);
+        let mut keys = global_keys(ctx, &tags);
+        if request.action.starts_with("kms:") {
+            keys.extend(kms_keys(ctx));
+        }
+        if request.resource != "*" {
+            keys.push((
+                "aws:ResourceAccount".to_owned(),
+                request.resource_account.to_owned(),
+            ));
+        }
+        keys.extend(ctx.access.request_keys.iter().cloned());
+        keys.extend(request.resource_keys.iter().cloned());
+        let condition_keys: Vec<(&str, &str)> = keys
+            .iter()
+            .map(|(key, value)| (key.as_str(), value.as_str()))
+            .collect();
+
+        let identity_policies = self.identities.identity_policies(principal);
+        let session_policies = session_policies(principal, &*self.identities);
+        let (resource_policy, kind) = match request.policy {
+            ResourcePolicy::None => (None, ResourcePolicyKind::Standard),
+            ResourcePolicy::Secret(text) => (
+                text.and_then(|text| stored_policy(text, "secret resource policy")),
+                ResourcePolicyKind::Standard,
+            ),
+            ResourcePolicy::Key(text) => (
+                stored_policy(text, "key policy"),
+                ResourcePolicyKind::KmsKeyPolicy,
+            ),
+        };
+        let context = RequestContext {
+            principal_arn: &principal.arn,
+            principal_account: &principal.account_id,
+            action: &request.action,
+            resource: request.resource,
+            resource_account: request.resource_account,
+            condition_keys: &condition_keys,
+            session_policies: session_policies.as_deref(),
+        };
+        let decision =
+            iam_policy::evaluate(&identity_policies, resource_policy.as_ref(), kind, &context);
+        let action = request.action.as_str();
+        match decision {
+            Decision::Allow(_) => Ok(()),
+            Decision::ExplicitDeny(found) => {
+                tracing::info!(
+                    caller = %principal.arn,
+                    action,
+                    resource = request.resource,
+                    decided_by = %describe(&found),
+                    "access denied by an explicit deny"
+                );
+                Err(explicit_deny(
+                    &principal.arn,
+                    action,
+                    request.shown_resource,
+                    &found,
+                ))
+            }
+            Decision::ImplicitDeny(_) if request.granted_by.is_some() => Ok(()),
+            Decision::ImplicitDeny(missing) => {
+                tracing::info!(
+                    caller = %principal.arn,
+                    action,
+                    resource = request.resource,
+                    missing = ?missing,
+                    "access denied: no policy allows it"
+                );
+                Err(implicit_deny(
+                    &principal.arn,
+                    action,
+                    request.shown_resource,
+                    missing,
+                ))
+            }
+        }
+    }
+}
+
+/// A stored policy parsed for evaluation; one the parser refuses (stored before it learnt to
+/// refuse it) counts as absent, which allows nothing.
+fn stored_policy(text: &str, what: &str) -> Option<PolicyDocument> {
+    match iam_policy::parse(text) {
+        Ok(document) => Some(document),
+        Err(error) => {
+            tracing::warn!(
+                ?error,
+                what,
+                "a stored policy could not be evaluated; it allows nothing"
+            );
+            None
+        }
+    }
+}
+
+/// The session policies of temporary credentials that carry some: the inline one, and each
+/// managed one the directory knows (one it does not know allows nothing).
+fn session_policies(
+    principal: &Principal,
+    identities: &dyn IdentityDirectory,
+) -> Option<Vec<NamedPolicy>> {
+    let session = principal.session.as_ref()?;
+    if session.session_policy.is_none() && session.session_policy_arns.is_empty() {
+        return None;
+    }
+    let mut policies = Vec::new();
+    if let Some(text) = &session.session_policy {
+        let document = stored_policy(text, "session policy").unwrap_or(PolicyDocument {
+            statements: Vec::new(),
+            variables: false,
+        });
+        policies.push(NamedPolicy {
+            name: "inline session policy".to_owned(),
+            document,
+        });
+    }
+    for arn in &session.session_policy_arns {
+        if let Some(policy) = identities.managed_policy(arn) {
+            policies.push(policy);
+        }
+    }
+    Some(policies)
+}

@@ -1,0 +1,1 @@
+//! Tests of the authorizer: denial texts and the keys it builds.
