@@ -50,7 +50,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::config::{AuthMode, Config, CredentialConfig};
+use crate::config::{AuthMode, Config, CredentialConfig, IamMode};
 use crate::server::{Server, ServerHandle};
 
 /// The access key id of the built-in test credentials.
@@ -124,6 +124,13 @@ impl EmulatorBuilder {
     /// Signature verification [default: [`AuthMode::Verify`], as on AWS].
     pub fn auth(mut self, mode: AuthMode) -> Self {
         self.config.auth = mode;
+        self
+    }
+
+    /// Authorization of calls against IAM policies [default: [`IamMode::Enforce`], as on
+    /// AWS]. Declared IAM users have no policies yet, so they need `IamMode::Off`.
+    pub fn iam(mut self, mode: IamMode) -> Self {
+        self.config.iam = mode;
         self
     }
 

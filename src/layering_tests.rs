@@ -22,10 +22,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("identity", &["api", "iam_policy", "sigv4"]),
     ("authz", &["api", "config", "iam_policy", "identity"]),
     ("auth", &["api", "config", "crypto", "sigv4"]),
-    ("kms", &["api", "audit", "clock", "crypto", "storage"]),
+    (
+        "kms",
+        &["api", "audit", "clock", "crypto", "iam_policy", "storage"],
+    ),
     (
         "secretsmanager",
-        &["api", "audit", "clock", "crypto", "kms", "storage"],
+        &[
+            "api",
+            "audit",
+            "clock",
+            "crypto",
+            "iam_policy",
+            "kms",
+            "storage",
+        ],
     ),
     ("data_dir", &["kms", "storage"]),
     ("rekey", &["data_dir", "kms", "storage"]),

@@ -172,6 +172,9 @@ def test_default_account_flag(server_factory):
 
 
 CONFIG = """\
+# compat-user is an IAM user without policies; authorization is off so it may act.
+iam = "off"
+
 [[credentials]]
 access_key_id = "AKIALOCKBOXCOMPAT001"
 secret_access_key = "compat-secret-one"

@@ -135,8 +135,18 @@ fn parse_statement(index: usize, value: &Value) -> Result<Statement, ParseError>
     };
     let (actions, negated_actions) = either_of(object, "Action", "NotAction")
         .ok_or_else(|| bad("needs one of Action/NotAction"))?;
-    let (resources, negated_resources) = either_of(object, "Resource", "NotResource")
-        .ok_or_else(|| bad("needs one of Resource/NotResource"))?;
+    let has_principal = object.contains_key("Principal") || object.contains_key("NotPrincipal");
+    let (resources, negated_resources) = match either_of(object, "Resource", "NotResource") {
+        Some(found) => found,
+        // A resource policy statement may leave out Resource: it covers its own resource.
+        None if has_principal
+            && !object.contains_key("Resource")
+            && !object.contains_key("NotResource") =>
+        {
+            (vec!["*".to_owned()], false)
+        }
+        None => return Err(bad("needs one of Resource/NotResource")),
+    };
     let (principal, negated_principal) = match (object.get("Principal"), object.get("NotPrincipal"))
     {
         (None, None) => (None, false),

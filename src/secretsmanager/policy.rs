@@ -13,6 +13,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::iam_policy;
+
 /// Check name of findings about the document's structure (decision: AWS's names unverified).
 pub const SYNTAX_CHECK: &str = "SYNTAX_CHECK";
 /// Check name of findings about broad access.
@@ -140,10 +142,23 @@ pub fn parse(document: &str) -> Result<Policy, Finding> {
     for statement in &statements {
         check_statement(statement)?;
     }
+    // What passed the structural checks must also be a document the evaluator judges (the one
+    // parser of identity, resource and key policies), or it could not be enforced.
+    iam_policy::parse(document).map_err(|error| syntax(evaluator_refusal(&error)))?;
     Ok(Policy {
         version,
         statements,
     })
+}
+
+/// The finding for a document the evaluator's parser refuses after the structural checks.
+fn evaluator_refusal(error: &iam_policy::ParseError) -> String {
+    match error {
+        iam_policy::ParseError::ConditionNotSupported { .. } => {
+            "A policy statement's Condition uses an unknown operator or an invalid value.".into()
+        }
+        _ => "The policy document is not valid.".into(),
+    }
 }
 
 fn check_statement(statement: &Map<String, Value>) -> Result<(), Finding> {

@@ -13,7 +13,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
 use lockbox::Config;
-use lockbox::config::{AuthMode, CredentialConfig};
+use lockbox::config::{AuthMode, CredentialConfig, IamMode};
 
 use common::{
     assert_error, client, client_as, client_signing_at, config_builder, create_string_secret,
@@ -242,6 +242,8 @@ async fn configured_keys_sign_with_their_own_secret() {
             user_name: Some("alice".into()),
             arn: None,
         }],
+        // Alice is an IAM user without policies: only with authorization off may she act.
+        iam: IamMode::Off,
         ..Config::for_tests()
     };
     let server = start_with(config).await;

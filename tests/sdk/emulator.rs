@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use aws_sdk_secretsmanager::config::{BehaviorVersion, Credentials, Region};
-use lockbox::config::{AuthMode, CredentialConfig};
+use lockbox::config::{AuthMode, CredentialConfig, IamMode};
 use lockbox::{Emulator, EmulatorError};
 
 fn secrets_client(emulator: &Emulator) -> aws_sdk_secretsmanager::Client {
@@ -137,7 +137,13 @@ async fn declared_credentials_act_as_their_account() {
         "access_key_id = \"AKIDALICE\"\nsecret_access_key = \"alice-secret\"\naccount_id = \"111122223333\"\nuser_name = \"alice\"\n",
     )
     .unwrap();
-    let emulator = Emulator::builder().credential(alice).start().await.unwrap();
+    // A declared IAM user has no policies, so it acts only with authorization off.
+    let emulator = Emulator::builder()
+        .credential(alice)
+        .iam(IamMode::Off)
+        .start()
+        .await
+        .unwrap();
     let created = secrets_client_with(&emulator, "AKIDALICE", "alice-secret")
         .create_secret()
         .name("hers")

@@ -9,6 +9,7 @@ mod common;
 mod admin_access;
 mod admin_clock;
 mod auth;
+mod authz;
 mod durability;
 mod emulator;
 mod history_checker;

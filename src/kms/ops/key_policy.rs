@@ -112,6 +112,9 @@ pub(crate) fn check_policy(policy: &str) -> Result<(), KmsError> {
             ));
         }
     }
+    // The key policy must be one the evaluator judges: the same parser reads identity,
+    // resource and key policies.
+    crate::iam_policy::parse(policy).map_err(|_| malformed())?;
     Ok(())
 }
 
