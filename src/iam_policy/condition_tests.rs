@@ -32,17 +32,29 @@ fn allowed_with(version: &str, resource: &str, condition: &str, context: &[(&str
     )
 }
 
+/// A Condition block, the request's keys, whether the request is allowed.
+type ConditionCase = (&'static str, &'static [(&'static str, &'static str)], bool);
+
+/// Policy version, Resource, Condition block, the request's keys, whether it is allowed.
+type VariableCase = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    bool,
+);
+
 fn holds(condition: &str, context: &[(&str, &str)]) -> bool {
     allowed_with("2012-10-17", "*", condition, context)
 }
 
 #[test]
 fn every_operator_family_compares_as_documented() {
-    let now = [
+    const NOW: &[(&str, &str)] = &[
         ("aws:CurrentTime", "2024-06-01T12:00:00Z"),
         ("aws:EpochTime", "1717243200"),
     ];
-    let cases: &[(&str, &[(&str, &str)], bool)] = &[
+    let cases: &[ConditionCase] = &[
         (r#"{"NumericLessThan":{"s:n":"10"}}"#, &[("s:n", "9")], true),
         (
             r#"{"NumericLessThan":{"s:n":"10"}}"#,
@@ -77,32 +89,32 @@ fn every_operator_family_compares_as_documented() {
         (r#"{"NumericEquals":{"s:n":"1"}}"#, &[("s:n", "one")], false),
         (
             r#"{"DateGreaterThan":{"aws:CurrentTime":"2024-01-01T00:00:00Z"}}"#,
-            &now,
+            NOW,
             true,
         ),
         (
             r#"{"DateLessThan":{"aws:CurrentTime":"2024-01-01T00:00:00Z"}}"#,
-            &now,
+            NOW,
             false,
         ),
         (
             r#"{"DateLessThan":{"aws:CurrentTime":"2024-06-02"}}"#,
-            &now,
+            NOW,
             true,
         ),
         (
             r#"{"DateEquals":{"aws:EpochTime":"2024-06-01T12:00:00Z"}}"#,
-            &now,
+            NOW,
             true,
         ),
         (
             r#"{"DateGreaterThanEquals":{"aws:EpochTime":1717243200}}"#,
-            &now,
+            NOW,
             true,
         ),
         (
             r#"{"DateNotEquals":{"aws:CurrentTime":"1717243200"}}"#,
-            &now,
+            NOW,
             false,
         ),
         (
@@ -240,16 +252,16 @@ fn every_operator_family_compares_as_documented() {
 
 #[test]
 fn set_qualifiers_follow_the_multi_valued_key_rules() {
-    let two_tags = [("aws:TagKeys", "env"), ("aws:TagKeys", "team")];
-    let cases: &[(&str, &[(&str, &str)], bool)] = &[
+    const TWO_TAGS: &[(&str, &str)] = &[("aws:TagKeys", "env"), ("aws:TagKeys", "team")];
+    let cases: &[ConditionCase] = &[
         (
             r#"{"ForAnyValue:StringEquals":{"aws:TagKeys":["env"]}}"#,
-            &two_tags,
+            TWO_TAGS,
             true,
         ),
         (
             r#"{"ForAnyValue:StringEquals":{"aws:TagKeys":["cost"]}}"#,
-            &two_tags,
+            TWO_TAGS,
             false,
         ),
         (
@@ -259,12 +271,12 @@ fn set_qualifiers_follow_the_multi_valued_key_rules() {
         ),
         (
             r#"{"ForAllValues:StringEquals":{"aws:TagKeys":["env","team"]}}"#,
-            &two_tags,
+            TWO_TAGS,
             true,
         ),
         (
             r#"{"ForAllValues:StringEquals":{"aws:TagKeys":["env"]}}"#,
-            &two_tags,
+            TWO_TAGS,
             false,
         ),
         // The documented trap: ForAllValues holds for an absent key.
@@ -275,33 +287,29 @@ fn set_qualifiers_follow_the_multi_valued_key_rules() {
         ),
         (
             r#"{"ForAnyValue:StringLike":{"aws:TagKeys":"te*"}}"#,
-            &two_tags,
+            TWO_TAGS,
             true,
         ),
         (
             r#"{"ForAllValues:StringNotEquals":{"aws:TagKeys":["secret"]}}"#,
-            &two_tags,
+            TWO_TAGS,
             true,
         ),
         (
             r#"{"ForAnyValue:StringNotEquals":{"aws:TagKeys":["env"]}}"#,
-            &two_tags,
+            TWO_TAGS,
             true,
         ),
         (
             r#"{"ForAnyValue:StringNotEquals":{"aws:TagKeys":["env","team"]}}"#,
-            &two_tags,
+            TWO_TAGS,
             false,
         ),
         // Without a qualifier, one matching value of a multi-valued key is enough.
-        (
-            r#"{"StringEquals":{"aws:TagKeys":"team"}}"#,
-            &two_tags,
-            true,
-        ),
+        (r#"{"StringEquals":{"aws:TagKeys":"team"}}"#, TWO_TAGS, true),
         (
             r#"{"StringNotEquals":{"aws:TagKeys":"team"}}"#,
-            &two_tags,
+            TWO_TAGS,
             false,
         ),
     ];
@@ -316,7 +324,7 @@ fn set_qualifiers_follow_the_multi_valued_key_rules() {
 
 #[test]
 fn policy_variables_are_replaced_in_resources_and_values() {
-    let alice = [
+    const ALICE_KEYS: &[(&str, &str)] = &[
         ("aws:username", "alice"),
         ("aws:userid", "AIDAEXAMPLE"),
         ("aws:PrincipalTag/team", "prod"),
@@ -324,8 +332,8 @@ fn policy_variables_are_replaced_in_resources_and_values() {
         ("s:star", "*"),
     ];
     let own_prefix = "arn:aws:secretsmanager:*:*:secret:${aws:PrincipalTag/team}/*";
-    let cases: &[(&str, &str, &str, &[(&str, &str)], bool)] = &[
-        ("2012-10-17", own_prefix, "{}", &alice, true),
+    let cases: &[VariableCase] = &[
+        ("2012-10-17", own_prefix, "{}", ALICE_KEYS, true),
         (
             "2012-10-17",
             own_prefix,
@@ -336,7 +344,7 @@ fn policy_variables_are_replaced_in_resources_and_values() {
         // A missing variable matches nothing.
         ("2012-10-17", own_prefix, "{}", &[], false),
         // The old version has no variables: `${...}` is plain text.
-        ("2008-10-17", own_prefix, "{}", &alice, false),
+        ("2008-10-17", own_prefix, "{}", ALICE_KEYS, false),
         (
             "2012-10-17",
             "arn:aws:secretsmanager:*:*:secret:${aws:username, 'prod'}/*",
@@ -362,7 +370,7 @@ fn policy_variables_are_replaced_in_resources_and_values() {
             "2012-10-17",
             "*",
             r#"{"StringLike":{"s:literal":"a${*}b"}}"#,
-            &alice,
+            ALICE_KEYS,
             true,
         ),
         (
@@ -376,7 +384,7 @@ fn policy_variables_are_replaced_in_resources_and_values() {
             "2012-10-17",
             "*",
             r#"{"StringEquals":{"s:star":"${*}"}}"#,
-            &alice,
+            ALICE_KEYS,
             true,
         ),
         (
