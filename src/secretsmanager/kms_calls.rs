@@ -78,7 +78,15 @@ impl KmsOnBehalf {
         let result = self
             .service
             .authorize_on_behalf(ctx, key_arn, "kms:Decrypt", context)
-            .and_then(|()| self.service.decrypt(KmsCaller::from(ctx), blob, context));
+            .and_then(|()| {
+                // The key lives in the partition its ARN names (another account's, when the
+                // caller reads a secret shared with it).
+                let caller = KmsCaller {
+                    account: key_arn.split(':').nth(4).unwrap_or(ctx.account()),
+                    ..KmsCaller::from(ctx)
+                };
+                self.service.decrypt(caller, blob, context)
+            });
         self.record(
             ctx,
             "Decrypt",

@@ -91,8 +91,15 @@ impl SecretsManager {
     /// The caller's partition, after purging its secrets whose recovery window has ended
     /// (so no request ever sees an expired secret).
     fn table(&self, ctx: &RequestCtx) -> Arc<SecretTable> {
-        let table = self.tables.get_or_create(ctx.account(), &ctx.region);
-        table.purge_due(&self.journal, &partition_of(ctx), ctx.now);
+        self.table_of(ctx, ctx.account())
+    }
+
+    /// The partition of `account` in the caller's region (the caller's, or the owner of a
+    /// secret another account names by ARN), purged like [`SecretsManager::table`].
+    fn table_of(&self, ctx: &RequestCtx, account: &str) -> Arc<SecretTable> {
+        let table = self.tables.get_or_create(account, &ctx.region);
+        let partition = PartitionKey::new(account, ctx.region.as_str());
+        table.purge_due(&self.journal, &partition, ctx.now);
         table
     }
 
@@ -103,8 +110,19 @@ impl SecretsManager {
         ctx: &RequestCtx,
         section: impl FnOnce(&mut Secrets) -> Result<T, SmError>,
     ) -> Result<T, SmError> {
-        self.table(ctx)
-            .write(&self.journal, &partition_of(ctx), section)
+        self.write_table_of(ctx, ctx.account(), section)
+    }
+
+    /// [`SecretsManager::write_table`] on the partition of `account` in the caller's region.
+    fn write_table_of<T>(
+        &self,
+        ctx: &RequestCtx,
+        account: &str,
+        section: impl FnOnce(&mut Secrets) -> Result<T, SmError>,
+    ) -> Result<T, SmError> {
+        let partition = PartitionKey::new(account, ctx.region.as_str());
+        self.table_of(ctx, account)
+            .write(&self.journal, &partition, section)
     }
 
     /// Records that a read at `ctx.now` returned version `version_id` of the secret `name`
@@ -114,7 +132,8 @@ impl SecretsManager {
     /// the exclusive lock, so concurrent readers store a day once and a newer write is never
     /// overwritten. Best effort: the read has succeeded either way.
     fn record_access(&self, ctx: &RequestCtx, name: &str, arn: &str, version_id: &str) {
-        let recorded = self.write_table(ctx, |secrets| {
+        let owner = names::owner_account(ctx, arn);
+        let recorded = self.write_table_of(ctx, owner, |secrets| {
             let stale = secrets
                 .get(name)
                 .is_some_and(|s| s.arn == arn && s.access_is_stale(version_id, ctx.now));
@@ -181,7 +200,7 @@ impl SecretsManager {
         secret_id: &str,
         read: impl FnOnce(&Secret) -> Result<T, SmError>,
     ) -> Result<T, SmError> {
-        let table = self.table(ctx);
+        let table = self.table_of(ctx, names::owner_account(ctx, secret_id));
         let secrets = table.read();
         let secret = names::resolve(&secrets, ctx, secret_id)?;
         access::authorize_secret(ctx, secret, secret_id)?;
@@ -196,7 +215,7 @@ impl SecretsManager {
         secret_id: &str,
         write: impl FnOnce(&mut Secret) -> Result<T, SmError>,
     ) -> Result<T, SmError> {
-        self.write_table(ctx, |secrets| {
+        self.write_table_of(ctx, names::owner_account(ctx, secret_id), |secrets| {
             let name = names::resolve_name(secrets, ctx, secret_id)?.to_owned();
             let secret = secrets
                 .get_mut(&name)
@@ -215,9 +234,4 @@ impl SecretsManager {
     pub fn reset_account(&self, account: &str) {
         self.tables.clear_account(account);
     }
-}
-
-/// The store partition of the caller's (account, region).
-fn partition_of(ctx: &RequestCtx) -> PartitionKey {
-    PartitionKey::new(ctx.account(), ctx.region.as_str())
 }

@@ -2,8 +2,10 @@
 //!
 //! A `SecretId` is a name, a full ARN (with the 6-character suffix) or a partial ARN (without
 //! it). As in AWS, an ARN whose resource part ends in `-` + 6 alphanumerics is taken as a full
-//! ARN only, so a partial ARN of a name that itself ends that way does not resolve. ARNs of
-//! another account or region do not resolve in this partition.
+//! ARN only, so a partial ARN of a name that itself ends that way does not resolve. An ARN of
+//! another account (in the caller's region) resolves in that account's partition
+//! ([`owner_account`]); whether the caller may use it is for authorization to say. ARNs of
+//! another region do not resolve.
 
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
@@ -32,11 +34,41 @@ pub fn new_arn(ctx: &RequestCtx, name: &str) -> String {
 }
 
 fn arn_prefix(ctx: &RequestCtx) -> String {
-    format!(
-        "arn:aws:secretsmanager:{}:{}:secret:",
-        ctx.region,
-        ctx.account()
-    )
+    arn_prefix_in(&ctx.region, ctx.account())
+}
+
+fn arn_prefix_in(region: &str, account: &str) -> String {
+    format!("arn:aws:secretsmanager:{region}:{account}:secret:")
+}
+
+/// The account whose partition a `SecretId` names: the account of a full or partial ARN in
+/// the caller's region (another account's secret is reached by its ARN, as in AWS), else the
+/// caller's own.
+pub fn owner_account<'a>(ctx: &'a RequestCtx, id: &'a str) -> &'a str {
+    let mut parts = id.splitn(7, ':');
+    match (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) {
+        (
+            Some("arn"),
+            Some("aws"),
+            Some("secretsmanager"),
+            Some(region),
+            Some(account),
+            Some("secret"),
+        ) if region == ctx.region
+            && account.len() == 12
+            && account.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            account
+        }
+        _ => ctx.account(),
+    }
 }
 
 /// Rejects a non-ARN `SecretId` with characters no name can have (AWS's ValidationException).
@@ -72,7 +104,8 @@ pub fn resolve_name<'a>(
             .ok_or_else(SmError::secret_not_found);
     };
     let resource = format!("arn:{resource}");
-    let Some(rest) = resource.strip_prefix(&arn_prefix(ctx)) else {
+    let Some(rest) = resource.strip_prefix(&arn_prefix_in(&ctx.region, owner_account(ctx, id)))
+    else {
         return Err(SmError::secret_not_found());
     };
     let found = match split_suffix(rest) {

@@ -386,3 +386,76 @@ async fn iam_off_lets_every_authenticated_call_through() {
     alice.create_secret().name("hers").send().await.unwrap();
     alice.list_secrets().send().await.unwrap();
 }
+
+/// A resource policy letting account 222222222222 read the secret.
+const PARTNER_MAY_READ: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#;
+
+#[tokio::test]
+async fn another_account_reads_a_secret_only_with_a_resource_policy_and_a_key_policy_allowing_it() {
+    let server = start().await;
+    let sm = client(&server);
+    let kms = kms_client(&server);
+    let partner = client_as(&server, "222222222222", "test", "us-east-1");
+
+    // A customer managed key whose key policy lets the partner account decrypt.
+    let key_id = kms
+        .create_key()
+        .policy(format!(
+            r#"{{"Version":"2012-10-17","Statement":[
+                {{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"{ROOT}"}},"Action":"kms:*","Resource":"*"}},
+                {{"Sid":"PartnerDecrypts","Effect":"Allow","Principal":{{"AWS":"222222222222"}},"Action":"kms:Decrypt","Resource":"*"}}]}}"#
+        ))
+        .send()
+        .await
+        .unwrap()
+        .key_metadata
+        .unwrap()
+        .key_id;
+    let shared = sm
+        .create_secret()
+        .name("shared")
+        .secret_string("cross")
+        .kms_key_id(&key_id)
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
+    let managed = create_string_secret(&sm, "managed", "aws-key").await;
+
+    // Without a resource policy the partner is refused, naming the ARN it passed.
+    let (code, message) = error_of(partner.get_secret_value().secret_id(&shared).send().await);
+    assert_eq!(code, "AccessDeniedException");
+    assert_eq!(
+        message,
+        format!(
+            "User: arn:aws:iam::222222222222:root is not authorized to perform: secretsmanager:GetSecretValue on resource: {shared} because no resource-based policy allows the secretsmanager:GetSecretValue action"
+        )
+    );
+    for arn in [&shared, &managed] {
+        sm.put_resource_policy()
+            .secret_id(arn)
+            .resource_policy(PARTNER_MAY_READ)
+            .send()
+            .await
+            .unwrap();
+    }
+    let read = partner
+        .get_secret_value()
+        .secret_id(&shared)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.secret_string(), Some("cross"));
+    // Other actions stay refused, and the AWS managed key is never usable from another account.
+    let (code, _) = error_of(partner.describe_secret().secret_id(&shared).send().await);
+    assert_eq!(code, "AccessDeniedException");
+    let (code, message) = error_of(partner.get_secret_value().secret_id(&managed).send().await);
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("AccessDeniedException", "Access to KMS is not allowed")
+    );
+    // By name, the partner only ever reaches its own account.
+    let (code, _) = error_of(partner.get_secret_value().secret_id("shared").send().await);
+    assert_eq!(code, "ResourceNotFoundException");
+}

@@ -69,7 +69,7 @@ pub fn delete_secret(
         ));
     }
 
-    sm.write_table(ctx, |secrets| {
+    sm.write_table_of(ctx, names::owner_account(ctx, &secret_id), |secrets| {
         let name = match names::resolve_name(secrets, ctx, &secret_id) {
             Ok(name) => name.to_owned(),
             // AWS: forcibly deleting a nonexistent secret is not a ResourceNotFoundException.
