@@ -1,8 +1,9 @@
 //! Where Secrets Manager asks whether the caller may act: on a secret once its `SecretId` is
 //! resolved (the action `secretsmanager:<Operation>`, the secret's ARN, its resource policy,
 //! and the keys `secretsmanager:SecretId`, `aws:ResourceTag/*`, `secretsmanager:ResourceTag/*`),
-//! and on a secret about to be created (its future ARN, no policy yet). A denial names the
-//! resource as the caller wrote the `SecretId`.
+//! and on a secret about to be created (its future ARN, no policy yet; with `Tags`, also
+//! `secretsmanager:TagResource`). A denial names the resource as the caller wrote the
+//! `SecretId`.
 
 use super::error::SmError;
 use super::secret::Secret;
@@ -46,13 +47,41 @@ pub fn authorize_secret(ctx: &RequestCtx, secret: &Secret, secret_id: &str) -> R
 }
 
 /// May the caller create the secret `name`, which would get the ARN `arn`?
-pub fn authorize_new_secret(ctx: &RequestCtx, arn: &str, name: &str) -> Result<(), SmError> {
+pub fn authorize_new_secret(
+    ctx: &RequestCtx,
+    arn: &str,
+    name: &str,
+    tagged: bool,
+) -> Result<(), SmError> {
+    let mut actions = vec![ctx.action("secretsmanager")];
+    if tagged {
+        actions.push("secretsmanager:TagResource".to_owned());
+    }
+    for action in actions {
+        let request = AccessRequest {
+            action,
+            resource: arn,
+            resource_account: ctx.account(),
+            shown_resource: name,
+            policy: ResourcePolicy::Secret(None),
+            resource_keys: Vec::new(),
+            granted_by: None,
+        };
+        ctx.authorize(&request).map_err(SmError::AccessDenied)?;
+    }
+    Ok(())
+}
+
+/// May the caller perform this request's action with no secret named (`*`): the
+/// ValidateResourcePolicy of a document alone, or the `secretsmanager:ListSecrets` a
+/// BatchGetSecretValue by filters also needs (`action` overrides the request's own).
+pub fn authorize_without_secret(ctx: &RequestCtx, action: Option<&str>) -> Result<(), SmError> {
     let request = AccessRequest {
-        action: ctx.action("secretsmanager"),
-        resource: arn,
+        action: action.map_or_else(|| ctx.action("secretsmanager"), str::to_owned),
+        resource: "*",
         resource_account: ctx.account(),
-        shown_resource: name,
-        policy: ResourcePolicy::Secret(None),
+        shown_resource: "*",
+        policy: ResourcePolicy::None,
         resource_keys: Vec::new(),
         granted_by: None,
     };

@@ -459,3 +459,46 @@ async fn another_account_reads_a_secret_only_with_a_resource_policy_and_a_key_po
     let (code, _) = error_of(partner.get_secret_value().secret_id("shared").send().await);
     assert_eq!(code, "ResourceNotFoundException");
 }
+
+#[tokio::test]
+async fn a_key_policy_that_locks_the_caller_out_is_refused_unless_bypassed() {
+    let server = start().await;
+    let kms = kms_client(&server);
+    let alice_only = format!(
+        r#"{{"Statement":[{{"Sid":"AliceOnly","Effect":"Allow","Principal":{{"AWS":"{ALICE}"}},"Action":"kms:*","Resource":"*"}}]}}"#
+    );
+    let lockout = "The new key policy will not allow you to update the key policy in the future.";
+    let (code, message) = error_of(kms.create_key().policy(&alice_only).send().await);
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("MalformedPolicyDocumentException", lockout)
+    );
+    let key_id = kms
+        .create_key()
+        .send()
+        .await
+        .unwrap()
+        .key_metadata
+        .unwrap()
+        .key_id;
+    let (code, message) = error_of(
+        kms.put_key_policy()
+            .key_id(&key_id)
+            .policy(&alice_only)
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("MalformedPolicyDocumentException", lockout)
+    );
+    kms.put_key_policy()
+        .key_id(&key_id)
+        .policy(&alice_only)
+        .bypass_policy_lockout_safety_check(true)
+        .send()
+        .await
+        .unwrap();
+    let (code, _) = error_of(kms.get_key_policy().key_id(&key_id).send().await);
+    assert_eq!(code, "AccessDeniedException");
+}

@@ -35,7 +35,7 @@ use super::super::multi_region;
 use super::super::{KmsCaller, KmsError, LocalKms};
 use super::custom_key_stores::check_key_store;
 use super::input::finish;
-use super::key_policy::{check_policy, validate_policy};
+use super::key_policy::{check_lockout, check_policy, validate_policy};
 use super::tags::{check_tags, tag_pairs, validate_tags};
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
@@ -94,7 +94,6 @@ pub struct CreateKeyInput {
     customer_master_key_spec: Option<String>,
     key_spec: Option<String>,
     origin: Option<String>,
-    #[allow(dead_code)]
     bypass_policy_lockout_safety_check: Option<bool>,
     tags: Option<Vec<KmsTag>>,
     multi_region: Option<bool>,
@@ -123,6 +122,8 @@ struct NewKey {
     tags: Vec<(String, String)>,
     /// A multi-Region primary key (`MultiRegion: true`).
     multi_region: bool,
+    /// `BypassPolicyLockoutSafetyCheck: true`.
+    bypass_lockout_check: bool,
 }
 
 impl CreateKeyInput {
@@ -190,6 +191,7 @@ impl CreateKeyInput {
             policy: self.policy,
             tags,
             multi_region: self.multi_region == Some(true),
+            bypass_lockout_check: self.bypass_policy_lockout_safety_check == Some(true),
         })
     }
 }
@@ -251,6 +253,7 @@ pub fn create_key(
         policy,
         tags,
         multi_region,
+        bypass_lockout_check,
     } = input.validate()?;
     let caller = KmsCaller::from(ctx);
     let mut key = match external {
@@ -265,6 +268,13 @@ pub fn create_key(
     if multi_region {
         make_multi_region_primary(&mut key, caller);
     }
+    check_lockout(
+        ctx,
+        &key.arn,
+        &key.account,
+        &key.policy,
+        bypass_lockout_check,
+    )?;
     let key_metadata = key.metadata();
     let ring = kms.ring(caller);
     kms.write_ring(caller, &ring, |_, keys| {

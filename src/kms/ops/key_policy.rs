@@ -6,8 +6,9 @@
 //! is not a JSON object with a `Statement` is `MalformedPolicyDocumentException` with no
 //! message (what real KMS was seen sending for a non-JSON policy); a statement without a
 //! principal is the text real KMS sends for bad principals; over the 32 KB quota is
-//! `LimitExceededException`. The lockout safety check needs policy evaluation and is not done
-//! yet. AWS managed keys refuse PutKeyPolicy (AccessDenied).
+//! `LimitExceededException`. Unless `BypassPolicyLockoutSafetyCheck` is set, a policy that
+//! would not let the caller call PutKeyPolicy again is refused (the lockout safety check,
+//! [`check_lockout`]). AWS managed keys refuse PutKeyPolicy (AccessDenied).
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,7 @@ use super::super::paging::{self, Listing, PageRequest};
 use super::super::{KmsError, LocalKms};
 use super::input::{finish, validate_key_id};
 use super::key_op::{AwsManaged, KeyRule, KeyStates, read_key, write_key};
+use crate::api::access::{AccessRequest, ResourcePolicy};
 use crate::api::ctx::RequestCtx;
 use crate::api::validate::{Echo, Validator};
 
@@ -54,7 +56,6 @@ pub struct PutKeyPolicyInput {
     key_id: Option<String>,
     policy_name: Option<String>,
     policy: Option<String>,
-    #[allow(dead_code)]
     bypass_policy_lockout_safety_check: Option<bool>,
 }
 
@@ -116,6 +117,37 @@ pub(crate) fn check_policy(policy: &str) -> Result<(), KmsError> {
     // resource and key policies.
     crate::iam_policy::parse(policy).map_err(|_| malformed())?;
     Ok(())
+}
+
+/// KMS's answer when a key policy would lock the caller out of the key.
+const LOCKOUT: &str =
+    "The new key policy will not allow you to update the key policy in the future.";
+
+/// The lockout safety check of PutKeyPolicy and CreateKey (skipped when the caller sets
+/// `BypassPolicyLockoutSafetyCheck`): the new `policy` of the key `key_arn` (owned by
+/// `account`) must let the caller call PutKeyPolicy on it later, or the policy is refused as
+/// `MalformedPolicyDocumentException`. With authorization off nothing is ever locked out.
+pub(crate) fn check_lockout(
+    ctx: &RequestCtx,
+    key_arn: &str,
+    account: &str,
+    policy: &str,
+    bypass: bool,
+) -> Result<(), KmsError> {
+    if bypass {
+        return Ok(());
+    }
+    let request = AccessRequest {
+        action: "kms:PutKeyPolicy".to_owned(),
+        resource: key_arn,
+        resource_account: account,
+        shown_resource: key_arn,
+        policy: ResourcePolicy::Key(policy),
+        resource_keys: Vec::new(),
+        granted_by: None,
+    };
+    ctx.authorize(&request)
+        .map_err(|_| KmsError::MalformedPolicyDocument(LOCKOUT.to_owned()))
 }
 
 fn validate_policy_name(v: &mut Validator, name: Option<&str>) {
@@ -187,10 +219,12 @@ pub fn put_key_policy(
     ctx: &RequestCtx,
     input: PutKeyPolicyInput,
 ) -> Result<(), KmsError> {
+    let bypass = input.bypass_policy_lockout_safety_check == Some(true);
     let (key_id, policy_name, policy) = input.validate()?;
     write_key(kms, ctx, &key_id, PUT_POLICY, |key| {
         check_policy_name(policy_name.as_deref())?;
         check_policy(&policy)?;
+        check_lockout(ctx, &key.arn, &key.account, &policy, bypass)?;
         key.policy = policy;
         Ok(())
     })

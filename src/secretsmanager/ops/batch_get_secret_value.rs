@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::super::SecretsManager;
+use super::super::access::authorize_without_secret;
 use super::super::error::SmError;
 use super::super::filter::{self, SecretFilters};
 use super::super::listing::{self, Cursor, SCAN_BUDGET, SortBy, Walk};
@@ -125,6 +126,8 @@ fn filtered_page(
     filters: &[Filter],
 ) -> Result<(Vec<String>, Option<String>), SmError> {
     let filters = SecretFilters::parse(Some(filters))?;
+    // Listing by filters is a ListSecrets as well, and needs its permission.
+    authorize_without_secret(ctx, Some("secretsmanager:ListSecrets"))?;
     let walk = Walk {
         sort_by: SortBy::CreatedDate,
         descending: false,

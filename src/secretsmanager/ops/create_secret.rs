@@ -52,7 +52,12 @@ pub fn create_secret(
         .kms_key_id
         .filter(|id| !id.is_empty() && id != SECRETS_MANAGER_ALIAS);
     let arn = new_arn(ctx, &name);
-    authorize_new_secret(ctx, &arn, &name)?;
+    authorize_new_secret(
+        ctx,
+        &arn,
+        &name,
+        tags.as_ref().is_some_and(|t| !t.is_empty()),
+    )?;
     if kms_key_id.is_some() {
         value::check_key_access(&sm.kms, ctx, kms_key_id.as_deref(), &arn)?;
     }

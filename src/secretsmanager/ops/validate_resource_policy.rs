@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::super::SecretsManager;
+use super::super::access::authorize_without_secret;
 use super::super::error::SmError;
 use super::super::policy::{self, Finding};
 use super::resource_policy::validate_policy_length;
@@ -51,8 +52,9 @@ pub fn validate_resource_policy(
     validate_policy_length(&mut v, document.as_ref());
     v.finish()?;
     let document = document.take()?;
-    if let Some(secret_id) = input.secret_id.as_deref() {
-        sm.read_secret(ctx, secret_id, |_| Ok(()))?;
+    match input.secret_id.as_deref() {
+        Some(secret_id) => sm.read_secret(ctx, secret_id, |_| Ok(()))?,
+        None => authorize_without_secret(ctx, None)?,
     }
     let findings: Vec<Finding> = match policy::parse(&document) {
         Ok(parsed) => parsed.findings(),
