@@ -606,8 +606,13 @@ SECRET_WRITES = {
 @pytest.mark.parametrize("operation", SECRET_READS + list(SECRET_WRITES))
 def test_another_account_cannot_reach_a_secret_by_its_arn(lockbox, alices, operation):
     body = {"SecretId": alices["secret"], **SECRET_WRITES.get(operation, {})}
-    assert_aws_error(h.raw_call(lockbox, operation, body, key=BOB), "ResourceNotFoundException",
-                     message=h.MSG_NOT_FOUND)
+    # As on AWS: the ARN names Alice's secret, and no resource policy lets Bob's account in.
+    denied = (f"User: arn:aws:iam::{BOB}:root is not authorized to perform: secretsmanager:{operation} "
+              f"on resource: {alices['secret']} because no resource-based policy allows the "
+              f"secretsmanager:{operation} action")
+    answer = h.raw_call(lockbox, operation, body, key=BOB)
+    assert_aws_error(answer, "AccessDeniedException", message=denied)
+    assert SECRET_CANARY not in answer.body.decode(errors="replace")
     same_account_other_region = h.raw_call(lockbox, operation, body, key=ALICE, region="eu-west-1")
     assert_aws_error(same_account_other_region, "ResourceNotFoundException", message=h.MSG_NOT_FOUND)
 
@@ -615,7 +620,7 @@ def test_another_account_cannot_reach_a_secret_by_its_arn(lockbox, alices, opera
 def test_another_account_cannot_batch_read_or_delete_a_secret(lockbox, alices):
     batch = json.loads(
         h.raw_call(lockbox, "BatchGetSecretValue", {"SecretIdList": [alices["secret"]]}, key=BOB).body)
-    assert batch["SecretValues"] == [] and batch["Errors"][0]["ErrorCode"] == "ResourceNotFoundException", batch
+    assert batch["SecretValues"] == [] and batch["Errors"][0]["ErrorCode"] == "AccessDeniedException", batch
     assert SECRET_CANARY not in json.dumps(batch)
     assert "alice-only" not in json.dumps(h.raw_call(lockbox, "ListSecrets", {}, key=BOB).json)
     # A forced delete of an unknown secret succeeds on AWS; it must not touch Alice's secret.

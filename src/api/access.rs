@@ -74,6 +74,12 @@ pub struct AccessRequest<'a> {
 pub trait AccessGate: Send + Sync + std::fmt::Debug {
     /// `Ok` when allowed; otherwise the `AccessDeniedException` message.
     fn check(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> Result<(), String>;
+
+    /// Whether a resource of another account, named by its ARN, may be reached at all (then
+    /// its policies decide). Without policy evaluation accounts stay fully apart.
+    fn reaches_other_accounts(&self) -> bool {
+        false
+    }
 }
 
 /// The gate of in-process calls nobody authorizes.

@@ -32,6 +32,10 @@ impl Authorizer {
 }
 
 impl AccessGate for Authorizer {
+    fn reaches_other_accounts(&self) -> bool {
+        self.mode == IamMode::Enforce
+    }
+
     fn check(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> Result<(), String> {
         if self.mode == IamMode::Off {
             return Ok(());

@@ -4,8 +4,8 @@
 //! it). As in AWS, an ARN whose resource part ends in `-` + 6 alphanumerics is taken as a full
 //! ARN only, so a partial ARN of a name that itself ends that way does not resolve. An ARN of
 //! another account (in the caller's region) resolves in that account's partition
-//! ([`owner_account`]); whether the caller may use it is for authorization to say. ARNs of
-//! another region do not resolve.
+//! ([`owner_account`]) when policies are enforced; whether the caller may use it is for
+//! authorization to say. ARNs of another region do not resolve.
 
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
@@ -42,9 +42,12 @@ fn arn_prefix_in(region: &str, account: &str) -> String {
 }
 
 /// The account whose partition a `SecretId` names: the account of a full or partial ARN in
-/// the caller's region (another account's secret is reached by its ARN, as in AWS), else the
-/// caller's own.
+/// the caller's region (another account's secret is reached by its ARN, as in AWS, when
+/// policies are enforced; with authorization off accounts stay apart), else the caller's own.
 pub fn owner_account<'a>(ctx: &'a RequestCtx, id: &'a str) -> &'a str {
+    if !ctx.access.gate.reaches_other_accounts() {
+        return ctx.account();
+    }
     let mut parts = id.splitn(7, ':');
     match (
         parts.next(),

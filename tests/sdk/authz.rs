@@ -370,7 +370,7 @@ async fn an_iam_user_without_policies_is_refused_unless_a_policy_or_grant_names_
 async fn iam_off_lets_every_authenticated_call_through() {
     let server = start_with_alice(IamMode::Off).await;
     let sm = client(&server);
-    create_string_secret(&sm, "locked", "v").await;
+    let arn = create_string_secret(&sm, "locked", "v").await;
     sm.put_resource_policy()
         .secret_id("locked")
         .resource_policy(deny_get_policy(""))
@@ -385,6 +385,10 @@ async fn iam_off_lets_every_authenticated_call_through() {
     let alice = client_as(&server, "AKIDALICE", "alice-secret", "us-east-1");
     alice.create_secret().name("hers").send().await.unwrap();
     alice.list_secrets().send().await.unwrap();
+    // Without policies to decide, accounts stay apart: another account's ARN is not found.
+    let partner = client_as(&server, "222222222222", "test", "us-east-1");
+    let (code, _) = error_of(partner.get_secret_value().secret_id(&arn).send().await);
+    assert_eq!(code, "ResourceNotFoundException");
 }
 
 /// A resource policy letting account 222222222222 read the secret.
