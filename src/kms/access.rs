@@ -5,7 +5,8 @@
 //! `aws:ResourceTag/*`) and the grants on the key: a grant whose grantee is the caller (or the
 //! caller's role) and that lists the operation allows it, within its encryption-context
 //! constraints. RetireGrant is authorized by the grant itself (its retiring or grantee
-//! principal), not by policies.
+//! principal), not by policies. CreateAlias, UpdateAlias and DeleteAlias also need an IAM
+//! permission on the alias ARN ([`authorize_alias`]); aliases have no policy of their own.
 
 use super::grants::{Constraints, Grant};
 use super::keys::Key;
@@ -101,12 +102,34 @@ fn constraints_met(constraints: &Constraints, context: &EncryptionContext) -> bo
     equals && subset
 }
 
-/// The request keys of a call Secrets Manager makes for the caller: its encryption context.
+/// The request keys of a call Secrets Manager makes for the caller: its encryption context,
+/// and that the call came through Secrets Manager (`aws:CalledVia`, `aws:ViaAWSService`).
 pub fn on_behalf_keys(context: &EncryptionContext) -> Vec<(String, String)> {
-    let mut keys = Vec::new();
+    const SECRETS_MANAGER: &str = "secretsmanager.amazonaws.com";
+    let mut keys = vec![
+        ("aws:CalledVia".to_owned(), SECRETS_MANAGER.to_owned()),
+        ("aws:CalledViaFirst".to_owned(), SECRETS_MANAGER.to_owned()),
+        ("aws:CalledViaLast".to_owned(), SECRETS_MANAGER.to_owned()),
+        ("aws:ViaAWSService".to_owned(), "true".to_owned()),
+    ];
     for (name, value) in context {
         keys.push(("kms:EncryptionContextKeys".to_owned(), name.clone()));
         keys.push((format!("{CONTEXT_PREFIX}{name}"), value.clone()));
     }
     keys
+}
+
+/// May the caller perform `action` (`kms:CreateAlias`, ...) on the alias `alias_arn` of its
+/// account? Only identity policies (and the root user) can allow it.
+pub fn authorize_alias(ctx: &RequestCtx, alias_arn: &str, action: &str) -> Result<(), KmsError> {
+    let request = AccessRequest {
+        action: action.to_owned(),
+        resource: alias_arn,
+        resource_account: ctx.account(),
+        shown_resource: alias_arn,
+        policy: ResourcePolicy::None,
+        resource_keys: Vec::new(),
+        granted_by: None,
+    };
+    ctx.authorize(&request).map_err(KmsError::AccessDenied)
 }

@@ -10,6 +10,7 @@
 
 use serde::Deserialize;
 
+use super::super::access::{authorize_alias, authorize_key};
 use super::super::keys::Alias;
 use super::super::local::alias_not_found;
 use super::super::{KmsError, LocalKms};
@@ -104,6 +105,7 @@ pub fn create_alias(
     let AliasTarget { name, target } = input.validate()?;
     let partition = Partition::open(kms, ctx);
     let caller = partition.caller();
+    authorize_alias(ctx, &caller.alias_arn(&name), "kms:CreateAlias")?;
     partition.write_key_and_aliases(
         &target,
         KeyRule::manage("kms:CreateAlias"),
@@ -130,6 +132,7 @@ pub fn update_alias(
     let AliasTarget { name, target } = input.validate()?;
     let partition = Partition::open(kms, ctx);
     let caller = partition.caller();
+    authorize_alias(ctx, &caller.alias_arn(&name), "kms:UpdateAlias")?;
     if !partition.ring().aliases().contains_key(&name) {
         return Err(alias_not_found(caller, &name));
     }
@@ -156,7 +159,15 @@ pub fn delete_alias(
     let name = input.validate()?;
     let partition = Partition::open(kms, ctx);
     let caller = partition.caller();
-    partition.write(|aliases, _| {
+    authorize_alias(ctx, &caller.alias_arn(&name), "kms:DeleteAlias")?;
+    partition.write(|aliases, keys| {
+        // The key the alias points at must let the caller delete its alias too.
+        let target = aliases
+            .get(&name)
+            .ok_or_else(|| alias_not_found(caller, &name))?;
+        if let Some(key) = keys.get(&target.key_id) {
+            authorize_key(ctx, key, "kms:DeleteAlias")?;
+        }
         aliases
             .remove(&name)
             .map(|_| ())
