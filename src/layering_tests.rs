@@ -87,7 +87,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "admin",
         &[
-            "api", "app", "audit", "clock", "config", "protocol", "seed", "sigv4", "storage",
+            "api", "app", "audit", "authz", "clock", "config", "protocol", "seed", "sigv4",
+            "storage",
         ],
     ),
     ("server", &["admin", "app", "config", "protocol", "seed"]),

@@ -1,10 +1,11 @@
 //! The admin surface under `/_lockbox/` (not AWS): health, reset, the audit trail, the virtual
-//! clock ([`clock`]) and export/import ([`transfer`]), plus `/moto-api/reset` so suites written
+//! clock ([`clock`]), export/import ([`transfer`]), authorization decisions ([`explain`]), plus `/moto-api/reset` so suites written
 //! against moto's server work unchanged. Everything but health is behind [`access::guard`]:
 //! never from a browser, and with the instance owner's credential where one is needed.
 
 pub mod access;
 pub mod clock;
+pub mod explain;
 pub mod transfer;
 
 use std::sync::Arc;

@@ -70,6 +70,43 @@ pub struct AccessRequest<'a> {
     pub granted_by: Option<String>,
 }
 
+/// What a service knows of one of its resources for authorization, owned, for the admin
+/// `explain` endpoint (requests in flight borrow from the resource instead).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceFacts {
+    /// The resource ARN.
+    pub arn: String,
+    /// The owning account.
+    pub account: String,
+    /// A KMS key (its policy is a key policy) rather than a secret.
+    pub is_key: bool,
+    /// The resource policy or key policy, if any.
+    pub policy: Option<String>,
+    /// The resource's condition keys.
+    pub resource_keys: Vec<(String, String)>,
+    /// A grant on the key allowing the call to the caller, if one does.
+    pub granted_by: Option<String>,
+}
+
+impl ResourceFacts {
+    /// The access `action` on this resource.
+    pub fn request(&self, action: String) -> AccessRequest<'_> {
+        AccessRequest {
+            action,
+            resource: &self.arn,
+            resource_account: &self.account,
+            shown_resource: &self.arn,
+            policy: match (self.is_key, &self.policy) {
+                (true, Some(policy)) => ResourcePolicy::Key(policy),
+                (true, None) => ResourcePolicy::Key(""),
+                (false, policy) => ResourcePolicy::Secret(policy.as_deref()),
+            },
+            resource_keys: self.resource_keys.clone(),
+            granted_by: self.granted_by.clone(),
+        }
+    }
+}
+
 /// Decides whether the request's caller may have an access.
 pub trait AccessGate: Send + Sync + std::fmt::Debug {
     /// `Ok` when allowed; otherwise the `AccessDeniedException` message.

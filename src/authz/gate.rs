@@ -31,15 +31,55 @@ impl Authorizer {
     }
 }
 
-impl AccessGate for Authorizer {
-    fn reaches_other_accounts(&self) -> bool {
-        self.mode == IamMode::Enforce
+/// The answer of [`Authorizer::explain`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// `Allow`, `ExplicitDeny` or `ImplicitDeny`.
+    pub decision: &'static str,
+    /// The statements that decided (the Allows that grant, or the Deny), described.
+    pub statements: Vec<String>,
+    /// The grant that allowed what no policy allows, if one did.
+    pub grant: Option<String>,
+    /// AWS's `AccessDeniedException` text, when refused.
+    pub message: Option<String>,
+}
+
+impl Authorizer {
+    /// What enforcement would decide about `request` by `ctx`'s caller, and why (whatever the
+    /// mode).
+    pub fn explain(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> Explanation {
+        let decision = self.decide(ctx, request);
+        let denial = denial_text(&ctx.principal.arn, request, &decision);
+        match decision {
+            Decision::Allow(found) => Explanation {
+                decision: "Allow",
+                statements: found.iter().map(describe).collect(),
+                grant: None,
+                message: None,
+            },
+            Decision::ExplicitDeny(found) => Explanation {
+                decision: "ExplicitDeny",
+                statements: vec![describe(&found)],
+                grant: None,
+                message: denial,
+            },
+            Decision::ImplicitDeny(_) if request.granted_by.is_some() => Explanation {
+                decision: "Allow",
+                statements: Vec::new(),
+                grant: request.granted_by.clone(),
+                message: None,
+            },
+            Decision::ImplicitDeny(_) => Explanation {
+                decision: "ImplicitDeny",
+                statements: Vec::new(),
+                grant: None,
+                message: denial,
+            },
+        }
     }
 
-    fn check(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> Result<(), String> {
-        if self.mode == IamMode::Off {
-            return Ok(());
-        }
+    /// Runs the evaluator on `request` by `ctx`'s caller.
+    fn decide(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> Decision {
         let principal = &ctx.principal;
         let tags = self.identities.principal_tags(principal);
         let mut keys = global_keys(ctx, &tags);
@@ -81,8 +121,38 @@ impl AccessGate for Authorizer {
             condition_keys: &condition_keys,
             session_policies: session_policies.as_deref(),
         };
-        let decision =
-            iam_policy::evaluate(&identity_policies, resource_policy.as_ref(), kind, &context);
+        iam_policy::evaluate(&identity_policies, resource_policy.as_ref(), kind, &context)
+    }
+}
+
+/// AWS's denial text for a refusing `decision`.
+fn denial_text(caller: &str, request: &AccessRequest<'_>, decision: &Decision) -> Option<String> {
+    let action = request.action.as_str();
+    match decision {
+        Decision::Allow(_) => None,
+        Decision::ExplicitDeny(found) => {
+            Some(explicit_deny(caller, action, request.shown_resource, found))
+        }
+        Decision::ImplicitDeny(missing) => Some(implicit_deny(
+            caller,
+            action,
+            request.shown_resource,
+            *missing,
+        )),
+    }
+}
+
+impl AccessGate for Authorizer {
+    fn reaches_other_accounts(&self) -> bool {
+        self.mode == IamMode::Enforce
+    }
+
+    fn check(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> Result<(), String> {
+        if self.mode == IamMode::Off {
+            return Ok(());
+        }
+        let principal = &ctx.principal;
+        let decision = self.decide(ctx, request);
         let action = request.action.as_str();
         match decision {
             Decision::Allow(_) => Ok(()),

@@ -18,5 +18,5 @@ mod resourceless;
 #[cfg(test)]
 mod tests;
 
-pub use gate::Authorizer;
+pub use gate::{Authorizer, Explanation};
 pub use resourceless::authorize_without_resource;

@@ -11,16 +11,54 @@
 use super::grants::{Constraints, Grant};
 use super::keys::Key;
 use super::{EncryptionContext, KmsError};
-use crate::api::access::{AccessRequest, ResourcePolicy};
+use crate::api::access::{AccessRequest, ResourceFacts, ResourcePolicy};
 use crate::api::{PrincipalKind, RequestCtx};
 
 const CONTEXT_PREFIX: &str = "kms:EncryptionContext:";
+
+/// What authorization knows of `key` for `action` by `ctx`'s caller, owned (for `explain`).
+pub fn key_facts(ctx: &RequestCtx, key: &Key, action: &str) -> ResourceFacts {
+    let operation = action.strip_prefix("kms:").unwrap_or(action);
+    ResourceFacts {
+        arn: key.arn.clone(),
+        account: key.account.clone(),
+        is_key: true,
+        policy: Some(key.policy.clone()),
+        resource_keys: key_keys(key),
+        granted_by: key
+            .grants
+            .iter()
+            .find(|grant| grant_allows(grant, ctx, operation))
+            .map(|grant| grant.id.clone()),
+    }
+}
 
 /// May the caller perform `action` on `key`?
 pub fn authorize_key(ctx: &RequestCtx, key: &Key, action: &str) -> Result<(), KmsError> {
     if ctx.access.operation == "RetireGrant" {
         return Ok(());
     }
+    let resource_keys = key_keys(key);
+    let operation = action.strip_prefix("kms:").unwrap_or(action);
+    let granted_by = key
+        .grants
+        .iter()
+        .find(|grant| grant_allows(grant, ctx, operation))
+        .map(|grant| grant.id.clone());
+    let request = AccessRequest {
+        action: action.to_owned(),
+        resource: &key.arn,
+        resource_account: &key.account,
+        shown_resource: &key.arn,
+        policy: ResourcePolicy::Key(&key.policy),
+        resource_keys,
+        granted_by,
+    };
+    ctx.authorize(&request).map_err(KmsError::AccessDenied)
+}
+
+/// The condition keys of `key`.
+fn key_keys(key: &Key) -> Vec<(String, String)> {
     let mut resource_keys = vec![
         (
             "kms:KeySpec".to_owned(),
@@ -39,22 +77,7 @@ pub fn authorize_key(ctx: &RequestCtx, key: &Key, action: &str) -> Result<(), Km
     for (tag_key, tag_value) in &key.tags {
         resource_keys.push((format!("aws:ResourceTag/{tag_key}"), tag_value.clone()));
     }
-    let operation = action.strip_prefix("kms:").unwrap_or(action);
-    let granted_by = key
-        .grants
-        .iter()
-        .find(|grant| grant_allows(grant, ctx, operation))
-        .map(|grant| grant.id.clone());
-    let request = AccessRequest {
-        action: action.to_owned(),
-        resource: &key.arn,
-        resource_account: &key.account,
-        shown_resource: &key.arn,
-        policy: ResourcePolicy::Key(&key.policy),
-        resource_keys,
-        granted_by,
-    };
-    ctx.authorize(&request).map_err(KmsError::AccessDenied)
+    resource_keys
 }
 
 /// The request's encryption context, as the edge (or Secrets Manager) put it in the keys.

@@ -337,6 +337,31 @@ pub(crate) fn key_not_found(caller: KmsCaller<'_>, id: &str) -> KmsError {
     KmsError::NotFound(format!("Key '{}' does not exist", caller.key_arn(id)))
 }
 
+impl LocalKms {
+    /// What authorization knows of the key `key_arn` (any account and region) for `action` by
+    /// `ctx`'s caller, without authorizing anything; for the admin `explain` endpoint.
+    pub fn resource_facts(
+        &self,
+        ctx: &RequestCtx,
+        key_arn: &str,
+        action: &str,
+    ) -> Option<crate::api::access::ResourceFacts> {
+        let mut parts = key_arn.split(':');
+        let (region, account) = (parts.nth(3)?, parts.next()?);
+        let id = key_arn.rsplit_once(":key/")?.1;
+        let caller = KmsCaller {
+            account,
+            region,
+            now: ctx.now,
+        };
+        let ring = self.ring(caller);
+        let keys = ring.keys();
+        keys.get(id)
+            .filter(|key| key.arn == key_arn)
+            .map(|key| super::access::key_facts(ctx, key, action))
+    }
+}
+
 impl KeyService for LocalKms {
     fn resolve_key_arn(
         &self,

@@ -8,7 +8,7 @@
 use super::error::SmError;
 use super::secret::Secret;
 use crate::api::RequestCtx;
-use crate::api::access::{AccessRequest, ResourcePolicy};
+use crate::api::access::{AccessRequest, ResourceFacts, ResourcePolicy};
 
 /// The action of the request on one secret: BatchGetSecretValue reads each secret with
 /// `secretsmanager:GetSecretValue`, as AWS requires.
@@ -24,8 +24,8 @@ fn account_of(arn: &str) -> &str {
     arn.split(':').nth(4).unwrap_or_default()
 }
 
-/// May the caller act on `secret`, which it named `secret_id`?
-pub fn authorize_secret(ctx: &RequestCtx, secret: &Secret, secret_id: &str) -> Result<(), SmError> {
+/// The condition keys of `secret`.
+fn secret_keys(secret: &Secret) -> Vec<(String, String)> {
     let mut resource_keys = vec![("secretsmanager:SecretId".to_owned(), secret.arn.clone())];
     for tag in secret.tags.iter().flatten() {
         if let Some(key) = &tag.key {
@@ -34,6 +34,24 @@ pub fn authorize_secret(ctx: &RequestCtx, secret: &Secret, secret_id: &str) -> R
             resource_keys.push((format!("secretsmanager:ResourceTag/{key}"), value));
         }
     }
+    resource_keys
+}
+
+/// What authorization knows of `secret`, owned (for `explain`).
+pub fn secret_facts(secret: &Secret) -> ResourceFacts {
+    ResourceFacts {
+        arn: secret.arn.clone(),
+        account: account_of(&secret.arn).to_owned(),
+        is_key: false,
+        policy: secret.resource_policy.clone(),
+        resource_keys: secret_keys(secret),
+        granted_by: None,
+    }
+}
+
+/// May the caller act on `secret`, which it named `secret_id`?
+pub fn authorize_secret(ctx: &RequestCtx, secret: &Secret, secret_id: &str) -> Result<(), SmError> {
+    let resource_keys = secret_keys(secret);
     let request = AccessRequest {
         action: secret_action(ctx),
         resource: &secret.arn,

@@ -225,6 +225,20 @@ impl SecretsManager {
         })
     }
 
+    /// What authorization knows of the secret `secret_arn` names (an ARN of any account in
+    /// `ctx`'s region), without authorizing anything; for the admin `explain` endpoint.
+    pub fn resource_facts(
+        &self,
+        ctx: &RequestCtx,
+        secret_arn: &str,
+    ) -> Option<crate::api::access::ResourceFacts> {
+        let table = self.table_of(ctx, names::owner_account(ctx, secret_arn));
+        let secrets = table.read();
+        names::resolve(&secrets, ctx, secret_arn)
+            .ok()
+            .map(access::secret_facts)
+    }
+
     /// Forgets every secret (the caller clears the store).
     pub fn reset_all(&self) {
         self.tables.clear();

@@ -26,6 +26,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_lockbox/reset", post(admin::reset).layer(guard.clone()))
         .route("/_lockbox/events", get(admin::events).layer(guard.clone()))
         .route(
+            "/_lockbox/explain",
+            post(admin::explain::explain).layer(guard.clone()),
+        )
+        .route(
             "/_lockbox/export",
             get(admin::transfer::export).layer(guard.clone()),
         )

@@ -16,6 +16,13 @@ const TOKEN: &str = "admin-token-0123456789";
 const GUARDED: &[(&str, &str, Option<&str>)] = &[
     ("POST", "/_lockbox/reset", None),
     ("GET", "/_lockbox/events", None),
+    (
+        "POST",
+        "/_lockbox/explain",
+        Some(
+            r#"{"principal":"arn:aws:iam::000000000000:root","action":"kms:ListKeys","resource":"*"}"#,
+        ),
+    ),
     ("GET", "/_lockbox/clock", None),
     ("POST", "/_lockbox/clock", Some(r#"{"advance":"1s"}"#)),
     ("GET", "/_lockbox/export", None),

@@ -506,3 +506,69 @@ async fn a_key_policy_that_locks_the_caller_out_is_refused_unless_bypassed() {
     let (code, _) = error_of(kms.get_key_policy().key_id(&key_id).send().await);
     assert_eq!(code, "AccessDeniedException");
 }
+
+#[tokio::test]
+async fn explain_says_what_would_be_decided_and_by_which_statement() {
+    let server = start().await;
+    let sm = client(&server);
+    let arn = create_string_secret(&sm, "explained", "v").await;
+    sm.put_resource_policy()
+        .secret_id("explained")
+        .resource_policy(deny_get_policy(""))
+        .send()
+        .await
+        .unwrap();
+    let ask = |principal: &str, action: &str, resource: &str| {
+        format!(r#"{{"principal":"{principal}","action":"{action}","resource":"{resource}"}}"#)
+    };
+    let denied = admin_call(
+        &server,
+        "POST",
+        "/_lockbox/explain",
+        Some(&ask(ROOT, "secretsmanager:GetSecretValue", &arn)),
+    )
+    .await;
+    assert_eq!(denied.status, 200, "{}", denied.text);
+    let denied = denied.json();
+    assert_eq!(denied["decision"], "ExplicitDeny");
+    assert_eq!(
+        denied["statements"][0],
+        "resource policy statement 0 (Sid \"NoReads\")"
+    );
+    assert!(
+        denied["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("with an explicit deny in a resource-based policy")
+    );
+    let allowed = admin_call(
+        &server,
+        "POST",
+        "/_lockbox/explain",
+        Some(&ask(ROOT, "secretsmanager:DescribeSecret", &arn)),
+    )
+    .await
+    .json();
+    assert_eq!(allowed["decision"], "Allow");
+    let user = admin_call(
+        &server,
+        "POST",
+        "/_lockbox/explain",
+        Some(&ask(ALICE, "secretsmanager:ListSecrets", "*")),
+    )
+    .await
+    .json();
+    assert_eq!(user["decision"], "ImplicitDeny");
+    let unknown = admin_call(
+        &server,
+        "POST",
+        "/_lockbox/explain",
+        Some(&ask(
+            ROOT,
+            "secretsmanager:GetSecretValue",
+            "arn:aws:secretsmanager:us-east-1:000000000000:secret:nope-AbCdEf",
+        )),
+    )
+    .await;
+    assert_eq!(unknown.status, 404);
+}
