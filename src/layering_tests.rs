@@ -102,6 +102,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "auth",
             "clock",
             "config",
+            "iam_policy",
             "kms",
             "protocol",
             "secretsmanager",
