@@ -34,24 +34,28 @@ impl KmsOnBehalf {
         self.service.resolve_key_arn(KmsCaller::from(ctx), key_id)
     }
 
-    /// GenerateDataKey (AES_256) for the caller, recorded.
+    /// GenerateDataKey (AES_256) for the caller, recorded. `owner` is the account of the
+    /// secret the key protects: the key identifier is resolved there (the caller's own
+    /// account, or the owner's when another account writes a shared secret).
     pub fn generate_data_key(
         &self,
         ctx: &RequestCtx,
+        owner: &str,
         key_id: Option<&str>,
         context: &EncryptionContext,
     ) -> Result<DataKey, KmsError> {
+        let in_owner = KmsCaller {
+            account: owner,
+            ..KmsCaller::from(ctx)
+        };
         let result = self
             .service
-            .resolve_key_arn(KmsCaller::from(ctx), key_id)
+            .resolve_key_arn(in_owner, key_id)
             .and_then(|key_arn| {
                 self.service
                     .authorize_on_behalf(ctx, &key_arn, "kms:GenerateDataKey", context)
             })
-            .and_then(|()| {
-                self.service
-                    .generate_data_key(KmsCaller::from(ctx), key_id, context)
-            });
+            .and_then(|()| self.service.generate_data_key(in_owner, key_id, context));
         let key_arn = match &result {
             Ok(data_key) => data_key.key_arn.clone(),
             Err(_) => key_id.unwrap_or(kms::SECRETS_MANAGER_ALIAS).to_owned(),

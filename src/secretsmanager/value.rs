@@ -119,11 +119,16 @@ pub fn check_key_access(
 ) -> Result<String, SmError> {
     let probe = context(arn, KEY_ACCESS_CHECK);
     let data_key = kms
-        .generate_data_key(ctx, key_id, &probe)
+        .generate_data_key(ctx, owner_of(arn), key_id, &probe)
         .map_err(encryption_error)?;
     kms.decrypt(ctx, &data_key.key_arn, &data_key.ciphertext_blob, &probe)
         .map_err(encryption_error)?;
     Ok(data_key.key_arn)
+}
+
+/// The account owning the secret `arn`.
+fn owner_of(arn: &str) -> &str {
+    arn.split(':').nth(4).unwrap_or_default()
 }
 
 /// Encrypts `value` for version `version_id` of the secret `arn` under `key_id`.
@@ -136,7 +141,7 @@ pub fn seal(
     value: &SecretValue,
 ) -> Result<SealedValue, SmError> {
     let data_key = kms
-        .generate_data_key(ctx, key_id, &context(arn, version_id))
+        .generate_data_key(ctx, owner_of(arn), key_id, &context(arn, version_id))
         .map_err(encryption_error)?;
     let ciphertext = aead::seal(
         &data_key.plaintext,

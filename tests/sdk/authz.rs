@@ -572,3 +572,71 @@ async fn explain_says_what_would_be_decided_and_by_which_statement() {
     .await;
     assert_eq!(unknown.status, 404);
 }
+
+#[tokio::test]
+async fn another_account_writes_a_shared_secret_under_the_owners_key() {
+    let server = start().await;
+    let sm = client(&server);
+    let kms = kms_client(&server);
+    let partner = client_as(&server, "222222222222", "test", "us-east-1");
+    let key_id = kms
+        .create_key()
+        .policy(format!(
+            r#"{{"Version":"2012-10-17","Statement":[
+                {{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"{ROOT}"}},"Action":"kms:*","Resource":"*"}},
+                {{"Sid":"PartnerUses","Effect":"Allow","Principal":{{"AWS":"222222222222"}},"Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":"*"}}]}}"#
+        ))
+        .send()
+        .await
+        .unwrap()
+        .key_metadata
+        .unwrap()
+        .key_id;
+    let shared = sm
+        .create_secret()
+        .name("written")
+        .secret_string("first")
+        .kms_key_id(&key_id)
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
+    let managed = create_string_secret(&sm, "written-managed", "first").await;
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":["secretsmanager:PutSecretValue","secretsmanager:GetSecretValue"],"Resource":"*"}]}"#;
+    for arn in [&shared, &managed] {
+        sm.put_resource_policy()
+            .secret_id(arn)
+            .resource_policy(policy)
+            .send()
+            .await
+            .unwrap();
+    }
+    partner
+        .put_secret_value()
+        .secret_id(&shared)
+        .secret_string("second")
+        .send()
+        .await
+        .unwrap();
+    // The owner reads what the partner wrote: it was sealed under the owner's key.
+    let read = sm
+        .get_secret_value()
+        .secret_id("written")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.secret_string(), Some("second"));
+    let (code, message) = error_of(
+        partner
+            .put_secret_value()
+            .secret_id(&managed)
+            .secret_string("second")
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("AccessDeniedException", "Access to KMS is not allowed")
+    );
+}
