@@ -126,7 +126,13 @@ async fn serve(
         principal: caller.principal,
         region: caller.region,
         now: app.clock.now(),
-        access: access_of(app, service, target.operation_name(), &origin, &body),
+        access: access_of(
+            app,
+            service.signing_name(),
+            target.operation_name(),
+            &origin,
+            &body,
+        ),
     };
     let signing_name = service.signing_name();
     match target {
@@ -143,16 +149,18 @@ async fn serve(
     }
 }
 
-/// The authorization facts of a request: its operation, the authorizer in the configured
-/// mode, and the condition keys its parameters and its connection supply.
-fn access_of(
+/// The authorization facts of a request to the service signing as `signing_name`: its
+/// operation, the authorizer in the configured mode (over `app.identities`), and the condition
+/// keys its JSON parameters and its connection supply. Every edge building a `RequestCtx` for
+/// a client's call uses this.
+pub fn access_of(
     app: &AppState,
-    service: Service,
+    signing_name: &str,
     operation: &'static str,
     origin: &Origin,
     body: &[u8],
 ) -> Access {
-    let mut request_keys = request_keys(service.signing_name(), operation, body);
+    let mut request_keys = request_keys(signing_name, operation, body);
     if let Some(address) = &origin.source_ip_address {
         request_keys.push(("aws:SourceIp".to_owned(), address.clone()));
     }
