@@ -214,3 +214,59 @@ fn request_keys_come_from_the_parameters_the_caller_passed() {
     );
     assert!(request_keys("kms", "Encrypt", b"not json").is_empty());
 }
+
+#[test]
+fn global_keys_describe_the_caller_its_credentials_and_the_clock() {
+    use super::global_keys::global_keys;
+    let value_of = |keys: &[(String, String)], name: &str| {
+        keys.iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .collect::<Vec<_>>()
+    };
+    let user = ctx_of(alice(), IN_2024, IamMode::Enforce);
+    let keys = global_keys(&user, &[("team".into(), "ops".into())]);
+    assert_eq!(value_of(&keys, "aws:PrincipalType"), ["User"]);
+    assert_eq!(value_of(&keys, "aws:username"), ["alice"]);
+    assert_eq!(value_of(&keys, "aws:PrincipalTag/team"), ["ops"]);
+    assert_eq!(value_of(&keys, "aws:CurrentTime"), ["2024-06-01T12:00:00Z"]);
+    assert_eq!(value_of(&keys, "aws:EpochTime"), ["1717243200"]);
+    assert_eq!(value_of(&keys, "aws:SecureTransport"), ["false"]);
+    assert!(value_of(&keys, "aws:MultiFactorAuthPresent").is_empty());
+
+    let mut role = Principal::from_arn(
+        "111111111111",
+        "arn:aws:sts::111111111111:assumed-role/app/s1",
+        "ASIAEXAMPLE",
+    );
+    role.session = Some(Box::new(SessionFacts {
+        expires_at: OffsetDateTime::from_unix_timestamp(IN_2025).expect("time"),
+        mfa_authenticated_at: Some(
+            OffsetDateTime::from_unix_timestamp(IN_2024 - 90).expect("time"),
+        ),
+        session_policy: None,
+        session_policy_arns: Vec::new(),
+        tags: vec![("team".into(), "dev".into())],
+    }));
+    let session = ctx_of(role, IN_2024, IamMode::Enforce);
+    let keys = global_keys(&session, &[("team".into(), "ops".into())]);
+    assert_eq!(
+        value_of(&keys, "aws:PrincipalArn"),
+        ["arn:aws:iam::111111111111:role/app"]
+    );
+    assert_eq!(value_of(&keys, "aws:PrincipalType"), ["AssumedRole"]);
+    assert!(value_of(&keys, "aws:username").is_empty());
+    assert_eq!(value_of(&keys, "aws:MultiFactorAuthPresent"), ["true"]);
+    assert_eq!(value_of(&keys, "aws:MultiFactorAuthAge"), ["90"]);
+    // A session tag overrides the role's tag of the same key.
+    assert_eq!(value_of(&keys, "aws:PrincipalTag/team"), ["dev"]);
+
+    let root = ctx_of(
+        Principal::root("111111111111", "test"),
+        IN_2024,
+        IamMode::Enforce,
+    );
+    let keys = global_keys(&root, &[]);
+    assert_eq!(value_of(&keys, "aws:PrincipalType"), ["Account"]);
+    assert_eq!(value_of(&keys, "aws:userid"), ["111111111111"]);
+}
