@@ -20,7 +20,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("api", &["crypto"]),
     ("audit", &["api", "crypto", "storage"]),
     ("identity", &["api", "iam_policy", "sigv4"]),
-    ("auth", &["api", "config", "crypto", "sigv4"]),
+    ("auth", &["api", "clock", "config", "crypto", "sigv4"]),
+    ("sts", &["api", "auth", "iam_policy", "identity"]),
     ("kms", &["api", "audit", "clock", "crypto", "storage"]),
     (
         "secretsmanager",
@@ -36,9 +37,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "clock",
             "config",
             "data_dir",
+            "identity",
             "kms",
             "secretsmanager",
             "storage",
+            "sts",
         ],
     ),
     (
@@ -54,6 +57,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "kms",
             "secretsmanager",
             "sigv4",
+            "sts",
         ],
     ),
     (
@@ -108,6 +112,7 @@ const NO_HTTP: &[&str] = &[
     "secretsmanager",
     "sigv4",
     "storage",
+    "sts",
 ];
 
 /// Top-level modules whose files are tests of several layers at once.
