@@ -263,10 +263,10 @@ async fn query_call(
             request = request.header(name.as_str(), value.as_str());
         }
     }
-    let response = request.send().await.unwrap();
+    let response = request.send().await.expect("send");
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    (status, headers, response.text().await.unwrap())
+    (status, headers, response.text().await.expect("body"))
 }
 
 #[tokio::test]
