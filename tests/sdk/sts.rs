@@ -330,6 +330,20 @@ async fn unknown_actions_versions_and_bad_parameters_get_awsquery_errors() {
 }
 
 #[tokio::test]
+async fn health_lists_sts() {
+    let server = start().await;
+    let text = reqwest::get(format!("{}/_lockbox/health", server.endpoint_url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let health: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(health["services"]["sts"], "available");
+    assert_eq!(health["services"]["kms"], "available");
+}
+
+#[tokio::test]
 async fn sts_calls_are_in_the_audit_trail() {
     let server = start().await;
     sts_client(&server, "test", "test", None)

@@ -58,6 +58,9 @@ enum QueryEndpoint {
 }
 
 impl QueryEndpoint {
+    /// Every service served on this edge.
+    const ALL: [QueryEndpoint; 1] = [QueryEndpoint::Sts];
+
     /// The service a credential scope's signing name picks; STS for anything else (the
     /// signature check then refuses a scope naming another service).
     fn for_signing_name(_name: Option<&str>) -> QueryEndpoint {
@@ -75,6 +78,13 @@ impl QueryEndpoint {
             QueryEndpoint::Sts => <Sts as QueryService>::XML_NAMESPACE,
         }
     }
+}
+
+/// The signing names of the services served on this edge, for the health endpoint.
+pub fn served_signing_names() -> impl Iterator<Item = &'static str> {
+    QueryEndpoint::ALL
+        .into_iter()
+        .map(QueryEndpoint::signing_name)
 }
 
 /// Serves one awsQuery request: the HTTP status and the XML body.
