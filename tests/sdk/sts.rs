@@ -309,6 +309,12 @@ async fn unknown_actions_versions_and_bad_parameters_get_awsquery_errors() {
             "Invalid parameters: DurationSeconds: 'soon' is not a number",
         ),
         (
+            "Action=GetCallerIdentity&Version=2011-06-15&A=1&A=2",
+            400,
+            "MalformedQueryString",
+            "The parameter A is given more than once.",
+        ),
+        (
             "Action=AssumeRole&Version=2011-06-15&RoleSessionName=s1",
             400,
             "ValidationError",
@@ -327,6 +333,27 @@ async fn unknown_actions_versions_and_bad_parameters_get_awsquery_errors() {
             "{body}"
         );
     }
+}
+
+#[tokio::test]
+async fn an_unsigned_form_request_is_missing_its_token_in_xml() {
+    let server = start().await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/", server.endpoint_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("Action=AssumeRoleWithWebIdentity&Version=2011-06-15")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains("<Code>MissingAuthenticationToken</Code><Message>Request is missing Authentication Token</Message>"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">")
+    );
 }
 
 #[tokio::test]

@@ -5,9 +5,10 @@
 //! A request is awsQuery when it has no `X-Amz-Target` and a form body
 //! (`application/x-www-form-urlencoded`, as every SDK sends it). The service is the one the
 //! credential scope names (`sts`); a request without a credential (the unsigned
-//! `AssumeRoleWithWebIdentity`) goes to STS. Then: body under the size cap -> parameters
-//! ([`form`]) -> SigV4 -> `Version` and `Action` resolved in the service's table -> input
-//! decoded ([`decode`]) -> handler -> XML ([`encode`]) -> audit record. Errors are the awsQuery
+//! `AssumeRoleWithWebIdentity`) goes to STS. Then: body under the size cap -> SigV4 ->
+//! parameters ([`form`]) -> `Version` and `Action` resolved in the service's table -> input
+//! decoded ([`decode`]) -> handler -> XML ([`encode`]) -> audit record. As on the JSON edge,
+//! nothing of the body is judged before the caller is authenticated. Errors are the awsQuery
 //! envelope in the service's namespace ([`fault`]), with the status of their code.
 
 pub mod call;
@@ -141,6 +142,13 @@ async fn serve_request(
     let endpoint = QueryEndpoint::for_signing_name(claimed.as_ref().map(|c| c.service.as_str()));
     *namespace = endpoint.namespace();
 
+    let real_now = time::OffsetDateTime::now_utc();
+    let caller = app
+        .auth
+        .authenticate(&signed, endpoint.signing_name(), real_now)
+        .map_err(boxed)?;
+    tracing::Span::current().record("account", caller.principal.account_id.as_str());
+
     let form = form::parse(&body).map_err(|error| {
         boxed(EdgeError::Malformed(match error {
             form::FormError::Conflict(name) => {
@@ -151,12 +159,6 @@ async fn serve_request(
             }
         }))
     })?;
-    let real_now = time::OffsetDateTime::now_utc();
-    let caller = app
-        .auth
-        .authenticate(&signed, endpoint.signing_name(), real_now)
-        .map_err(boxed)?;
-    tracing::Span::current().record("account", caller.principal.account_id.as_str());
 
     let ctx = RequestCtx {
         request_id: request_id.to_owned(),
