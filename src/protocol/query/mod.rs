@@ -51,7 +51,9 @@ pub fn is_query_request(headers: &axum::http::HeaderMap) -> bool {
             })
 }
 
-/// A service served on this edge.
+/// A service served on this edge. Another awsQuery service (IAM) is added as a variant with
+/// its signing name and namespace, chosen in [`QueryEndpoint::for_signing_name`], and served
+/// by one more arm in `serve_request` over its own operation table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum QueryEndpoint {
     /// AWS STS (signing name `sts`).
@@ -236,4 +238,50 @@ fn audit_view(node: &Node) -> Value {
 
 fn shorten(text: &str) -> String {
     text.chars().take(128).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue};
+
+    use super::*;
+
+    #[test]
+    fn form_bodies_without_a_target_are_awsquery() {
+        let mut headers = HeaderMap::new();
+        assert!(!is_query_request(&headers));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("Application/X-WWW-Form-URLEncoded; charset=utf-8"),
+        );
+        assert!(is_query_request(&headers));
+        headers.insert(
+            "x-amz-target",
+            HeaderValue::from_static("secretsmanager.ListSecrets"),
+        );
+        assert!(!is_query_request(&headers));
+        let mut json = HeaderMap::new();
+        json.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-amz-json-1.1"),
+        );
+        assert!(!is_query_request(&json));
+    }
+
+    #[test]
+    fn the_audit_view_turns_member_lists_into_arrays() {
+        let parsed = form::parse(
+            b"RoleArn=r&Tags.member.2.Key=b&Tags.member.1.Key=a&PolicyArns.member.1.arn=p",
+        )
+        .unwrap();
+        assert_eq!(
+            audit_view(&parsed.params),
+            serde_json::json!({
+                "RoleArn": "r",
+                "Tags": [{"Key": "a"}, {"Key": "b"}],
+                "PolicyArns": [{"arn": "p"}],
+            })
+        );
+    }
 }
