@@ -6,8 +6,8 @@
 //! caller's account, which then needs an identity policy allowing it) — a role that does not
 //! exist is refused with the same `AccessDenied` as one that does not trust the caller, so
 //! nothing is learnt about other accounts' roles; MFA when a serial number is given; the
-//! duration against the role's `MaxSessionDuration` (and one hour when a role session assumes
-//! a role, "role chaining"); the session policy. The session's ARN omits the role's path, as
+//! duration against the role's `MaxSessionDuration` (and one hour when temporary credentials
+//! assume a role, "role chaining"); the session policy. The session's ARN omits the role's path, as
 //! AWS writes it.
 
 use serde::{Deserialize, Serialize};
@@ -128,8 +128,9 @@ pub fn assume_role(
                 .into(),
         ));
     }
-    if matches!(caller.kind, PrincipalKind::AssumedRole { .. }) && seconds > DEFAULT_SECONDS {
-        // AWS's text, seen in public reports of real answers.
+    if caller.session.is_some() && seconds > DEFAULT_SECONDS {
+        // Any temporary credentials count: public reports show the same refusal for
+        // credentials from GetSessionToken. AWS's text, seen in public reports.
         return Err(StsError::Validation(
             "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.".into(),
         ));
@@ -554,7 +555,16 @@ mod tests {
         // A role session the trust policy names asks for the role again.
         let session_arn = "arn:aws:sts::111122223333:assumed-role/deployer/deploy";
         let (chaining, _) = sts_over(directory(&trusting(session_arn)));
-        let chained_caller = Principal::from_arn("111122223333", session_arn, "ASIAEXAMPLE");
+        let chained_caller = Principal {
+            session: Some(Box::new(SessionFacts {
+                expires_at: NOW + Duration::hours(1),
+                mfa_authenticated_at: None,
+                session_policy: None,
+                session_policy_arns: Vec::new(),
+                tags: Vec::new(),
+            })),
+            ..Principal::from_arn("111122223333", session_arn, "ASIAEXAMPLE")
+        };
         let chained = |seconds| AssumeRoleInput {
             duration_seconds: Some(seconds),
             ..input("again")
