@@ -3,7 +3,9 @@
 //! Order: the model's constraints on every member; the role (from the identity directory)
 //! and its trust policy, judged with the caller's identity policies for `sts:AssumeRole` on the
 //! role's ARN like a key policy (the trust policy must allow the caller itself, or name the
-//! caller's account, which then needs an identity policy allowing it) — a role that does not
+//! caller's account, which then needs an identity policy allowing it), and for
+//! `sts:TagSession` / `sts:SetSourceIdentity` too when tags or a source identity are passed — a
+//! role that does not
 //! exist is refused with the same `AccessDenied` as one that does not trust the caller, so
 //! nothing is learnt about other accounts' roles; MFA when a serial number is given; the
 //! duration against the role's `MaxSessionDuration` (and one hour when temporary credentials
@@ -34,6 +36,10 @@ const MAX_POLICY_CHARS: usize = 2_048;
 const PACKED_SPACE: usize = 4_096;
 /// At most this many managed session policies.
 const MAX_POLICY_ARNS: usize = 10;
+/// The actions a trust policy grants.
+const ASSUME_ROLE: &str = "sts:AssumeRole";
+const TAG_SESSION: &str = "sts:TagSession";
+const SET_SOURCE_IDENTITY: &str = "sts:SetSourceIdentity";
 
 /// `AssumeRole` input.
 #[derive(Debug, Deserialize)]
@@ -102,12 +108,13 @@ pub fn assume_role(
         .session
         .as_ref()
         .and_then(|session| session.mfa_authenticated_at);
-    let denied = || {
+    let denied_for = |action: &str| {
         StsError::AccessDenied(format!(
-            "User: {} is not authorized to perform: sts:AssumeRole on resource: {}",
+            "User: {} is not authorized to perform: {action} on resource: {}",
             caller.arn, input.role_arn
         ))
     };
+    let denied = || denied_for(ASSUME_ROLE);
     let role = sts.directory.role(&input.role_arn).ok_or_else(denied)?;
     let mfa_now = mfa::authenticate(
         sts.directory.as_ref(),
@@ -117,8 +124,26 @@ pub fn assume_role(
         ctx.now,
     )?;
     let mfa_authenticated_at = mfa_now.or(mfa_authenticated_at);
-    if !trusts(sts, &role, caller, &input, mfa_authenticated_at.is_some()) {
-        return Err(denied());
+    // Passing session tags or a source identity needs the trust policy's permission too.
+    let has_tags = input.tags.as_ref().is_some_and(|tags| !tags.is_empty());
+    let actions = [
+        (ASSUME_ROLE, true),
+        (TAG_SESSION, has_tags),
+        (SET_SOURCE_IDENTITY, input.source_identity.is_some()),
+    ];
+    for (action, needed) in actions {
+        if needed
+            && !trusts(
+                sts,
+                &role,
+                caller,
+                &input,
+                action,
+                mfa_authenticated_at.is_some(),
+            )
+        {
+            return Err(denied_for(action));
+        }
     }
     let seconds = input.duration_seconds.unwrap_or(DEFAULT_SECONDS);
     if seconds > i64::from(role.max_session_duration) {
@@ -298,13 +323,15 @@ fn is_word_or(value: &str, extra: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || extra.contains(c))
 }
 
-/// True when the role's trust policy (with the caller's identity policies) lets the caller
-/// assume it.
+/// True when the role's trust policy (with the caller's identity policies) lets the caller do
+/// `action` (`sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity`) on the role. The
+/// request's tags are `aws:RequestTag/<key>` and `aws:TagKeys`.
 fn trusts(
     sts: &Sts,
     role: &RoleFacts,
     caller: &Principal,
     input: &AssumeRoleInput,
+    action: &str,
     mfa_present: bool,
 ) -> bool {
     let trust = match trust_document(&role.trust_policy) {
@@ -330,10 +357,24 @@ fn trusts(
     if let Some(source_identity) = &input.source_identity {
         keys.push(("sts:SourceIdentity", source_identity));
     }
+    let tag_keys: Vec<(String, &str)> = input
+        .tags
+        .iter()
+        .flatten()
+        .map(|tag| (format!("aws:RequestTag/{}", tag.key), tag.value.as_str()))
+        .collect();
+    keys.extend(tag_keys.iter().map(|(key, value)| (key.as_str(), *value)));
+    keys.extend(
+        input
+            .tags
+            .iter()
+            .flatten()
+            .map(|tag| ("aws:TagKeys", tag.key.as_str())),
+    );
     let request = RequestContext {
         principal_arn: &caller.arn,
         principal_account: &caller.account_id,
-        action: "sts:AssumeRole",
+        action,
         resource: &role.arn,
         resource_account: &role.account_id,
         condition_keys: &keys,
@@ -428,8 +469,12 @@ mod tests {
     }
 
     fn trusting(principal: &str) -> String {
+        trusting_for(principal, r#""sts:AssumeRole""#)
+    }
+
+    fn trusting_for(principal: &str, actions: &str) -> String {
         format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"}}]}}"#
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":{actions}}}]}}"#
         )
     }
 
@@ -602,8 +647,42 @@ mod tests {
     }
 
     #[test]
+    fn tags_and_a_source_identity_need_their_own_trust() {
+        let (sts, _) = sts_over(directory(&trusting(&alice().arn)));
+        let tagged = || AssumeRoleInput {
+            tags: Some(vec![Tag {
+                key: "team".into(),
+                value: "ci".into(),
+            }]),
+            ..input("deploy")
+        };
+        assert_eq!(
+            assume_role(&sts, &ctx_as(alice()), tagged()).unwrap_err(),
+            StsError::AccessDenied(format!(
+                "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: sts:TagSession on resource: {ROLE_ARN}"
+            ))
+        );
+        let sourced = AssumeRoleInput {
+            source_identity: Some("alice".into()),
+            ..input("deploy")
+        };
+        assert!(matches!(
+            assume_role(&sts, &ctx_as(alice()), sourced),
+            Err(StsError::AccessDenied(m)) if m.contains("sts:SetSourceIdentity")
+        ));
+        let (tagging, _) = sts_over(directory(&trusting_for(
+            &alice().arn,
+            r#"["sts:AssumeRole","sts:TagSession"]"#,
+        )));
+        assert!(assume_role(&tagging, &ctx_as(alice()), tagged()).is_ok());
+    }
+
+    #[test]
     fn session_policies_are_parsed_and_sized() {
-        let (sts, sessions) = sts_over(directory(&trusting(&alice().arn)));
+        let (sts, sessions) = sts_over(directory(&trusting_for(
+            &alice().arn,
+            r#"["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"]"#,
+        )));
         let with_policy = AssumeRoleInput {
             policy: Some(
                 r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#
