@@ -1,16 +1,15 @@
 //! `AssumeRole`: temporary credentials acting as a role session.
 //!
-//! Order: the model's constraints on every member; the role (from the identity directory)
-//! and its trust policy, judged with the caller's identity policies for `sts:AssumeRole` on the
-//! role's ARN like a key policy (the trust policy must allow the caller itself, or name the
-//! caller's account, which then needs an identity policy allowing it), and for
-//! `sts:TagSession` / `sts:SetSourceIdentity` too when tags or a source identity are passed — a
-//! role that does not
-//! exist is refused with the same `AccessDenied` as one that does not trust the caller, so
-//! nothing is learnt about other accounts' roles; MFA when a serial number is given; the
-//! duration against the role's `MaxSessionDuration` (and one hour when temporary credentials
-//! assume a role, "role chaining"); the session policy. The session's ARN omits the role's path, as
-//! AWS writes it.
+//! Order: the model's constraints on every member; the role (from the identity directory);
+//! MFA when a serial number is given; the role's trust policy, judged with the caller's
+//! identity policies for `sts:AssumeRole` on the role's ARN like a key policy (the trust policy
+//! must allow the caller itself, or name the caller's account, which then needs an identity
+//! policy allowing it), and for `sts:TagSession` / `sts:SetSourceIdentity` too when tags or a
+//! source identity are passed. A role that does not exist is refused with the same
+//! `AccessDenied` as one that does not trust the caller, so nothing is learnt about other
+//! accounts' roles. Then the duration against the role's `MaxSessionDuration` (and one hour
+//! when temporary credentials assume a role, "role chaining"), and the session policy. The
+//! session's ARN omits the role's path, as AWS writes it.
 
 use serde::{Deserialize, Serialize};
 use time::Duration;
