@@ -27,6 +27,12 @@ access_key_id = "AKIALOCKBOXSTSALICE1"
 secret_access_key = "alice-secret"
 account_id = "333333333333"
 user_name = "alice"
+
+[[credentials]]
+access_key_id = "AKIALOCKBOXSTSROLE01"
+secret_access_key = "role-secret"
+account_id = "333333333333"
+arn = "arn:aws:sts::333333333333:assumed-role/deployer/ci-run"
 """
 
 
@@ -57,6 +63,19 @@ def test_caller_identity_of_a_configured_user(alice_server):
     assert who["Arn"] == "arn:aws:iam::333333333333:user/alice"
     assert who["Account"] == "333333333333"
     assert who["UserId"].startswith("AIDA") and len(who["UserId"]) == 21
+
+
+def test_caller_identity_of_a_role_session(alice_server):
+    who = client(alice_server, "sts", key="AKIALOCKBOXSTSROLE01", secret="role-secret").get_caller_identity()
+    assert who["Arn"] == "arn:aws:sts::333333333333:assumed-role/deployer/ci-run"
+    assert who["UserId"].startswith("AROA") and who["UserId"].endswith(":ci-run")
+
+
+def test_cli_caller_identity_of_a_user_and_a_role_session(cli, alice_server):
+    user = cli.ok(alice_server, "sts", "get-caller-identity", key="AKIALOCKBOXSTSALICE1", secret="alice-secret")
+    assert user["Arn"] == "arn:aws:iam::333333333333:user/alice"
+    role = cli.ok(alice_server, "sts", "get-caller-identity", key="AKIALOCKBOXSTSROLE01", secret="role-secret")
+    assert role["Arn"] == "arn:aws:sts::333333333333:assumed-role/deployer/ci-run"
 
 
 def test_session_credentials_call_secrets_manager_until_they_expire(alice_server):

@@ -107,6 +107,36 @@ async fn get_caller_identity_names_a_configured_iam_user() {
 }
 
 #[tokio::test]
+async fn get_caller_identity_names_a_role_session_declared_by_its_arn() {
+    let server = start_with(Config {
+        credentials: vec![CredentialConfig {
+            access_key_id: "AKIDROLESESSION".into(),
+            secret_access_key: zeroize::Zeroizing::new("role-secret".into()),
+            account_id: "444455556666".into(),
+            user_name: None,
+            arn: Some("arn:aws:sts::444455556666:assumed-role/deployer/ci-run".into()),
+        }],
+        ..Config::for_tests()
+    })
+    .await;
+    let who = sts_client(&server, "AKIDROLESESSION", "role-secret", None)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        who.arn(),
+        Some("arn:aws:sts::444455556666:assumed-role/deployer/ci-run")
+    );
+    assert_eq!(who.account(), Some("444455556666"));
+    let user_id = who.user_id().unwrap();
+    assert!(
+        user_id.starts_with("AROA") && user_id.ends_with(":ci-run"),
+        "{user_id}"
+    );
+}
+
+#[tokio::test]
 async fn session_credentials_act_as_the_user_until_they_expire_on_the_virtual_clock() {
     let server = server_with_alice().await;
     let issued = sts_client(&server, "AKIDALICE", "alice-secret", None)

@@ -21,6 +21,12 @@ access_key_id = "AKIALOCKBOXJSALICE01"
 secret_access_key = "alice-secret"
 account_id = "333333333333"
 user_name = "alice"
+
+[[credentials]]
+access_key_id = "AKIALOCKBOXJSROLE001"
+secret_access_key = "role-secret"
+account_id = "333333333333"
+arn = "arn:aws:sts::333333333333:assumed-role/deployer/ci-run"
 `;
 
 let server;
@@ -60,6 +66,13 @@ describe("GetCallerIdentity", () => {
       .send(new GetCallerIdentityCommand({}));
     assert.equal(who.Arn, "arn:aws:iam::333333333333:user/alice");
     assert.match(who.UserId, /^AIDA[A-Z2-7]{17}$/);
+  }));
+
+  it("names a role session", t(async () => {
+    const who = await sts(alice, { key: "AKIALOCKBOXJSROLE001", secret: "role-secret" })
+      .send(new GetCallerIdentityCommand({}));
+    assert.equal(who.Arn, "arn:aws:sts::333333333333:assumed-role/deployer/ci-run");
+    assert.match(who.UserId, /^AROA[A-Z2-7]{17}:ci-run$/);
   }));
 
   it("refuses an unknown key with InvalidClientTokenId", t(async () => {
