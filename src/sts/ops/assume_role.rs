@@ -18,7 +18,7 @@ use crate::api::validate::{Echo, Validator};
 use crate::api::{Principal, PrincipalKind, RequestCtx, SessionFacts};
 use crate::iam_policy::{self, Decision, RequestContext, ResourcePolicyKind};
 use crate::identity::RoleFacts;
-use crate::sts::model::CredentialsOutput;
+use crate::sts::model::{CredentialsOutput, iso8601};
 use crate::sts::{Sts, StsError};
 
 use super::mfa;
@@ -131,16 +131,7 @@ pub fn assume_role(
         (SET_SOURCE_IDENTITY, input.source_identity.is_some()),
     ];
     for (action, needed) in actions {
-        if needed
-            && !trusts(
-                sts,
-                &role,
-                caller,
-                &input,
-                action,
-                mfa_authenticated_at.is_some(),
-            )
-        {
+        if needed && !trusts(sts, &role, ctx, &input, action, mfa_authenticated_at) {
             return Err(denied_for(action));
         }
     }
@@ -324,15 +315,18 @@ fn is_word_or(value: &str, extra: &str) -> bool {
 
 /// True when the role's trust policy (with the caller's identity policies) lets the caller do
 /// `action` (`sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity`) on the role. The
-/// request's tags are `aws:RequestTag/<key>` and `aws:TagKeys`.
+/// request's tags are `aws:RequestTag/<key>` and `aws:TagKeys`; MFA (`aws:MultiFactorAuthPresent`,
+/// `aws:MultiFactorAuthAge`) counts a code given now or one the caller's session was minted
+/// with; times are the virtual clock's.
 fn trusts(
     sts: &Sts,
     role: &RoleFacts,
-    caller: &Principal,
+    ctx: &RequestCtx,
     input: &AssumeRoleInput,
     action: &str,
-    mfa_present: bool,
+    mfa_at: Option<time::OffsetDateTime>,
 ) -> bool {
+    let caller = &ctx.principal;
     let trust = match trust_document(&role.trust_policy) {
         Ok(trust) => trust,
         Err(error) => {
@@ -340,16 +334,30 @@ fn trusts(
             return false;
         }
     };
+    let current_time = iso8601(ctx.now);
+    let epoch_time = ctx.now.unix_timestamp().to_string();
+    let mfa_age = mfa_at.map(|at| (ctx.now - at).whole_seconds().max(0).to_string());
+    let principal_type = match caller.kind {
+        PrincipalKind::Root => "Account",
+        PrincipalKind::User { .. } => "User",
+        PrincipalKind::AssumedRole { .. } => "AssumedRole",
+    };
     let mut keys: Vec<(&str, &str)> = vec![
         ("aws:PrincipalArn", caller.arn.as_str()),
         ("aws:PrincipalAccount", caller.account_id.as_str()),
+        ("aws:PrincipalType", principal_type),
         ("aws:userid", caller.user_id.as_str()),
         (
             "aws:MultiFactorAuthPresent",
-            if mfa_present { "true" } else { "false" },
+            if mfa_at.is_some() { "true" } else { "false" },
         ),
+        ("aws:CurrentTime", current_time.as_str()),
+        ("aws:EpochTime", epoch_time.as_str()),
         ("sts:RoleSessionName", input.role_session_name.as_str()),
     ];
+    if let Some(age) = &mfa_age {
+        keys.push(("aws:MultiFactorAuthAge", age));
+    }
     if let Some(external_id) = &input.external_id {
         keys.push(("sts:ExternalId", external_id));
     }
@@ -643,6 +651,29 @@ mod tests {
         assert!(message.contains("'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"), "{message}");
         assert!(message.contains("at 'durationSeconds'"), "{message}");
         assert!(message.contains("at 'externalId'"), "{message}");
+    }
+
+    #[test]
+    fn an_mfa_condition_in_the_trust_policy_needs_a_valid_code() {
+        let trust = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{}"}},"Action":"sts:AssumeRole","Condition":{{"Bool":{{"aws:MultiFactorAuthPresent":"true"}}}}}}]}}"#,
+            alice().arn
+        );
+        let (sts, _) = sts_over(directory(&trust));
+        assert!(matches!(
+            assume_role(&sts, &ctx_as(alice()), input("deploy")),
+            Err(StsError::AccessDenied(_))
+        ));
+        let with_code = |code: &str| AssumeRoleInput {
+            serial_number: Some("arn:aws:iam::111122223333:mfa/alice".into()),
+            token_code: Some(code.into()),
+            ..input("deploy")
+        };
+        assert_eq!(
+            assume_role(&sts, &ctx_as(alice()), with_code("000000")).unwrap_err(),
+            StsError::AccessDenied(mfa::WRONG_CODE.into())
+        );
+        assert!(assume_role(&sts, &ctx_as(alice()), with_code("123456")).is_ok());
     }
 
     #[test]
