@@ -68,7 +68,7 @@ fn assert_well_formed(document: &[u8]) {
     loop {
         match reader.read_event_into(&mut buffer) {
             Ok(quick_xml::events::Event::Start(_)) => depth += 1,
-            Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+            Ok(quick_xml::events::Event::End(_)) => depth = depth.saturating_sub(1),
             Ok(quick_xml::events::Event::Text(text)) => {
                 assert!(text.decode().is_ok(), "text that does not decode");
             }
