@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::audit::AuditLog;
-use crate::auth::{Authenticator, Credentials};
+use crate::auth::{Authenticator, Credentials, SessionRegistry};
 use crate::clock::{Clock as _, VirtualClock};
 use crate::config::Config;
 use crate::data_dir;
@@ -13,6 +13,7 @@ use crate::identity::{IdentityDirectory, NoIdentities};
 use crate::kms::{KeyService, LocalKms};
 use crate::secretsmanager::SecretsManager;
 use crate::storage::{Journal, Mutation, StoreError};
+use crate::sts::Sts;
 
 /// Everything a request may touch.
 #[derive(Debug)]
@@ -29,6 +30,10 @@ pub struct AppState {
     pub audit: Arc<AuditLog>,
     /// Secrets Manager.
     pub secrets_manager: SecretsManager,
+    /// The temporary credentials STS issued (in memory only), read by `auth`.
+    pub sessions: Arc<SessionRegistry>,
+    /// STS.
+    pub sts: Sts,
     /// Where changes are stored: memory only, or the data dir's database.
     pub journal: Journal,
     /// Who is who: access keys, roles and the policies attached to callers (none until IAM
@@ -99,8 +104,17 @@ impl AppState {
         journal: Journal,
     ) -> Self {
         let key_service: Arc<dyn KeyService> = kms.clone();
+        let sessions = Arc::new(SessionRegistry::new());
+        let identities: Arc<dyn IdentityDirectory> = Arc::new(NoIdentities);
         AppState {
-            auth: Authenticator::new(config.auth, Credentials::from_config(&config)),
+            auth: Authenticator::with_sessions(
+                config.auth,
+                Credentials::from_config(&config),
+                Arc::clone(&sessions),
+                Arc::clone(&clock),
+            ),
+            sts: Sts::new(Arc::clone(&sessions), Arc::clone(&identities)),
+            sessions,
             clock,
             secrets_manager: SecretsManager::with_journal(
                 key_service,
@@ -110,7 +124,7 @@ impl AppState {
             kms,
             audit,
             journal,
-            identities: Arc::new(NoIdentities),
+            identities,
             config,
         }
     }
@@ -154,6 +168,7 @@ impl AppState {
             }
         }
         self.audit.reset(account);
+        self.sessions.reset(account);
         Ok(())
     }
 }

@@ -21,7 +21,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("audit", &["api", "crypto", "storage"]),
     ("identity", &["api", "iam_policy", "sigv4"]),
     ("authz", &["api", "config", "iam_policy", "identity"]),
-    ("auth", &["api", "config", "crypto", "sigv4"]),
+    ("auth", &["api", "clock", "config", "crypto", "sigv4"]),
+    ("sts", &["api", "auth", "iam_policy", "identity"]),
     (
         "kms",
         &["api", "audit", "clock", "crypto", "iam_policy", "storage"],
@@ -52,6 +53,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "kms",
             "secretsmanager",
             "storage",
+            "sts",
         ],
     ),
     (
@@ -68,6 +70,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "kms",
             "secretsmanager",
             "sigv4",
+            "sts",
         ],
     ),
     (
@@ -103,11 +106,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "clock",
             "config",
             "iam_policy",
+            "identity",
             "kms",
             "protocol",
             "secretsmanager",
             "seed",
             "sigv4",
+            "sts",
         ],
     ),
 ];
@@ -124,6 +129,7 @@ const NO_HTTP: &[&str] = &[
     "secretsmanager",
     "sigv4",
     "storage",
+    "sts",
 ];
 
 /// Top-level modules whose files are tests of several layers at once.

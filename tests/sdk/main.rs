@@ -47,4 +47,5 @@ mod secretsmanager_versions;
 mod seed;
 mod seed_transfer;
 mod structures_as_arrays;
+mod sts;
 mod wire_hardening;
