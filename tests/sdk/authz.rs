@@ -640,3 +640,54 @@ async fn another_account_writes_a_shared_secret_under_the_owners_key() {
         ("AccessDeniedException", "Access to KMS is not allowed")
     );
 }
+
+#[tokio::test]
+async fn another_account_uses_a_key_by_its_arn_only_if_the_key_policy_allows_it() {
+    let server = start().await;
+    let kms = kms_client(&server);
+    let partner = kms_client_as(&server, "222222222222", "test", "us-east-1");
+    let key = kms.create_key().send().await.unwrap().key_metadata.unwrap();
+    let key_arn = key.arn.unwrap();
+    let encrypt = || {
+        partner
+            .encrypt()
+            .key_id(&key_arn)
+            .plaintext(Blob::new(b"x".to_vec()))
+            .send()
+    };
+    let (code, message) = error_of(encrypt().await);
+    assert_eq!(code, "AccessDeniedException");
+    assert_eq!(
+        message,
+        format!(
+            "User: arn:aws:iam::222222222222:root is not authorized to perform: kms:Encrypt on resource: {key_arn} because no resource-based policy allows the kms:Encrypt action"
+        )
+    );
+    kms.put_key_policy()
+        .key_id(&key.key_id)
+        .policy(format!(
+            r#"{{"Version":"2012-10-17","Statement":[
+                {{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"{ROOT}"}},"Action":"kms:*","Resource":"*"}},
+                {{"Sid":"Partner","Effect":"Allow","Principal":{{"AWS":"222222222222"}},"Action":["kms:Encrypt","kms:DescribeKey","kms:DisableKey"],"Resource":"*"}}]}}"#
+        ))
+        .send()
+        .await
+        .unwrap();
+    encrypt().await.unwrap();
+    let described = partner
+        .describe_key()
+        .key_id(&key_arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        described.key_metadata.unwrap().arn(),
+        Some(key_arn.as_str())
+    );
+    // Managing another account's key is not possible across accounts, whatever the policy.
+    let (code, _) = error_of(partner.disable_key().key_id(&key_arn).send().await);
+    assert_eq!(code, "NotFoundException");
+    // By key id, the partner only ever reaches its own account.
+    let (code, _) = error_of(partner.describe_key().key_id(&key.key_id).send().await);
+    assert_eq!(code, "NotFoundException");
+}

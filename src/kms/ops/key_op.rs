@@ -1,7 +1,9 @@
 //! The opening every KMS key operation shares, in KMS's order: resolve the key identifier in
-//! the caller's partition (in the forms the operation accepts), lock the key ring for reading
-//! or for writing, refuse an AWS managed key if the operation may not act on one, check the
-//! key's state, then run what is particular to the operation on the key. A [`KeyRule`] says
+//! the caller's partition (or, for a key ARN of another account and an operation AWS allows
+//! across accounts, in the owner's, when policies are enforced) in the forms the operation
+//! accepts, lock the key ring for reading or for writing, refuse an AWS managed key if the
+//! operation may not act on one, authorize the caller (policies and grants), check the key's
+//! state, then run what is particular to the operation on the key. A [`KeyRule`] says
 //! what an operation requires; [`read_key`] and [`write_key`] (or a [`Partition`], for the
 //! operations that need more than one key or the aliases) run it.
 
@@ -153,10 +155,64 @@ pub struct Partition<'a> {
     ring: Arc<KeyRing>,
 }
 
+/// The operations AWS lets one account perform on another account's key (named by its key or
+/// alias ARN), when the key policy allows it.
+const CROSS_ACCOUNT: [&str; 17] = [
+    "CreateGrant",
+    "DeriveSharedSecret",
+    "DescribeKey",
+    "Encrypt",
+    "GenerateDataKey",
+    "GenerateDataKeyPair",
+    "GenerateDataKeyPairWithoutPlaintext",
+    "GenerateDataKeyWithoutPlaintext",
+    "GenerateMac",
+    "GetPublicKey",
+    "ListGrants",
+    "RetireGrant",
+    "RevokeGrant",
+    "Sign",
+    "Verify",
+    "VerifyMac",
+    "ReEncrypt",
+];
+
+/// The other account whose key `key_id` names by ARN (in the caller's Region), when this
+/// operation may reach it: policies are enforced (they decide) and AWS allows the operation
+/// across accounts. `None` keeps the caller in its own partition.
+fn foreign_owner<'k>(ctx: &RequestCtx, key_id: &'k str) -> Option<&'k str> {
+    if !ctx.access.gate.reaches_other_accounts() || !CROSS_ACCOUNT.contains(&ctx.access.operation) {
+        return None;
+    }
+    let rest = key_id.strip_prefix("arn:aws:kms:")?;
+    let (region, rest) = rest.split_once(':')?;
+    let (account, _) = rest.split_once(':')?;
+    let is_account = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    (region == ctx.region && is_account && account != ctx.account()).then_some(account)
+}
+
 impl<'a> Partition<'a> {
     /// The partition of `ctx`'s caller.
     pub fn open(kms: &'a LocalKms, ctx: &'a RequestCtx) -> Self {
         let caller = KmsCaller::from(ctx);
+        Partition {
+            kms,
+            ctx,
+            caller,
+            ring: kms.ring(caller),
+        }
+    }
+
+    /// The partition holding the key `key_id` names: the caller's, or the owner's for
+    /// another account's key ARN an operation may use across accounts.
+    pub fn open_for(kms: &'a LocalKms, ctx: &'a RequestCtx, key_id: &'a str) -> Self {
+        let Some(owner) = foreign_owner(ctx, key_id) else {
+            return Partition::open(kms, ctx);
+        };
+        let caller = KmsCaller {
+            account: owner,
+            ..KmsCaller::from(ctx)
+        };
         Partition {
             kms,
             ctx,
@@ -245,7 +301,8 @@ impl<'a> Partition<'a> {
     }
 }
 
-/// [`Partition::read_key`] in the caller's partition.
+/// [`Partition::read_key`] in the partition of the key (the caller's, or the owner's of a key
+/// ARN another account may use).
 pub fn read_key<R>(
     kms: &LocalKms,
     ctx: &RequestCtx,
@@ -253,10 +310,10 @@ pub fn read_key<R>(
     rule: KeyRule,
     read: impl FnOnce(&Key) -> Result<R, KmsError>,
 ) -> Result<R, KmsError> {
-    Partition::open(kms, ctx).read_key(key_id, rule, read)
+    Partition::open_for(kms, ctx, key_id).read_key(key_id, rule, read)
 }
 
-/// [`Partition::write_key`] in the caller's partition.
+/// [`Partition::write_key`] in the partition of the key (see [`read_key`]).
 pub fn write_key<R>(
     kms: &LocalKms,
     ctx: &RequestCtx,
@@ -264,7 +321,7 @@ pub fn write_key<R>(
     rule: KeyRule,
     act: impl FnOnce(&mut Key) -> Result<R, KmsError>,
 ) -> Result<R, KmsError> {
-    Partition::open(kms, ctx).write_key(key_id, rule, act)
+    Partition::open_for(kms, ctx, key_id).write_key(key_id, rule, act)
 }
 
 #[cfg(test)]
