@@ -9,6 +9,7 @@ use crate::auth::{Authenticator, Credentials};
 use crate::clock::{Clock as _, VirtualClock};
 use crate::config::Config;
 use crate::data_dir;
+use crate::iam::IamService;
 use crate::kms::{KeyService, LocalKms};
 use crate::secretsmanager::SecretsManager;
 use crate::storage::{Journal, Mutation, StoreError};
@@ -28,6 +29,9 @@ pub struct AppState {
     pub audit: Arc<AuditLog>,
     /// Secrets Manager.
     pub secrets_manager: SecretsManager,
+    /// IAM: users, keys, roles, groups, policies, MFA devices; also the identity directory
+    /// authentication consults for the access keys it created.
+    pub iam: Arc<IamService>,
     /// Where changes are stored: memory only, or the data dir's database.
     pub journal: Journal,
 }
@@ -39,7 +43,8 @@ impl AppState {
         let kms = Arc::new(LocalKms::new());
         let audit = Arc::new(AuditLog::new());
         let clock = Arc::new(VirtualClock::new());
-        AppState::assemble(config, kms, audit, clock, Journal::in_memory())
+        let iam = Arc::new(IamService::new());
+        AppState::assemble(config, kms, audit, clock, iam, Journal::in_memory())
     }
 
     /// The state `config` asks for: in memory without a data dir; with one, opened from (or
@@ -74,13 +79,19 @@ impl AppState {
                     )
                 })?;
         }
-        let state = AppState::assemble(config, kms, audit, clock, journal);
+        let Some(root_key) = kms.shared_root_key() else {
+            return Err("the data dir's root key was not kept".into());
+        };
+        let iam = Arc::new(IamService::durable(journal.clone(), root_key));
+        let iam_accounts = iam.load().map_err(loading)?;
+        let state = AppState::assemble(config, kms, audit, clock, iam, journal);
         let secrets = state.secrets_manager.load().map_err(loading)?;
         tracing::info!(
             data_dir = %dir.display(),
             root_key = %data_dir::describe(&source),
             keys,
             secrets,
+            iam_accounts,
             audit_records = state.audit.len(),
             "durable state loaded"
         );
@@ -92,11 +103,14 @@ impl AppState {
         kms: Arc<LocalKms>,
         audit: Arc<AuditLog>,
         clock: Arc<VirtualClock>,
+        iam: Arc<IamService>,
         journal: Journal,
     ) -> Self {
         let key_service: Arc<dyn KeyService> = kms.clone();
+        let credentials = Credentials::from_config(&config).with_directory(iam.clone());
         AppState {
-            auth: Authenticator::new(config.auth, Credentials::from_config(&config)),
+            auth: Authenticator::new(config.auth, credentials),
+            iam,
             clock,
             secrets_manager: SecretsManager::with_journal(
                 key_service,
@@ -142,10 +156,12 @@ impl AppState {
             Some(account) => {
                 self.secrets_manager.reset_account(account);
                 self.kms.reset_account(account);
+                self.iam.reset_account(account);
             }
             None => {
                 self.secrets_manager.reset_all();
                 self.kms.reset_all();
+                self.iam.reset_all();
             }
         }
         self.audit.reset(account);
