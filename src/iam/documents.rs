@@ -20,6 +20,11 @@ pub enum DocumentKind {
 
 /// Checks `document` as a policy of `kind`.
 pub fn check(document: &str, kind: DocumentKind) -> Result<(), IamError> {
+    if kind == DocumentKind::Identity && names_principal(document) {
+        return Err(IamError::MalformedPolicyDocument(
+            PRINCIPAL_IN_IDENTITY.into(),
+        ));
+    }
     let parsed = match kind {
         DocumentKind::Identity => iam_policy::parse(document),
         DocumentKind::Trust => iam_policy::parse(&with_resources(document)),
@@ -35,18 +40,33 @@ pub fn check(document: &str, kind: DocumentKind) -> Result<(), IamError> {
             "Statement {index} uses a condition operator or value Lockbox does not evaluate."
         )),
     })?;
-    let names_principal = parsed
+    let has_principal = parsed
         .statements
         .iter()
-        .any(|statement| statement.principal.is_some());
-    match kind {
-        DocumentKind::Identity if names_principal => Err(IamError::MalformedPolicyDocument(
-            "Policy document should not specify a principal.".into(),
-        )),
-        DocumentKind::Trust if !names_principal => Err(IamError::MalformedPolicyDocument(
+        .all(|statement| statement.principal.is_some());
+    if kind == DocumentKind::Trust && !has_principal {
+        return Err(IamError::MalformedPolicyDocument(
             "AssumeRolepolicy contained an invalid principal: missing.".into(),
-        )),
-        _ => Ok(()),
+        ));
+    }
+    Ok(())
+}
+
+/// The text IAM sends for an identity policy that names a principal.
+const PRINCIPAL_IN_IDENTITY: &str = "Policy document should not specify a principal.";
+
+/// True when some statement of `document` (JSON text) has `Principal` or `NotPrincipal`.
+fn names_principal(document: &str) -> bool {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(document) else {
+        return false;
+    };
+    let has = |statement: &serde_json::Value| {
+        statement.get("Principal").is_some() || statement.get("NotPrincipal").is_some()
+    };
+    match value.get("Statement") {
+        Some(serde_json::Value::Array(statements)) => statements.iter().any(has),
+        Some(statement) => has(statement),
+        None => false,
     }
 }
 

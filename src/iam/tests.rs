@@ -1,1 +1,110 @@
-//! Service-level tests: the write section undoes failed changes.
+//! Service tests: failed writes are undone, state is per account, and the stored form keeps
+//! secrets sealed and reloads them.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use super::model::{AccessKey, KeyStatus, User};
+use super::*;
+use crate::crypto::Sensitive;
+use crate::identity::{AccessKeyLookup, IdentityDirectory};
+use crate::kms::RootKey;
+use crate::storage::{MemoryStore, RecordKind, Store};
+
+fn user_with_key(name: &str, key_id: &str, secret: &str) -> User {
+    User {
+        path: "/".into(),
+        name: name.into(),
+        id: "AIDAEXAMPLEEXAMPLE1".into(),
+        arn: format!("arn:aws:iam::111111111111:user/{name}"),
+        created: time::macros::datetime!(2026-01-01 0:00 UTC),
+        tags: Vec::new(),
+        access_keys: vec![AccessKey {
+            id: key_id.into(),
+            secret: Sensitive::new(secret.into()),
+            status: KeyStatus::Active,
+            created: time::macros::datetime!(2026-01-01 0:00 UTC),
+        }],
+        inline_policies: Default::default(),
+        attached: Vec::new(),
+    }
+}
+
+#[test]
+fn a_failed_write_is_undone() {
+    let iam = IamService::new();
+    let result: Result<(), IamError> = iam.write("111111111111", |state| {
+        state
+            .users
+            .insert("alice".into(), user_with_key("alice", "AKIAONE", "s"));
+        Err(IamError::InvalidInput("no".into()))
+    });
+    assert!(result.is_err());
+    assert!(iam.read("111111111111", |state| state.users.is_empty()));
+    assert!(iam.access_key("AKIAONE").is_none());
+}
+
+#[test]
+fn accounts_are_apart_and_resets_forget() {
+    let iam = IamService::new();
+    iam.write("111111111111", |state| {
+        state
+            .users
+            .insert("alice".into(), user_with_key("alice", "AKIAONE", "s"));
+        Ok(())
+    })
+    .unwrap();
+    assert!(iam.read("222222222222", |state| state.users.is_empty()));
+    assert!(iam.access_key("AKIAONE").is_some());
+    iam.reset_account("111111111111");
+    assert!(iam.access_key("AKIAONE").is_none());
+}
+
+#[test]
+fn secrets_are_sealed_at_rest_and_come_back_after_a_restart() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let root = Arc::new(RootKey::from_bytes(&[7; 32]));
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    let iam = IamService::durable(Journal::durable(Arc::clone(&store)), Arc::clone(&root));
+    iam.write("111111111111", |state| {
+        state
+            .users
+            .insert("alice".into(), user_with_key("alice", "AKIAONE", secret));
+        Ok(())
+    })
+    .unwrap();
+
+    let records = store.load(RecordKind::Principal).unwrap();
+    assert_eq!(records.len(), 1);
+    let raw = String::from_utf8_lossy(&records[0].value);
+    assert!(raw.contains("AKIAONE") && !raw.contains(secret), "{raw}");
+
+    let reopened = IamService::durable(Journal::durable(Arc::clone(&store)), Arc::clone(&root));
+    assert_eq!(reopened.load().unwrap(), 1);
+    let Some(AccessKeyLookup::Active { secret: found, .. }) = reopened.access_key("AKIAONE") else {
+        panic!("the key came back");
+    };
+    assert_eq!(
+        format!("{:?}", found),
+        format!("{:?}", crate::sigv4::SecretKey::new(secret))
+    );
+
+    // Under another root key nothing opens; after a re-seal it does.
+    let other = Arc::new(RootKey::from_bytes(&[9; 32]));
+    let wrong = IamService::durable(Journal::durable(Arc::clone(&store)), Arc::clone(&other));
+    assert!(wrong.load().is_err());
+    let resealed = reseal_record("111111111111", &records[0].value, &root, &other).unwrap();
+    let moved: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    moved
+        .apply(&[crate::storage::Mutation::put(
+            RecordKind::Principal,
+            &records[0].partition,
+            records[0].id.clone(),
+            resealed,
+        )])
+        .unwrap();
+    let rekeyed = IamService::durable(Journal::durable(moved), other);
+    assert_eq!(rekeyed.load().unwrap(), 1);
+    assert!(rekeyed.access_key("AKIAONE").is_some());
+}
