@@ -20,7 +20,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("api", &["crypto"]),
     ("audit", &["api", "crypto", "storage"]),
     ("identity", &["api", "iam_policy", "sigv4"]),
-    ("auth", &["api", "config", "crypto", "identity", "sigv4"]),
+    (
+        "auth",
+        &["api", "config", "crypto", "iam_policy", "identity", "sigv4"],
+    ),
+    ("kms", &["api", "audit", "clock", "crypto", "storage"]),
     (
         "iam",
         &[
@@ -33,7 +37,6 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "storage",
         ],
     ),
-    ("kms", &["api", "audit", "clock", "crypto", "storage"]),
     (
         "secretsmanager",
         &["api", "audit", "clock", "crypto", "kms", "storage"],

@@ -146,6 +146,59 @@ mod tests {
         assert!(creds.lookup("12345678901").is_none());
     }
 
+    /// A directory that knows one active and one inactive key.
+    #[derive(Debug)]
+    struct TwoKeys;
+
+    impl IdentityDirectory for TwoKeys {
+        fn access_key(&self, access_key_id: &str) -> Option<AccessKeyLookup> {
+            match access_key_id {
+                "AKIAACTIVE" => Some(AccessKeyLookup::Active {
+                    secret: SecretKey::new("s"),
+                    principal: Principal::from_arn(
+                        "555555555555",
+                        "arn:aws:iam::555555555555:user/alice",
+                        access_key_id,
+                    ),
+                }),
+                "AKIAINACTIVE" => Some(AccessKeyLookup::Inactive),
+                _ => None,
+            }
+        }
+
+        fn identity_policies(&self, _: &Principal) -> Vec<crate::iam_policy::NamedPolicy> {
+            Vec::new()
+        }
+
+        fn principal_tags(&self, _: &Principal) -> Vec<(String, String)> {
+            Vec::new()
+        }
+
+        fn role(&self, _: &str) -> Option<crate::identity::RoleFacts> {
+            None
+        }
+
+        fn verify_mfa(
+            &self,
+            _: &Principal,
+            _: &str,
+            _: &str,
+            _: time::OffsetDateTime,
+        ) -> crate::identity::MfaVerdict {
+            crate::identity::MfaVerdict::UnknownDevice
+        }
+    }
+
+    #[test]
+    fn keys_the_directory_created_sign_while_active() {
+        let creds = Credentials::from_config(&Config::default()).with_directory(Arc::new(TwoKeys));
+        let (_, principal) = creds.lookup("AKIAACTIVE").unwrap();
+        assert_eq!(principal.arn, "arn:aws:iam::555555555555:user/alice");
+        assert!(creds.lookup("AKIAINACTIVE").is_none());
+        assert!(creds.lookup("AKIAUNKNOWN").is_none());
+        assert!(creds.lookup("test").is_some());
+    }
+
     #[test]
     fn a_declared_account_is_reachable_only_with_its_configured_keys() {
         let config = Config {
