@@ -108,3 +108,53 @@ fn secrets_are_sealed_at_rest_and_come_back_after_a_restart() {
     assert_eq!(rekeyed.load().unwrap(), 1);
     assert!(rekeyed.access_key("AKIAONE").is_some());
 }
+
+/// A store that refuses every batch.
+#[derive(Debug, Default)]
+struct RefusingStore(MemoryStore);
+
+impl Store for RefusingStore {
+    fn apply(&self, _: &[crate::storage::Mutation]) -> Result<(), crate::storage::StoreError> {
+        Err(crate::storage::StoreError::Backend {
+            context: "writing",
+            source: "disk full".into(),
+        })
+    }
+
+    fn load(
+        &self,
+        kind: RecordKind,
+    ) -> Result<Vec<crate::storage::Record>, crate::storage::StoreError> {
+        self.0.load(kind)
+    }
+
+    fn get(
+        &self,
+        kind: RecordKind,
+        partition: &crate::storage::PartitionKey,
+        id: &str,
+    ) -> Result<Option<Vec<u8>>, crate::storage::StoreError> {
+        self.0.get(kind, partition, id)
+    }
+
+    fn schema_version(&self) -> u32 {
+        self.0.schema_version()
+    }
+}
+
+#[test]
+fn a_change_the_store_refuses_is_undone_and_answered_with_service_failure() {
+    let store: Arc<dyn Store> = Arc::new(RefusingStore::default());
+    let iam = IamService::durable(
+        Journal::durable(store),
+        Arc::new(RootKey::from_bytes(&[7; 32])),
+    );
+    let result = iam.write("111111111111", |state| {
+        state
+            .users
+            .insert("alice".into(), user_with_key("alice", "AKIAONE", "s"));
+        Ok(())
+    });
+    assert_eq!(result, Err(IamError::ServiceFailure));
+    assert!(iam.access_key("AKIAONE").is_none());
+}
