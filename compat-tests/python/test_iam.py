@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import struct
 import time
 
@@ -103,20 +104,20 @@ def test_a_new_access_key_signs_at_once_and_stops_when_inactive_or_deleted(lockb
 def test_policy_documents_come_back_as_json_and_versions_are_limited(iam):
     name = uniq("alice")
     iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName="inline", PolicyDocument=h.json.dumps(ALLOW))
+    iam.put_user_policy(UserName=name, PolicyName="inline", PolicyDocument=json.dumps(ALLOW))
     # botocore URL-decodes and parses every policy document IAM returns.
     assert iam.get_user_policy(UserName=name, PolicyName="inline")["PolicyDocument"] == ALLOW
     with pytest.raises(ClientError) as excinfo:
         iam.put_user_policy(UserName=name, PolicyName="bad", PolicyDocument="{not json")
     assert error(excinfo) == ("MalformedPolicyDocument", "Syntax errors in policy.", 400)
 
-    policy = iam.create_policy(PolicyName=uniq("read"), PolicyDocument=h.json.dumps(ALLOW))["Policy"]
+    policy = iam.create_policy(PolicyName=uniq("read"), PolicyDocument=json.dumps(ALLOW))["Policy"]
     arn = policy["Arn"]
     assert policy["DefaultVersionId"] == "v1" and policy["PolicyId"].startswith("ANPA")
     for _ in range(4):
-        iam.create_policy_version(PolicyArn=arn, PolicyDocument=h.json.dumps(ALLOW))
+        iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(ALLOW))
     with pytest.raises(ClientError) as excinfo:
-        iam.create_policy_version(PolicyArn=arn, PolicyDocument=h.json.dumps(ALLOW))
+        iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(ALLOW))
     assert error(excinfo)[0::2] == ("LimitExceeded", 409)
     iam.set_default_policy_version(PolicyArn=arn, VersionId="v4")
     version = iam.get_policy_version(PolicyArn=arn, VersionId="v4")["PolicyVersion"]
@@ -136,7 +137,7 @@ def test_policy_documents_come_back_as_json_and_versions_are_limited(iam):
 
 def test_roles_keep_their_trust_policy_and_session_limit(iam):
     name = uniq("app")
-    role = iam.create_role(RoleName=name, Path="/svc/", AssumeRolePolicyDocument=h.json.dumps(TRUST))["Role"]
+    role = iam.create_role(RoleName=name, Path="/svc/", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]
     assert role["RoleId"].startswith("AROA")
     assert role["Arn"] == f"arn:aws:iam::{h.DEFAULT_ACCOUNT}:role/svc/{name}"
     assert role["AssumeRolePolicyDocument"] == TRUST
@@ -147,7 +148,7 @@ def test_roles_keep_their_trust_policy_and_session_limit(iam):
         iam.update_role(RoleName=name, MaxSessionDuration=60)
     assert error(excinfo)[0::2] == ("ValidationError", 400)
     with pytest.raises(ClientError) as excinfo:
-        iam.create_role(RoleName=name.upper(), AssumeRolePolicyDocument=h.json.dumps(TRUST))
+        iam.create_role(RoleName=name.upper(), AssumeRolePolicyDocument=json.dumps(TRUST))
     assert error(excinfo) == ("EntityAlreadyExists", f"Role with name {name.upper()} already exists.", 409)
 
 
