@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::model::{AccessKey, KeyStatus, User};
+use super::model::{AccessKey, KeyStatus, MfaDevice, User};
 use super::*;
 use crate::crypto::Sensitive;
 use crate::identity::{AccessKeyLookup, IdentityDirectory};
@@ -67,10 +67,23 @@ fn secrets_are_sealed_at_rest_and_come_back_after_a_restart() {
     let root = Arc::new(RootKey::from_bytes(&[7; 32]));
     let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     let iam = IamService::durable(Journal::durable(Arc::clone(&store)), Arc::clone(&root));
+    let seed = b"0123456789abcdefghij".to_vec();
+    let serial = "arn:aws:iam::111111111111:mfa/phone";
     iam.write("111111111111", |state| {
         state
             .users
             .insert("alice".into(), user_with_key("alice", "AKIAONE", secret));
+        state.mfa_devices.insert(
+            serial.into(),
+            MfaDevice {
+                serial: serial.into(),
+                seed: Sensitive::new(seed.clone()),
+                user: None,
+                enabled: None,
+                last_step: None,
+                tags: Vec::new(),
+            },
+        );
         Ok(())
     })
     .unwrap();
@@ -79,6 +92,11 @@ fn secrets_are_sealed_at_rest_and_come_back_after_a_restart() {
     assert_eq!(records.len(), 1);
     let raw = String::from_utf8_lossy(&records[0].value);
     assert!(raw.contains("AKIAONE") && !raw.contains(secret), "{raw}");
+    let base32 = totp::base32_encode(&seed);
+    assert!(
+        !raw.contains("0123456789abcdefghij") && !raw.contains(&base32),
+        "{raw}"
+    );
 
     let reopened = IamService::durable(Journal::durable(Arc::clone(&store)), Arc::clone(&root));
     assert_eq!(reopened.load().unwrap(), 1);
