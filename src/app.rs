@@ -5,14 +5,16 @@
 use std::sync::Arc;
 
 use crate::audit::AuditLog;
-use crate::auth::{Authenticator, Credentials};
+use crate::auth::{Authenticator, Credentials, SessionRegistry};
 use crate::clock::{Clock as _, VirtualClock};
 use crate::config::Config;
 use crate::data_dir;
 use crate::iam::IamService;
+use crate::identity::IdentityDirectory;
 use crate::kms::{KeyService, LocalKms};
 use crate::secretsmanager::SecretsManager;
 use crate::storage::{Journal, Mutation, StoreError};
+use crate::sts::Sts;
 
 /// Everything a request may touch.
 #[derive(Debug)]
@@ -30,8 +32,12 @@ pub struct AppState {
     /// Secrets Manager.
     pub secrets_manager: SecretsManager,
     /// IAM: users, keys, roles, groups, policies, MFA devices; also the identity directory
-    /// authentication consults for the access keys it created.
+    /// authentication and STS consult.
     pub iam: Arc<IamService>,
+    /// The temporary credentials STS issued (in memory only), read by `auth`.
+    pub sessions: Arc<SessionRegistry>,
+    /// STS.
+    pub sts: Sts,
     /// Where changes are stored: memory only, or the data dir's database.
     pub journal: Journal,
 }
@@ -107,10 +113,18 @@ impl AppState {
         journal: Journal,
     ) -> Self {
         let key_service: Arc<dyn KeyService> = kms.clone();
-        let credentials = Credentials::from_config(&config).with_directory(iam.clone());
+        let sessions = Arc::new(SessionRegistry::new());
+        let identities: Arc<dyn IdentityDirectory> = iam.clone();
         AppState {
-            auth: Authenticator::new(config.auth, credentials),
+            auth: Authenticator::with_sessions(
+                config.auth,
+                Credentials::from_config(&config).with_directory(Arc::clone(&identities)),
+                Arc::clone(&sessions),
+                Arc::clone(&clock),
+            ),
+            sts: Sts::new(Arc::clone(&sessions), identities),
             iam,
+            sessions,
             clock,
             secrets_manager: SecretsManager::with_journal(
                 key_service,
@@ -165,6 +179,7 @@ impl AppState {
             }
         }
         self.audit.reset(account);
+        self.sessions.reset(account);
         Ok(())
     }
 }

@@ -22,8 +22,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("identity", &["api", "iam_policy", "sigv4"]),
     (
         "auth",
-        &["api", "config", "crypto", "iam_policy", "identity", "sigv4"],
+        &[
+            "api",
+            "clock",
+            "config",
+            "crypto",
+            "iam_policy",
+            "identity",
+            "sigv4",
+        ],
     ),
+    ("sts", &["api", "auth", "iam_policy", "identity"]),
     ("kms", &["api", "audit", "clock", "crypto", "storage"]),
     (
         "iam",
@@ -52,9 +61,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "config",
             "data_dir",
             "iam",
+            "identity",
             "kms",
             "secretsmanager",
             "storage",
+            "sts",
         ],
     ),
     (
@@ -67,9 +78,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "clock",
             "config",
             "crypto",
+            "iam",
             "kms",
             "secretsmanager",
             "sigv4",
+            "sts",
         ],
     ),
     (
@@ -125,6 +138,7 @@ const NO_HTTP: &[&str] = &[
     "secretsmanager",
     "sigv4",
     "storage",
+    "sts",
 ];
 
 /// Top-level modules whose files are tests of several layers at once.

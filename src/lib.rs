@@ -41,6 +41,7 @@ pub mod seed;
 pub mod server;
 pub mod sigv4;
 pub mod storage;
+pub mod sts;
 pub mod telemetry;
 
 pub use app::AppState;

@@ -13,6 +13,8 @@ use serde::Serialize;
 pub mod status {
     /// Every client error of an AWS JSON service.
     pub const BAD_REQUEST: u16 = 400;
+    /// A session token past its expiry.
+    pub const FORBIDDEN: u16 = 403;
     /// A path or method that is not part of the protocol.
     pub const NOT_FOUND: u16 = 404;
     /// A request body that did not arrive within the configured time.
@@ -46,6 +48,8 @@ pub enum CommonError {
     InvalidSignature(String),
     /// The access key id is not known.
     UnrecognizedClient,
+    /// Temporary credentials whose session token has expired (virtual clock).
+    ExpiredToken,
     /// `X-Amz-Target` names no operation we serve: without a message when it names no
     /// service either, else the text saying which operation the service does not have.
     UnknownOperation(Option<String>),
@@ -70,6 +74,7 @@ impl WireError for CommonError {
             CommonError::IncompleteSignature(_) => "IncompleteSignatureException",
             CommonError::InvalidSignature(_) => "InvalidSignatureException",
             CommonError::UnrecognizedClient => "UnrecognizedClientException",
+            CommonError::ExpiredToken => "ExpiredTokenException",
             CommonError::UnknownOperation(_) => "UnknownOperationException",
             CommonError::Serialization(_) => "SerializationException",
             CommonError::Validation(_) => "ValidationException",
@@ -86,6 +91,8 @@ impl WireError for CommonError {
             CommonError::RequestTooLarge(_) => status::PAYLOAD_TOO_LARGE,
             CommonError::RequestTimeout(_) => status::REQUEST_TIMEOUT,
             CommonError::NotFound => status::NOT_FOUND,
+            // AWS's common-error pages and observed answers give 403, unlike other client errors.
+            CommonError::ExpiredToken => status::FORBIDDEN,
             CommonError::InternalFailure => status::INTERNAL_SERVER_ERROR,
             _ => status::BAD_REQUEST,
         }
@@ -100,6 +107,10 @@ impl WireError for CommonError {
             | CommonError::Validation(m) => Some(m.as_str().into()),
             CommonError::UnrecognizedClient => {
                 Some("The security token included in the request is invalid.".into())
+            }
+            // AWS's text has no final period.
+            CommonError::ExpiredToken => {
+                Some("The security token included in the request is expired".into())
             }
             CommonError::UnknownOperation(message) => message.as_deref().map(Cow::Borrowed),
             CommonError::RequestTooLarge(limit) => {

@@ -44,6 +44,15 @@ pub trait JsonService: Sized + 'static {
     const AUDITED_RESPONSE_MEMBERS: &'static [&'static str];
 }
 
+/// A service served over the awsQuery protocol (form-encoded requests, XML responses), such
+/// as STS and IAM: what its documents are stamped with.
+pub trait QueryService: JsonService {
+    /// The XML namespace of its responses, e.g. `https://sts.amazonaws.com/doc/2011-06-15/`.
+    const XML_NAMESPACE: &'static str;
+    /// The API version every request must name in `Version`, e.g. `2011-06-15`.
+    const API_VERSION: &'static str;
+}
+
 /// An operation enum made by the `operations!` macro.
 pub trait OperationTable: Copy + Eq + Debug + Send + Sync + 'static {
     /// The service whose operations these are.

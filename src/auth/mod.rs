@@ -3,8 +3,9 @@
 //!
 //! Order, as AWS does it: parse and pin the signature's scope and date (no secret needed),
 //! then look the access key up (`UnrecognizedClientException`), then judge the session token
-//! (`session.rs`: none is valid until Lockbox issues temporary credentials), then recompute the
-//! signature in constant time. `--auth off` checks no signature, date or token, but reads the
+//! (temporary `ASIA` keys from STS in [`sessions`]: the token issued with the key, not expired
+//! at the virtual now; a long-term key with a token is refused, `session.rs`), then recompute
+//! the signature in constant time. `--auth off` checks no signature, date or token, but reads the
 //! credential with verification's parser and refuses what that parser refuses (a repeated or
 //! malformed `Authorization` header, a malformed region), so nothing malformed reaches state. When a request is refused the log says why in plain words — with our
 //! canonical request and string to sign for signature mismatches — but never the secret key,
@@ -14,13 +15,18 @@
 
 mod credentials;
 mod session;
+pub mod sessions;
 
 pub use credentials::Credentials;
+pub use sessions::{SessionRegistry, TemporaryCredentials};
+
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
 use crate::api::Principal;
 use crate::api::error::CommonError;
+use crate::clock::{Clock as _, VirtualClock};
 use crate::config::AuthMode;
 use crate::sigv4::{self, ErrorKind};
 
@@ -32,6 +38,8 @@ const FALLBACK_REGION: &str = "us-east-1";
 pub struct Authenticator {
     mode: AuthMode,
     credentials: Credentials,
+    sessions: Arc<SessionRegistry>,
+    clock: Arc<VirtualClock>,
 }
 
 /// The outcome of a successful authentication.
@@ -44,9 +52,31 @@ pub struct Authenticated {
 }
 
 impl Authenticator {
-    /// An authenticator over a credential registry.
+    /// An authenticator over a credential registry, with no temporary credentials (an empty
+    /// session registry of its own, on a clock of its own).
     pub fn new(mode: AuthMode, credentials: Credentials) -> Self {
-        Authenticator { mode, credentials }
+        Self::with_sessions(
+            mode,
+            credentials,
+            Arc::new(SessionRegistry::new()),
+            Arc::new(VirtualClock::new()),
+        )
+    }
+
+    /// An authenticator that also accepts the temporary credentials in `sessions`, judging
+    /// their expiry on `clock` (the application's virtual clock).
+    pub fn with_sessions(
+        mode: AuthMode,
+        credentials: Credentials,
+        sessions: Arc<SessionRegistry>,
+        clock: Arc<VirtualClock>,
+    ) -> Self {
+        Authenticator {
+            mode,
+            credentials,
+            sessions,
+            clock,
+        }
     }
 
     /// The configured mode.
@@ -74,6 +104,18 @@ impl Authenticator {
         real_now: OffsetDateTime,
     ) -> Result<Authenticated, CommonError> {
         let parsed = sigv4::authenticate_request(request, service, real_now).map_err(refused)?;
+        let token = parsed.security_token.as_deref();
+        if let Some(judged) = self
+            .sessions
+            .judge(&parsed.access_key_id, token, self.clock.now())
+        {
+            let (secret, principal) = judged?;
+            sigv4::verify_signature(request, &parsed, &secret).map_err(refused)?;
+            return Ok(Authenticated {
+                principal,
+                region: parsed.scope.region.clone(),
+            });
+        }
         let Some((secret, principal)) = self.credentials.lookup(&parsed.access_key_id) else {
             tracing::warn!(
                 access_key_id = %parsed.access_key_id,
@@ -115,9 +157,9 @@ impl Authenticator {
             (claim.access_key_id.as_str(), claim.region.as_str())
         });
         let principal = self
-            .credentials
-            .lookup(key)
-            .map(|(_, principal)| principal)
+            .sessions
+            .principal(key)
+            .or_else(|| self.credentials.lookup(key).map(|(_, principal)| principal))
             .unwrap_or_else(|| self.credentials.default_principal(key));
         Ok(Authenticated {
             principal,

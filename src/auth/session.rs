@@ -1,24 +1,19 @@
-//! Session tokens: the `X-Amz-Security-Token` (header or query parameter) that temporary
-//! credentials sign with.
+//! Session tokens on long-term keys: the `X-Amz-Security-Token` (header or query parameter)
+//! belongs to temporary credentials only.
 //!
-//! Lockbox issues no temporary credentials yet, so under `--auth verify` no session token can
-//! be valid: a request that carries one is refused as AWS refuses a token it did not issue,
+//! Temporary (`ASIA`) keys are judged with their token in [`super::sessions`]. A long-term key
+//! (built in, configured, or created by IAM) has no session token, so a request signed with
+//! one that carries a token is refused as AWS refuses a token it did not issue,
 //! `UnrecognizedClientException` "The security token included in the request is invalid."
-//! (HTTP 400 on JSON services). The token must still be signed like every `x-amz-*` header;
-//! an unsigned one is refused earlier, by the signature checks.
-//!
-//! This is the seam for STS (issue 13): once Lockbox issues temporary credentials,
-//! [`check_session_token`] looks the token up and accepts it when it was issued together with
-//! the request's access key id and has not expired (an expired one is
-//! `ExpiredTokenException`). It runs after the access key is known and before the signature
-//! is recomputed, the order AWS checks them in.
+//! (`InvalidClientTokenId` on awsQuery services). The token must still be signed like every
+//! `x-amz-*` header; an unsigned one is refused earlier, by the signature checks.
 //!
 //! The token's value is never logged.
 
 use crate::api::error::CommonError;
 
-/// Judges the session token of a request whose access key id is `access_key_id`: no token is
-/// fine; any token is refused, since Lockbox has issued none.
+/// Judges the session token of a request signed with the long-term key `access_key_id`: no
+/// token is fine; any token is refused.
 pub(crate) fn check_session_token(
     token: Option<&str>,
     access_key_id: &str,
@@ -28,7 +23,7 @@ pub(crate) fn check_session_token(
     }
     tracing::warn!(
         access_key_id,
-        "request refused: it carries a session token (X-Amz-Security-Token), but Lockbox issues no temporary credentials; unset AWS_SESSION_TOKEN (or the SDK's session token) and sign with access key `test`, secret `test`"
+        "request refused: a long-term access key signed a request that carries a session token (X-Amz-Security-Token); unset AWS_SESSION_TOKEN (or the SDK's session token), or sign with the temporary credentials the token was issued with"
     );
     Err(CommonError::UnrecognizedClient)
 }

@@ -3,7 +3,7 @@
 //! MFA seed or an authentication code.
 
 use super::{IamError, IamService, ops};
-use crate::api::operation::{JsonService, operations};
+use crate::api::operation::{JsonService, QueryService, operations};
 
 operations! {
     /// The IAM operations Lockbox serves.
@@ -106,4 +106,9 @@ impl JsonService for IamService {
     /// holds the seed).
     const AUDITED_RESPONSE_MEMBERS: &'static [&'static str] =
         &["Group", "Policy", "PolicyVersion", "Role", "User"];
+}
+
+impl QueryService for IamService {
+    const XML_NAMESPACE: &'static str = "https://iam.amazonaws.com/doc/2010-05-08/";
+    const API_VERSION: &'static str = "2010-05-08";
 }

@@ -1,5 +1,6 @@
 //! The awsJson1_1 edge: body limit -> `X-Amz-Target` -> SigV4 -> decode -> call -> encode ->
-//! audit record.
+//! audit record. Requests without `X-Amz-Target` that carry a form body are awsQuery (STS) and
+//! go to [`query`], which follows the same steps with its own decoding, encoding and errors.
 //!
 //! One request id is made here and used in the `x-amzn-RequestId` header, the log span and
 //! the audit record. Every authenticated call of a served operation is recorded in the audit
@@ -9,6 +10,7 @@
 
 pub mod call_record;
 pub mod dispatch;
+pub mod query;
 pub mod target;
 
 #[cfg(test)]
@@ -42,6 +44,16 @@ pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Respo
     let span = tracing::info_span!("request", %request_id, op = tracing::field::Empty, account = tracing::field::Empty);
     let started = Instant::now();
     async move {
+        if query::is_query_request(request.headers()) {
+            let (status, body) = query::serve(&app, &request_id, request).await;
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            tracing::debug!(
+                status = status.as_u16(),
+                micros = started.elapsed().as_micros() as u64,
+                "request done"
+            );
+            return respond_as(status, &request_id, query::CONTENT_TYPE, body);
+        }
         let (status, body) = match serve(&app, &request_id, request).await {
             Ok(body) => (StatusCode::OK, body),
             Err(error) => {
@@ -230,10 +242,19 @@ fn boxed<E: WireError + Send + 'static>(error: E) -> Box<dyn WireError + Send> {
 }
 
 fn respond(status: StatusCode, request_id: &str, body: Vec<u8>) -> Response {
+    respond_as(status, request_id, CONTENT_TYPE, body)
+}
+
+fn respond_as(
+    status: StatusCode,
+    request_id: &str,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", id);
     }

@@ -19,6 +19,8 @@ pub struct ClaimedCredential {
     pub access_key_id: String,
     /// The region of the credential scope (well-formed).
     pub region: String,
+    /// The service (signing name) of the credential scope, as written.
+    pub service: String,
 }
 
 /// Reads the credential of `req` without verifying anything; see the module docs.
@@ -37,6 +39,7 @@ pub(crate) fn claimed_credential(req: &Request<'_>) -> Result<Option<ClaimedCred
     Ok(Some(ClaimedCredential {
         access_key_id: credential.access_key_id.to_owned(),
         region: credential.region.to_owned(),
+        service: credential.service.to_owned(),
     }))
 }
 
@@ -69,6 +72,7 @@ mod tests {
             Some(ClaimedCredential {
                 access_key_id: "111111111111".into(),
                 region: "eu-west-1".into(),
+                service: "kms".into(),
             })
         );
         assert_eq!(claim(&[]).unwrap(), None);

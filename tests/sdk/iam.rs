@@ -57,7 +57,12 @@ fn decoded(document: &str) -> serde_json::Value {
 async fn a_new_access_key_signs_at_once_and_stops_when_inactive_or_deleted() {
     let server = start().await;
     let iam = iam(&server);
-    let user = iam.create_user().user_name("ci-reader").send().await.unwrap();
+    let user = iam
+        .create_user()
+        .user_name("ci-reader")
+        .send()
+        .await
+        .unwrap();
     let user = user.user.unwrap();
     assert!(user.user_id.starts_with("AIDA"));
     assert_eq!(user.arn, "arn:aws:iam::000000000000:user/ci-reader");
@@ -73,7 +78,12 @@ async fn a_new_access_key_signs_at_once_and_stops_when_inactive_or_deleted() {
     assert!(key.access_key_id.starts_with("AKIA"));
     assert_eq!(key.secret_access_key.len(), 40);
 
-    let sm = client_as(&server, &key.access_key_id, &key.secret_access_key, "us-east-1");
+    let sm = client_as(
+        &server,
+        &key.access_key_id,
+        &key.secret_access_key,
+        "us-east-1",
+    );
     sm.list_secrets().send().await.expect("the new key signs");
     let me = iam_as(&server, &key.access_key_id, &key.secret_access_key)
         .get_user()
@@ -101,16 +111,26 @@ async fn a_new_access_key_signs_at_once_and_stops_when_inactive_or_deleted() {
         .unwrap();
     sm.list_secrets().send().await.expect("active again");
 
-    iam.create_access_key().user_name("ci-reader").send().await.unwrap();
+    iam.create_access_key()
+        .user_name("ci-reader")
+        .send()
+        .await
+        .unwrap();
     let (code, message) = error_of(iam.create_access_key().user_name("ci-reader").send().await);
     assert_eq!(
         (code.as_str(), message.as_str()),
-        ("LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2")
+        (
+            "LimitExceeded",
+            "Cannot exceed quota for AccessKeysPerUser: 2"
+        )
     );
     let (code, message) = error_of(iam.delete_user().user_name("ci-reader").send().await);
     assert_eq!(
         (code.as_str(), message.as_str()),
-        ("DeleteConflict", "Cannot delete entity, must delete access keys first.")
+        (
+            "DeleteConflict",
+            "Cannot delete entity, must delete access keys first."
+        )
     );
 
     iam.delete_access_key()
@@ -148,7 +168,10 @@ async fn policies_and_their_versions() {
         .send()
         .await
         .unwrap();
-    assert_eq!(decoded(&got.policy_document), serde_json::from_str::<serde_json::Value>(ALLOW).unwrap());
+    assert_eq!(
+        decoded(&got.policy_document),
+        serde_json::from_str::<serde_json::Value>(ALLOW).unwrap()
+    );
     let (code, message) = error_of(
         iam.put_user_policy()
             .user_name("alice")
@@ -206,7 +229,12 @@ async fn policies_and_their_versions() {
         .unwrap();
     assert!(version.is_default_version);
     assert!(decoded(version.document.as_deref().unwrap()).is_object());
-    let versions = iam.list_policy_versions().policy_arn(&arn).send().await.unwrap();
+    let versions = iam
+        .list_policy_versions()
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(versions.versions().len(), 5);
 
     iam.attach_user_policy()
@@ -221,13 +249,26 @@ async fn policies_and_their_versions() {
         .send()
         .await
         .unwrap();
-    assert_eq!(attached.attached_policies()[0].policy_arn(), Some(arn.as_str()));
-    let got = iam.get_policy().policy_arn(&arn).send().await.unwrap().policy.unwrap();
+    assert_eq!(
+        attached.attached_policies()[0].policy_arn(),
+        Some(arn.as_str())
+    );
+    let got = iam
+        .get_policy()
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap()
+        .policy
+        .unwrap();
     assert_eq!(got.attachment_count, Some(1));
     let (code, message) = error_of(iam.delete_policy().policy_arn(&arn).send().await);
     assert_eq!(
         (code.as_str(), message.as_str()),
-        ("DeleteConflict", "Cannot delete a policy attached to entities.")
+        (
+            "DeleteConflict",
+            "Cannot delete a policy attached to entities."
+        )
     );
 }
 
@@ -261,7 +302,14 @@ async fn roles_and_groups() {
         .send()
         .await
         .unwrap();
-    let got = iam.get_role().role_name("app").send().await.unwrap().role.unwrap();
+    let got = iam
+        .get_role()
+        .role_name("app")
+        .send()
+        .await
+        .unwrap()
+        .role
+        .unwrap();
     assert_eq!(got.max_session_duration, Some(7200));
     assert_eq!(
         decoded(got.assume_role_policy_document.as_deref().unwrap()),
@@ -317,7 +365,13 @@ async fn a_virtual_mfa_device_is_enabled_with_two_consecutive_codes() {
     let base32 = device.base32_string_seed.map(Blob::into_inner).unwrap();
     let seed = lockbox::iam::base32_decode(std::str::from_utf8(&base32).unwrap()).unwrap();
 
-    let now = i64::try_from(SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()).unwrap();
+    let now = i64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap();
     let (code, _) = error_of(
         iam.enable_mfa_device()
             .user_name("alice")
@@ -336,12 +390,20 @@ async fn a_virtual_mfa_device_is_enabled_with_two_consecutive_codes() {
         .send()
         .await
         .unwrap();
-    let devices = iam.list_mfa_devices().user_name("alice").send().await.unwrap();
+    let devices = iam
+        .list_mfa_devices()
+        .user_name("alice")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(devices.mfa_devices()[0].serial_number, serial);
     let (code, message) = error_of(iam.delete_user().user_name("alice").send().await);
     assert_eq!(
         (code.as_str(), message.as_str()),
-        ("DeleteConflict", "Cannot delete entity, must delete MFA device first.")
+        (
+            "DeleteConflict",
+            "Cannot delete entity, must delete MFA device first."
+        )
     );
     iam.deactivate_mfa_device()
         .user_name("alice")

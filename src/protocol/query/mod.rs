@@ -1,0 +1,236 @@
+//! The awsQuery edge (STS and IAM): form-encoded `Action=..&Version=..`
+//! requests in, XML documents out, on the same port and through the same SigV4 check, operation
+//! tables and audit trail as the JSON services.
+//!
+//! A request is awsQuery when it has no `X-Amz-Target` and a form body
+//! (`application/x-www-form-urlencoded`, as every SDK sends it). The service is the one the
+//! credential scope names (`sts`); a request without a credential (the unsigned
+//! `AssumeRoleWithWebIdentity`) goes to STS. Then: body under the size cap -> parameters
+//! ([`form`]) -> SigV4 -> `Version` and `Action` resolved in the service's table -> input
+//! decoded ([`decode`]) -> handler -> XML ([`encode`]) -> audit record. Errors are the awsQuery
+//! envelope in the service's namespace ([`fault`]), with the status of their code.
+
+pub mod call;
+pub mod decode;
+pub mod encode;
+pub mod fault;
+pub mod form;
+
+use axum::extract::Request;
+use axum::http::header;
+use serde_json::{Map, Value};
+
+use crate::api::RequestCtx;
+use crate::api::error::{CommonError, WireError};
+use crate::api::operation::{OperationTable, QueryService};
+use crate::app::AppState;
+use crate::clock::Clock as _;
+use crate::iam::{IamService, Operation as IamOperation};
+use crate::sigv4;
+use crate::sts::{Operation as StsOperation, Sts};
+
+use super::call_record::{Origin, record_call};
+use super::{declared_length, origin_of, read_body};
+use fault::{EdgeError, query_fault};
+use form::Node;
+
+/// Content type of every awsQuery response.
+pub const CONTENT_TYPE: &str = "text/xml";
+
+/// True when `headers` announce an awsQuery request: no `X-Amz-Target`, and a form body.
+pub fn is_query_request(headers: &axum::http::HeaderMap) -> bool {
+    !headers.contains_key("x-amz-target")
+        && headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| {
+                value
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/x-www-form-urlencoded")
+            })
+}
+
+/// A service served on this edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QueryEndpoint {
+    /// AWS STS (signing name `sts`).
+    Sts,
+    /// AWS IAM (signing name `iam`; global, so any Region in the scope).
+    Iam,
+}
+
+impl QueryEndpoint {
+    /// The service a credential scope's signing name picks; STS for anything else (the
+    /// signature check then refuses a scope naming another service).
+    fn for_signing_name(name: Option<&str>) -> QueryEndpoint {
+        match name {
+            Some("iam") => QueryEndpoint::Iam,
+            _ => QueryEndpoint::Sts,
+        }
+    }
+
+    fn signing_name(self) -> &'static str {
+        match self {
+            QueryEndpoint::Sts => "sts",
+            QueryEndpoint::Iam => "iam",
+        }
+    }
+
+    fn namespace(self) -> &'static str {
+        match self {
+            QueryEndpoint::Sts => <Sts as QueryService>::XML_NAMESPACE,
+            QueryEndpoint::Iam => <IamService as QueryService>::XML_NAMESPACE,
+        }
+    }
+}
+
+/// Serves one awsQuery request: the HTTP status and the XML body.
+pub async fn serve(app: &AppState, request_id: &str, request: Request) -> (u16, Vec<u8>) {
+    let mut namespace = QueryEndpoint::Sts.namespace();
+    match serve_request(app, request_id, request, &mut namespace).await {
+        Ok(body) => (200, body),
+        Err(error) => {
+            let fault = query_fault(error.as_ref());
+            if fault.status >= 500 {
+                tracing::error!(code = fault.code, status = fault.status, "request failed");
+            } else {
+                tracing::info!(code = fault.code, status = fault.status, "request refused");
+            }
+            (fault.status, encode::fault(namespace, &fault, request_id))
+        }
+    }
+}
+
+type Refusal = Box<dyn WireError + Send>;
+
+fn boxed<E: WireError + Send + 'static>(error: E) -> Refusal {
+    Box::new(error)
+}
+
+async fn serve_request(
+    app: &AppState,
+    request_id: &str,
+    request: Request,
+    namespace: &mut &'static str,
+) -> Result<Vec<u8>, Refusal> {
+    let (parts, body) = request.into_parts();
+    let limit = app.config.max_request_bytes;
+    if declared_length(&parts.headers).is_some_and(|length| length > limit as u64) {
+        return Err(boxed(CommonError::RequestTooLarge(limit)));
+    }
+    let body = read_body(body, limit).await.map_err(boxed)?;
+    if parts.method != axum::http::Method::POST {
+        return Err(boxed(CommonError::NotFound));
+    }
+    let headers: Vec<(&str, &[u8])> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .collect();
+    let signed = sigv4::Request {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or_default(),
+        headers: &headers,
+        body: &body,
+    };
+    let claimed = sigv4::claimed_credential(&signed).ok().flatten();
+    let endpoint = QueryEndpoint::for_signing_name(claimed.as_ref().map(|c| c.service.as_str()));
+    *namespace = endpoint.namespace();
+
+    let form = form::parse(&body).map_err(|error| {
+        boxed(EdgeError::Malformed(match error {
+            form::FormError::Conflict(name) => {
+                format!("The parameter {} is given more than once.", shorten(&name))
+            }
+            form::FormError::BadName(name) => {
+                format!("The parameter name {} is malformed.", shorten(&name))
+            }
+        }))
+    })?;
+    let real_now = time::OffsetDateTime::now_utc();
+    let caller = app
+        .auth
+        .authenticate(&signed, endpoint.signing_name(), real_now)
+        .map_err(boxed)?;
+    tracing::Span::current().record("account", caller.principal.account_id.as_str());
+
+    let ctx = RequestCtx {
+        request_id: request_id.to_owned(),
+        event_id: crate::crypto::random_uuid(),
+        principal: caller.principal,
+        region: caller.region,
+        now: app.clock.now(),
+    };
+    let origin = origin_of(&parts);
+    match endpoint {
+        QueryEndpoint::Sts => serve_in::<StsOperation>(app, &app.sts, &form, &ctx, &origin),
+        QueryEndpoint::Iam => serve_in::<IamOperation>(app, &app.iam, &form, &ctx, &origin),
+    }
+}
+
+/// Resolves the action in `Op`'s table (for the service's one API version), then decodes,
+/// calls, encodes and records it.
+fn serve_in<Op>(
+    app: &AppState,
+    service: &Op::Service,
+    form: &form::Form,
+    ctx: &RequestCtx,
+    origin: &Origin,
+) -> Result<Vec<u8>, Refusal>
+where
+    Op: OperationTable,
+    Op::Service: QueryService,
+{
+    let action = form
+        .action
+        .as_deref()
+        .ok_or_else(|| boxed(EdgeError::MissingAction))?;
+    let version = form.version.as_deref();
+    let op = Op::from_name(action)
+        .filter(|_| version == Some(<Op::Service as QueryService>::API_VERSION))
+        .ok_or_else(|| boxed(EdgeError::invalid_action(action, version)))?;
+    tracing::Span::current().record("op", op.name());
+    let outcome = call::call(service, op, ctx, &form.params);
+    let audited = serde_json::to_vec(&audit_view(&form.params)).unwrap_or_default();
+    let recorded = match &outcome {
+        Ok(_) => Ok(&b""[..]),
+        Err(error) => Err(error as &dyn WireError),
+    };
+    record_call(&app.audit, op, ctx, origin, &audited, recorded);
+    outcome.map_err(boxed)
+}
+
+/// The parameters as JSON for the audit record (which keeps only the members the service
+/// allows): values as strings, `Name.member.N` lists as arrays.
+fn audit_view(node: &Node) -> Value {
+    match node {
+        Node::Leaf(value) => Value::String(value.clone()),
+        Node::Branch(children) => match children.get("member") {
+            Some(Node::Branch(items)) if children.len() == 1 => {
+                let mut numbered: Vec<(usize, &Node)> = items
+                    .iter()
+                    .filter_map(|(index, item)| Some((index.parse().ok()?, item)))
+                    .collect();
+                numbered.sort_by_key(|(index, _)| *index);
+                Value::Array(
+                    numbered
+                        .into_iter()
+                        .map(|(_, item)| audit_view(item))
+                        .collect(),
+                )
+            }
+            _ => Value::Object(
+                children
+                    .iter()
+                    .map(|(name, child)| (name.clone(), audit_view(child)))
+                    .collect::<Map<String, Value>>(),
+            ),
+        },
+    }
+}
+
+fn shorten(text: &str) -> String {
+    text.chars().take(128).collect()
+}
