@@ -75,6 +75,11 @@ pub struct UpdateRoleInput {
     max_session_duration: Option<i64>,
 }
 
+/// UpdateRole output: the model gives it a shape with no members, so the response carries an
+/// empty `UpdateRoleResult` element (which botocore looks for).
+#[derive(Debug, Serialize)]
+pub struct UpdateRoleOutput {}
+
 /// UpdateAssumeRolePolicy input.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -211,7 +216,7 @@ pub fn update_role(
     iam: &IamService,
     ctx: &RequestCtx,
     input: UpdateRoleInput,
-) -> Result<(), IamError> {
+) -> Result<UpdateRoleOutput, IamError> {
     Checks::new()
         .name("RoleName", input.role_name.as_deref(), 64)
         .optional_text("Description", input.description.as_deref(), 1000)
@@ -231,7 +236,7 @@ pub fn update_role(
         if input.max_session_duration.is_some() {
             role.max_session_duration = session_seconds(input.max_session_duration);
         }
-        Ok(())
+        Ok(UpdateRoleOutput {})
     })
 }
 
