@@ -51,15 +51,19 @@ fn iam(server: &ServerHandle) -> aws_sdk_iam::Client {
 
 /// Creates user `name` with an access key; returns (key id, secret).
 async fn user_with_key(iam: &aws_sdk_iam::Client, name: &str) -> (String, String) {
-    iam.create_user().user_name(name).send().await.unwrap();
+    iam.create_user()
+        .user_name(name)
+        .send()
+        .await
+        .expect("CreateUser");
     let key = iam
         .create_access_key()
         .user_name(name)
         .send()
         .await
-        .unwrap()
+        .expect("CreateAccessKey")
         .access_key
-        .unwrap();
+        .expect("the key");
     (key.access_key_id, key.secret_access_key)
 }
 
