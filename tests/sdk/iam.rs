@@ -418,3 +418,82 @@ async fn a_virtual_mfa_device_is_enabled_with_two_consecutive_codes() {
         .unwrap();
     iam.delete_user().user_name("alice").send().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_audit_trail_records_iam_calls_without_secrets_or_codes() {
+    let server = start().await;
+    let iam = iam(&server);
+    iam.create_user().user_name("audited").send().await.unwrap();
+    let key = iam
+        .create_access_key()
+        .user_name("audited")
+        .send()
+        .await
+        .unwrap()
+        .access_key
+        .unwrap();
+    let device = iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name("audited-phone")
+        .send()
+        .await
+        .unwrap()
+        .virtual_mfa_device
+        .unwrap();
+    let base32 = device.base32_string_seed.map(Blob::into_inner).unwrap();
+    let base32 = String::from_utf8(base32).unwrap();
+    let seed = lockbox::iam::base32_decode(&base32).unwrap();
+    let now = i64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap();
+    let (first, second) = (code_at(&seed, now - 30), code_at(&seed, now));
+    iam.enable_mfa_device()
+        .user_name("audited")
+        .serial_number(&device.serial_number)
+        .authentication_code1(&first)
+        .authentication_code2(&second)
+        .send()
+        .await
+        .unwrap();
+
+    let events =
+        crate::common::admin::admin_call(&server, "GET", "/_lockbox/events?calls=direct", None)
+            .await
+            .json();
+    let records = events["Records"].as_array().unwrap();
+    let names: Vec<&str> = records
+        .iter()
+        .filter(|record| record["eventSource"] == "iam.amazonaws.com")
+        .filter_map(|record| record["eventName"].as_str())
+        .collect();
+    for expected in [
+        "CreateUser",
+        "CreateAccessKey",
+        "CreateVirtualMFADevice",
+        "EnableMFADevice",
+    ] {
+        assert!(names.contains(&expected), "{expected} in {names:?}");
+    }
+    let enable = records
+        .iter()
+        .find(|record| record["eventName"] == "EnableMFADevice")
+        .unwrap();
+    assert_eq!(
+        enable["requestParameters"]["userName"], "audited",
+        "{enable}"
+    );
+    let text = events.to_string();
+    assert!(
+        !text.contains(&key.secret_access_key),
+        "a secret key in the trail"
+    );
+    assert!(!text.contains(&base32), "an MFA seed in the trail");
+    assert!(
+        !text.contains(&format!("\"{first}\"")) && !text.contains(&format!("\"{second}\"")),
+        "MFA codes in the trail"
+    );
+}
