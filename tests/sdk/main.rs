@@ -13,6 +13,7 @@ mod durability;
 mod emulator;
 mod history_checker;
 mod iam;
+mod iam_durability;
 mod iam_sts;
 mod kms_aliases;
 mod kms_asymmetric;
