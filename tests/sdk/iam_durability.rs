@@ -135,3 +135,39 @@ async fn iam_state_survives_a_restart_with_its_secrets_sealed() {
     .expect("the key from before the restart still signs");
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_rekey_reseals_iam_secrets_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = start_in(&data).await;
+    // A secret, so KMS seals key material and the data dir has a root-key check.
+    crate::common::create_string_secret(&crate::common::client(&server), "s", "v").await;
+    let client = iam(&server);
+    client.create_user().user_name("ci").send().await.unwrap();
+    let key = client
+        .create_access_key()
+        .user_name("ci")
+        .send()
+        .await
+        .unwrap()
+        .access_key
+        .unwrap();
+    server.shutdown().await.unwrap();
+
+    let report = lockbox::rekey::rekey(&data, None, None).expect("rekey");
+    assert!(report.keys >= 1);
+
+    let server = start_in(&data).await;
+    client_as(
+        &server,
+        &key.access_key_id,
+        &key.secret_access_key,
+        "us-east-1",
+    )
+    .list_secrets()
+    .send()
+    .await
+    .expect("the key still signs after the rekey");
+    server.shutdown().await.unwrap();
+}
