@@ -9,6 +9,7 @@ import hmac
 import json
 import struct
 import time
+import zlib
 
 import boto3
 import pytest
@@ -47,6 +48,25 @@ def totp(seed: bytes, unix: float) -> str:
     offset = mac[-1] & 0x0F
     value = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 1_000_000:06d}"
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Reads a PNG with the standard zlib, checking every chunk's CRC; returns its size."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    at, idat, size = 8, b"", None
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at:at + 4])
+        kind, data = png[at + 4:at + 8], png[at + 8:at + 8 + length]
+        (crc,) = struct.unpack(">I", png[at + 8 + length:at + 12 + length])
+        assert crc == zlib.crc32(kind + data), kind
+        if kind == b"IHDR":
+            size = struct.unpack(">II", data[:8])
+        elif kind == b"IDAT":
+            idat += data
+        at += 12 + length
+    width, height = size
+    assert len(zlib.decompress(idat)) == height * (width + 1)
+    return width, height
 
 
 def error(excinfo):
@@ -158,6 +178,8 @@ def test_a_virtual_mfa_device_is_enabled_with_two_consecutive_codes(iam):
     device = iam.create_virtual_mfa_device(VirtualMFADeviceName=uniq("phone"))["VirtualMFADevice"]
     serial = device["SerialNumber"]
     assert serial.startswith(f"arn:aws:iam::{h.DEFAULT_ACCOUNT}:mfa/")
+    width, height = png_size(device["QRCodePNG"])
+    assert width == height and width >= 21 * 4
     seed = base64.b32decode(device["Base32StringSeed"] + b"=" * (-len(device["Base32StringSeed"]) % 8))
     now = time.time()
     with pytest.raises(ClientError) as excinfo:

@@ -1,6 +1,6 @@
 //! AWS IAM, the slice Lockbox serves (awsQuery `Action=...`, service `iam`): users and their
 //! access keys, roles, groups, inline and managed policies with versions, attachments, and
-//! virtual MFA devices with RFC 6238 codes.
+//! virtual MFA devices with RFC 6238 codes (and the QR code PNG apps are set up with).
 //!
 //! IAM is global: each account has one store (`AccountIam`), whatever the Region a request was
 //! signed for. [`Operation`] (the table in `operations.rs`) lists the served operations and
@@ -19,6 +19,7 @@ mod model;
 mod operations;
 mod ops;
 mod paging;
+mod qr_png;
 mod stored;
 mod totp;
 mod wire;

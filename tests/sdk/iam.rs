@@ -362,6 +362,8 @@ async fn a_virtual_mfa_device_is_enabled_with_two_consecutive_codes() {
         .unwrap();
     let serial = device.serial_number.clone();
     assert_eq!(serial, "arn:aws:iam::000000000000:mfa/alice-phone");
+    let png = device.qr_code_png.map(Blob::into_inner).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     let base32 = device.base32_string_seed.map(Blob::into_inner).unwrap();
     let seed = lockbox::iam::base32_decode(std::str::from_utf8(&base32).unwrap()).unwrap();
 

@@ -2,7 +2,8 @@
 //! ListMFADevices and ListVirtualMFADevices.
 //!
 //! A new device has a random 20-byte TOTP key, returned once as `Base32StringSeed` (base64 of
-//! the base32 text, as the wire carries blobs); the QR code PNG is not produced. Enabling binds
+//! the base32 text, as the wire carries blobs) and as `QRCodePNG` (a PNG of the `otpauth://`
+//! URI naming the device and the account, base64 too). Enabling binds
 //! the device to a user with two consecutive codes (`totp::accept_pair`), and the step of the
 //! second code is then used up. Codes are never echoed in errors, seeds never listed.
 
@@ -16,6 +17,7 @@ use super::super::ids;
 use super::super::input::{Checks, Tag, present};
 use super::super::model::{MfaDevice, key};
 use super::super::paging::page;
+use super::super::qr_png::{otpauth_uri, qr_png};
 use super::super::totp;
 use super::super::wire::timestamp;
 use super::users::tag_pairs;
@@ -39,6 +41,8 @@ pub struct CreateVirtualMfaDeviceInput {
 pub struct NewVirtualMfaDevice {
     serial_number: String,
     base32_string_seed: String,
+    #[serde(rename = "QRCodePNG", skip_serializing_if = "Option::is_none")]
+    qr_code_png: Option<String>,
 }
 
 impl std::fmt::Debug for NewVirtualMfaDevice {
@@ -181,6 +185,8 @@ pub fn create_virtual_mfa_device(
         }
         let seed = ids::mfa_seed();
         let base32 = totp::base32_encode(&seed);
+        let qr_code_png =
+            qr_png(&otpauth_uri(&name, ctx.account(), &base32)).map(|png| STANDARD.encode(png));
         state.mfa_devices.insert(
             serial.clone(),
             MfaDevice {
@@ -196,6 +202,7 @@ pub fn create_virtual_mfa_device(
             device: NewVirtualMfaDevice {
                 serial_number: serial.clone(),
                 base32_string_seed: STANDARD.encode(base32.as_bytes()),
+                qr_code_png,
             },
         })
     })

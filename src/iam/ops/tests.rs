@@ -637,6 +637,11 @@ fn virtual_mfa_devices_are_enabled_with_two_consecutive_codes_and_checked_once_p
     assert_eq!(serial, "arn:aws:iam::111111111111:mfa/phone");
     let seed = seed_of(&created);
     assert_eq!(seed.len(), 20);
+    let png = created["VirtualMFADevice"]["QRCodePNG"].as_str().unwrap();
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(png)
+        .unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     let step = totp::time_step(NOW.unix_timestamp());
     let code = |step| totp::device_code(&seed, step);
 
