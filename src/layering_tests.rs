@@ -116,11 +116,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "auth",
             "clock",
             "config",
+            "identity",
             "kms",
             "protocol",
             "secretsmanager",
             "seed",
             "sigv4",
+            "sts",
         ],
     ),
 ];

@@ -24,8 +24,8 @@ use crate::protocol;
 /// `GET /_lockbox/health`: status, version, auth mode, store (`memory` or `sqlite` with a
 /// data dir) and the services served.
 pub async fn health(State(app): State<Arc<AppState>>) -> Json<Value> {
-    let services: serde_json::Map<String, Value> = protocol::served_services()
-        .map(|service| (service.signing_name().to_owned(), json!("available")))
+    let services: serde_json::Map<String, Value> = protocol::served_signing_names()
+        .map(|name| (name.to_owned(), json!("available")))
         .collect();
     Json(json!({
         "status": "running",

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::bounds::{bounded_members, bounded_text, retained_bytes};
-use crate::api::Principal;
+use crate::api::{Principal, PrincipalKind};
 
 /// A field that is usually a fixed name but may be read back from the store.
 pub type Text = Cow<'static, str>;
@@ -20,7 +20,8 @@ pub type Text = Cow<'static, str>;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct UserIdentity {
-    /// `Root` for account credentials, `IAMUser` for configured users.
+    /// `Root` for account credentials, `IAMUser` for configured users, `AssumedRole` for role
+    /// sessions.
     #[serde(rename = "type")]
     pub kind: Text,
     /// Principal id (the account id for root).
@@ -37,6 +38,37 @@ pub struct UserIdentity {
     /// The service that relayed the call, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoked_by: Option<Text>,
+    /// For temporary credentials: the role behind a role session, and whether MFA was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_context: Option<SessionContext>,
+}
+
+/// CloudTrail's `sessionContext` of a call made with temporary credentials.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionContext {
+    /// The role a role session was issued for (absent for `GetSessionToken` sessions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_issuer: Option<SessionIssuer>,
+    /// `{"mfaAuthenticated": "true" | "false"}`.
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// The role behind a role session.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionIssuer {
+    /// Always `Role`.
+    #[serde(rename = "type")]
+    pub kind: Text,
+    /// The role's unique id (`AROA...`).
+    pub principal_id: String,
+    /// The role's ARN.
+    pub arn: String,
+    /// The role's account.
+    pub account_id: String,
+    /// The role's name.
+    pub user_name: String,
 }
 
 impl UserIdentity {
@@ -50,6 +82,7 @@ impl UserIdentity {
             access_key_id: access_key_id.to_owned(),
             user_name: None,
             invoked_by: None,
+            session_context: None,
         }
     }
 
@@ -64,6 +97,7 @@ impl UserIdentity {
                 access_key_id: access_key_id.to_owned(),
                 user_name: Some(name.to_owned()),
                 invoked_by: None,
+                session_context: None,
             },
             None => UserIdentity {
                 arn: arn.to_owned(),
@@ -72,13 +106,48 @@ impl UserIdentity {
         }
     }
 
-    /// The identity of an authenticated caller.
+    /// The identity of an authenticated caller; temporary credentials add their
+    /// `sessionContext` (a role session is `AssumedRole`, with the role as session issuer).
     pub fn of_principal(principal: &Principal) -> Self {
-        UserIdentity::of(
-            &principal.arn,
-            &principal.account_id,
-            &principal.access_key_id,
-        )
+        let mut identity = match &principal.kind {
+            PrincipalKind::AssumedRole { .. } => UserIdentity {
+                kind: Cow::Borrowed("AssumedRole"),
+                principal_id: principal.user_id.clone(),
+                arn: principal.arn.clone(),
+                account_id: principal.account_id.clone(),
+                access_key_id: principal.access_key_id.clone(),
+                user_name: None,
+                invoked_by: None,
+                session_context: None,
+            },
+            _ => UserIdentity::of(
+                &principal.arn,
+                &principal.account_id,
+                &principal.access_key_id,
+            ),
+        };
+        let issuer = match &principal.kind {
+            PrincipalKind::AssumedRole { role_arn, .. } => Some(SessionIssuer {
+                kind: Cow::Borrowed("Role"),
+                principal_id: principal
+                    .user_id
+                    .split_once(':')
+                    .map_or(principal.user_id.as_str(), |(role_id, _)| role_id)
+                    .to_owned(),
+                arn: role_arn.clone(),
+                account_id: principal.account_id.clone(),
+                user_name: role_arn.rsplit('/').next().unwrap_or_default().to_owned(),
+            }),
+            _ => None,
+        };
+        if let Some(session) = &principal.session {
+            let mfa = session.mfa_authenticated_at.is_some();
+            identity.session_context = Some(SessionContext {
+                session_issuer: issuer,
+                attributes: BTreeMap::from([("mfaAuthenticated".to_owned(), mfa.to_string())]),
+            });
+        }
+        identity
     }
 }
 
@@ -328,5 +397,82 @@ impl AuditRecord {
             management_event: true,
             event_category: Cow::Borrowed("Management"),
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod session_identity_tests {
+    use super::*;
+    use crate::api::SessionFacts;
+
+    fn with_session(principal: Principal, mfa: bool) -> Principal {
+        let at = time::macros::datetime!(2026-01-01 12:00 UTC);
+        Principal {
+            session: Some(Box::new(SessionFacts {
+                expires_at: at,
+                mfa_authenticated_at: mfa.then_some(at),
+                session_policy: None,
+                session_policy_arns: Vec::new(),
+                tags: Vec::new(),
+            })),
+            ..principal
+        }
+    }
+
+    #[test]
+    fn a_role_session_is_an_assumed_role_with_its_issuer() {
+        let session = with_session(
+            Principal::from_arn(
+                "123456789012",
+                "arn:aws:sts::123456789012:assumed-role/RoleName/MySession",
+                "ASIAEXAMPLE",
+            ),
+            false,
+        );
+        let identity = serde_json::to_value(UserIdentity::of_principal(&session)).unwrap();
+        let role_id = session.user_id.split(':').next().unwrap();
+        assert_eq!(
+            identity,
+            json!({
+                "type": "AssumedRole",
+                "principalId": session.user_id,
+                "arn": "arn:aws:sts::123456789012:assumed-role/RoleName/MySession",
+                "accountId": "123456789012",
+                "accessKeyId": "ASIAEXAMPLE",
+                "sessionContext": {
+                    "sessionIssuer": {
+                        "type": "Role",
+                        "principalId": role_id,
+                        "arn": "arn:aws:iam::123456789012:role/RoleName",
+                        "accountId": "123456789012",
+                        "userName": "RoleName"
+                    },
+                    "attributes": {"mfaAuthenticated": "false"}
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn a_user_session_keeps_the_user_and_says_whether_mfa_was_used() {
+        let user = Principal::from_arn(
+            "123456789012",
+            "arn:aws:iam::123456789012:user/Alice",
+            "ASIAX",
+        );
+        let identity = serde_json::to_value(UserIdentity::of_principal(&with_session(
+            user.clone(),
+            true,
+        )))
+        .unwrap();
+        assert_eq!(identity["type"], "IAMUser");
+        assert_eq!(identity["userName"], "Alice");
+        assert_eq!(
+            identity["sessionContext"],
+            json!({"attributes": {"mfaAuthenticated": "true"}})
+        );
+        let long_term = serde_json::to_value(UserIdentity::of_principal(&user)).unwrap();
+        assert!(long_term.get("sessionContext").is_none());
     }
 }

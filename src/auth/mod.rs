@@ -16,6 +16,8 @@
 mod credentials;
 mod session;
 pub mod sessions;
+#[cfg(test)]
+mod temporary_tests;
 
 pub use credentials::Credentials;
 pub use sessions::{SessionRegistry, TemporaryCredentials};

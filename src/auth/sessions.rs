@@ -68,12 +68,17 @@ impl SessionRegistry {
     }
 
     /// Issues credentials for `principal`, whose `session` facts (expiry included) must be
-    /// set; its `access_key_id` is replaced with the new key's. `now` is the virtual now.
+    /// set; its `access_key_id` is replaced with the new key's. `now` is the virtual now. The
+    /// expiry is cut to whole seconds, so it is exactly the `Expiration` the client is told.
     pub fn issue(&self, mut principal: Principal, now: OffsetDateTime) -> TemporaryCredentials {
-        let expires_at = principal
-            .session
-            .as_ref()
-            .map_or(now, |facts| facts.expires_at);
+        let mut expires_at = now;
+        if let Some(facts) = principal.session.as_mut() {
+            facts.expires_at = facts
+                .expires_at
+                .replace_nanosecond(0)
+                .unwrap_or(facts.expires_at);
+            expires_at = facts.expires_at;
+        }
         let mut sessions = self.sessions.write();
         sessions.retain(|_, session| session.expires_at > now);
         while sessions.len() >= MAX_SESSIONS {

@@ -11,12 +11,14 @@
 mod fixture;
 mod operation_input;
 mod policy_document;
+mod query_request;
 mod seed_document;
 mod sigv4_authorization;
 
 pub use fixture::{Fixture, KEY_ID, SECRET_NAME};
 pub use operation_input::operation_input;
 pub use policy_document::policy_document;
+pub use query_request::query_request;
 pub use seed_document::seed_document;
 pub use sigv4_authorization::sigv4_authorization;
 
@@ -29,6 +31,7 @@ pub const TARGETS: &[(&str, EntryPoint)] = &[
     ("ciphertext_blob", ciphertext_blob),
     ("operation_input", operation_input),
     ("policy_document", policy_document),
+    ("query_request", query_request),
     ("seed_document", seed_document),
     ("sigv4_authorization", sigv4_authorization),
 ];

@@ -183,6 +183,13 @@ pub fn served_services() -> impl Iterator<Item = Service> {
     Service::ALL.into_iter()
 }
 
+/// The signing names of every service this build serves, JSON and awsQuery alike.
+pub fn served_signing_names() -> impl Iterator<Item = &'static str> {
+    served_services()
+        .map(Service::signing_name)
+        .chain(query::served_signing_names())
+}
+
 /// The `Content-Length` the client announced, if it sent a valid one.
 fn declared_length(headers: &axum::http::HeaderMap) -> Option<u64> {
     headers

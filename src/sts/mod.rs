@@ -7,6 +7,7 @@
 //! knows nothing of how identities are stored.
 
 mod error;
+pub mod limits;
 mod model;
 mod operations;
 mod ops;

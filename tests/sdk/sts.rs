@@ -107,6 +107,36 @@ async fn get_caller_identity_names_a_configured_iam_user() {
 }
 
 #[tokio::test]
+async fn get_caller_identity_names_a_role_session_declared_by_its_arn() {
+    let server = start_with(Config {
+        credentials: vec![CredentialConfig {
+            access_key_id: "AKIDROLESESSION".into(),
+            secret_access_key: zeroize::Zeroizing::new("role-secret".into()),
+            account_id: "444455556666".into(),
+            user_name: None,
+            arn: Some("arn:aws:sts::444455556666:assumed-role/deployer/ci-run".into()),
+        }],
+        ..Config::for_tests()
+    })
+    .await;
+    let who = sts_client(&server, "AKIDROLESESSION", "role-secret", None)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        who.arn(),
+        Some("arn:aws:sts::444455556666:assumed-role/deployer/ci-run")
+    );
+    assert_eq!(who.account(), Some("444455556666"));
+    let user_id = who.user_id().unwrap();
+    assert!(
+        user_id.starts_with("AROA") && user_id.ends_with(":ci-run"),
+        "{user_id}"
+    );
+}
+
+#[tokio::test]
 async fn session_credentials_act_as_the_user_until_they_expire_on_the_virtual_clock() {
     let server = server_with_alice().await;
     let issued = sts_client(&server, "AKIDALICE", "alice-secret", None)
@@ -263,10 +293,10 @@ async fn query_call(
             request = request.header(name.as_str(), value.as_str());
         }
     }
-    let response = request.send().await.unwrap();
+    let response = request.send().await.expect("send");
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    (status, headers, response.text().await.unwrap())
+    (status, headers, response.text().await.expect("body"))
 }
 
 #[tokio::test]
@@ -309,6 +339,12 @@ async fn unknown_actions_versions_and_bad_parameters_get_awsquery_errors() {
             "Invalid parameters: DurationSeconds: 'soon' is not a number",
         ),
         (
+            "Action=GetCallerIdentity&Version=2011-06-15&A=1&A=2",
+            400,
+            "MalformedQueryString",
+            "The parameter A is given more than once.",
+        ),
+        (
             "Action=AssumeRole&Version=2011-06-15&RoleSessionName=s1",
             400,
             "ValidationError",
@@ -327,6 +363,41 @@ async fn unknown_actions_versions_and_bad_parameters_get_awsquery_errors() {
             "{body}"
         );
     }
+}
+
+#[tokio::test]
+async fn an_unsigned_form_request_is_missing_its_token_in_xml() {
+    let server = start().await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/", server.endpoint_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("Action=AssumeRoleWithWebIdentity&Version=2011-06-15")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains("<Code>MissingAuthenticationToken</Code><Message>Request is missing Authentication Token</Message>"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">")
+    );
+}
+
+#[tokio::test]
+async fn health_lists_sts() {
+    let server = start().await;
+    let text = reqwest::get(format!("{}/_lockbox/health", server.endpoint_url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let health: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(health["services"]["sts"], "available");
+    assert_eq!(health["services"]["kms"], "available");
 }
 
 #[tokio::test]

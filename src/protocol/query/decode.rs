@@ -472,4 +472,36 @@ mod tests {
         let error = decode_body("DurationSeconds=1").unwrap_err();
         assert!(error.0.contains("RoleArn"), "{}", error.0);
     }
+
+    mod round_trip {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        proptest! {
+            /// Whatever the values (any text, percent-encoded as SDKs encode it) and however
+            /// many items, a list of tags written the awsQuery way reads back exactly, in order.
+            #[test]
+            fn tag_lists_read_back_exactly(
+                tags in proptest::collection::vec((any::<String>(), any::<String>()), 0..15),
+                role in any::<String>(),
+            ) {
+                let mut body = form_urlencoded::Serializer::new(String::new());
+                body.append_pair("RoleArn", &role);
+                for (index, (key, value)) in tags.iter().enumerate() {
+                    body.append_pair(&format!("Tags.member.{}.Key", index + 1), key);
+                    body.append_pair(&format!("Tags.member.{}.Value", index + 1), value);
+                }
+                let input = decode_body(&body.finish()).unwrap();
+                prop_assert_eq!(input.role_arn, role);
+                let read: Vec<(String, String)> = input
+                    .tags
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|tag| (tag.key, tag.value))
+                    .collect();
+                prop_assert_eq!(read, tags);
+            }
+        }
+    }
 }

@@ -56,8 +56,9 @@ impl WireError for EdgeError {
 
     fn message(&self) -> Option<Cow<'_, str>> {
         match self {
-            // Texts as S3Proxy's STS emulation writes them; not confirmed against AWS.
+            // As S3Proxy's STS emulation writes it; not confirmed against AWS.
             EdgeError::MissingAction => Some("Missing Action".into()),
+            // Seen in public reports of real IAM and SES answers.
             EdgeError::InvalidAction { action, version } => {
                 Some(format!("Could not find operation {action} for version {version}").into())
             }

@@ -5,9 +5,10 @@
 //! A request is awsQuery when it has no `X-Amz-Target` and a form body
 //! (`application/x-www-form-urlencoded`, as every SDK sends it). The service is the one the
 //! credential scope names (`sts`); a request without a credential (the unsigned
-//! `AssumeRoleWithWebIdentity`) goes to STS. Then: body under the size cap -> parameters
-//! ([`form`]) -> SigV4 -> `Version` and `Action` resolved in the service's table -> input
-//! decoded ([`decode`]) -> handler -> XML ([`encode`]) -> audit record. Errors are the awsQuery
+//! `AssumeRoleWithWebIdentity`) goes to STS. Then: body under the size cap -> SigV4 ->
+//! parameters ([`form`]) -> `Version` and `Action` resolved in the service's table -> input
+//! decoded ([`decode`]) -> handler -> XML ([`encode`]) -> audit record. As on the JSON edge,
+//! nothing of the body is judged before the caller is authenticated. Errors are the awsQuery
 //! envelope in the service's namespace ([`fault`]), with the status of their code.
 
 pub mod call;
@@ -51,7 +52,9 @@ pub fn is_query_request(headers: &axum::http::HeaderMap) -> bool {
             })
 }
 
-/// A service served on this edge.
+/// A service served on this edge. Another awsQuery service (IAM) is added as a variant with
+/// its signing name and namespace, chosen in [`QueryEndpoint::for_signing_name`], and served
+/// by one more arm in `serve_request` over its own operation table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum QueryEndpoint {
     /// AWS STS (signing name `sts`).
@@ -61,6 +64,9 @@ enum QueryEndpoint {
 }
 
 impl QueryEndpoint {
+    /// Every service served on this edge.
+    const ALL: [QueryEndpoint; 1] = [QueryEndpoint::Sts];
+
     /// The service a credential scope's signing name picks; STS for anything else (the
     /// signature check then refuses a scope naming another service).
     fn for_signing_name(name: Option<&str>) -> QueryEndpoint {
@@ -83,6 +89,13 @@ impl QueryEndpoint {
             QueryEndpoint::Iam => <IamService as QueryService>::XML_NAMESPACE,
         }
     }
+}
+
+/// The signing names of the services served on this edge, for the health endpoint.
+pub fn served_signing_names() -> impl Iterator<Item = &'static str> {
+    QueryEndpoint::ALL
+        .into_iter()
+        .map(QueryEndpoint::signing_name)
 }
 
 /// Serves one awsQuery request: the HTTP status and the XML body.
@@ -139,6 +152,13 @@ async fn serve_request(
     let endpoint = QueryEndpoint::for_signing_name(claimed.as_ref().map(|c| c.service.as_str()));
     *namespace = endpoint.namespace();
 
+    let real_now = time::OffsetDateTime::now_utc();
+    let caller = app
+        .auth
+        .authenticate(&signed, endpoint.signing_name(), real_now)
+        .map_err(boxed)?;
+    tracing::Span::current().record("account", caller.principal.account_id.as_str());
+
     let form = form::parse(&body).map_err(|error| {
         boxed(EdgeError::Malformed(match error {
             form::FormError::Conflict(name) => {
@@ -149,12 +169,6 @@ async fn serve_request(
             }
         }))
     })?;
-    let real_now = time::OffsetDateTime::now_utc();
-    let caller = app
-        .auth
-        .authenticate(&signed, endpoint.signing_name(), real_now)
-        .map_err(boxed)?;
-    tracing::Span::current().record("account", caller.principal.account_id.as_str());
 
     let ctx = RequestCtx {
         request_id: request_id.to_owned(),
@@ -233,4 +247,50 @@ fn audit_view(node: &Node) -> Value {
 
 fn shorten(text: &str) -> String {
     text.chars().take(128).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue};
+
+    use super::*;
+
+    #[test]
+    fn form_bodies_without_a_target_are_awsquery() {
+        let mut headers = HeaderMap::new();
+        assert!(!is_query_request(&headers));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("Application/X-WWW-Form-URLEncoded; charset=utf-8"),
+        );
+        assert!(is_query_request(&headers));
+        headers.insert(
+            "x-amz-target",
+            HeaderValue::from_static("secretsmanager.ListSecrets"),
+        );
+        assert!(!is_query_request(&headers));
+        let mut json = HeaderMap::new();
+        json.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-amz-json-1.1"),
+        );
+        assert!(!is_query_request(&json));
+    }
+
+    #[test]
+    fn the_audit_view_turns_member_lists_into_arrays() {
+        let parsed = form::parse(
+            b"RoleArn=r&Tags.member.2.Key=b&Tags.member.1.Key=a&PolicyArns.member.1.arn=p",
+        )
+        .unwrap();
+        assert_eq!(
+            audit_view(&parsed.params),
+            serde_json::json!({
+                "RoleArn": "r",
+                "Tags": [{"Key": "a"}, {"Key": "b"}],
+                "PolicyArns": [{"arn": "p"}],
+            })
+        );
+    }
 }

