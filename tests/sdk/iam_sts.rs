@@ -179,3 +179,54 @@ async fn get_session_token_checks_the_users_mfa_code_once() {
         )
     );
 }
+
+#[tokio::test]
+async fn session_token_credentials_without_mfa_cannot_call_iam() {
+    let server = start().await;
+    let iam_root = iam(&server);
+    let (key, secret) = user_with_key(&iam_root, "bob").await;
+    let session = sts_as(&server, &key, &secret, None)
+        .get_session_token()
+        .send()
+        .await
+        .unwrap()
+        .credentials
+        .unwrap();
+    let conf = aws_sdk_iam::Config::builder()
+        .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+        .endpoint_url(server.endpoint_url())
+        .region(aws_sdk_iam::config::Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            session.access_key_id,
+            session.secret_access_key,
+            Some(session.session_token),
+            None,
+            "lockbox-tests",
+        ))
+        .retry_config(aws_sdk_iam::config::retry::RetryConfig::disabled())
+        .build();
+    let (code, message) = error_of(
+        aws_sdk_iam::Client::from_conf(conf)
+            .list_users()
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        (
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid."
+        )
+    );
+    // The same user's long-term key may.
+    let long_term = aws_sdk_iam::Client::from_conf(
+        aws_sdk_iam::Config::builder()
+            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+            .endpoint_url(server.endpoint_url())
+            .region(aws_sdk_iam::config::Region::new("us-east-1"))
+            .credentials_provider(Credentials::new(key, secret, None, None, "lockbox-tests"))
+            .retry_config(aws_sdk_iam::config::retry::RetryConfig::disabled())
+            .build(),
+    );
+    long_term.list_users().send().await.unwrap();
+}

@@ -180,7 +180,13 @@ async fn serve_request(
     let origin = origin_of(&parts);
     match endpoint {
         QueryEndpoint::Sts => serve_in::<StsOperation>(app, &app.sts, &form, &ctx, &origin),
-        QueryEndpoint::Iam => serve_in::<IamOperation>(app, &app.iam, &form, &ctx, &origin),
+        QueryEndpoint::Iam => {
+            // Session-token credentials minted without MFA are unknown to IAM.
+            if !crate::sts::limits::may_call_iam(&ctx.principal) {
+                return Err(boxed(CommonError::UnrecognizedClient));
+            }
+            serve_in::<IamOperation>(app, &app.iam, &form, &ctx, &origin)
+        }
     }
 }
 
