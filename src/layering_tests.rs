@@ -116,6 +116,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "auth",
             "clock",
             "config",
+            "iam",
             "identity",
             "kms",
             "protocol",
