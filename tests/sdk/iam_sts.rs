@@ -84,6 +84,27 @@ async fn an_iam_user_assumes_an_iam_role_that_trusts_it() {
         .role
         .unwrap();
 
+    let who = sts_as(&server, &key, &secret, None)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(who.arn(), Some("arn:aws:iam::000000000000:user/deployer"));
+    let user_id = iam
+        .get_user()
+        .user_name("deployer")
+        .send()
+        .await
+        .unwrap()
+        .user
+        .unwrap()
+        .user_id;
+    assert_eq!(
+        who.user_id(),
+        Some(user_id.as_str()),
+        "the IAM user's own id"
+    );
+
     let assumed = sts_as(&server, &key, &secret, None)
         .assume_role()
         .role_arn(&role.arn)
