@@ -9,7 +9,8 @@ use crate::auth::{Authenticator, Credentials, SessionRegistry};
 use crate::clock::{Clock as _, VirtualClock};
 use crate::config::Config;
 use crate::data_dir;
-use crate::identity::{IdentityDirectory, NoIdentities};
+use crate::iam::IamService;
+use crate::identity::IdentityDirectory;
 use crate::kms::{KeyService, LocalKms};
 use crate::secretsmanager::SecretsManager;
 use crate::storage::{Journal, Mutation, StoreError};
@@ -30,6 +31,9 @@ pub struct AppState {
     pub audit: Arc<AuditLog>,
     /// Secrets Manager.
     pub secrets_manager: SecretsManager,
+    /// IAM: users, keys, roles, groups, policies, MFA devices; also the identity directory
+    /// authentication and STS consult.
+    pub iam: Arc<IamService>,
     /// The temporary credentials STS issued (in memory only), read by `auth`.
     pub sessions: Arc<SessionRegistry>,
     /// STS.
@@ -48,7 +52,8 @@ impl AppState {
         let kms = Arc::new(LocalKms::new());
         let audit = Arc::new(AuditLog::new());
         let clock = Arc::new(VirtualClock::new());
-        AppState::assemble(config, kms, audit, clock, Journal::in_memory())
+        let iam = Arc::new(IamService::new());
+        AppState::assemble(config, kms, audit, clock, iam, Journal::in_memory())
     }
 
     /// The state `config` asks for: in memory without a data dir; with one, opened from (or
@@ -83,13 +88,19 @@ impl AppState {
                     )
                 })?;
         }
-        let state = AppState::assemble(config, kms, audit, clock, journal);
+        let Some(root_key) = kms.shared_root_key() else {
+            return Err("the data dir's root key was not kept".into());
+        };
+        let iam = Arc::new(IamService::durable(journal.clone(), root_key));
+        let iam_accounts = iam.load().map_err(loading)?;
+        let state = AppState::assemble(config, kms, audit, clock, iam, journal);
         let secrets = state.secrets_manager.load().map_err(loading)?;
         tracing::info!(
             data_dir = %dir.display(),
             root_key = %data_dir::describe(&source),
             keys,
             secrets,
+            iam_accounts,
             audit_records = state.audit.len(),
             "durable state loaded"
         );
@@ -101,19 +112,21 @@ impl AppState {
         kms: Arc<LocalKms>,
         audit: Arc<AuditLog>,
         clock: Arc<VirtualClock>,
+        iam: Arc<IamService>,
         journal: Journal,
     ) -> Self {
         let key_service: Arc<dyn KeyService> = kms.clone();
         let sessions = Arc::new(SessionRegistry::new());
-        let identities: Arc<dyn IdentityDirectory> = Arc::new(NoIdentities);
+        let identities: Arc<dyn IdentityDirectory> = iam.clone();
         AppState {
             auth: Authenticator::with_sessions(
                 config.auth,
-                Credentials::from_config(&config),
+                Credentials::from_config(&config).with_directory(Arc::clone(&identities)),
                 Arc::clone(&sessions),
                 Arc::clone(&clock),
             ),
             sts: Sts::new(Arc::clone(&sessions), Arc::clone(&identities)),
+            iam,
             sessions,
             clock,
             secrets_manager: SecretsManager::with_journal(
@@ -161,10 +174,12 @@ impl AppState {
             Some(account) => {
                 self.secrets_manager.reset_account(account);
                 self.kms.reset_account(account);
+                self.iam.reset_account(account);
             }
             None => {
                 self.secrets_manager.reset_all();
                 self.kms.reset_all();
+                self.iam.reset_all();
             }
         }
         self.audit.reset(account);

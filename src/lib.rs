@@ -28,6 +28,7 @@ pub mod emulator;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod healthcheck;
+pub mod iam;
 pub mod iam_policy;
 pub mod identity;
 pub mod kms;

@@ -1,5 +1,5 @@
-//! `lockbox rekey`: re-seals every stored KMS key's material under a new root key, with the
-//! server stopped (the database's exclusive lock refuses a running one).
+//! `lockbox rekey`: re-seals every stored KMS key's material (and IAM's secret access keys and
+//! MFA seeds) under a new root key, with the server stopped (the database's exclusive lock refuses a running one).
 //!
 //! The current key is `LOCKBOX_ROOT_KEY` or `DIR/root.key`; the new one is
 //! `LOCKBOX_NEW_ROOT_KEY`, or (only when the current one is the file) a fresh random key
@@ -18,6 +18,7 @@ use std::path::Path;
 use crate::data_dir::{
     ROOT_KEY_CHECK, meta_partition, root_key_check_record, settle_interrupted_rekey,
 };
+use crate::iam;
 use crate::kms;
 use crate::kms::{ROOT_KEY_ENV, ROOT_KEY_FILE, RootKey};
 use crate::storage::{DATABASE_FILE, Mutation, RecordKind, SqliteStore, Store};
@@ -107,10 +108,24 @@ pub fn rekey(
     Ok(RekeyReport { keys, new_key_at })
 }
 
-/// Re-seals every key record and replaces the root-key check, as one transaction.
+/// Re-seals every key record and every IAM account record and replaces the root-key check, as
+/// one transaction; returns how many KMS keys were re-sealed.
 fn reseal_all(store: &SqliteStore, current: &RootKey, new: &RootKey) -> Result<usize, String> {
     let records = store.load(RecordKind::KmsKey).map_err(|e| e.to_string())?;
     let mut batch = Vec::with_capacity(records.len() + 1);
+    for record in store
+        .load(RecordKind::Principal)
+        .map_err(|e| e.to_string())?
+    {
+        let value = iam::reseal_record(&record.partition.account, &record.value, current, new)
+            .map_err(|e| e.to_string())?;
+        batch.push(Mutation::put(
+            RecordKind::Principal,
+            &record.partition,
+            record.id.clone(),
+            value,
+        ));
+    }
     for record in &records {
         let value = kms::reseal_key(&record.value, current, new).map_err(|e| e.to_string())?;
         batch.push(Mutation::put(

@@ -2,12 +2,16 @@
 //!
 //! Built in: `test`/`test` for the default account, and any 12-digit access key id signed with
 //! secret `test` acts as that account (multi-account tests need no configuration). Keys from
-//! the config file come first and may bind any id to any account and IAM identity.
+//! the config file come first and may bind any id to any account and IAM identity. Any other
+//! key is looked up in the identity directory (access keys IAM created): an active key signs at
+//! once, an inactive or deleted one is unknown.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::api::Principal;
 use crate::config::{Config, is_account_id};
+use crate::identity::{AccessKeyLookup, IdentityDirectory, NoIdentities};
 use crate::sigv4::SecretKey;
 
 /// The secret every built-in key signs with.
@@ -26,6 +30,8 @@ pub struct Credentials {
     configured: HashMap<String, Entry>,
     /// Accounts the config file gives keys of their own: only those keys reach them.
     declared_accounts: HashSet<String>,
+    /// Where keys that are neither configured nor built in are looked up.
+    directory: Arc<dyn IdentityDirectory>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -67,7 +73,14 @@ impl Credentials {
                 .map(|cred| cred.account_id.clone())
                 .collect(),
             configured,
+            directory: Arc::new(NoIdentities),
         }
+    }
+
+    /// The same registry, also accepting the active access keys `directory` knows.
+    pub fn with_directory(mut self, directory: Arc<dyn IdentityDirectory>) -> Self {
+        self.directory = directory;
+        self
     }
 
     /// The secret key and principal of an access key id, if it is known: a configured key, or
@@ -82,7 +95,10 @@ impl Credentials {
         } else if is_account_id(access_key_id) {
             access_key_id.to_owned()
         } else {
-            return None;
+            return match self.directory.access_key(access_key_id)? {
+                AccessKeyLookup::Active { secret, principal } => Some((secret, principal)),
+                AccessKeyLookup::Inactive => None,
+            };
         };
         if self.declared_accounts.contains(&account) {
             // A declared account is reachable only with its configured keys, never with the
@@ -128,6 +144,59 @@ mod tests {
         );
         assert!(creds.lookup("AKIAIOSFODNN7EXAMPLE").is_none());
         assert!(creds.lookup("12345678901").is_none());
+    }
+
+    /// A directory that knows one active and one inactive key.
+    #[derive(Debug)]
+    struct TwoKeys;
+
+    impl IdentityDirectory for TwoKeys {
+        fn access_key(&self, access_key_id: &str) -> Option<AccessKeyLookup> {
+            match access_key_id {
+                "AKIAACTIVE" => Some(AccessKeyLookup::Active {
+                    secret: SecretKey::new("s"),
+                    principal: Principal::from_arn(
+                        "555555555555",
+                        "arn:aws:iam::555555555555:user/alice",
+                        access_key_id,
+                    ),
+                }),
+                "AKIAINACTIVE" => Some(AccessKeyLookup::Inactive),
+                _ => None,
+            }
+        }
+
+        fn identity_policies(&self, _: &Principal) -> Vec<crate::iam_policy::NamedPolicy> {
+            Vec::new()
+        }
+
+        fn principal_tags(&self, _: &Principal) -> Vec<(String, String)> {
+            Vec::new()
+        }
+
+        fn role(&self, _: &str) -> Option<crate::identity::RoleFacts> {
+            None
+        }
+
+        fn verify_mfa(
+            &self,
+            _: &Principal,
+            _: &str,
+            _: &str,
+            _: time::OffsetDateTime,
+        ) -> crate::identity::MfaVerdict {
+            crate::identity::MfaVerdict::UnknownDevice
+        }
+    }
+
+    #[test]
+    fn keys_the_directory_created_sign_while_active() {
+        let creds = Credentials::from_config(&Config::default()).with_directory(Arc::new(TwoKeys));
+        let (_, principal) = creds.lookup("AKIAACTIVE").unwrap();
+        assert_eq!(principal.arn, "arn:aws:iam::555555555555:user/alice");
+        assert!(creds.lookup("AKIAINACTIVE").is_none());
+        assert!(creds.lookup("AKIAUNKNOWN").is_none());
+        assert!(creds.lookup("test").is_some());
     }
 
     #[test]

@@ -121,7 +121,7 @@ impl Authenticator {
         let Some((secret, principal)) = self.credentials.lookup(&parsed.access_key_id) else {
             tracing::warn!(
                 access_key_id = %parsed.access_key_id,
-                "request refused: unknown access key id; use access key `test` (secret `test`), a 12-digit account id as the key (secret `test`), or declare the key in the config file"
+                "request refused: unknown access key id; use access key `test` (secret `test`), a 12-digit account id as the key (secret `test`), declare the key in the config file, or create an active one with IAM CreateAccessKey"
             );
             return Err(CommonError::UnrecognizedClient);
         };

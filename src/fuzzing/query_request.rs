@@ -1,15 +1,18 @@
 //! The `query_request` target: a form body as the awsQuery edge reads it (`protocol::query`):
 //! parsed into the parameter tree, then decoded and called as every STS operation (as the root
-//! user, an IAM user and a role session) over an STS with no roles, and every refusal written
-//! as the XML error envelope. Besides never failing internally, every document written (answer
+//! user, an IAM user and a role session) over an STS with no roles, and as every IAM operation
+//! over an IAM that starts empty (one per input, so the operations meet what earlier ones
+//! created), and every refusal written as the XML error envelope. Besides never failing internally, every document written (answer
 //! or error) must be well-formed XML.
 
 use std::sync::Arc;
 
 use crate::api::error::WireError;
+use crate::api::operation::OperationTable;
 use crate::api::operation::QueryService;
 use crate::api::{Principal, RequestCtx};
 use crate::auth::SessionRegistry;
+use crate::iam::{IamService, Operation as IamOperation};
 use crate::identity::NoIdentities;
 use crate::protocol::query::{call, encode, fault, form};
 use crate::sts::{Operation, Sts};
@@ -20,6 +23,7 @@ pub fn query_request(data: &[u8]) {
         return;
     };
     let sts = Sts::new(Arc::new(SessionRegistry::new()), Arc::new(NoIdentities));
+    let iam = IamService::new();
     let callers = [
         Principal::root("111122223333", "111122223333"),
         Principal::from_arn(
@@ -43,23 +47,40 @@ pub fn query_request(data: &[u8]) {
             access: crate::api::access::Access::unchecked("Fuzz"),
         };
         for &op in Operation::ALL {
-            let document = match call::call(&sts, op, &ctx, &parsed.params) {
-                Ok(document) => document,
-                Err(error) => {
-                    let written = fault::query_fault(&error);
-                    assert!(
-                        written.status < 500,
-                        "{} answered {} ({:?}) to a client's parameters",
-                        op.name(),
-                        written.code,
-                        error.message()
-                    );
-                    encode::fault(<Sts as QueryService>::XML_NAMESPACE, &written, "fuzz")
-                }
-            };
-            assert_well_formed(&document);
+            call_and_check(&sts, op, &ctx, &parsed.params);
+        }
+        for &op in IamOperation::ALL {
+            call_and_check(&iam, op, &ctx, &parsed.params);
         }
     }
+}
+
+/// Calls `op` with `params`: a refusal must be a client error, and whatever is written must be
+/// well-formed XML.
+fn call_and_check<Op>(service: &Op::Service, op: Op, ctx: &RequestCtx, params: &form::Node)
+where
+    Op: OperationTable,
+    Op::Service: QueryService,
+{
+    let document = match call::call(service, op, ctx, params) {
+        Ok(document) => document,
+        Err(error) => {
+            let written = fault::query_fault(&error);
+            assert!(
+                written.status < 500,
+                "{} answered {} ({:?}) to a client's parameters",
+                op.name(),
+                written.code,
+                error.message()
+            );
+            encode::fault(
+                <Op::Service as QueryService>::XML_NAMESPACE,
+                &written,
+                "fuzz",
+            )
+        }
+    };
+    assert_well_formed(&document);
 }
 
 fn assert_well_formed(document: &[u8]) {
@@ -94,6 +115,9 @@ mod tests {
             b"Policy=%7B&RoleArn=aaaaaaaaaaaaaaaaaaaaaa&RoleSessionName=ok",
             b"DurationSeconds=-1&SerialNumber=%00&TokenCode=12345x",
             b"Tags.member.1.Key=k&Tags.member.1.Value=v&Tags.member.3.Key=x",
+            b"UserName=alice&PolicyName=p&PolicyDocument=%7B%22Statement%22%3A%5B%5D%7D&GroupName=g",
+            b"UserName=a&RoleName=r&AssumeRolePolicyDocument=%7B&MaxItems=0&Marker=lockbox-iam-99",
+            b"VirtualMFADeviceName=d&SerialNumber=arn%3Aaws%3Aiam%3A%3A111122223333%3Amfa%2Fd&AuthenticationCode1=000000&AuthenticationCode2=%3C%3E",
         ] {
             query_request(body);
         }

@@ -65,6 +65,12 @@ impl LocalKms {
         }
     }
 
+    /// The root key key material is sealed with (durable state only), shared with the other
+    /// services that seal secrets at rest.
+    pub fn shared_root_key(&self) -> Option<std::sync::Arc<RootKey>> {
+        self.journal.shared_root_key()
+    }
+
     /// Rebuilds keys and aliases from the journal's store (start-up with a data dir), opening
     /// key material with the root key; returns how many keys were loaded. Deletion windows
     /// and rotation schedules resume from their stored dates.

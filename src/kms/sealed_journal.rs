@@ -37,4 +37,9 @@ impl SealedJournal {
     pub fn root_key(&self) -> Option<&RootKey> {
         self.root_key.as_deref()
     }
+
+    /// The root key as a shared handle, for other services that seal with it (IAM).
+    pub fn shared_root_key(&self) -> Option<Arc<RootKey>> {
+        self.root_key.clone()
+    }
 }

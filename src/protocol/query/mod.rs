@@ -1,4 +1,4 @@
-//! The awsQuery edge (STS, and IAM once it is served): form-encoded `Action=..&Version=..`
+//! The awsQuery edge (STS and IAM): form-encoded `Action=..&Version=..`
 //! requests in, XML documents out, on the same port and through the same SigV4 check, operation
 //! tables and audit trail as the JSON services.
 //!
@@ -26,6 +26,7 @@ use crate::api::error::{CommonError, WireError};
 use crate::api::operation::{OperationTable, QueryService};
 use crate::app::AppState;
 use crate::clock::Clock as _;
+use crate::iam::{IamService, Operation as IamOperation};
 use crate::sigv4;
 use crate::sts::{Operation as StsOperation, Sts};
 
@@ -58,6 +59,8 @@ pub fn is_query_request(headers: &axum::http::HeaderMap) -> bool {
 enum QueryEndpoint {
     /// AWS STS (signing name `sts`).
     Sts,
+    /// AWS IAM (signing name `iam`; global, so any Region in the scope).
+    Iam,
 }
 
 impl QueryEndpoint {
@@ -66,19 +69,24 @@ impl QueryEndpoint {
 
     /// The service a credential scope's signing name picks; STS for anything else (the
     /// signature check then refuses a scope naming another service).
-    fn for_signing_name(_name: Option<&str>) -> QueryEndpoint {
-        QueryEndpoint::Sts
+    fn for_signing_name(name: Option<&str>) -> QueryEndpoint {
+        match name {
+            Some("iam") => QueryEndpoint::Iam,
+            _ => QueryEndpoint::Sts,
+        }
     }
 
     fn signing_name(self) -> &'static str {
         match self {
             QueryEndpoint::Sts => "sts",
+            QueryEndpoint::Iam => "iam",
         }
     }
 
     fn namespace(self) -> &'static str {
         match self {
             QueryEndpoint::Sts => <Sts as QueryService>::XML_NAMESPACE,
+            QueryEndpoint::Iam => <IamService as QueryService>::XML_NAMESPACE,
         }
     }
 }
@@ -175,6 +183,13 @@ async fn serve_request(
     };
     match endpoint {
         QueryEndpoint::Sts => serve_in::<StsOperation>(app, &app.sts, &form, &ctx, &origin),
+        QueryEndpoint::Iam => {
+            // Session-token credentials minted without MFA are unknown to IAM.
+            if !crate::sts::limits::may_call_iam(&ctx.principal) {
+                return Err(boxed(CommonError::UnrecognizedClient));
+            }
+            serve_in::<IamOperation>(app, &app.iam, &form, &ctx, &origin)
+        }
     }
 }
 
