@@ -79,11 +79,17 @@ def iam(lockbox):
     return iam_client(lockbox)
 
 
+LIST_SECRETS = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "secretsmanager:ListSecrets", "Resource": "*"}]})
+
+
 def test_a_new_access_key_signs_at_once_and_stops_when_inactive_or_deleted(lockbox, iam):
     name = uniq("ci-reader")
     user = iam.create_user(UserName=name)["User"]
     assert user["UserId"].startswith("AIDA")
     assert user["Arn"] == f"arn:aws:iam::{h.DEFAULT_ACCOUNT}:user/{name}"
+    # Calls are authorized: the user may list secrets, and nothing else.
+    iam.put_user_policy(UserName=name, PolicyName="list", PolicyDocument=LIST_SECRETS)
     key = iam.create_access_key(UserName=name)["AccessKey"]
     assert key["AccessKeyId"].startswith("AKIA") and len(key["SecretAccessKey"]) == 40
 
@@ -205,6 +211,9 @@ def test_cli_creates_users_groups_and_keys(cli, lockbox):
     assert created["User"]["UserName"] == user
     cli.ok(lockbox, "iam", "create-group", "--group-name", group)
     cli.ok(lockbox, "iam", "add-user-to-group", "--group-name", group, "--user-name", user)
+    # The group's policy lets its members list secrets.
+    cli.ok(lockbox, "iam", "put-group-policy", "--group-name", group, "--policy-name", "list",
+           "--policy-document", LIST_SECRETS)
     got = cli.ok(lockbox, "iam", "get-group", "--group-name", group)
     assert [u["UserName"] for u in got["Users"]] == [user]
     key = cli.ok(lockbox, "iam", "create-access-key", "--user-name", user)["AccessKey"]

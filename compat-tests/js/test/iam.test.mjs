@@ -86,6 +86,15 @@ describe("IAM users and access keys", () => {
     const admin = iam(server);
     const name = uniq("js-user");
     const { User } = await admin.send(new CreateUserCommand({ UserName: name }));
+    // Calls are authorized: the user may list secrets, and nothing else.
+    await admin.send(new PutUserPolicyCommand({
+      UserName: name,
+      PolicyName: "list",
+      PolicyDocument: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "secretsmanager:ListSecrets", Resource: "*" }],
+      }),
+    }));
     assert.match(User.UserId, /^AIDA/);
     const { AccessKey } = await admin.send(new CreateAccessKeyCommand({ UserName: name }));
     assert.match(AccessKey.AccessKeyId, /^AKIA[A-Z2-7]{16}$/);
