@@ -10,6 +10,7 @@ mod admin_access;
 mod admin_clock;
 mod auth;
 mod authz;
+mod authz_iam;
 mod durability;
 mod emulator;
 mod history_checker;
