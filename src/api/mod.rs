@@ -16,4 +16,6 @@ pub mod validate;
 
 pub use ctx::RequestCtx;
 pub use error::{CommonError, WireError};
+#[cfg(test)]
+pub use principal::with_test_session;
 pub use principal::{Principal, PrincipalKind, SessionFacts, derived_unique_id};

@@ -133,6 +133,23 @@ pub fn derived_unique_id(prefix: &str, seed: &str) -> String {
     format!("{prefix}{tail}")
 }
 
+/// Test support: a principal carrying temporary credentials that expire at 2026-01-01 12:00 UTC,
+/// minted with MFA (at that same time) when `mfa` is set.
+#[cfg(test)]
+pub fn with_test_session(principal: Principal, mfa: bool) -> Principal {
+    let at = time::macros::datetime!(2026-01-01 12:00 UTC);
+    Principal {
+        session: Some(Box::new(SessionFacts {
+            expires_at: at,
+            mfa_authenticated_at: mfa.then_some(at),
+            session_policy: None,
+            session_policy_arns: Vec::new(),
+            tags: Vec::new(),
+        })),
+        ..principal
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

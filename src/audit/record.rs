@@ -404,25 +404,11 @@ impl AuditRecord {
 #[allow(clippy::unwrap_used)]
 mod session_identity_tests {
     use super::*;
-    use crate::api::SessionFacts;
-
-    fn with_session(principal: Principal, mfa: bool) -> Principal {
-        let at = time::macros::datetime!(2026-01-01 12:00 UTC);
-        Principal {
-            session: Some(Box::new(SessionFacts {
-                expires_at: at,
-                mfa_authenticated_at: mfa.then_some(at),
-                session_policy: None,
-                session_policy_arns: Vec::new(),
-                tags: Vec::new(),
-            })),
-            ..principal
-        }
-    }
+    use crate::api::with_test_session;
 
     #[test]
     fn a_role_session_is_an_assumed_role_with_its_issuer() {
-        let session = with_session(
+        let session = with_test_session(
             Principal::from_arn(
                 "123456789012",
                 "arn:aws:sts::123456789012:assumed-role/RoleName/MySession",
@@ -461,7 +447,7 @@ mod session_identity_tests {
             "arn:aws:iam::123456789012:user/Alice",
             "ASIAX",
         );
-        let identity = serde_json::to_value(UserIdentity::of_principal(&with_session(
+        let identity = serde_json::to_value(UserIdentity::of_principal(&with_test_session(
             user.clone(),
             true,
         )))

@@ -20,21 +20,7 @@ pub fn may_call_iam(principal: &Principal) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::SessionFacts;
-
-    fn with_session(principal: Principal, mfa: bool) -> Principal {
-        let at = time::macros::datetime!(2026-01-01 12:00 UTC);
-        Principal {
-            session: Some(Box::new(SessionFacts {
-                expires_at: at,
-                mfa_authenticated_at: mfa.then_some(at),
-                session_policy: None,
-                session_policy_arns: Vec::new(),
-                tags: Vec::new(),
-            })),
-            ..principal
-        }
-    }
+    use crate::api::with_test_session;
 
     #[test]
     fn only_session_token_credentials_without_mfa_are_kept_from_iam() {
@@ -45,10 +31,10 @@ mod tests {
             "ASIA",
         );
         assert!(may_call_iam(&user));
-        assert!(!may_call_iam(&with_session(user.clone(), false)));
-        assert!(may_call_iam(&with_session(user, true)));
-        assert!(may_call_iam(&with_session(role, false)));
-        assert!(!may_call_iam(&with_session(
+        assert!(!may_call_iam(&with_test_session(user.clone(), false)));
+        assert!(may_call_iam(&with_test_session(user, true)));
+        assert!(may_call_iam(&with_test_session(role, false)));
+        assert!(!may_call_iam(&with_test_session(
             Principal::root("111122223333", "111122223333"),
             false
         )));
