@@ -7,7 +7,9 @@
 use aws_sdk_kms::primitives::Blob;
 use aws_sdk_kms::types::EncryptionAlgorithmSpec;
 
-use crate::common::identity::{allow, iam_as, kms_as, put_policy, secrets_as, user_with_policy, Keys};
+use crate::common::identity::{
+    Keys, allow, iam_as, kms_as, put_policy, secrets_as, user_with_policy,
+};
 use crate::common::{create_string_secret, error_of, start};
 
 const USER: &str = "arn:aws:iam::000000000000:user/reader";
@@ -79,7 +81,11 @@ async fn a_deny_in_the_secrets_resource_policy_beats_the_users_allow() {
     )
     .await;
     let sm = secrets_as(&server, &reader);
-    sm.get_secret_value().secret_id("app/db").send().await.unwrap();
+    sm.get_secret_value()
+        .secret_id("app/db")
+        .send()
+        .await
+        .unwrap();
 
     root.put_resource_policy()
         .secret_id(&arn)
@@ -98,7 +104,11 @@ async fn a_deny_in_the_secrets_resource_policy_beats_the_users_allow() {
         )
     );
     // The root user is not named by the Deny.
-    root.get_secret_value().secret_id("app/db").send().await.unwrap();
+    root.get_secret_value()
+        .secret_id("app/db")
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -125,7 +135,12 @@ async fn tag_conditions_pick_the_secrets_a_user_reads() {
     let reader = user_with_policy(&server, "reader", Some(policy)).await;
     let sm = secrets_as(&server, &reader);
 
-    let read = sm.get_secret_value().secret_id("blue/db").send().await.unwrap();
+    let read = sm
+        .get_secret_value()
+        .secret_id("blue/db")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(read.secret_string(), Some("blue"));
     let (code, message) = error_of(sm.get_secret_value().secret_id("green/db").send().await);
     assert_eq!(code, "AccessDeniedException");
@@ -133,7 +148,11 @@ async fn tag_conditions_pick_the_secrets_a_user_reads() {
         message,
         no_identity_policy("secretsmanager:GetSecretValue", "green/db")
     );
-    sm.describe_secret().secret_id("green/db").send().await.unwrap();
+    sm.describe_secret()
+        .secret_id("green/db")
+        .send()
+        .await
+        .unwrap();
     let (code, _) = error_of(sm.describe_secret().secret_id("blue/db").send().await);
     assert_eq!(code, "AccessDeniedException");
 
@@ -241,7 +260,18 @@ async fn a_secret_under_a_customer_key_also_needs_kms_decrypt() {
         ("AccessDeniedException", "Access to KMS is not allowed")
     );
 
-    put_policy(&server, "reader", "decrypt", &allow(&["kms:Decrypt"], &key_arn)).await;
-    let read = sm.get_secret_value().secret_id(&secret_arn).send().await.unwrap();
+    put_policy(
+        &server,
+        "reader",
+        "decrypt",
+        &allow(&["kms:Decrypt"], &key_arn),
+    )
+    .await;
+    let read = sm
+        .get_secret_value()
+        .secret_id(&secret_arn)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(read.secret_string(), Some("under a customer key"));
 }

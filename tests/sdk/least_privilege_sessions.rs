@@ -5,7 +5,7 @@
 
 use aws_sdk_iam::primitives::Blob;
 
-use crate::common::identity::{allow, iam_as, secrets_as, sts_as, user_with_policy, Keys};
+use crate::common::identity::{Keys, allow, iam_as, secrets_as, sts_as, user_with_policy};
 use crate::common::{advance_clock, clock_request, create_string_secret, error_of, start};
 
 const EXPIRED: &str = "The security token included in the request is expired";
@@ -69,7 +69,12 @@ async fn an_assumed_roles_credentials_read_what_the_role_allows_until_they_expir
         .unwrap();
     let role = Keys::from_sts(session);
     let sm = secrets_as(&server, &role);
-    let read = sm.get_secret_value().secret_id(&allowed).send().await.unwrap();
+    let read = sm
+        .get_secret_value()
+        .secret_id(&allowed)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(read.secret_string(), Some("role-readable"));
     let (code, message) = error_of(sm.get_secret_value().secret_id("app/other").send().await);
     assert_eq!(code, "AccessDeniedException");
