@@ -3,8 +3,8 @@ creates through IAM: a user reads only the secret its policy names (and only whi
 active), a Deny in the secret's resource policy wins, tag and encryption-context conditions
 narrow its rights, a customer managed key also needs kms:Decrypt, an assumed role's
 credentials expire on the virtual clock, an MFA-required policy is met with GetSessionToken
-credentials proven by a virtual device's code, another account needs a key it may use, and
-GetCallerIdentity names every kind of caller."""
+credentials proven by a virtual device's code, another account needs a key it may use,
+GetCallerIdentity names every kind of caller, and the README's aws CLI example runs as shown."""
 from __future__ import annotations
 
 import base64
@@ -283,3 +283,25 @@ def test_get_caller_identity_names_each_kind_of_credentials(cli, server):
         extra = {"AWS_SESSION_TOKEN": token} if token else None
         assert cli.ok(server, "sts", "get-caller-identity", key=key, secret=secret, extra=extra) == {
             "UserId": uid, "Account": ACCOUNT, "Arn": arn}
+
+
+def test_the_readme_recipe_runs_as_written(server, tmp_path):
+    """README "Principals, policies and MFA": the block prints the user's ARN and secret, then
+    the refusal, as the README shows."""
+    import os
+    import re
+    import subprocess
+
+    text = (h.REPO / "README.md").read_text("utf-8")
+    block = re.search(r"<!-- recipe: least-privilege -->\n```sh\n(.*?)\n```", text, re.S).group(1)
+    shown = re.search(r"<!-- recipe: least-privilege -->.*?\nprints\n\n```text\n(.*?)\n```", text, re.S).group(1)
+    script = block.replace("http://127.0.0.1:4566", server.url)
+    empty = tmp_path / "aws-config"
+    empty.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(PATH=f"{h.AWS_EXE.parent}{os.pathsep}{env.get('PATH', '')}", AWS_CONFIG_FILE=str(empty),
+               AWS_SHARED_CREDENTIALS_FILE=str(empty), AWS_EC2_METADATA_DISABLED="true", AWS_PAGER="")
+    done = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL, cwd=tmp_path)
+    assert done.returncode == 255, done.stderr
+    assert done.stdout + done.stderr == shown + "\n"
