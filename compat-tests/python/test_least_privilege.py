@@ -11,7 +11,11 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import re
 import struct
+import subprocess
+from datetime import datetime
 
 import boto3
 import pytest
@@ -71,8 +75,6 @@ def totp(seed: bytes, unix: int) -> str:
 
 
 def virtual_now(server) -> int:
-    from datetime import datetime
-
     now = h.clock_now(server)["now"]
     return int(datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp())
 
@@ -288,10 +290,6 @@ def test_get_caller_identity_names_each_kind_of_credentials(cli, server):
 def test_the_readme_recipe_runs_as_written(server, tmp_path):
     """README "Principals, policies and MFA": the block prints the user's ARN and secret, then
     the refusal, as the README shows."""
-    import os
-    import re
-    import subprocess
-
     text = (h.REPO / "README.md").read_text("utf-8")
     block = re.search(r"<!-- recipe: least-privilege -->\n```sh\n(.*?)\n```", text, re.S).group(1)
     shown = re.search(r"<!-- recipe: least-privilege -->.*?\nprints\n\n```text\n(.*?)\n```", text, re.S).group(1)
