@@ -1,7 +1,8 @@
 //! Least privilege with temporary credentials: a role created through IAM and assumed by a
 //! user it trusts reads what the role's policy allows until the virtual clock passes its
 //! expiry, an MFA-required policy is met only by GetSessionToken credentials proven with a
-//! virtual device's code, and GetCallerIdentity names every kind of caller.
+//! virtual device's code (also AWS's "force MFA" Deny pattern and a role trust policy that
+//! needs MFA), and GetCallerIdentity names every kind of caller.
 
 use aws_sdk_iam::primitives::Blob;
 
@@ -257,4 +258,104 @@ async fn get_caller_identity_names_each_kind_of_credentials() {
         assert_eq!(who.arn(), Some(arn.as_str()));
         assert_eq!(who.user_id(), Some(id.as_str()), "{arn}");
     }
+}
+
+#[tokio::test]
+async fn a_role_whose_trust_policy_needs_mfa_is_assumed_only_with_a_device_code() {
+    let server = start().await;
+    let root = secrets_as(&server, &Keys::root());
+    let arn = create_string_secret(&root, "app/db", "mfa role").await;
+    // AWS's usual "force MFA" pattern on the user: deny everything unless MFA was present.
+    let force_mfa = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"},
+        {"Effect":"Deny","Action":"secretsmanager:*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}"#;
+    let user = user_with_policy(&server, "careful", Some(force_mfa)).await;
+    let (_, message) = error_of(
+        secrets_as(&server, &user)
+            .get_secret_value()
+            .secret_id(&arn)
+            .send()
+            .await,
+    );
+    assert_eq!(
+        message,
+        format!(
+            "User: arn:aws:iam::000000000000:user/careful is not authorized to perform: secretsmanager:GetSecretValue on resource: {arn} with an explicit deny in an identity-based policy"
+        )
+    );
+
+    let iam = iam_as(&server, &Keys::root());
+    let device = iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name("careful-phone")
+        .send()
+        .await
+        .unwrap()
+        .virtual_mfa_device
+        .unwrap();
+    let base32 = device.base32_string_seed.map(Blob::into_inner).unwrap();
+    let seed = lockbox::iam::base32_decode(std::str::from_utf8(&base32).unwrap()).unwrap();
+    let code_at = |unix: i64| lockbox::iam::device_code(&seed, lockbox::iam::time_step(unix));
+    let now = virtual_now(&server).await;
+    iam.enable_mfa_device()
+        .user_name("careful")
+        .serial_number(&device.serial_number)
+        .authentication_code1(code_at(now - 60))
+        .authentication_code2(code_at(now - 30))
+        .send()
+        .await
+        .unwrap();
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/careful"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#;
+    let role_arn = iam
+        .create_role()
+        .role_name("guarded")
+        .assume_role_policy_document(trust)
+        .send()
+        .await
+        .unwrap()
+        .role
+        .unwrap()
+        .arn;
+    iam.put_role_policy()
+        .role_name("guarded")
+        .policy_name("read")
+        .policy_document(allow(&["secretsmanager:GetSecretValue"], &arn))
+        .send()
+        .await
+        .unwrap();
+
+    let sts = sts_as(&server, &user);
+    let (code, message) = error_of(
+        sts.assume_role()
+            .role_arn(&role_arn)
+            .role_session_name("no-code")
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        (
+            "AccessDenied",
+            "User: arn:aws:iam::000000000000:user/careful is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role/guarded"
+        )
+    );
+    let role = Keys::from_sts(
+        sts.assume_role()
+            .role_arn(&role_arn)
+            .role_session_name("with-code")
+            .serial_number(&device.serial_number)
+            .token_code(code_at(now))
+            .send()
+            .await
+            .unwrap()
+            .credentials
+            .unwrap(),
+    );
+    let read = secrets_as(&server, &role)
+        .get_secret_value()
+        .secret_id(&arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.secret_string(), Some("mfa role"));
 }
