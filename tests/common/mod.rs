@@ -223,6 +223,7 @@ pub async fn advance_clock(server: &ServerHandle, amount: &str) -> serde_json::V
 }
 /// Helpers shared by the listing, batch and tag tests.
 pub mod admin;
+pub mod identity;
 pub mod kms;
 pub mod listing;
 

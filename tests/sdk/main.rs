@@ -36,6 +36,8 @@ mod kms_multi_region;
 mod kms_policies_tags;
 mod kms_rotation;
 mod label_props;
+mod least_privilege;
+mod least_privilege_sessions;
 mod protocol_edge;
 mod secretsmanager_batch;
 mod secretsmanager_first_ops;
