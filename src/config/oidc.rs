@@ -109,3 +109,65 @@ impl OidcProviderFile {
         })
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::super::{Config, ServeArgs};
+
+    /// A P-256 public key (the NIST test vector's) as a JWK.
+    const JWKS: &str = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"k1",
+        "x":"YP7UuiVanTHJYet0xjVtaMBJuJI7Yfps5mliLmDyn7Y",
+        "y":"eQP-EAi4vJmkGunpVii8ZPLxsgwtfp9Rd6PClNRGIpk"}]}"#;
+
+    fn resolve(provider: &str) -> Result<Config, String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("jwks.json"), JWKS).unwrap();
+        let path = dir.path().join("lockbox.toml");
+        std::fs::write(
+            &path,
+            format!("default_account = \"111122223333\"\n[[oidc_providers]]\n{provider}\n"),
+        )
+        .unwrap();
+        Config::resolve(ServeArgs {
+            config: Some(path),
+            ..ServeArgs::default()
+        })
+    }
+
+    #[test]
+    fn providers_are_read_with_their_keys_relative_to_the_file() {
+        let config = resolve(
+            "url = \"https://token.example.com/\"\nclient_ids = [\"sts.amazonaws.com\"]\njwks_file = \"jwks.json\"",
+        )
+        .unwrap();
+        let provider = &config.oidc_providers[0];
+        assert_eq!(provider.host_path, "token.example.com");
+        assert_eq!(
+            provider.arn(),
+            "arn:aws:iam::111122223333:oidc-provider/token.example.com"
+        );
+        assert_eq!(provider.keys.len(), 1);
+    }
+
+    #[test]
+    fn a_provider_without_keys_or_with_a_bad_url_is_refused_at_start() {
+        let no_keys =
+            resolve("url = \"https://token.example.com\"\nclient_ids = [\"a\"]").unwrap_err();
+        assert!(no_keys.contains("does not fetch keys"), "{no_keys}");
+        let plain_http = resolve(
+            "url = \"http://token.example.com\"\nclient_ids = [\"a\"]\njwks_file = \"jwks.json\"",
+        )
+        .unwrap_err();
+        assert!(plain_http.contains("https://host"), "{plain_http}");
+        let missing = resolve(
+            "url = \"https://token.example.com\"\nclient_ids = [\"a\"]\njwks_file = \"nope.json\"",
+        )
+        .unwrap_err();
+        assert!(missing.contains("cannot read"), "{missing}");
+        let no_audience =
+            resolve("url = \"https://t.example\"\nclient_ids = []\njwks_file = \"jwks.json\"")
+                .unwrap_err();
+        assert!(no_audience.contains("client_ids"), "{no_audience}");
+    }
+}
