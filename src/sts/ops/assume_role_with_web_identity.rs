@@ -17,6 +17,7 @@ use time::Duration;
 use crate::api::validate::{Echo, Validator};
 use crate::api::{Principal, PrincipalKind, RequestCtx, SessionFacts};
 use crate::config::OidcProvider;
+use crate::crypto::Sensitive;
 use crate::crypto::jwt::{self, JwtError};
 use crate::iam_policy::{self, Decision, RequestContext, ResourcePolicyKind};
 use crate::sts::model::{CredentialsOutput, iso8601};
@@ -36,7 +37,8 @@ const ACTION: &str = "sts:AssumeRoleWithWebIdentity";
 pub struct AssumeRoleWithWebIdentityInput {
     role_arn: String,
     role_session_name: String,
-    web_identity_token: String,
+    /// A bearer credential: redacted in `Debug`.
+    web_identity_token: Sensitive<String>,
     provider_id: Option<String>,
     policy_arns: Option<Vec<PolicyDescriptor>>,
     policy: Option<String>,
@@ -73,7 +75,7 @@ pub fn assume_role_with_web_identity(
     // reports (CI pipelines); it also stands for a role that does not exist.
     let denied = || StsError::AccessDenied(format!("Not authorized to perform {ACTION}"));
     let role = sts.directory.role(&input.role_arn).ok_or_else(denied)?;
-    let token = input.web_identity_token.as_str();
+    let token = input.web_identity_token.expose().as_str();
     let claims = jwt::peek_claims(token).map_err(|_| not_a_jwt())?;
     let issuer = claims
         .get("iss")
@@ -299,7 +301,7 @@ fn validate(input: &AssumeRoleWithWebIdentityInput) -> Result<(), StsError> {
     );
     validator.length(
         "WebIdentityToken",
-        Some(&input.web_identity_token),
+        Some(input.web_identity_token.expose()),
         4,
         20_000,
         Echo::Redact,

@@ -79,12 +79,18 @@ fn input(token: String) -> AssumeRoleWithWebIdentityInput {
     AssumeRoleWithWebIdentityInput {
         role_arn: ROLE_ARN.into(),
         role_session_name: "ci-run".into(),
-        web_identity_token: token,
+        web_identity_token: token.into(),
         provider_id: None,
         policy_arns: None,
         policy: None,
         duration_seconds: None,
     }
+}
+
+#[test]
+fn the_token_is_never_printed() {
+    let printed = format!("{:?}", input("header.claims.signature".into()));
+    assert!(!printed.contains("claims"), "{printed}");
 }
 
 fn anonymous() -> RequestCtx {
