@@ -125,7 +125,8 @@ impl AppState {
                 Arc::clone(&sessions),
                 Arc::clone(&clock),
             ),
-            sts: Sts::new(Arc::clone(&sessions), Arc::clone(&identities)),
+            sts: Sts::new(Arc::clone(&sessions), Arc::clone(&identities))
+                .with_oidc_providers(config.oidc_providers.clone()),
             iam,
             sessions,
             clock,

@@ -12,6 +12,10 @@ use zeroize::Zeroizing;
 
 use crate::crypto::Sensitive;
 
+mod oidc;
+
+pub use oidc::OidcProvider;
+
 /// The account used by the built-in `test` access key unless configured otherwise.
 pub const DEFAULT_ACCOUNT: &str = "000000000000";
 /// Default listen address: loopback only, the port LocalStack users already point at.
@@ -242,6 +246,8 @@ struct FileConfig {
     admin_hosts: Option<Vec<String>>,
     #[serde(default)]
     credentials: Vec<CredentialConfig>,
+    #[serde(default)]
+    oidc_providers: Vec<oidc::OidcProviderFile>,
 }
 
 /// The resolved configuration the server runs with.
@@ -283,6 +289,8 @@ pub struct Config {
     pub admin_token: Option<AdminToken>,
     /// Host names admin requests may name besides loopback names and IP addresses.
     pub admin_hosts: Vec<String>,
+    /// OpenID Connect providers `AssumeRoleWithWebIdentity` trusts (config file only).
+    pub oidc_providers: Vec<OidcProvider>,
 }
 
 impl Default for Config {
@@ -308,6 +316,7 @@ impl Default for Config {
             seed: None,
             admin_token: None,
             admin_hosts: Vec::new(),
+            oidc_providers: Vec::new(),
         }
     }
 }
@@ -332,12 +341,25 @@ impl Config {
             None => FileConfig::default(),
         };
         let defaults = Config::default();
+        let default_account = args
+            .default_account
+            .or(file.default_account)
+            .unwrap_or(defaults.default_account);
+        let config_dir = args
+            .config
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let oidc_providers = file
+            .oidc_providers
+            .into_iter()
+            .enumerate()
+            .map(|(index, provider)| provider.resolve(index, &config_dir, &default_account))
+            .collect::<Result<Vec<_>, String>>()?;
         let config = Config {
             listen: args.listen.or(file.listen).unwrap_or(defaults.listen),
-            default_account: args
-                .default_account
-                .or(file.default_account)
-                .unwrap_or(defaults.default_account),
+            default_account,
             auth: args.auth.or(file.auth).unwrap_or(defaults.auth),
             iam: args.iam.or(file.iam).unwrap_or(defaults.iam),
             data_dir: args.data_dir.or(file.data_dir),
@@ -389,6 +411,7 @@ impl Config {
             } else {
                 args.admin_hosts
             },
+            oidc_providers,
         };
         config.validate()?;
         Ok(config)

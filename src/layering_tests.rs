@@ -33,7 +33,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "sigv4",
         ],
     ),
-    ("sts", &["api", "auth", "iam_policy", "identity"]),
+    (
+        "sts",
+        &["api", "auth", "config", "crypto", "iam_policy", "identity"],
+    ),
     (
         "kms",
         &["api", "audit", "clock", "crypto", "iam_policy", "storage"],

@@ -109,6 +109,19 @@ impl UserIdentity {
     /// The identity of an authenticated caller; temporary credentials add their
     /// `sessionContext` (a role session is `AssumedRole`, with the role as session issuer).
     pub fn of_principal(principal: &Principal) -> Self {
+        if principal.arn.is_empty() {
+            // An unsigned request (AssumeRoleWithWebIdentity): nobody AWS knows yet.
+            return UserIdentity {
+                kind: Cow::Borrowed("Unknown"),
+                principal_id: String::new(),
+                arn: String::new(),
+                account_id: principal.account_id.clone(),
+                access_key_id: String::new(),
+                user_name: None,
+                invoked_by: None,
+                session_context: None,
+            };
+        }
         let mut identity = match &principal.kind {
             PrincipalKind::AssumedRole { .. } => UserIdentity {
                 kind: Cow::Borrowed("AssumedRole"),
@@ -460,5 +473,14 @@ mod session_identity_tests {
         );
         let long_term = serde_json::to_value(UserIdentity::of_principal(&user)).unwrap();
         assert!(long_term.get("sessionContext").is_none());
+    }
+
+    #[test]
+    fn an_unsigned_caller_is_unknown_not_root() {
+        let nobody = Principal::from_arn("123456789012", "", "");
+        let identity = serde_json::to_value(UserIdentity::of_principal(&nobody)).unwrap();
+        assert_eq!(identity["type"], "Unknown");
+        assert_eq!(identity["arn"], "");
+        assert_eq!(identity["accountId"], "123456789012");
     }
 }

@@ -3,6 +3,7 @@
 //! ciphertext format on them; the root key seals stored key material with them.
 
 pub mod aead;
+pub mod jwt;
 mod sensitive;
 
 pub use sensitive::{REDACTED, Sensitive};

@@ -18,6 +18,10 @@ pub enum StsError {
     MalformedPolicyDocument(String),
     /// Session policies and tags together exceed the packed size limit.
     PackedPolicyTooLarge(String),
+    /// A web identity token that is not a valid token of a known provider.
+    InvalidIdentityToken(String),
+    /// A web identity token past its `exp`.
+    ExpiredTokenException(String),
 }
 
 impl From<CommonError> for StsError {
@@ -34,6 +38,8 @@ impl WireError for StsError {
             StsError::Validation(_) => "ValidationError",
             StsError::MalformedPolicyDocument(_) => "MalformedPolicyDocument",
             StsError::PackedPolicyTooLarge(_) => "PackedPolicyTooLarge",
+            StsError::InvalidIdentityToken(_) => "InvalidIdentityToken",
+            StsError::ExpiredTokenException(_) => "ExpiredTokenException",
         }
     }
 
@@ -43,7 +49,9 @@ impl WireError for StsError {
             StsError::AccessDenied(_) => status::FORBIDDEN,
             StsError::Validation(_)
             | StsError::MalformedPolicyDocument(_)
-            | StsError::PackedPolicyTooLarge(_) => status::BAD_REQUEST,
+            | StsError::PackedPolicyTooLarge(_)
+            | StsError::InvalidIdentityToken(_)
+            | StsError::ExpiredTokenException(_) => status::BAD_REQUEST,
         }
     }
 
@@ -53,7 +61,9 @@ impl WireError for StsError {
             StsError::AccessDenied(message)
             | StsError::Validation(message)
             | StsError::MalformedPolicyDocument(message)
-            | StsError::PackedPolicyTooLarge(message) => Some(message.as_str().into()),
+            | StsError::PackedPolicyTooLarge(message)
+            | StsError::InvalidIdentityToken(message)
+            | StsError::ExpiredTokenException(message) => Some(message.as_str().into()),
         }
     }
 

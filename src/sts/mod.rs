@@ -1,5 +1,6 @@
 //! AWS STS: who the caller is (`GetCallerIdentity`) and temporary credentials
-//! (`GetSessionToken`, `AssumeRole`), served over awsQuery by `protocol::query`.
+//! (`GetSessionToken`, `AssumeRole`, `AssumeRoleWithWebIdentity` for the OpenID Connect
+//! providers of the config file), served over awsQuery by `protocol::query`.
 //!
 //! Temporary credentials go into the shared [`SessionRegistry`], which authentication reads;
 //! they expire on the virtual clock (`RequestCtx::now`). Roles, their trust policies, the
@@ -19,6 +20,7 @@ pub use operations::Operation;
 
 use crate::api::operation::{JsonService, QueryService};
 use crate::auth::SessionRegistry;
+use crate::config::OidcProvider;
 use crate::identity::IdentityDirectory;
 
 /// The STS service.
@@ -26,6 +28,7 @@ use crate::identity::IdentityDirectory;
 pub struct Sts {
     sessions: Arc<SessionRegistry>,
     directory: Arc<dyn IdentityDirectory>,
+    oidc_providers: Arc<[OidcProvider]>,
 }
 
 impl Sts {
@@ -34,7 +37,14 @@ impl Sts {
         Sts {
             sessions,
             directory,
+            oidc_providers: Arc::from([]),
         }
+    }
+
+    /// This STS trusting `providers` for `AssumeRoleWithWebIdentity`.
+    pub fn with_oidc_providers(mut self, providers: Vec<OidcProvider>) -> Self {
+        self.oidc_providers = Arc::from(providers);
+        self
     }
 }
 
@@ -49,6 +59,7 @@ impl JsonService for Sts {
         "SerialNumber",
         "SourceIdentity",
         "PolicyArns",
+        "ProviderId",
         "Tags",
         "TransitiveTagKeys",
     ];

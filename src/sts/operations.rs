@@ -12,5 +12,6 @@ operations! {
         read GetCallerIdentity => ops::get_caller_identity;
         read GetSessionToken => ops::get_session_token;
         read AssumeRole => ops::assume_role;
+        read AssumeRoleWithWebIdentity => ops::assume_role_with_web_identity;
     }
 }

@@ -54,4 +54,5 @@ mod seed;
 mod seed_transfer;
 mod structures_as_arrays;
 mod sts;
+mod sts_web_identity;
 mod wire_hardening;

@@ -373,7 +373,8 @@ async fn an_unsigned_form_request_is_missing_its_token_in_xml() {
     let response = reqwest::Client::new()
         .post(format!("{}/", server.endpoint_url()))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body("Action=AssumeRoleWithWebIdentity&Version=2011-06-15")
+        // AssumeRoleWithWebIdentity is the one action served unsigned (sts_web_identity.rs).
+        .body("Action=GetCallerIdentity&Version=2011-06-15")
         .send()
         .await
         .unwrap();

@@ -78,7 +78,9 @@ pub fn query_fault(error: &dyn WireError) -> Fault<'_> {
         "IncompleteSignatureException" => ("IncompleteSignature", status::BAD_REQUEST),
         "InvalidSignatureException" => ("SignatureDoesNotMatch", status::FORBIDDEN),
         "UnrecognizedClientException" => ("InvalidClientTokenId", status::FORBIDDEN),
-        "ExpiredTokenException" => ("ExpiredToken", status::FORBIDDEN),
+        // An expired session token; STS's modeled `ExpiredTokenException` (an expired web
+        // identity token) keeps its code.
+        "ExpiredTokenException" if !error.modeled() => ("ExpiredToken", status::FORBIDDEN),
         "SerializationException" | "ValidationException" => {
             ("ValidationError", status::BAD_REQUEST)
         }

@@ -153,10 +153,13 @@ async fn serve_request(
     *namespace = endpoint.namespace();
 
     let real_now = time::OffsetDateTime::now_utc();
-    let caller = app
-        .auth
-        .authenticate(&signed, endpoint.signing_name(), real_now)
-        .map_err(boxed)?;
+    let caller = if claimed.is_none() && asks_unsigned_action(&body) {
+        anonymous_caller(app)
+    } else {
+        app.auth
+            .authenticate(&signed, endpoint.signing_name(), real_now)
+            .map_err(boxed)?
+    };
     tracing::Span::current().record("account", caller.principal.account_id.as_str());
 
     let form = form::parse(&body).map_err(|error| {
@@ -190,6 +193,31 @@ async fn serve_request(
             }
             serve_in::<IamOperation>(app, &app.iam, &form, &ctx, &origin)
         }
+    }
+}
+
+/// The STS actions AWS serves without credentials (`noAuth` in the model): the caller proves
+/// who it is with the token in the request instead.
+const UNSIGNED_ACTIONS: &[&str] = &["AssumeRoleWithWebIdentity"];
+
+/// True when a request carrying no credential asks for one of the [`UNSIGNED_ACTIONS`].
+fn asks_unsigned_action(body: &[u8]) -> bool {
+    form::parse(body)
+        .ok()
+        .and_then(|form| form.action)
+        .is_some_and(|action| UNSIGNED_ACTIONS.contains(&action.as_str()))
+}
+
+/// Who an unsigned request is: nobody, in the default account (its audit records say so);
+/// the handler judges the request by its token alone.
+fn anonymous_caller(app: &AppState) -> crate::auth::Authenticated {
+    let account = app.config.default_account.clone();
+    crate::auth::Authenticated {
+        principal: crate::api::Principal {
+            user_id: String::new(),
+            ..crate::api::Principal::from_arn(&account, "", "")
+        },
+        region: "us-east-1".to_owned(),
     }
 }
 

@@ -24,17 +24,17 @@ use crate::sts::{Sts, StsError};
 use super::mfa;
 
 /// The default lifetime, 1 hour; also the most a role session may ask when chaining.
-const DEFAULT_SECONDS: i64 = 3_600;
+pub(super) const DEFAULT_SECONDS: i64 = 3_600;
 /// The model's bounds on `DurationSeconds`.
-const MIN_SECONDS: i64 = 900;
-const MAX_SECONDS: i64 = 43_200;
+pub(super) const MIN_SECONDS: i64 = 900;
+pub(super) const MAX_SECONDS: i64 = 43_200;
 /// The longest plain-text session policy.
-const MAX_POLICY_CHARS: usize = 2_048;
+pub(super) const MAX_POLICY_CHARS: usize = 2_048;
 /// The packed space session policies, policy ARNs and tags share, in bytes (Lockbox's own
 /// measure: AWS compresses and does not publish its limit).
 const PACKED_SPACE: usize = 4_096;
 /// At most this many managed session policies.
-const MAX_POLICY_ARNS: usize = 10;
+pub(super) const MAX_POLICY_ARNS: usize = 10;
 /// The actions a trust policy grants.
 const ASSUME_ROLE: &str = "sts:AssumeRole";
 const TAG_SESSION: &str = "sts:TagSession";
@@ -60,7 +60,7 @@ pub struct AssumeRoleInput {
 /// A managed policy passed as a session policy (`PolicyArns.member.N.arn`).
 #[derive(Debug, Deserialize)]
 pub struct PolicyDescriptor {
-    arn: Option<String>,
+    pub(super) arn: Option<String>,
 }
 
 /// A session tag.
@@ -85,8 +85,8 @@ pub struct AssumeRoleOutput {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AssumedRoleUser {
-    assumed_role_id: String,
-    arn: String,
+    pub(super) assumed_role_id: String,
+    pub(super) arn: String,
 }
 
 /// Issues credentials for a session of the role.
@@ -307,7 +307,7 @@ fn validate(input: &AssumeRoleInput) -> Result<(), StsError> {
 }
 
 /// True when every character is a word character (`[A-Za-z0-9_]`) or one of `extra`.
-fn is_word_or(value: &str, extra: &str) -> bool {
+pub(super) fn is_word_or(value: &str, extra: &str) -> bool {
     value
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || extra.contains(c))
@@ -399,7 +399,9 @@ fn trusts(
 
 /// Parses a trust policy. Its statements name no `Resource` (they are about the role itself),
 /// which the shared parser requires, so each such statement is read as `"Resource": "*"`.
-fn trust_document(text: &str) -> Result<iam_policy::PolicyDocument, iam_policy::ParseError> {
+pub(super) fn trust_document(
+    text: &str,
+) -> Result<iam_policy::PolicyDocument, iam_policy::ParseError> {
     let mut value: serde_json::Value =
         serde_json::from_str(text).map_err(|_| iam_policy::ParseError::NotJson)?;
     let statements = match value.get_mut("Statement") {
@@ -429,9 +431,6 @@ fn packed_size(input: &AssumeRoleInput) -> Result<Option<usize>, StsError> {
     if !given {
         return Ok(None);
     }
-    let policy_bytes = input.policy.as_deref().map_or(0, |policy| {
-        policy.chars().filter(|c| !c.is_whitespace()).count()
-    });
     let arn_bytes: usize = input
         .policy_arns
         .iter()
@@ -445,14 +444,23 @@ fn packed_size(input: &AssumeRoleInput) -> Result<Option<usize>, StsError> {
         .flatten()
         .map(|tag| tag.key.len() + tag.value.len() + 2)
         .sum();
-    let used = policy_bytes + arn_bytes + tag_bytes;
+    packed_percent(input.policy.as_deref(), arn_bytes + tag_bytes).map(Some)
+}
+
+/// The percentage of the packed space a session policy (whitespace aside) and `other_bytes`
+/// (policy ARNs, tags) take, at least 1; over 100% is refused.
+pub(super) fn packed_percent(policy: Option<&str>, other_bytes: usize) -> Result<usize, StsError> {
+    let policy_bytes = policy.map_or(0, |policy| {
+        policy.chars().filter(|c| !c.is_whitespace()).count()
+    });
+    let used = policy_bytes + other_bytes;
     let percent = (used * 100).div_ceil(PACKED_SPACE).max(1);
     if percent > 100 {
         return Err(StsError::PackedPolicyTooLarge(format!(
             "Packed policy consumes {percent}% of allotted space, please use smaller policy."
         )));
     }
-    Ok(Some(percent))
+    Ok(percent)
 }
 
 #[cfg(test)]
