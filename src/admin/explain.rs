@@ -108,9 +108,10 @@ pub async fn explain(State(app): State<Arc<AppState>>, body: Bytes) -> (StatusCo
             via_service: None,
         },
     };
-    let facts = if request.resource == "*" {
+    // IAM has no resource policies: its entities are judged by identity policies alone.
+    let facts = if request.resource == "*" || service.eq_ignore_ascii_case("iam") {
         Some(ResourceFacts {
-            arn: "*".to_owned(),
+            arn: request.resource.clone(),
             account: account.to_owned(),
             is_key: false,
             policy: None,
