@@ -1,6 +1,6 @@
 //! `lockbox explain`: asks a running server why a call would be allowed or denied
-//! (`POST /_lockbox/explain`) and prints the decision, the statements that decided and the
-//! denial text AWS would send. The caller is named by ARN or by access key id (a session key
+//! (`POST /_lockbox/explain`) and prints the decision, the statements that decided (each
+//! named, then shown as policy JSON) and the denial text AWS would send. The caller is named by ARN or by access key id (a session key
 //! brings its session policies along); the request is signed like `export`/`import` do
 //! (`LOCKBOX_ADMIN_TOKEN`, else the instance owner's key).
 
@@ -84,8 +84,16 @@ pub fn render(answer: &Value) -> String {
         out.push_str("Deciding statements: none\n");
     } else {
         out.push_str("Deciding statements:\n");
-        for statement in statements {
+        let details = answer.get("details").and_then(Value::as_array);
+        for (index, statement) in statements.into_iter().enumerate() {
             out.push_str(&format!("  - {statement}\n"));
+            let shown = details
+                .and_then(|details| details.get(index))
+                .and_then(|detail| detail.get("statement"))
+                .filter(|shown| !shown.is_null());
+            if let Some(shown) = shown {
+                out.push_str(&format!("      {shown}\n"));
+            }
         }
     }
     if let Some(grant) = text("grant") {
@@ -166,12 +174,14 @@ mod tests {
         let text = render(&json!({
             "decision": "ExplicitDeny",
             "statements": ["resource policy statement 0 (Sid \"NoReads\")"],
+            "details": [{"policy": "resource policy", "index": 0, "sid": "NoReads",
+                "statement": {"Effect": "Deny", "Action": ["secretsmanager:GetSecretValue"]}}],
             "grant": null,
             "message": "User: x is not authorized",
         }));
         assert_eq!(
             text,
-            "Decision: ExplicitDeny\nDeciding statements:\n  - resource policy statement 0 (Sid \"NoReads\")\nAWS would answer: User: x is not authorized\n"
+            "Decision: ExplicitDeny\nDeciding statements:\n  - resource policy statement 0 (Sid \"NoReads\")\n      {\"Action\":[\"secretsmanager:GetSecretValue\"],\"Effect\":\"Deny\"}\nAWS would answer: User: x is not authorized\n"
         );
     }
 }

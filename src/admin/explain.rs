@@ -133,6 +133,7 @@ pub async fn explain(State(app): State<Arc<AppState>>, body: Bytes) -> (StatusCo
         Json(json!({
             "decision": explained.decision,
             "statements": explained.statements,
+            "details": explained.details,
             "grant": explained.grant,
             "message": explained.message,
             "principal": ctx.principal.arn,
