@@ -124,6 +124,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("server", &["admin", "app", "config", "protocol", "seed"]),
     ("healthcheck", &["config", "readiness", "seed"]),
+    ("explain_command", &["seed"]),
     ("emulator", &["config", "server"]),
     (
         "fuzzing",

@@ -25,6 +25,7 @@ pub mod data_dir;
 #[cfg(test)]
 mod durable_services_tests;
 pub mod emulator;
+pub mod explain_command;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod healthcheck;

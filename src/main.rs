@@ -1,6 +1,7 @@
 //! The `lockbox` command: parse flags, resolve configuration, start serving; or, with
 //! `export` / `import`, move state to or from a running server through its admin endpoints;
-//! or, with `healthcheck`, probe a running server (for container health checks).
+//! or, with `healthcheck`, probe a running server (for container health checks); or, with
+//! `explain`, ask one why a call would be allowed or denied.
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use lockbox::config::{Config, ServeArgs};
+use lockbox::explain_command::ExplainArgs;
 use lockbox::healthcheck::HealthcheckArgs;
 use lockbox::readiness::{ReadinessArgs, ReadyFile};
 use lockbox::seed::remote::AdminCredential;
@@ -47,6 +49,9 @@ enum Command {
     /// Exit 0 if a running server answers GET /_lockbox/health with 200, else 1 with the
     /// reason (for container health checks: needs no shell or curl).
     Healthcheck(HealthcheckArgs),
+    /// Ask a running server why a call would be allowed or denied (POST /_lockbox/explain):
+    /// the decision, the statements that decided and the denial text AWS would send.
+    Explain(ExplainArgs),
     /// Re-seal a stopped server's data dir under a new root key.
     ///
     /// The current key is LOCKBOX_ROOT_KEY or DIR/root.key; the new one is
@@ -103,6 +108,9 @@ fn main() -> ExitCode {
         Some(Command::Import(args)) => return client_command(import(args)),
         Some(Command::Healthcheck(args)) => {
             return client_command(lockbox::healthcheck::run(args));
+        }
+        Some(Command::Explain(args)) => {
+            return client_command(lockbox::explain_command::run(args));
         }
         Some(Command::Rekey(args)) => return rekey(&args),
     };

@@ -80,7 +80,8 @@ def iam(lockbox):
 
 
 LIST_SECRETS = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": "secretsmanager:ListSecrets", "Resource": "*"}]})
+    {"Effect": "Allow", "Action": "secretsmanager:ListSecrets", "Resource": "*"},
+    {"Effect": "Allow", "Action": "iam:GetUser", "Resource": "arn:aws:iam::*:user/${aws:username}"}]})
 
 
 def test_a_new_access_key_signs_at_once_and_stops_when_inactive_or_deleted(lockbox, iam):
@@ -88,7 +89,7 @@ def test_a_new_access_key_signs_at_once_and_stops_when_inactive_or_deleted(lockb
     user = iam.create_user(UserName=name)["User"]
     assert user["UserId"].startswith("AIDA")
     assert user["Arn"] == f"arn:aws:iam::{h.DEFAULT_ACCOUNT}:user/{name}"
-    # Calls are authorized: the user may list secrets, and nothing else.
+    # Calls are authorized: the user may list secrets and read its own user, nothing else.
     iam.put_user_policy(UserName=name, PolicyName="list", PolicyDocument=LIST_SECRETS)
     key = iam.create_access_key(UserName=name)["AccessKey"]
     assert key["AccessKeyId"].startswith("AKIA") and len(key["SecretAccessKey"]) == 40

@@ -1,6 +1,6 @@
 //! `POST /_lockbox/explain`: what authorization decides for a principal, an action and a
 //! resource of this instance, and why, without calling anything. The body is
-//! `{"principal": "<ARN>", "action": "kms:Decrypt", "resource": "<secret or key ARN, or *>",
+//! `{"principal": "<ARN or access key id>", "action": "kms:Decrypt", "resource": "<secret or key ARN, or *>",
 //! "region": "us-east-1", "context": {"aws:SourceIp": "10.0.0.1", "aws:TagKeys": ["a", "b"]}}`
 //! (`region` defaults to the resource's, `context` adds request condition keys); the answer
 //! is `{"decision": "Allow" | "ExplicitDeny" | "ImplicitDeny", "statements": [...],
@@ -46,17 +46,28 @@ pub async fn explain(State(app): State<Arc<AppState>>, body: Bytes) -> (StatusCo
             "expected {\"principal\": ARN, \"action\": \"service:Action\", \"resource\": ARN or \"*\", \"region\"?, \"context\"?}",
         );
     };
-    let Some(account) = request
-        .principal
-        .split(':')
-        .nth(4)
-        .filter(|account| crate::config::is_account_id(account))
-    else {
-        return refused(
-            StatusCode::BAD_REQUEST,
-            "principal must be an IAM or STS ARN",
-        );
+    let principal = if request.principal.starts_with("arn:") {
+        let Some(account) = request
+            .principal
+            .split(':')
+            .nth(4)
+            .filter(|account| crate::config::is_account_id(account))
+        else {
+            return refused(
+                StatusCode::BAD_REQUEST,
+                "principal must be an IAM or STS ARN, or an access key id",
+            );
+        };
+        Principal::from_arn(account, &request.principal, "explain")
+    } else {
+        // A key names its holder with everything it carries (a session's policies too).
+        match app.auth.principal_of_key(&request.principal) {
+            Some(principal) => principal,
+            None => return refused(StatusCode::NOT_FOUND, "no access key has that id"),
+        }
     };
+    let account = principal.account_id.clone();
+    let account = account.as_str();
     let Some((service, _)) = request.action.split_once(':') else {
         return refused(StatusCode::BAD_REQUEST, "action must be service:Action");
     };
@@ -87,7 +98,7 @@ pub async fn explain(State(app): State<Arc<AppState>>, body: Bytes) -> (StatusCo
     let ctx = RequestCtx {
         request_id: "explain".to_owned(),
         event_id: "explain".to_owned(),
-        principal: Principal::from_arn(account, &request.principal, "explain"),
+        principal,
         region,
         now: app.clock.now(),
         access: Access {
@@ -97,9 +108,10 @@ pub async fn explain(State(app): State<Arc<AppState>>, body: Bytes) -> (StatusCo
             via_service: None,
         },
     };
-    let facts = if request.resource == "*" {
+    // IAM has no resource policies: its entities are judged by identity policies alone.
+    let facts = if request.resource == "*" || service.eq_ignore_ascii_case("iam") {
         Some(ResourceFacts {
-            arn: "*".to_owned(),
+            arn: request.resource.clone(),
             account: account.to_owned(),
             is_key: false,
             policy: None,
@@ -121,8 +133,10 @@ pub async fn explain(State(app): State<Arc<AppState>>, body: Bytes) -> (StatusCo
         Json(json!({
             "decision": explained.decision,
             "statements": explained.statements,
+            "details": explained.details,
             "grant": explained.grant,
             "message": explained.message,
+            "principal": ctx.principal.arn,
         })),
     )
 }

@@ -144,6 +144,15 @@ impl Authenticator {
         self.verify(request, service, real_now)
     }
 
+    /// Who signs with `access_key_id`: a session key STS issued (whether or not it expired), a
+    /// configured or built-in key, or an active key IAM created. For `lockbox explain`, which
+    /// names callers by key.
+    pub fn principal_of_key(&self, access_key_id: &str) -> Option<Principal> {
+        self.sessions
+            .principal(access_key_id)
+            .or_else(|| self.credentials.lookup(access_key_id).map(|(_, p)| p))
+    }
+
     /// True when `principal` is the root user of the default account: the owner of the
     /// instance, whose key may use the admin endpoints.
     pub fn is_instance_owner(&self, principal: &Principal) -> bool {

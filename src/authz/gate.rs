@@ -10,12 +10,14 @@ use crate::api::access::{AccessGate, AccessRequest, ResourcePolicy};
 use crate::api::{Principal, RequestCtx};
 use crate::config::IamMode;
 use crate::iam_policy::{
-    self, Decision, NamedPolicy, PolicyDocument, RequestContext, ResourcePolicyKind,
+    self, Decision, NamedPolicy, PolicyDocument, PolicySource, RequestContext, ResourcePolicyKind,
+    StatementRef,
 };
 use crate::identity::IdentityDirectory;
 
 use super::denial::{describe, explicit_deny, implicit_deny};
 use super::global_keys::{global_keys, kms_keys};
+use super::statement_view::statement_json;
 
 /// Decides every access of a request, or (mode `off`) allows them all.
 #[derive(Debug, Clone)]
@@ -38,6 +40,10 @@ pub struct Explanation {
     pub decision: &'static str,
     /// The statements that decided (the Allows that grant, or the Deny), described.
     pub statements: Vec<String>,
+    /// The deciding statements in detail: `{"policy", "index", "sid", "statement"}`, the
+    /// statement shown as policy JSON; the resource's own policy is named `key policy` or
+    /// `resource policy`.
+    pub details: Vec<serde_json::Value>,
     /// The grant that allowed what no policy allows, if one did.
     pub grant: Option<String>,
     /// AWS's `AccessDeniedException` text, when refused.
@@ -48,30 +54,36 @@ impl Authorizer {
     /// What enforcement would decide about `request` by `ctx`'s caller, and why (whatever the
     /// mode).
     pub fn explain(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> Explanation {
-        let decision = self.decide(ctx, request);
+        let (decision, gathered) = self.evaluate(ctx, request);
         let denial = denial_text(&ctx.principal.arn, request, &decision);
+        let is_key = matches!(request.policy, ResourcePolicy::Key(_));
+        let detail = |found: &StatementRef| gathered.detail(found, is_key);
         match decision {
             Decision::Allow(found) => Explanation {
                 decision: "Allow",
                 statements: found.iter().map(describe).collect(),
+                details: found.iter().map(detail).collect(),
                 grant: None,
                 message: None,
             },
             Decision::ExplicitDeny(found) => Explanation {
                 decision: "ExplicitDeny",
                 statements: vec![describe(&found)],
+                details: vec![detail(&found)],
                 grant: None,
                 message: denial,
             },
             Decision::ImplicitDeny(_) if request.granted_by.is_some() => Explanation {
                 decision: "Allow",
                 statements: Vec::new(),
+                details: Vec::new(),
                 grant: request.granted_by.clone(),
                 message: None,
             },
             Decision::ImplicitDeny(_) => Explanation {
                 decision: "ImplicitDeny",
                 statements: Vec::new(),
+                details: Vec::new(),
                 grant: None,
                 message: denial,
             },
@@ -80,6 +92,12 @@ impl Authorizer {
 
     /// Runs the evaluator on `request` by `ctx`'s caller.
     fn decide(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> Decision {
+        self.evaluate(ctx, request).0
+    }
+
+    /// Runs the evaluator on `request` by `ctx`'s caller; also gives back the policies it
+    /// judged, for [`Authorizer::explain`].
+    fn evaluate(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> (Decision, Gathered) {
         let principal = &ctx.principal;
         let tags = self.identities.principal_tags(principal);
         let mut keys = global_keys(ctx, &tags);
@@ -121,7 +139,64 @@ impl Authorizer {
             condition_keys: &condition_keys,
             session_policies: session_policies.as_deref(),
         };
-        iam_policy::evaluate(&identity_policies, resource_policy.as_ref(), kind, &context)
+        let decision =
+            iam_policy::evaluate(&identity_policies, resource_policy.as_ref(), kind, &context);
+        (
+            decision,
+            Gathered {
+                identity: identity_policies,
+                resource: resource_policy,
+                session: session_policies,
+            },
+        )
+    }
+}
+
+/// The policies one evaluation judged.
+struct Gathered {
+    identity: Vec<NamedPolicy>,
+    resource: Option<PolicyDocument>,
+    session: Option<Vec<NamedPolicy>>,
+}
+
+impl Gathered {
+    /// `found` with its policy's name and the statement itself.
+    fn detail(&self, found: &StatementRef, is_key: bool) -> serde_json::Value {
+        let named = |policies: &[NamedPolicy], name: &str| {
+            policies
+                .iter()
+                .find(|policy| policy.name == name)
+                .and_then(|policy| policy.document.statements.get(found.index))
+                .map(statement_json)
+        };
+        let (policy, statement) = match &found.source {
+            PolicySource::Identity(name) => (
+                format!("identity policy \"{name}\""),
+                named(&self.identity, name),
+            ),
+            PolicySource::Session(name) => (
+                format!("session policy \"{name}\""),
+                named(self.session.as_deref().unwrap_or_default(), name),
+            ),
+            PolicySource::Resource => (
+                if is_key {
+                    "key policy"
+                } else {
+                    "resource policy"
+                }
+                .to_owned(),
+                self.resource
+                    .as_ref()
+                    .and_then(|document| document.statements.get(found.index))
+                    .map(statement_json),
+            ),
+        };
+        serde_json::json!({
+            "policy": policy,
+            "index": found.index,
+            "sid": found.sid,
+            "statement": statement,
+        })
     }
 }
 

@@ -14,6 +14,7 @@ mod gate;
 mod global_keys;
 pub mod request_keys;
 mod resourceless;
+mod statement_view;
 
 #[cfg(test)]
 mod tests;

@@ -116,6 +116,17 @@ impl IdentityDirectory for IamService {
         out
     }
 
+    fn managed_policy(&self, policy_arn: &str) -> Option<NamedPolicy> {
+        let account = account_of_arn(policy_arn)?;
+        if !self.accounts.read().contains_key(account) {
+            return None;
+        }
+        self.read(account, |state| {
+            let document = state.policy_by_arn(policy_arn)?.default_document()?;
+            named(policy_arn.to_owned(), document)
+        })
+    }
+
     fn principal_tags(&self, principal: &Principal) -> Vec<(String, String)> {
         self.read(&principal.account_id, |state| match &principal.kind {
             PrincipalKind::Root => Vec::new(),

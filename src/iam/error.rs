@@ -27,6 +27,8 @@ pub enum IamError {
     InvalidAuthenticationCode(String),
     /// A model constraint failed (`ValidationError`, 400).
     Validation(String),
+    /// No policy allows the caller the action, or one denies it (`AccessDenied`, 403).
+    AccessDenied(String),
     /// An error of the protocol edge, sent as it is.
     Common(CommonError),
     /// Something failed inside Lockbox (`ServiceFailure`, 500); the cause was logged.
@@ -90,6 +92,7 @@ impl WireError for IamError {
             IamError::InvalidInput(_) => "InvalidInput",
             IamError::InvalidAuthenticationCode(_) => "InvalidAuthenticationCode",
             IamError::Validation(_) => "ValidationError",
+            IamError::AccessDenied(_) => "AccessDenied",
             IamError::Common(error) => error.code(),
             IamError::ServiceFailure => "ServiceFailure",
         }
@@ -101,7 +104,9 @@ impl WireError for IamError {
             IamError::EntityAlreadyExists(_)
             | IamError::DeleteConflict(_)
             | IamError::LimitExceeded(_) => iam_status::CONFLICT,
-            IamError::InvalidAuthenticationCode(_) => iam_status::FORBIDDEN,
+            IamError::InvalidAuthenticationCode(_) | IamError::AccessDenied(_) => {
+                iam_status::FORBIDDEN
+            }
             IamError::MalformedPolicyDocument(_)
             | IamError::InvalidInput(_)
             | IamError::Validation(_) => status::BAD_REQUEST,
@@ -119,6 +124,7 @@ impl WireError for IamError {
             | IamError::MalformedPolicyDocument(m)
             | IamError::InvalidInput(m)
             | IamError::InvalidAuthenticationCode(m)
+            | IamError::AccessDenied(m)
             | IamError::Validation(m) => Some(m.as_str().into()),
             IamError::Common(error) => error.message(),
             IamError::ServiceFailure => Some("An internal error occurred.".into()),
@@ -126,7 +132,8 @@ impl WireError for IamError {
     }
 
     fn modeled(&self) -> bool {
-        !matches!(self, IamError::Common(_))
+        // AccessDenied is the common error every service may send, not one of IAM's model.
+        !matches!(self, IamError::Common(_) | IamError::AccessDenied(_))
     }
 }
 

@@ -20,6 +20,7 @@ mod operations;
 mod ops;
 mod paging;
 mod qr_png;
+mod resources;
 mod stored;
 mod totp;
 mod wire;

@@ -8,6 +8,7 @@ mod common;
 
 mod docker_image;
 mod durability_process;
+mod explain_command;
 mod process_readiness;
 mod slow_clients;
 mod storage_crash;

@@ -535,6 +535,14 @@ async fn explain_says_what_would_be_decided_and_by_which_statement() {
         denied["statements"][0],
         "resource policy statement 0 (Sid \"NoReads\")"
     );
+    let detail = &denied["details"][0];
+    assert_eq!(detail["policy"], "resource policy");
+    assert_eq!(detail["sid"], "NoReads");
+    assert_eq!(detail["statement"]["Effect"], "Deny");
+    assert_eq!(
+        detail["statement"]["Action"],
+        serde_json::json!(["secretsmanager:GetSecretValue"])
+    );
     assert!(
         denied["message"]
             .as_str()

@@ -66,11 +66,11 @@ async fn a_new_access_key_signs_at_once_and_stops_when_inactive_or_deleted() {
     let user = user.user.unwrap();
     assert!(user.user_id.starts_with("AIDA"));
     assert_eq!(user.arn, "arn:aws:iam::000000000000:user/ci-reader");
-    // Calls are authorized: the user may list secrets, and nothing else.
+    // Calls are authorized: the user may list secrets and read its own user, nothing else.
     iam.put_user_policy()
         .user_name("ci-reader")
         .policy_name("list")
-        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:ListSecrets","Resource":"*"}]}"#)
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:ListSecrets","Resource":"*"},{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::*:user/${aws:username}"}]}"#)
         .send()
         .await
         .unwrap();

@@ -206,6 +206,16 @@ async fn session_token_credentials_without_mfa_cannot_call_iam() {
     let server = start().await;
     let iam_root = iam(&server);
     let (key, secret) = user_with_key(&iam_root, "bob").await;
+    iam_root
+        .put_user_policy()
+        .user_name("bob")
+        .policy_name("list-users")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
     let session = sts_as(&server, &key, &secret, None)
         .get_session_token()
         .send()

@@ -11,6 +11,8 @@ mod admin_clock;
 mod auth;
 mod authz;
 mod authz_iam;
+mod authz_iam_actions;
+mod authz_session_policies;
 mod durability;
 mod emulator;
 mod history_checker;

@@ -22,11 +22,12 @@ use axum::http::header;
 use serde_json::{Map, Value};
 
 use crate::api::RequestCtx;
+use crate::api::access::{AccessRequest, ResourcePolicy};
 use crate::api::error::{CommonError, WireError};
 use crate::api::operation::{OperationTable, QueryService};
 use crate::app::AppState;
 use crate::clock::Clock as _;
-use crate::iam::{IamService, Operation as IamOperation};
+use crate::iam::{IamError, IamService, Operation as IamOperation};
 use crate::sigv4;
 use crate::sts::{Operation as StsOperation, Sts};
 
@@ -185,13 +186,19 @@ async fn serve_request(
         access: crate::protocol::access_of(app, endpoint.signing_name(), "", &origin, &[]),
     };
     match endpoint {
-        QueryEndpoint::Sts => serve_in::<StsOperation>(app, &app.sts, &form, &ctx, &origin),
+        // STS authorizes its own actions: AssumeRole judges the trust policy together with the
+        // caller's identity policies; GetCallerIdentity and GetSessionToken need no permission.
+        QueryEndpoint::Sts => {
+            serve_in::<StsOperation>(app, &app.sts, &form, &ctx, &origin, |_| None)
+        }
         QueryEndpoint::Iam => {
             // Session-token credentials minted without MFA are unknown to IAM.
             if !crate::sts::limits::may_call_iam(&ctx.principal) {
                 return Err(boxed(CommonError::UnrecognizedClient));
             }
-            serve_in::<IamOperation>(app, &app.iam, &form, &ctx, &origin)
+            serve_in::<IamOperation>(app, &app.iam, &form, &ctx, &origin, |operation| {
+                authorize_iam(app, &ctx, &form, operation)
+            })
         }
     }
 }
@@ -221,14 +228,16 @@ fn anonymous_caller(app: &AppState) -> crate::auth::Authenticated {
     }
 }
 
-/// Resolves the action in `Op`'s table (for the service's one API version), then decodes,
-/// calls, encodes and records it.
+/// Resolves the action in `Op`'s table (for the service's one API version), asks `authorize`
+/// whether the caller may perform it, then decodes, calls, encodes and records it (a refusal
+/// is recorded too).
 fn serve_in<Op>(
     app: &AppState,
     service: &Op::Service,
     form: &form::Form,
     ctx: &RequestCtx,
     origin: &Origin,
+    authorize: impl FnOnce(&'static str) -> Option<Refusal>,
 ) -> Result<Vec<u8>, Refusal>
 where
     Op: OperationTable,
@@ -243,14 +252,51 @@ where
         .filter(|_| version == Some(<Op::Service as QueryService>::API_VERSION))
         .ok_or_else(|| boxed(EdgeError::invalid_action(action, version)))?;
     tracing::Span::current().record("op", op.name());
-    let outcome = call::call(service, op, ctx, &form.params);
     let audited = serde_json::to_vec(&audit_view(&form.params)).unwrap_or_default();
+    if let Some(denied) = authorize(op.name()) {
+        record_call(&app.audit, op, ctx, origin, &audited, Err(denied.as_ref()));
+        return Err(denied);
+    }
+    let outcome = call::call(service, op, ctx, &form.params);
     let recorded = match &outcome {
         Ok(_) => Ok(&b""[..]),
         Err(error) => Err(error as &dyn WireError),
     };
     record_call(&app.audit, op, ctx, origin, &audited, recorded);
     outcome.map_err(boxed)
+}
+
+/// Whether the caller may perform the IAM action `operation`: `iam:<operation>` on the entity
+/// the request names (`*` for the list operations), by identity policies alone (IAM has no
+/// resource policies; the account's root user is allowed unless denied). `Some` holds AWS's
+/// `AccessDenied`.
+fn authorize_iam(
+    app: &AppState,
+    ctx: &RequestCtx,
+    form: &form::Form,
+    operation: &'static str,
+) -> Option<Refusal> {
+    let param = |name: &str| match &form.params {
+        Node::Branch(children) => match children.get(name) {
+            Some(Node::Leaf(value)) => Some(value.clone()),
+            _ => None,
+        },
+        Node::Leaf(_) => None,
+    };
+    // A request that names no entity where one is required is refused by the handler.
+    let resource = app.iam.action_resource(&ctx.principal, operation, &param)?;
+    let request = AccessRequest {
+        action: format!("iam:{operation}"),
+        resource: &resource,
+        resource_account: &ctx.principal.account_id,
+        shown_resource: &resource,
+        policy: ResourcePolicy::None,
+        resource_keys: Vec::new(),
+        granted_by: None,
+    };
+    ctx.authorize(&request)
+        .err()
+        .map(|message| boxed(IamError::AccessDenied(message)))
 }
 
 /// The parameters as JSON for the audit record (which keeps only the members the service
