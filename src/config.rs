@@ -12,6 +12,10 @@ use zeroize::Zeroizing;
 
 use crate::crypto::Sensitive;
 
+pub mod vpc_endpoints;
+
+pub use vpc_endpoints::VpcEndpoint;
+
 /// The account used by the built-in `test` access key unless configured otherwise.
 pub const DEFAULT_ACCOUNT: &str = "000000000000";
 /// Default listen address: loopback only, the port LocalStack users already point at.
@@ -242,6 +246,8 @@ struct FileConfig {
     admin_hosts: Option<Vec<String>>,
     #[serde(default)]
     credentials: Vec<CredentialConfig>,
+    #[serde(default)]
+    vpc_endpoints: Vec<vpc_endpoints::VpcEndpointEntry>,
 }
 
 /// The resolved configuration the server runs with.
@@ -283,6 +289,8 @@ pub struct Config {
     pub admin_token: Option<AdminToken>,
     /// Host names admin requests may name besides loopback names and IP addresses.
     pub admin_hosts: Vec<String>,
+    /// Extra listeners standing for VPC interface endpoints (config file only).
+    pub vpc_endpoints: Vec<VpcEndpoint>,
 }
 
 impl Default for Config {
@@ -308,6 +316,7 @@ impl Default for Config {
             seed: None,
             admin_token: None,
             admin_hosts: Vec::new(),
+            vpc_endpoints: Vec::new(),
         }
     }
 }
@@ -389,6 +398,7 @@ impl Config {
             } else {
                 args.admin_hosts
             },
+            vpc_endpoints: vpc_endpoints::resolve_all(file.vpc_endpoints)?,
         };
         config.validate()?;
         Ok(config)
