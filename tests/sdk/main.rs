@@ -54,4 +54,5 @@ mod seed;
 mod seed_transfer;
 mod structures_as_arrays;
 mod sts;
+mod vpc_endpoints;
 mod wire_hardening;
