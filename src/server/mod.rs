@@ -62,6 +62,15 @@ impl Server {
                     ),
                 )
             })?;
+            if let Ok(addr) = bound.local_addr() {
+                tracing::info!(
+                    %addr,
+                    vpc_endpoint = %endpoint.id,
+                    vpc = %endpoint.vpc,
+                    policy = endpoint.policy.is_some(),
+                    "VPC endpoint listener bound"
+                );
+            }
             endpoint_listeners.push((bound, Arc::new(endpoint.clone())));
         }
         let seed = config.seed.clone();
