@@ -11,3 +11,4 @@ mod durability_process;
 mod process_readiness;
 mod slow_clients;
 mod storage_crash;
+mod vpc_endpoint_process;
