@@ -170,3 +170,43 @@ async fn the_endpoint_policy_must_also_allow_the_call() {
         .await
         .expect("PutSecretValue on the main port");
 }
+
+#[tokio::test]
+async fn the_emulator_builder_declares_endpoints_and_refuses_bad_ones() {
+    let deny_all =
+        r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}"#;
+    let emulator = lockbox::Emulator::builder()
+        .vpc_endpoint(OPEN, VPC, Some(deny_all))
+        .start()
+        .await
+        .expect("start");
+    let url = emulator
+        .vpc_endpoint_url(OPEN)
+        .expect("the endpoint listens");
+    assert!(emulator.vpc_endpoint_url(READ_ONLY).is_none());
+    let conf = config_builder(emulator.server(), "test", "test", "us-east-1")
+        .endpoint_url(url)
+        .build();
+    let (code, message) = error_of(
+        aws_sdk_secretsmanager::Client::from_conf(conf)
+            .list_secrets()
+            .send()
+            .await,
+    );
+    assert_eq!(code, "AccessDeniedException");
+    assert_eq!(
+        message,
+        format!(
+            "User: {ROOT} is not authorized to perform: secretsmanager:ListSecrets on resource: * with an explicit deny in a VPC endpoint policy"
+        )
+    );
+
+    let refused = lockbox::Emulator::builder()
+        .vpc_endpoint("vpce-123", VPC, None)
+        .start()
+        .await;
+    assert!(
+        matches!(&refused, Err(lockbox::EmulatorError::Config(message)) if message.contains("vpc_endpoints[0]: id must be")),
+        "{refused:?}"
+    );
+}
