@@ -15,6 +15,9 @@ use crate::crypto::Sensitive;
 mod oidc;
 
 pub use oidc::OidcProvider;
+pub mod vpc_endpoints;
+
+pub use vpc_endpoints::VpcEndpoint;
 
 /// The account used by the built-in `test` access key unless configured otherwise.
 pub const DEFAULT_ACCOUNT: &str = "000000000000";
@@ -248,6 +251,7 @@ struct FileConfig {
     credentials: Vec<CredentialConfig>,
     #[serde(default)]
     oidc_providers: Vec<oidc::OidcProviderFile>,
+    vpc_endpoints: Vec<vpc_endpoints::VpcEndpointEntry>,
 }
 
 /// The resolved configuration the server runs with.
@@ -291,6 +295,8 @@ pub struct Config {
     pub admin_hosts: Vec<String>,
     /// OpenID Connect providers `AssumeRoleWithWebIdentity` trusts (config file only).
     pub oidc_providers: Vec<OidcProvider>,
+    /// Extra listeners standing for VPC interface endpoints (config file only).
+    pub vpc_endpoints: Vec<VpcEndpoint>,
 }
 
 impl Default for Config {
@@ -317,6 +323,7 @@ impl Default for Config {
             admin_token: None,
             admin_hosts: Vec::new(),
             oidc_providers: Vec::new(),
+            vpc_endpoints: Vec::new(),
         }
     }
 }
@@ -412,6 +419,7 @@ impl Config {
                 args.admin_hosts
             },
             oidc_providers,
+            vpc_endpoints: vpc_endpoints::resolve_all(file.vpc_endpoints)?,
         };
         config.validate()?;
         Ok(config)

@@ -50,6 +50,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::config::vpc_endpoints::{VpcEndpointEntry, resolve_all};
 use crate::config::{AuthMode, Config, CredentialConfig, IamMode};
 use crate::server::{Server, ServerHandle};
 
@@ -80,6 +81,7 @@ pub enum EmulatorError {
 pub struct EmulatorBuilder {
     config: Config,
     region: String,
+    vpc_endpoints: Vec<VpcEndpointEntry>,
 }
 
 impl Default for EmulatorBuilder {
@@ -90,6 +92,7 @@ impl Default for EmulatorBuilder {
                 ..Config::default()
             },
             region: DEFAULT_REGION.to_owned(),
+            vpc_endpoints: Vec::new(),
         }
     }
 }
@@ -146,11 +149,30 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Adds a listener standing for the VPC interface endpoint `id` (`vpce-` + 17 hex digits)
+    /// of VPC `vpc`, with an optional endpoint policy (JSON text); requests through it carry
+    /// `aws:SourceVpce` / `aws:SourceVpc`. Reach it with [`Emulator::vpc_endpoint_url`].
+    pub fn vpc_endpoint(
+        mut self,
+        id: impl Into<String>,
+        vpc: impl Into<String>,
+        policy: Option<&str>,
+    ) -> Self {
+        self.vpc_endpoints.push(VpcEndpointEntry {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            id: id.into(),
+            vpc: vpc.into(),
+            policy: policy.map(str::to_owned),
+        });
+        self
+    }
+
     /// Validates the settings, binds `127.0.0.1:0`, applies the seed document and starts
     /// serving in a task of the current Tokio runtime.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
         let mut config = self.config;
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        config.vpc_endpoints = resolve_all(self.vpc_endpoints).map_err(EmulatorError::Config)?;
         config.validate().map_err(EmulatorError::Config)?;
         let account_id = config.default_account.clone();
         let server = Server::bind(config).await.map_err(|error| {
@@ -224,6 +246,11 @@ impl Emulator {
             ("AWS_REGION", self.region.clone()),
             ("AWS_DEFAULT_REGION", self.region.clone()),
         ]
+    }
+
+    /// `http://<addr>` of the listener of VPC endpoint `id`, if one was added.
+    pub fn vpc_endpoint_url(&self, id: &str) -> Option<String> {
+        self.handle.endpoint_url_of(id)
     }
 
     /// The underlying server handle (its state, for white-box tests).

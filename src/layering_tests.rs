@@ -14,7 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("iam_policy", &[]),
     ("sigv4", &["crypto"]),
     ("storage", &[]),
-    ("config", &["crypto"]),
+    ("config", &["crypto", "iam_policy"]),
     ("telemetry", &["config"]),
     ("readiness", &[]),
     ("api", &["crypto"]),

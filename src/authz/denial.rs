@@ -35,6 +35,20 @@ pub fn implicit_deny(caller: &str, action: &str, resource: &str, missing: Missin
     )
 }
 
+/// The explicit-deny text when the Deny is in the VPC endpoint policy the request came through.
+pub fn endpoint_explicit_deny(caller: &str, action: &str, resource: &str) -> String {
+    format!(
+        "User: {caller} is not authorized to perform: {action} on resource: {resource} with an explicit deny in a VPC endpoint policy"
+    )
+}
+
+/// The implicit-deny text when the caller's policies allow but the VPC endpoint policy does not.
+pub fn endpoint_implicit_deny(caller: &str, action: &str, resource: &str) -> String {
+    format!(
+        "User: {caller} is not authorized to perform: {action} on resource: {resource} because no VPC endpoint policy allows the {action} action"
+    )
+}
+
 /// How a statement is named in logs: `identity policy "<name>"`, `resource policy` or
 /// `session policy "<name>"`, with its index and `Sid`.
 pub fn describe(found: &StatementRef) -> String {

@@ -3,6 +3,10 @@
 //!
 //! Besides the policies, a KMS grant naming the caller as grantee for the operation (with its
 //! constraints met) allows a call no policy allows; an explicit Deny still wins over it.
+//!
+//! A request that came through a VPC endpoint with a policy must also be allowed by that
+//! policy ([`super::endpoint`]). Explicit denies are named first (the caller's policies',
+//! then the endpoint's), then a missing Allow (the caller's side, then the endpoint's).
 
 use std::sync::Arc;
 
@@ -15,7 +19,10 @@ use crate::iam_policy::{
 };
 use crate::identity::IdentityDirectory;
 
-use super::denial::{describe, explicit_deny, implicit_deny};
+use super::denial::{
+    describe, endpoint_explicit_deny, endpoint_implicit_deny, explicit_deny, implicit_deny,
+};
+use super::endpoint::{self, EndpointVerdict};
 use super::global_keys::{global_keys, kms_keys};
 use super::statement_view::statement_json;
 
@@ -24,12 +31,24 @@ use super::statement_view::statement_json;
 pub struct Authorizer {
     mode: IamMode,
     identities: Arc<dyn IdentityDirectory>,
+    endpoint_policy: Option<Arc<PolicyDocument>>,
 }
 
 impl Authorizer {
     /// An authorizer in `mode` reading identities from `identities`.
     pub fn new(mode: IamMode, identities: Arc<dyn IdentityDirectory>) -> Authorizer {
-        Authorizer { mode, identities }
+        Authorizer {
+            mode,
+            identities,
+            endpoint_policy: None,
+        }
+    }
+
+    /// The same authorizer for a request that came through a VPC endpoint with `policy`
+    /// (`None`: no endpoint, or one without a policy, which allows everything).
+    pub fn with_endpoint_policy(mut self, policy: Option<Arc<PolicyDocument>>) -> Authorizer {
+        self.endpoint_policy = policy;
+        self
     }
 }
 
@@ -54,7 +73,12 @@ impl Authorizer {
     /// What enforcement would decide about `request` by `ctx`'s caller, and why (whatever the
     /// mode).
     pub fn explain(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> Explanation {
-        let (decision, gathered) = self.evaluate(ctx, request);
+        let (decision, gathered, endpoint) = self.evaluate(ctx, request);
+        if let Some(refused) =
+            endpoint_explanation(&ctx.principal.arn, request, &decision, endpoint)
+        {
+            return refused;
+        }
         let denial = denial_text(&ctx.principal.arn, request, &decision);
         let is_key = matches!(request.policy, ResourcePolicy::Key(_));
         let detail = |found: &StatementRef| gathered.detail(found, is_key);
@@ -90,14 +114,24 @@ impl Authorizer {
         }
     }
 
-    /// Runs the evaluator on `request` by `ctx`'s caller.
-    fn decide(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> Decision {
-        self.evaluate(ctx, request).0
+    /// Runs the evaluator on `request` by `ctx`'s caller, and judges it by the endpoint
+    /// policy when it came through an endpoint with one.
+    fn decide(
+        &self,
+        ctx: &RequestCtx,
+        request: &AccessRequest<'_>,
+    ) -> (Decision, Option<EndpointVerdict>) {
+        let (decision, _, endpoint) = self.evaluate(ctx, request);
+        (decision, endpoint)
     }
 
-    /// Runs the evaluator on `request` by `ctx`'s caller; also gives back the policies it
-    /// judged, for [`Authorizer::explain`].
-    fn evaluate(&self, ctx: &RequestCtx, request: &AccessRequest<'_>) -> (Decision, Gathered) {
+    /// Runs the evaluator on `request` by `ctx`'s caller and the endpoint policy, if any; also
+    /// gives back the policies it judged, for [`Authorizer::explain`].
+    fn evaluate(
+        &self,
+        ctx: &RequestCtx,
+        request: &AccessRequest<'_>,
+    ) -> (Decision, Gathered, Option<EndpointVerdict>) {
         let principal = &ctx.principal;
         let tags = self.identities.principal_tags(principal);
         let mut keys = global_keys(ctx, &tags);
@@ -141,6 +175,11 @@ impl Authorizer {
         };
         let decision =
             iam_policy::evaluate(&identity_policies, resource_policy.as_ref(), kind, &context);
+        // A call a service makes for the caller does not travel through the endpoint.
+        let endpoint = match (&self.endpoint_policy, &ctx.access.via_service) {
+            (Some(policy), None) => Some(endpoint::judge(policy, &context)),
+            _ => None,
+        };
         (
             decision,
             Gathered {
@@ -148,6 +187,7 @@ impl Authorizer {
                 resource: resource_policy,
                 session: session_policies,
             },
+            endpoint,
         )
     }
 }
@@ -200,6 +240,57 @@ impl Gathered {
     }
 }
 
+/// The explanation of a request the endpoint policy refuses while the caller's policies do
+/// not explicitly deny it; `None` otherwise.
+fn endpoint_explanation(
+    caller: &str,
+    request: &AccessRequest<'_>,
+    decision: &Decision,
+    endpoint: Option<EndpointVerdict>,
+) -> Option<Explanation> {
+    if matches!(decision, Decision::ExplicitDeny(_)) {
+        return None;
+    }
+    let action = request.action.as_str();
+    match endpoint? {
+        EndpointVerdict::Allowed => None,
+        EndpointVerdict::ExplicitDeny(found) => Some(Explanation {
+            decision: "ExplicitDeny",
+            statements: vec![endpoint::describe(&found)],
+            details: Vec::new(),
+            grant: None,
+            message: Some(endpoint_explicit_deny(
+                caller,
+                action,
+                request.shown_resource,
+            )),
+        }),
+        EndpointVerdict::NotAllowed if allowed_apart_from_endpoint(request, decision) => {
+            Some(Explanation {
+                decision: "ImplicitDeny",
+                statements: Vec::new(),
+                details: Vec::new(),
+                grant: None,
+                message: Some(endpoint_implicit_deny(
+                    caller,
+                    action,
+                    request.shown_resource,
+                )),
+            })
+        }
+        EndpointVerdict::NotAllowed => None,
+    }
+}
+
+/// Whether the caller's policies (or a grant) allow `request`.
+fn allowed_apart_from_endpoint(request: &AccessRequest<'_>, decision: &Decision) -> bool {
+    match decision {
+        Decision::Allow(_) => true,
+        Decision::ImplicitDeny(_) => request.granted_by.is_some(),
+        Decision::ExplicitDeny(_) => false,
+    }
+}
+
 /// AWS's denial text for a refusing `decision`.
 fn denial_text(caller: &str, request: &AccessRequest<'_>, decision: &Decision) -> Option<String> {
     let action = request.action.as_str();
@@ -227,8 +318,39 @@ impl AccessGate for Authorizer {
             return Ok(());
         }
         let principal = &ctx.principal;
-        let decision = self.decide(ctx, request);
+        let (decision, endpoint) = self.decide(ctx, request);
         let action = request.action.as_str();
+        if !matches!(decision, Decision::ExplicitDeny(_)) {
+            if let Some(EndpointVerdict::ExplicitDeny(found)) = &endpoint {
+                tracing::info!(
+                    caller = %principal.arn,
+                    action,
+                    resource = request.resource,
+                    decided_by = %endpoint::describe(found),
+                    "access denied by an explicit deny in the VPC endpoint policy"
+                );
+                return Err(endpoint_explicit_deny(
+                    &principal.arn,
+                    action,
+                    request.shown_resource,
+                ));
+            }
+            if allowed_apart_from_endpoint(request, &decision)
+                && endpoint == Some(EndpointVerdict::NotAllowed)
+            {
+                tracing::info!(
+                    caller = %principal.arn,
+                    action,
+                    resource = request.resource,
+                    "access denied: the VPC endpoint policy does not allow it"
+                );
+                return Err(endpoint_implicit_deny(
+                    &principal.arn,
+                    action,
+                    request.shown_resource,
+                ));
+            }
+        }
         match decision {
             Decision::Allow(_) => Ok(()),
             Decision::ExplicitDeny(found) => {

@@ -7,9 +7,11 @@
 //! service's resource keys), gathers the caller's identity policies from the
 //! [`IdentityDirectory`], its session policies, and the resource's policy, runs the pure
 //! evaluator (`iam_policy::evaluate`), and answers with AWS's `AccessDeniedException` text when
-//! the call is refused, logging the deciding statement (never a value).
+//! the call is refused, logging the deciding statement (never a value). A request that came
+//! through a VPC endpoint with a policy must also be allowed by that policy ([`endpoint`]).
 
 mod denial;
+mod endpoint;
 mod gate;
 mod global_keys;
 pub mod request_keys;

@@ -19,6 +19,8 @@ pub struct Origin {
     pub source_ip_address: Option<String>,
     /// The `User-Agent` header, if any.
     pub user_agent: Option<String>,
+    /// The VPC endpoint the request came through, when it arrived on an endpoint's listener.
+    pub vpc_endpoint: Option<std::sync::Arc<crate::config::VpcEndpoint>>,
 }
 
 /// Records the call of `op` with the request `body` and its outcome (the response body, or
@@ -108,6 +110,7 @@ mod tests {
         let origin = Origin {
             source_ip_address: Some("127.0.0.1".into()),
             user_agent: Some(format!("agent/{}", "a".repeat(5000))),
+            vpc_endpoint: None,
         };
         record_call(
             &audit,

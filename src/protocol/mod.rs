@@ -173,15 +173,32 @@ pub fn access_of(
     body: &[u8],
 ) -> Access {
     let mut request_keys = request_keys(signing_name, operation, body);
-    if let Some(address) = &origin.source_ip_address {
-        request_keys.push(("aws:SourceIp".to_owned(), address.clone()));
+    match &origin.vpc_endpoint {
+        // Through an interface endpoint AWS knows the endpoint and its VPC, not a public
+        // source address.
+        Some(endpoint) => {
+            request_keys.push(("aws:SourceVpce".to_owned(), endpoint.id.clone()));
+            request_keys.push(("aws:SourceVpc".to_owned(), endpoint.vpc.clone()));
+        }
+        None => {
+            if let Some(address) = &origin.source_ip_address {
+                request_keys.push(("aws:SourceIp".to_owned(), address.clone()));
+            }
+        }
     }
+    let endpoint_policy = origin
+        .vpc_endpoint
+        .as_ref()
+        .and_then(|endpoint| endpoint.policy.clone());
     if let Some(agent) = &origin.user_agent {
         request_keys.push(("aws:UserAgent".to_owned(), agent.clone()));
     }
     Access {
         operation,
-        gate: Arc::new(Authorizer::new(app.config.iam, Arc::clone(&app.identities))),
+        gate: Arc::new(
+            Authorizer::new(app.config.iam, Arc::clone(&app.identities))
+                .with_endpoint_policy(endpoint_policy),
+        ),
         request_keys,
         via_service: None,
     }
@@ -228,6 +245,10 @@ fn origin_of(parts: &axum::http::request::Parts) -> Origin {
             .get(header::USER_AGENT)
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned),
+        vpc_endpoint: parts
+            .extensions
+            .get::<Arc<crate::config::VpcEndpoint>>()
+            .cloned(),
     }
 }
 

@@ -6,6 +6,10 @@
 //! runtime and returns a handle that shuts the server down when dropped — what tests use.
 //! While serving, the [`scheduler`] runs beside the listener and stops with it.
 //!
+//! Each configured VPC endpoint gets a listener of its own serving the same routes; the
+//! requests it accepts carry the endpoint (an `Arc<VpcEndpoint>` request extension) so the
+//! edge can set `aws:SourceVpce` / `aws:SourceVpc` and apply the endpoint policy.
+//!
 //! Connections are accepted by `accept.rs`, at most `max_connections` at once, and each is
 //! served by `connection.rs` under the configured header, body and idle timeouts, so no slow
 //! or idle client can hold a connection, a buffered partial body or a file descriptor for
@@ -28,15 +32,16 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
 
 use crate::app::AppState;
-use crate::config::Config;
+use crate::config::{Config, VpcEndpoint};
 
 /// A bound, not yet serving, server.
 #[derive(Debug)]
 pub struct Server {
     listener: TcpListener,
+    endpoint_listeners: Vec<(TcpListener, Arc<VpcEndpoint>)>,
     state: Arc<AppState>,
 }
 
@@ -46,6 +51,28 @@ impl Server {
     /// [`std::io::ErrorKind::InvalidData`] and a message naming the file and the problem.
     pub async fn bind(config: Config) -> std::io::Result<Server> {
         let listener = TcpListener::bind(config.listen).await?;
+        let mut endpoint_listeners = Vec::with_capacity(config.vpc_endpoints.len());
+        for endpoint in &config.vpc_endpoints {
+            let bound = TcpListener::bind(endpoint.listen).await.map_err(|error| {
+                std::io::Error::new(
+                    error.kind(),
+                    format!(
+                        "cannot listen on {} for VPC endpoint {}: {error}",
+                        endpoint.listen, endpoint.id
+                    ),
+                )
+            })?;
+            if let Ok(addr) = bound.local_addr() {
+                tracing::info!(
+                    %addr,
+                    vpc_endpoint = %endpoint.id,
+                    vpc = %endpoint.vpc,
+                    policy = endpoint.policy.is_some(),
+                    "VPC endpoint listener bound"
+                );
+            }
+            endpoint_listeners.push((bound, Arc::new(endpoint.clone())));
+        }
         let seed = config.seed.clone();
         let invalid =
             |message: String| std::io::Error::new(std::io::ErrorKind::InvalidData, message);
@@ -70,12 +97,25 @@ impl Server {
                 "seed applied"
             );
         }
-        Ok(Server { listener, state })
+        Ok(Server {
+            listener,
+            endpoint_listeners,
+            state,
+        })
     }
 
     /// The address actually bound.
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// Each VPC endpoint's id and the address its listener actually bound, in configuration
+    /// order.
+    pub fn endpoint_addrs(&self) -> std::io::Result<Vec<(String, SocketAddr)>> {
+        self.endpoint_listeners
+            .iter()
+            .map(|(listener, endpoint)| Ok((endpoint.id.clone(), listener.local_addr()?)))
+            .collect()
     }
 
     /// Shared state (for admin-style access in tests).
@@ -103,11 +143,36 @@ impl Server {
         let max_connections = state.config.max_connections;
         let app = router(self.state);
         let (stopping, mut stopped) = watch::channel(false);
+        // Dropping the set (when the grace period runs out) aborts the endpoint listeners too.
+        let mut endpoints = JoinSet::new();
+        for (listener, endpoint) in self.endpoint_listeners {
+            let mut stopped = stopped.clone();
+            let shutdown = async move {
+                // A dropped sender also means stopping.
+                stopped.wait_for(|stopping| *stopping).await.ok();
+            };
+            let routes = app.clone().layer(axum::Extension(endpoint));
+            endpoints.spawn(accept::serve(
+                listener,
+                routes,
+                timeouts,
+                max_connections,
+                shutdown,
+            ));
+        }
         let shutdown = async move {
             shutdown.await;
             stopping.send(true).ok();
         };
-        let serving = accept::serve(self.listener, app, timeouts, max_connections, shutdown);
+        let main = accept::serve(self.listener, app, timeouts, max_connections, shutdown);
+        let serving = async move {
+            main.await;
+            while let Some(ended) = endpoints.join_next().await {
+                if let Err(error) = ended {
+                    tracing::error!(%error, "a VPC endpoint listener failed");
+                }
+            }
+        };
         let deadline = async move {
             // Resolves `grace` after shutdown began; never if it never begins.
             if stopped.wait_for(|stopping| *stopping).await.is_err() {
@@ -136,6 +201,7 @@ impl Server {
     /// Serves in a background task of the current runtime.
     pub fn spawn(self) -> std::io::Result<ServerHandle> {
         let addr = self.local_addr()?;
+        let endpoint_addrs = self.endpoint_addrs()?;
         let state = self.state();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(self.serve(async move {
@@ -143,6 +209,7 @@ impl Server {
         }));
         Ok(ServerHandle {
             addr,
+            endpoint_addrs,
             state,
             stop: Some(stop),
             task: Some(task),
@@ -154,6 +221,7 @@ impl Server {
 #[derive(Debug)]
 pub struct ServerHandle {
     addr: SocketAddr,
+    endpoint_addrs: Vec<(String, SocketAddr)>,
     state: Arc<AppState>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
@@ -168,6 +236,15 @@ impl ServerHandle {
     /// `http://<addr>`, for `endpoint_url`.
     pub fn endpoint_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// `http://<addr>` of the listener standing for the VPC endpoint `id`, if one is
+    /// configured.
+    pub fn endpoint_url_of(&self, id: &str) -> Option<String> {
+        self.endpoint_addrs
+            .iter()
+            .find(|(endpoint, _)| endpoint == id)
+            .map(|(_, addr)| format!("http://{addr}"))
     }
 
     /// The server's state.

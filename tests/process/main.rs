@@ -12,3 +12,4 @@ mod explain_command;
 mod process_readiness;
 mod slow_clients;
 mod storage_crash;
+mod vpc_endpoint_process;

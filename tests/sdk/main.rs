@@ -57,4 +57,5 @@ mod seed_transfer;
 mod structures_as_arrays;
 mod sts;
 mod sts_web_identity;
+mod vpc_endpoints;
 mod wire_hardening;
