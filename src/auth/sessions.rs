@@ -1,5 +1,5 @@
 //! The temporary credentials STS has issued: access key id (`ASIA...`) -> secret, session
-//! token and the principal the session acts as (with its [`SessionFacts`]: expiry, MFA,
+//! token and the principal the session acts as (with its [`SessionFacts`](crate::api::SessionFacts): expiry, MFA,
 //! session policies, tags).
 //!
 //! STS adds entries ([`SessionRegistry::issue`]); authentication reads them

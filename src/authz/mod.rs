@@ -5,10 +5,10 @@
 //! know the resource (a secret, a key), whether the caller may act on it. The authorizer builds
 //! the request context (global keys from the principal, the clock and the connection, plus the
 //! service's resource keys), gathers the caller's identity policies from the
-//! [`IdentityDirectory`], its session policies, and the resource's policy, runs the pure
+//! [`IdentityDirectory`](crate::identity::IdentityDirectory), its session policies, and the resource's policy, runs the pure
 //! evaluator (`iam_policy::evaluate`), and answers with AWS's `AccessDeniedException` text when
 //! the call is refused, logging the deciding statement (never a value). A request that came
-//! through a VPC endpoint with a policy must also be allowed by that policy ([`endpoint`]).
+//! through a VPC endpoint with a policy must also be allowed by that policy (`endpoint.rs`).
 
 mod denial;
 mod endpoint;

@@ -5,7 +5,7 @@
 //! IAM is global: each account has one store (`AccountIam`), whatever the Region a request was
 //! signed for. [`Operation`] (the table in `operations.rs`) lists the served operations and
 //! their handlers in `ops/`; handlers take typed input and return typed output, and every
-//! change runs in [`IamService::write`], which undoes it when the handler fails or the store
+//! change runs in `IamService::write`, which undoes it when the handler fails or the store
 //! refuses it. The service is also the [`crate::identity::IdentityDirectory`] authentication,
 //! STS and authorization ask (`directory.rs`). Secret access keys and MFA seeds are never
 //! logged or audited, and are sealed by the root key at rest (`stored.rs`).

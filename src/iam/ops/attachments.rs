@@ -1,6 +1,6 @@
 //! Attach/Detach/ListAttached for users, roles and groups (nine operations over one rule set).
 //!
-//! Only the account's own managed policies can be attached (`NoSuchEntity` "Policy <arn> does
+//! Only the account's own managed policies can be attached (`NoSuchEntity` "Policy {arn} does
 //! not exist or is not attachable." otherwise); attaching twice is not an error, detaching a
 //! policy that is not attached is `NoSuchEntity`. Lists give name and ARN, filtered by the
 //! policy's path.

@@ -30,7 +30,7 @@ pub enum EdgeError {
 const MAX_QUOTED: usize = 128;
 
 impl EdgeError {
-    /// `InvalidAction` for `action` in `version`, quoting at most [`MAX_QUOTED`] characters of
+    /// `InvalidAction` for `action` in `version`, quoting at most `MAX_QUOTED` characters of
     /// each.
     pub fn invalid_action(action: &str, version: Option<&str>) -> Self {
         let cut = |text: &str| text.chars().take(MAX_QUOTED).collect();
