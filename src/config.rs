@@ -251,6 +251,7 @@ struct FileConfig {
     credentials: Vec<CredentialConfig>,
     #[serde(default)]
     oidc_providers: Vec<oidc::OidcProviderFile>,
+    #[serde(default)]
     vpc_endpoints: Vec<vpc_endpoints::VpcEndpointEntry>,
 }
 
